@@ -1,0 +1,103 @@
+/**
+ * The one seam for argument parsing and terminal styling (Deno std's `@std/cli` lives on JSR,
+ * which these machines cannot reach): `node:util` parseArgs and styleText.
+ * @module
+ */
+import { parseArgs, styleText } from "node:util";
+
+/** Bad command-line input: reported in one line, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** A flag: string or boolean, with a help line. */
+export interface FlagSpec {
+  type: "string" | "boolean";
+  short?: string;
+  help: string;
+  /** Shown in help as the value's form, e.g. "N" or "FILE". */
+  value?: string;
+  default?: string | boolean;
+}
+
+/** A command: name, one-line summary, usage and flags. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  allowPositionals?: boolean;
+}
+
+/** Flags every command accepts. */
+export const COMMON_FLAGS: Record<string, FlagSpec> = {
+  help: { type: "boolean", short: "h", help: "show this help" },
+  json: { type: "boolean", help: "print machine-readable JSON on stdout" },
+};
+
+/** Parsed flags and positionals. */
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Parses `argv` for a command; unknown flags and missing values become a {@link UsageError}.
+ *
+ * @example
+ * ```ts
+ * const spec = { name: "x", summary: "", usage: "x", flags: { n: { type: "string", help: "" } } } as const;
+ * console.log(parseCommand(spec, ["--n", "3"]).values.n); // "3"
+ * ```
+ */
+export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
+  const options = Object.fromEntries(
+    Object.entries({ ...COMMON_FLAGS, ...spec.flags }).map(([k, f]) => [
+      k,
+      { type: f.type, ...(f.short ? { short: f.short } : {}) },
+    ]),
+  );
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: spec.allowPositionals ?? false,
+    });
+    return { values: values as Parsed["values"], positionals };
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
+    throw new UsageError(`${spec.name}: ${msg}; see 'cli.ts ${spec.name} --help'`);
+  }
+}
+
+/** Reads a numeric flag, or undefined when absent; non-numbers are a {@link UsageError}. */
+export function numberFlag(parsed: Parsed, name: string, command: string): number | undefined {
+  const v = parsed.values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(n)) {
+    throw new UsageError(`${command}: --${name} expects a number, got '${v}'`);
+  }
+  return n;
+}
+
+/** Help text of a command. */
+export function helpText(spec: CommandSpec): string {
+  const all = { ...spec.flags, ...COMMON_FLAGS };
+  const rows = Object.entries(all).map(([k, f]) => {
+    const left = `  ${f.short ? `-${f.short}, ` : "    "}--${k}${f.value ? ` ${f.value}` : ""}`;
+    const def = f.default !== undefined ? ` (default ${f.default})` : "";
+    return `${left.padEnd(30)} ${f.help}${def}`;
+  });
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n`;
+}
+
+/** Terminal styling that respects NO_COLOR and non-TTY output. */
+export function style(format: Parameters<typeof styleText>[0], text: string): string {
+  if (!Deno.stdout.isTerminal() || Deno.env.get("NO_COLOR") !== undefined) return text;
+  return styleText(format, text);
+}

@@ -1,0 +1,126 @@
+/**
+ * `cli.ts sample`: run a discrete sampler on a model and store the run.
+ * @module
+ */
+import { ConfigError, parseConfig, SampleConfig } from "../io/config.ts";
+import { RunStore } from "../io/run_store.ts";
+import { resolveBackend } from "../gpu/mod.ts";
+import { buildDiscreteModel } from "../models/discrete/registry.ts";
+import { buildSampler } from "../samplers/registry.ts";
+import { runSampler } from "../samplers/engine.ts";
+import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { progressBar } from "./progress.ts";
+import { storeSampleRun } from "./store_sample.ts";
+import type { CliIo } from "./io.ts";
+
+/** The `sample` command's flags. */
+export const SAMPLE_SPEC: CommandSpec = {
+  name: "sample",
+  summary: "Sample a discrete model with many chains and store the run.",
+  usage: "cli.ts sample --model bernoulli --sampler rwm [--chains N --steps N ...] [--config FILE]",
+  flags: {
+    config: { type: "string", value: "FILE", help: "JSON run configuration (flags override it)" },
+    model: { type: "string", value: "NAME", help: "model family: bernoulli" },
+    sampler: { type: "string", value: "NAME", help: "sampler: rwm" },
+    sites: { type: "string", value: "N", help: "number of sites D of the model" },
+    sigma: { type: "string", value: "X", help: "scale of the model's random parameters" },
+    "model-seed": { type: "string", value: "N", help: "seed of the model's parameters" },
+    chains: { type: "string", value: "N", help: "parallel chains", default: "100" },
+    steps: { type: "string", value: "N", help: "steps per chain", default: "1000" },
+    seed: { type: "string", value: "N", help: "chain random seed", default: "0" },
+    beta: { type: "string", value: "X", help: "inverse temperature", default: "1" },
+    "burn-in": { type: "string", value: "F", help: "burn-in fraction", default: "0.5" },
+    adapt: { type: "string", value: "MODE", help: "burn-in | always | off", default: "burn-in" },
+    backend: { type: "string", value: "B", help: "auto | webgpu | cpu", default: "auto" },
+    "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
+  },
+};
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: cannot read file (${(e as Error).name})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${path}: not valid JSON: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${path}: expected a JSON object with model, sampler, chains, ...`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Merges flags over a config file's content into the raw (unvalidated) configuration. */
+export async function sampleConfigFrom(
+  parsed: Parsed,
+): Promise<{ raw: Record<string, unknown>; source: string }> {
+  const v = parsed.values;
+  const raw: Record<string, unknown> = v.config ? await readConfigFile(String(v.config)) : {};
+  const source = v.config ? String(v.config) : "flags";
+  const num = (flag: string) => numberFlag(parsed, flag, "sample");
+  const model = { ...(raw.model as Record<string, unknown> ?? {}) };
+  const sampler = { ...(raw.sampler as Record<string, unknown> ?? {}) };
+  if (v.model !== undefined) model.name = v.model;
+  if (v.sampler !== undefined) sampler.name = v.sampler;
+  if (v.sites !== undefined) model.numSites = num("sites");
+  if (v.sigma !== undefined) model.sigma = num("sigma");
+  if (v["model-seed"] !== undefined) model.seed = num("model-seed");
+  if (model.name === undefined) model.name = "bernoulli";
+  if (sampler.name === undefined) sampler.name = "rwm";
+  raw.model = model;
+  raw.sampler = sampler;
+  const direct: [string, string][] = [
+    ["chains", "chains"],
+    ["steps", "steps"],
+    ["seed", "seed"],
+    ["beta", "beta"],
+    ["burn-in", "burnInFraction"],
+  ];
+  for (const [flag, field] of direct) if (v[flag] !== undefined) raw[field] = num(flag);
+  if (v.adapt !== undefined) raw.adapt = v.adapt;
+  if (v.backend !== undefined) raw.backend = v.backend;
+  return { raw, source };
+}
+
+/** Runs `sample`. Returns the process exit code. */
+export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
+  const { raw, source } = await sampleConfigFrom(parsed);
+  const cfg = parseConfig(SampleConfig, raw, source);
+  const model = buildDiscreteModel(cfg.model);
+  const sampler = buildSampler(cfg.sampler);
+  const backend = await resolveBackend(cfg.backend, io.notice);
+  const onProgress = parsed.values.json ? undefined : progressBar("sampling");
+  const result = await runSampler(model, sampler, { ...cfg, onProgress }, backend.gpu);
+  const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
+  const id = await storeSampleRun(store, argv, cfg, model, sampler, backend, result);
+  const summary = {
+    run: id,
+    backend: result.backend,
+    adapter: backend.gpu?.adapter.description ?? null,
+    model: model.name,
+    sampler: sampler.name,
+    chains: result.chains,
+    steps: result.steps,
+    seconds: result.seconds,
+    stepsPerSecond: result.steps / result.seconds,
+    meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / result.chains,
+    energyEvals: result.energyEvals,
+  };
+  if (parsed.values.json) io.out(JSON.stringify(summary));
+  else {
+    io.out(
+      `run ${id}: ${model.name} x ${sampler.name} on ${result.backend}` +
+        `${backend.gpu ? ` (${backend.gpu.adapter.description})` : ""}\n` +
+        `  ${result.chains} chains x ${result.steps} steps in ${result.seconds.toFixed(2)} s ` +
+        `(${summary.stepsPerSecond.toFixed(0)} steps/s), mean acceptance ${
+          summary.meanAcceptance.toFixed(3)
+        }\n  stored in ${store.root}/${id}/`,
+    );
+  }
+  return 0;
+}

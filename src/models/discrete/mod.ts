@@ -1,0 +1,14 @@
+/**
+ * Discrete energy models with CPU functions and WGSL twins.
+ *
+ * @example
+ * ```ts
+ * import { bernoulliModel } from "./mod.ts";
+ * const model = bernoulliModel({ numSites: 100, sigma: 0.5, seed: 0 });
+ * console.log(model.marginals()[0]);
+ * ```
+ * @module
+ */
+export * from "./model.ts";
+export * from "./bernoulli.ts";
+export * from "./registry.ts";

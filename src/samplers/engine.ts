@@ -1,0 +1,437 @@
+/**
+ * The discrete sampling engine: runs many chains of any {@link DiscreteSampler} on any
+ * {@link DiscreteModel}, on WebGPU (many steps per submit, one readback per block) or on the
+ * CPU twin, with the same random numbers and f32 arithmetic on both.
+ * @module
+ */
+import {
+  assembleProgram,
+  bindGroups,
+  type CompiledProgram,
+  createStorage,
+  createUniform,
+  DispatchBatch,
+  type GpuContext,
+  readBuffers,
+  synchronize,
+  writeBuffer,
+} from "../gpu/mod.ts";
+import { philox4x32Words, seedToKey } from "../random/philox.ts";
+import { rngWgsl } from "../wgsl/mod.ts";
+import { uniformArray } from "../random/params.ts";
+import type { DiscreteModel } from "../models/discrete/model.ts";
+import type { CpuChain, DiscreteSampler } from "./sampler.ts";
+import {
+  adaptMain,
+  ENGINE_BINDINGS,
+  ENGINE_HELPERS,
+  INIT_MAIN,
+  PARAMS_BYTES,
+  PARAMS_STRUCT,
+  REFRESH_MAIN,
+  STEP_MAIN,
+} from "./engine_wgsl.ts";
+
+/** When the shared adaptive parameter is updated. */
+export type AdaptMode = "burn-in" | "always" | "off";
+
+/** Options of one sampling run. */
+export interface RunOptions {
+  chains: number;
+  steps: number;
+  seed: number;
+  /** Fraction of steps discarded as burn-in for acceptance summaries (DISCS: 0.5). */
+  burnInFraction?: number;
+  /** Adapt during burn-in only (default), always (DISCS), or never. */
+  adapt?: AdaptMode;
+  /** Inverse temperature, default 1. */
+  beta?: number;
+  /** Steps per submitted block on WebGPU (one readback per block); default 256. */
+  blockSteps?: number;
+  /** Called after each block with the number of steps done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Everything a run produces. Traces are step-major: `[steps, chains]`. */
+export interface RunResult {
+  backend: "webgpu" | "cpu";
+  chains: number;
+  steps: number;
+  numSites: number;
+  /** Energy of each chain after each step. */
+  energies: Float32Array;
+  /** DISCS statistic: Hamming distance to a fixed random reference state, after each step. */
+  hamming: Float32Array;
+  /** The shared adaptive parameter used at each step. */
+  params: Float32Array;
+  /** Mean acceptance probability per chain after burn-in. */
+  acceptance: Float64Array;
+  /** Final states `[chains, D]`. */
+  finalStates: Uint32Array;
+  /** The reference state of the Hamming statistic. */
+  reference: Uint32Array;
+  /** Energy evaluations by the DISCS rules. */
+  energyEvals: number;
+  /** Wall-clock seconds of the sampling loop (GPU synchronised). */
+  seconds: number;
+}
+
+function checkOptions(opts: RunOptions): Required<Omit<RunOptions, "onProgress">> {
+  const o = {
+    burnInFraction: 0.5,
+    adapt: "burn-in" as AdaptMode,
+    beta: 1,
+    blockSteps: 256,
+    ...opts,
+  };
+  const posInt = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) {
+      throw new Error(`${name} must be a positive integer, got ${v}`);
+    }
+  };
+  posInt("chains", o.chains);
+  posInt("steps", o.steps);
+  posInt("blockSteps", o.blockSteps);
+  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) {
+    throw new Error(`seed must be an integer in [0, 2^53), got ${o.seed}`);
+  }
+  if (!(o.burnInFraction >= 0 && o.burnInFraction < 1)) {
+    throw new Error(`burnInFraction must be in [0, 1), got ${o.burnInFraction}`);
+  }
+  if (!(Number.isFinite(o.beta) && o.beta >= 0)) {
+    throw new Error(`beta must be a finite number >= 0, got ${o.beta}`);
+  }
+  const { onProgress: _, ...rest } = o;
+  return rest;
+}
+
+/** The fixed random reference state of the Hamming statistic (DISCS), from the seed. */
+export function referenceState(model: DiscreteModel, seed: number): Uint32Array {
+  const u = uniformArray(seed, 0x72656600, model.numSites);
+  return Uint32Array.from(u, (v) => Math.floor(v * model.numCategories));
+}
+
+/**
+ * Runs a sampler on a model, on the GPU when `gpu` is given, else on the CPU twin.
+ *
+ * @example
+ * ```ts
+ * const model = bernoulliModel({ numSites: 50, seed: 1 });
+ * const result = await runSampler(model, rwmSampler(), { chains: 8, steps: 100, seed: 7 }, null);
+ * console.log(result.energies.length); // 800
+ * ```
+ */
+export function runSampler(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  opts: RunOptions,
+  gpu: GpuContext | null,
+): Promise<RunResult> {
+  const o = checkOptions(opts);
+  return gpu
+    ? runGpu(model, sampler, o, gpu, opts.onProgress)
+    : runCpu(model, sampler, o, opts.onProgress);
+}
+
+function burnInSteps(o: { steps: number; burnInFraction: number }): number {
+  return Math.floor(o.steps * o.burnInFraction);
+}
+
+function adaptUntil(o: { steps: number; adapt: AdaptMode }, burnIn: number): number {
+  return o.adapt === "off" ? 0 : o.adapt === "always" ? o.steps : burnIn;
+}
+
+function runCpu(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  o: ReturnType<typeof checkOptions>,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RunResult> {
+  const { chains, steps } = o;
+  const d = model.numSites, c = model.numCategories;
+  const key = seedToKey(o.seed);
+  const reference = referenceState(model, o.seed);
+  const x = new Uint32Array(chains * d);
+  const hamming = new Uint32Array(chains);
+  const energy = new Float32Array(chains);
+  const accept = new Float32Array(chains);
+  const accSum = new Float32Array(chains);
+  const trace = { e: new Float32Array(steps * chains), h: new Float32Array(steps * chains) };
+  const paramTrace = new Float32Array(steps);
+  const words = new Uint32Array(4);
+  for (let ch = 0; ch < chains; ch++) {
+    let h = 0;
+    for (let i = 0; i < d; i++) {
+      const v = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] % c;
+      x[ch * d + i] = v;
+      if (v !== reference[i]) h++;
+    }
+    hamming[ch] = h;
+    energy[ch] = model.energy(x, ch * d);
+  }
+  const burnIn = burnInSteps(o);
+  const until = adaptUntil(o, burnIn);
+  let param = Math.fround(sampler.initialParam(model));
+  const start = performance.now();
+  const chainView = {
+    x,
+    base: 0,
+    chain: 0,
+    step: 0,
+    beta: Math.fround(o.beta),
+    param,
+    energy: 0,
+    draw(index: number, stream: number) {
+      return philox4x32Words(index, this.step, this.chain, stream, key[0], key[1], words);
+    },
+    set(i: number, v: number) {
+      const old = x[this.base + i], r = reference[i];
+      if (old === r && v !== r) hamming[this.chain]++;
+      if (old !== r && v === r) hamming[this.chain]--;
+      x[this.base + i] = v;
+    },
+  } satisfies CpuChain;
+  for (let step = 0; step < steps; step++) {
+    if (step % o.blockSteps === 0) {
+      for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
+      if (step > 0) onProgress?.(step, steps);
+    }
+    chainView.step = step;
+    chainView.param = param;
+    for (let ch = 0; ch < chains; ch++) {
+      chainView.chain = ch;
+      chainView.base = ch * d;
+      chainView.energy = energy[ch];
+      const a = Math.fround(sampler.cpuStep(model, chainView));
+      energy[ch] = chainView.energy;
+      accept[ch] = a;
+      if (step >= burnIn) accSum[ch] = Math.fround(accSum[ch] + a);
+      trace.e[step * chains + ch] = energy[ch];
+      trace.h[step * chains + ch] = hamming[ch];
+    }
+    paramTrace[step] = param;
+    if (sampler.adaptation && step < until) {
+      let s = 0;
+      for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
+      param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
+    }
+  }
+  onProgress?.(steps, steps);
+  const seconds = (performance.now() - start) / 1000;
+  return Promise.resolve(finish(model, sampler, o, {
+    backend: "cpu",
+    energies: trace.e,
+    hamming: trace.h,
+    params: paramTrace,
+    accSum,
+    finalStates: x,
+    reference,
+    seconds,
+  }));
+}
+
+function finish(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  o: ReturnType<typeof checkOptions>,
+  r: {
+    backend: "webgpu" | "cpu";
+    energies: Float32Array;
+    hamming: Float32Array;
+    params: Float32Array;
+    accSum: Float32Array;
+    finalStates: Uint32Array;
+    reference: Uint32Array;
+    seconds: number;
+  },
+): RunResult {
+  const kept = o.steps - burnInSteps(o);
+  return {
+    backend: r.backend,
+    chains: o.chains,
+    steps: o.steps,
+    numSites: model.numSites,
+    energies: r.energies,
+    hamming: r.hamming,
+    params: r.params,
+    acceptance: Float64Array.from(r.accSum, (s) => s / kept),
+    finalStates: r.finalStates,
+    reference: r.reference,
+    energyEvals: o.steps * sampler.evalsPerStep(model),
+    seconds: r.seconds,
+  };
+}
+
+/** Programs of one (model, sampler, block size) combination. */
+interface EnginePrograms {
+  init: CompiledProgram;
+  refresh: CompiledProgram;
+  step: CompiledProgram;
+  adapt: CompiledProgram;
+}
+
+const WG = 64;
+
+async function compilePrograms(
+  gpu: GpuContext,
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  blockSteps: number,
+): Promise<EnginePrograms> {
+  const groups = [
+    ENGINE_BINDINGS,
+    model.wgsl.params.map((p) => ({
+      name: p.name,
+      kind: "read" as const,
+      type: p.data instanceof Float32Array ? "array<f32>" : "array<u32>",
+    })),
+  ];
+  const constants = {
+    D: { type: "u32" as const, value: model.numSites },
+    C: { type: "u32" as const, value: model.numCategories },
+    WG: { type: "u32" as const, value: WG },
+    TRACE_STEPS: { type: "u32" as const, value: blockSteps },
+  };
+  const snippets = [
+    PARAMS_STRUCT,
+    rngWgsl(),
+    ENGINE_HELPERS,
+    model.wgsl.code,
+    sampler.wgsl(model),
+  ];
+  const make = (label: string, body: string, workgroupSize: number) =>
+    gpu.cache.get(
+      gpu.device,
+      assembleProgram({
+        label: `${model.name}/${sampler.name}/${label}`,
+        groups,
+        constants,
+        snippets,
+        body,
+        workgroupSize,
+      }),
+    );
+  const [init, refresh, step, adapt] = await Promise.all([
+    make("init", INIT_MAIN, WG),
+    make("refresh", REFRESH_MAIN, WG),
+    make("step", STEP_MAIN, WG),
+    make("adapt", adaptMain(Boolean(sampler.adaptation)), 1),
+  ]);
+  return { init, refresh, step, adapt };
+}
+
+async function runGpu(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  o: ReturnType<typeof checkOptions>,
+  gpu: GpuContext,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RunResult> {
+  const { chains, steps } = o;
+  const d = model.numSites;
+  const block = Math.min(o.blockSteps, steps);
+  const programs = await compilePrograms(gpu, model, sampler, block);
+  const reference = referenceState(model, o.seed);
+  const key = seedToKey(o.seed);
+  const burnIn = burnInSteps(o);
+  const ctrl = new Uint32Array(4);
+  ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
+  const traceFloats = block * chains * 2 + block;
+  const buf = {
+    state: createStorage(gpu, chains * d * 4, "state"),
+    energy: createStorage(gpu, chains * 4, "energy"),
+    hamming: createStorage(gpu, chains * 4, "hamming"),
+    reference: createStorage(gpu, reference, "reference"),
+    accept: createStorage(gpu, chains * 4, "accept"),
+    accSum: createStorage(gpu, chains * 4, "acc_sum"),
+    ctrl: createStorage(gpu, ctrl, "ctrl"),
+    trace: createStorage(gpu, traceFloats * 4, "trace"),
+    params: createUniform(gpu, PARAMS_BYTES, "params"),
+  };
+  const modelBufs = model.wgsl.params.map((p) => createStorage(gpu, p.data, p.name));
+  const all = [
+    [
+      buf.state,
+      buf.energy,
+      buf.hamming,
+      buf.reference,
+      buf.accept,
+      buf.accSum,
+      buf.ctrl,
+      buf.trace,
+      buf.params,
+    ],
+    modelBufs,
+  ];
+  const groupsOf = (p: CompiledProgram) => bindGroups(gpu, p, all);
+  const g = {
+    init: groupsOf(programs.init),
+    refresh: groupsOf(programs.refresh),
+    step: groupsOf(programs.step),
+    adapt: groupsOf(programs.adapt),
+  };
+  const workgroups = Math.ceil(chains / WG);
+  const writeParams = (blockStart: number) => {
+    const p = new ArrayBuffer(PARAMS_BYTES);
+    const u = new Uint32Array(p), f = new Float32Array(p);
+    u[0] = key[0];
+    u[1] = key[1];
+    u[2] = chains;
+    u[3] = blockStart;
+    f[4] = o.beta;
+    u[5] = burnIn;
+    u[6] = adaptUntil(o, burnIn);
+    u[7] = 0;
+    writeBuffer(gpu, buf.params, u);
+  };
+  const energies = new Float32Array(steps * chains);
+  const hamming = new Float32Array(steps * chains);
+  const paramTrace = new Float32Array(steps);
+  writeParams(0);
+  const first = new DispatchBatch(gpu, "init");
+  first.dispatch(programs.init, g.init, workgroups);
+  await first.submit();
+  await synchronize(gpu);
+  const start = performance.now();
+  try {
+    for (let blockStart = 0; blockStart < steps; blockStart += block) {
+      const n = Math.min(block, steps - blockStart);
+      writeParams(blockStart);
+      const batch = new DispatchBatch(gpu, "steps");
+      batch.dispatch(programs.refresh, g.refresh, workgroups);
+      for (let k = 0; k < n; k++) {
+        batch.dispatch(programs.step, g.step, workgroups);
+        batch.dispatch(programs.adapt, g.adapt, 1);
+      }
+      await batch.submit();
+      const [tr] = await readBuffers(gpu, [{ buffer: buf.trace, byteLength: traceFloats * 4 }]);
+      const t = new Float32Array(tr);
+      for (let s = 0; s < n; s++) {
+        for (let ch = 0; ch < chains; ch++) {
+          const src = 2 * (s * chains + ch), dst = (blockStart + s) * chains + ch;
+          energies[dst] = t[src];
+          hamming[dst] = t[src + 1];
+        }
+        paramTrace[blockStart + s] = t[2 * block * chains + s];
+      }
+      onProgress?.(blockStart + n, steps);
+    }
+    const [states, accSum] = await readBuffers(gpu, [
+      { buffer: buf.state, byteLength: chains * d * 4 },
+      { buffer: buf.accSum, byteLength: chains * 4 },
+    ]);
+    const seconds = (performance.now() - start) / 1000;
+    return finish(model, sampler, o, {
+      backend: "webgpu",
+      energies,
+      hamming,
+      params: paramTrace,
+      accSum: new Float32Array(accSum),
+      finalStates: new Uint32Array(states),
+      reference,
+      seconds,
+    });
+  } finally {
+    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * WGSL of the sampling engine: the `@group(0)` bindings every discrete sampler shares, the
+ * helper functions samplers call (`rng_draw`, `engine_set`, `ctrl_param`), and the three
+ * entry programs (init, step, adapt). Samplers supply `sampler_step`/`sampler_adapt`.
+ * @module
+ */
+import type { BindingDecl } from "../gpu/mod.ts";
+
+/** Uniform block written once per submitted block of steps. */
+export const PARAMS_STRUCT = /* wgsl */ `
+struct EngineParams {
+  key: vec2<u32>,
+  chains: u32,
+  block_start: u32,
+  beta: f32,
+  burn_in: u32,
+  adapt_until: u32,
+  pad: u32,
+}`;
+
+/** Byte size of `EngineParams`. */
+export const PARAMS_BYTES = 32;
+
+/** `@group(0)` of every engine program, in binding order. */
+export const ENGINE_BINDINGS: readonly BindingDecl[] = [
+  { name: "state", kind: "storage", type: "array<u32>" },
+  { name: "energy", kind: "storage", type: "array<f32>" },
+  { name: "hamming", kind: "storage", type: "array<u32>" },
+  { name: "reference", kind: "read", type: "array<u32>" },
+  { name: "accept", kind: "storage", type: "array<f32>" },
+  { name: "acc_sum", kind: "storage", type: "array<f32>" },
+  { name: "ctrl", kind: "storage", type: "array<u32>" },
+  { name: "trace", kind: "storage", type: "array<f32>" },
+  { name: "params", kind: "uniform", type: "EngineParams" },
+];
+
+/** Slots of the `ctrl` buffer. */
+export const CTRL = { step: 0, param: 1, words: 4 } as const;
+
+/** Helpers available to sampler snippets. */
+export const ENGINE_HELPERS = /* wgsl */ `
+fn rng_draw(chain: u32, step: u32, index: u32, stream: u32) -> vec4<u32> {
+  return rng_philox(vec4<u32>(index, step, chain, stream), params.key);
+}
+fn engine_set(chain: u32, i: u32, v: u32) {
+  let base = chain * D;
+  let old = state[base + i];
+  let r = reference[i];
+  if (old == r && v != r) { hamming[chain] = hamming[chain] + 1u; }
+  if (old != r && v == r) { hamming[chain] = hamming[chain] - 1u; }
+  state[base + i] = v;
+}
+fn ctrl_param() -> f32 { return bitcast<f32>(ctrl[1]); }
+fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
+fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+`;
+
+/** Init: random uniform states, Hamming statistic, energies. */
+export const INIT_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let chain = chain_index(gid, nwg);
+  if (chain >= params.chains) { return; }
+  let base = chain * D;
+  var h = 0u;
+  for (var i = 0u; i < D; i++) {
+    let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), params.key);
+    let v = w.x % C;
+    state[base + i] = v;
+    if (v != reference[i]) { h++; }
+  }
+  hamming[chain] = h;
+  energy[chain] = model_energy(base);
+}`;
+
+/** Recomputes cached energies from the states (start of each block, bounds f32 drift). */
+export const REFRESH_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let chain = chain_index(gid, nwg);
+  if (chain >= params.chains) { return; }
+  energy[chain] = model_energy(chain * D);
+}`;
+
+/** One step of every chain, then the trace row. */
+export const STEP_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let chain = chain_index(gid, nwg);
+  if (chain >= params.chains) { return; }
+  let step = ctrl[0];
+  let a = sampler_step(chain, chain * D, step);
+  accept[chain] = a;
+  if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
+  let t = (step - params.block_start) * params.chains + chain;
+  trace[2u * t] = energy[chain];
+  trace[2u * t + 1u] = f32(hamming[chain]);
+}`;
+
+/** One thread: mean acceptance, parameter update, parameter trace, step counter. */
+export function adaptMain(adaptive: boolean): string {
+  return /* wgsl */ `
+fn main() {
+  let step = ctrl[0];
+  let t = step - params.block_start;
+  let param = bitcast<f32>(ctrl[1]);
+  trace[2u * TRACE_STEPS * params.chains + t] = param;
+  ${
+    adaptive
+      ? `if (step < params.adapt_until) {
+    var s = 0.0;
+    for (var c = 0u; c < params.chains; c++) { s = s + accept[c]; }
+    ctrl[1] = bitcast<u32>(sampler_adapt(param, s / f32(params.chains)));
+  }`
+      : ""
+  }
+  ctrl[0] = step + 1u;
+}`;
+}

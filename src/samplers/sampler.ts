@@ -1,0 +1,61 @@
+/**
+ * The discrete sampler contract. A sampler is a pair of twins: a CPU step and a WGSL step with
+ * the same meaning and the same random numbers, plugged into the shared engine
+ * (`engine.ts`), which owns chain state, energies, the Hamming statistic, adaptation and traces.
+ * @module
+ */
+import type { DiscreteModel } from "../models/discrete/model.ts";
+
+/** Per-chain view the CPU step works on; mirrors the WGSL engine functions. */
+export interface CpuChain {
+  /** All chains' states; this chain's sites start at `base`. */
+  readonly x: Uint32Array;
+  readonly base: number;
+  readonly chain: number;
+  readonly step: number;
+  /** Inverse temperature (annealing). */
+  readonly beta: number;
+  /** The shared adaptive parameter (radius, step size, ...) for this step. */
+  readonly param: number;
+  /**
+   * Four random words for (index, stream) at this (chain, step): `rng_draw` in WGSL. The array
+   * is reused by the next call.
+   */
+  draw(index: number, stream: number): Uint32Array;
+  /** Sets site i to v, keeping the Hamming statistic current: `engine_set` in WGSL. */
+  set(i: number, v: number): void;
+  /** The chain's cached energy E(x): `energy[chain]` in WGSL. */
+  energy: number;
+}
+
+/** How the shared adaptive parameter evolves (DISCS: one parameter for all chains). */
+export interface Adaptation {
+  /** Target mean acceptance probability, e.g. 0.234 or 0.574. */
+  readonly target: number;
+  /** CPU twin of `sampler_adapt`: next parameter from the current one and mean acceptance. */
+  update(param: number, meanAccept: number, model: DiscreteModel): number;
+}
+
+/** A discrete sampler usable by the engine on both backends. */
+export interface DiscreteSampler {
+  /** Registry name, e.g. "rwm". */
+  readonly name: string;
+  /** Options after defaults, recorded in run manifests. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Energy evaluations per step by the DISCS counting rules. */
+  evalsPerStep(model: DiscreteModel): number;
+  /** Initial value of the adaptive parameter (or the fixed parameter when not adaptive). */
+  initialParam(model: DiscreteModel): number;
+  /** Present when the sampler adapts its parameter. */
+  readonly adaptation?: Adaptation;
+  /** CPU step: updates the chain in place and returns the acceptance probability. */
+  cpuStep(model: DiscreteModel, chain: CpuChain): number;
+  /**
+   * WGSL defining `fn sampler_step(chain: u32, base: u32, step: u32) -> f32` (returns the
+   * acceptance probability) and, when adaptive, `fn sampler_adapt(param: f32, mean_acc: f32)
+   * -> f32`. Its text must depend only on options that change the program.
+   */
+  wgsl(model: DiscreteModel): string;
+}
+
+export { uniform01, uniformOpen } from "../random/draws.ts";
