@@ -13,11 +13,12 @@
  * - Inputs are finite normal f32 values; NaN handling is not part of the contract.
  * - Constants are stored as f32 bit patterns in {@link MATH_CONSTANT_BITS}; the WGSL text is
  *   generated from the same table.
- * - Contraction: shader compilers fuse `a * b + c` into one FMA when they like (Mesa's NIR
- *   does so on llvmpipe whenever the product has one use), so a plain multiply-add is not
- *   reproducible. Every multiply-add whose product is inexact is therefore an explicit fused
- *   `fma` in WGSL and {@link fmaF32} here; every remaining product that feeds an addition is
- *   exact (16-bit constant splits, powers of two), where fusing cannot change the result.
+ * - Shader compilers treat float math as reassociable: Mesa's NIR (llvmpipe) rewrites
+ *   (1 + x) - 1 to x and may fuse a * b + c into an FMA, while WGSL `fma` itself is not
+ *   guaranteed fused (on llvmpipe it is not). The WGSL side therefore routes every inexact
+ *   multiply-add through `math_mad` (product, opaque barrier `math_keep`, then sum; twin
+ *   {@link madF32}) and puts `math_keep` wherever a rewrite could cancel terms. Products
+ *   that feed additions elsewhere are exact (16-bit constant splits, powers of two).
  *   Kernels built on these snippets should follow the same rule.
  *
  * @module
@@ -114,27 +115,15 @@ export const F32_MIN_NORMAL: number = bitsToF32(0x00800000);
 export const F32_MAX: number = bitsToF32(0x7f7fffff);
 
 /**
- * Fused multiply-add in f32: a * b + c with one rounding, like WGSL `fma` on hardware with FMA.
- * The product of two f32 values is exact in a double; the sum is rounded once to double and the
- * rare double-rounding case (the double sum exactly halfway between two f32 values while inexact)
- * is resolved with the exact TwoSum error.
+ * a * b + c with two f32 roundings (product, then sum): the twin of WGSL `math_mad`, which
+ * keeps the compiler from fusing the two into one FMA.
  * @example
  * ```ts
- * fmaF32(1 + 2 ** -12, 1 - 2 ** -12, -1); // -2^-24 (a plain multiply-add gives 0)
+ * madF32(3, 0.5, 1); // 2.5
  * ```
  */
-export function fmaF32(a: number, b: number, c: number): number {
-  const p = fr(a) * fr(b);
-  c = fr(c);
-  const s = p + c;
-  const r = fr(s);
-  if (r === s || !Number.isFinite(s)) return r;
-  const other = 2 * s - r;
-  if (fr(other) !== other) return r; // s is not halfway between two f32 values
-  const bb = s - p;
-  const err = (p - (s - bb)) + (c - bb);
-  if (err === 0) return r; // an exact tie: round half to even, as fround did
-  return err > 0 ? Math.max(r, other) : Math.min(r, other);
+export function madF32(a: number, b: number, c: number): number {
+  return fr(fr(fr(a) * fr(b)) + fr(c));
 }
 
 /** 2^n as f32 for integer n in [-126, 127] (exact, built from bits). */
@@ -172,12 +161,12 @@ export function mathExp(x: number): number {
   r = fr(r - fr(k * LN2_2));
   r = fr(r - fr(k * LN2_3));
   let p = EXP_P[4];
-  p = fmaF32(p, r, EXP_P[3]);
-  p = fmaF32(p, r, EXP_P[2]);
-  p = fmaF32(p, r, EXP_P[1]);
-  p = fmaF32(p, r, EXP_P[0]);
+  p = madF32(p, r, EXP_P[3]);
+  p = madF32(p, r, EXP_P[2]);
+  p = madF32(p, r, EXP_P[1]);
+  p = madF32(p, r, EXP_P[0]);
   const r2 = fr(r * r);
-  const y = fr(1 + fmaF32(r2, p, r));
+  const y = fr(1 + madF32(r2, p, r));
   // k is in [-126, 128]; two half-scalings keep each factor a normal power of two.
   const k1 = k >> 1;
   const out = fr(fr(y * pow2(k1)) * pow2(k - k1));
@@ -187,9 +176,9 @@ export function mathExp(x: number): number {
 /** log(2^e * (1 + f)) for the reduced argument; shared by log and log1p. */
 function logReduced(e: number, f: number): number {
   let q = LOG_Q[8];
-  for (let i = 7; i >= 0; i--) q = fmaF32(q, f, LOG_Q[i]);
+  for (let i = 7; i >= 0; i--) q = madF32(q, f, LOG_Q[i]);
   const f2 = fr(f * f);
-  const t = fmaF32(f2, q, fr(e * LN2_2));
+  const t = madF32(f2, q, fr(e * LN2_2));
   return fr(fr(e * LN2_1) + fr(f + t));
 }
 
@@ -279,10 +268,10 @@ export function mathRecip(x: number): number {
   if (e < -126) return neg ? -Infinity : Infinity; // 0 or subnormal input
   const m = bitsToF32((bits & 0x007fffff) | 0x3f800000);
   // Linear seed 24/17 - 8/17 m on [1, 2) has relative error <= 1/17; three Newton steps.
-  let y = fmaF32(-RECIP_B, m, RECIP_A);
+  let y = madF32(-RECIP_B, m, RECIP_A);
   for (let i = 0; i < 3; i++) {
-    const err = fmaF32(-m, y, 1);
-    y = fmaF32(y, err, y);
+    const err = madF32(-m, y, 1);
+    y = madF32(y, err, y);
   }
   const out = fr(y * pow2(-e));
   return neg ? -out : out;
@@ -323,16 +312,16 @@ export function mathSqrt(x: number): number {
     e -= 1;
   }
   let y = RSQRT_R[2];
-  y = fmaF32(y, m, RSQRT_R[1]);
-  y = fmaF32(y, m, RSQRT_R[0]);
+  y = madF32(y, m, RSQRT_R[1]);
+  y = madF32(y, m, RSQRT_R[0]);
   const h = fr(m * 0.5);
   for (let i = 0; i < 3; i++) {
-    const t = fmaF32(-h, fr(y * y), 1.5);
+    const t = madF32(-h, fr(y * y), 1.5);
     y = fr(y * t);
   }
   let s = fr(m * y);
-  const d = fmaF32(-s, s, m); // exact residual m - s^2
-  s = fmaF32(fr(y * 0.5), d, s);
+  const d = madF32(-s, s, m);
+  s = madF32(fr(y * 0.5), d, s);
   return fr(s * pow2(e / 2));
 }
 
@@ -351,15 +340,15 @@ export function mathSincos2pi(t: number, out: number[] | Float32Array = [0, 0]):
   const quadrant = fr(q - fr(4 * Math.floor(fr(q * 0.25))));
   const s2 = fr(s * s);
   let ps = SIN_S[3];
-  ps = fmaF32(ps, s2, SIN_S[2]);
-  ps = fmaF32(ps, s2, SIN_S[1]);
-  ps = fmaF32(ps, s2, SIN_S[0]);
+  ps = madF32(ps, s2, SIN_S[2]);
+  ps = madF32(ps, s2, SIN_S[1]);
+  ps = madF32(ps, s2, SIN_S[0]);
   const sn = fr(s * ps);
   let pc = COS_C[3];
-  pc = fmaF32(pc, s2, COS_C[2]);
-  pc = fmaF32(pc, s2, COS_C[1]);
-  pc = fmaF32(pc, s2, COS_C[0]);
-  const cs = fmaF32(s2, pc, 1);
+  pc = madF32(pc, s2, COS_C[2]);
+  pc = madF32(pc, s2, COS_C[1]);
+  pc = madF32(pc, s2, COS_C[0]);
+  const cs = madF32(s2, pc, 1);
   if (quadrant === 0) {
     out[0] = sn;
     out[1] = cs;

@@ -2,9 +2,9 @@
  * Deterministic f32 math in WGSL (`math_*`), the twin of `src/random/f32math.ts`: the same
  * operations in the same order from the same constant bits, so a CPU replay matches the GPU
  * bit for bit. Builtin `exp`/`log`/`sin`/`sqrt` and `/` are avoided because WGSL does not
- * require them to be correctly rounded. Every multiply-add with an inexact product is an
- * explicit `fma` (twin: `fmaF32`), because compilers contract plain `a * b + c` at will; the
- * remaining products that feed additions are exact.
+ * require them to be correctly rounded. Compilers reassociate float expressions and may fuse
+ * `a * b + c` (and `fma` need not be fused), so every inexact multiply-add goes through
+ * `math_mad` (twin: `madF32`) and `math_keep` blocks rewrites that would cancel terms.
  *
  * Functions: `math_exp`, `math_log`, `math_log1p`, `math_log1p_exp` (softplus),
  * `math_sigmoid`, `math_recip`, `math_sqrt`, `math_sincos_2pi` (returns vec2(sin, cos) of
@@ -39,9 +39,9 @@ function constLine(name: string, bits: number): string {
   return `const ${name}: f32 = ${wgslF32Literal(bits)};`;
 }
 
-/** Horner steps `acc = fma(acc, x, c);`, one per coefficient (highest degree first). */
+/** Horner steps `acc = math_mad(acc, x, c);`, one per coefficient (highest degree first). */
 function horner(acc: string, x: string, coeffs: readonly string[]): string {
-  return coeffs.map((c) => `  ${acc} = fma(${acc}, ${x}, ${c});`).join("\n");
+  return coeffs.map((c) => `  ${acc} = math_mad(${acc}, ${x}, ${c});`).join("\n");
 }
 
 const constants = [
@@ -75,6 +75,20 @@ fn math_pow2(n: i32) -> f32 {
   return bitcast<f32>(u32(n + 127) << 23u);
 }
 
+// Identity on the value, opaque to algebraic rewriting: Mesa's NIR (and other shader
+// compilers) reassociate and cancel float expressions, e.g. (1 + x) - 1 -> x, which would
+// change results. The xor mask is always 0 (bit 31 of the exponent field is clear), but the
+// compiler's float rewrites cannot see through it.
+fn math_keep(v: f32) -> f32 {
+  let b = bitcast<u32>(v);
+  return bitcast<f32>(b ^ ((b & 0x7f800000u) >> 31u));
+}
+
+// a * b + c rounded twice (product, then sum), never fused.
+fn math_mad(a: f32, b: f32, c: f32) -> f32 {
+  return math_keep(a * b) + c;
+}
+
 fn math_inf() -> f32 {
   return bitcast<f32>(0x7f800000u);
 }
@@ -87,13 +101,13 @@ fn math_exp(x: f32) -> f32 {
   if (x > math_exp_max) { return math_inf(); }
   if (x < math_exp_min) { return 0.0; }
   let k = round(x * math_log2e);
-  var r = x - k * math_ln2_1;
-  r = r - k * math_ln2_2;
-  r = r - k * math_ln2_3;
+  var r = math_keep(x - k * math_ln2_1);
+  r = math_keep(r - k * math_ln2_2);
+  r = math_keep(r - k * math_ln2_3);
   var p = math_exp_p4;
 ${horner("p", "r", ["math_exp_p3", "math_exp_p2", "math_exp_p1", "math_exp_p0"])}
   let r2 = r * r;
-  let y = 1.0 + fma(r2, p, r);
+  let y = 1.0 + math_mad(r2, p, r);
   let ki = i32(k);
   let k1 = ki >> 1u;
   let out = (y * math_pow2(k1)) * math_pow2(ki - k1);
@@ -117,7 +131,7 @@ ${
   ])
 }
   let f2 = f * f;
-  let t = fma(f2, q, e * math_ln2_2);
+  let t = math_mad(f2, q, e * math_ln2_2);
   return e * math_ln2_1 + (f + t);
 }
 
@@ -144,11 +158,11 @@ fn math_log(x: f32) -> f32 {
 fn math_log1p(x: f32) -> f32 {
   if (x < -1.0) { return math_nan(); }
   if (x > math_f32_max) { return math_inf(); }
-  let u = 1.0 + x;
+  let u = math_keep(1.0 + x);
   if (u < math_f32_min_normal) { return -math_inf(); }
   if (u > math_f32_max) { return math_log(x); }
   // c = the rounding error of 1 + x; log1p(x) = log(u) + log(1 + c/u).
-  let c = x - (u - 1.0);
+  let c = x - math_keep(u - 1.0);
   let s = math_log_split(u);
   let corr = c * math_pow2(max(-i32(s.x), -126));
   return math_log_reduced(s.x, (s.y - 1.0) + corr);
@@ -166,10 +180,10 @@ fn math_recip(x: f32) -> f32 {
   if (e > 126) { return bitcast<f32>(sign); }
   if (e < -126) { return bitcast<f32>(sign | 0x7f800000u); }
   let m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
-  var y = fma(-math_recip_b, m, math_recip_a);
+  var y = math_mad(-math_recip_b, m, math_recip_a);
   for (var i = 0; i < 3; i = i + 1) {
-    let err = fma(-m, y, 1.0);
-    y = fma(y, err, y);
+    let err = math_mad(-m, y, 1.0);
+    y = math_mad(y, err, y);
   }
   let out = y * math_pow2(-e);
   return bitcast<f32>(bitcast<u32>(out) | sign);
@@ -196,12 +210,12 @@ fn math_sqrt(x: f32) -> f32 {
 ${horner("y", "m", ["math_rsqrt_r1", "math_rsqrt_r0"])}
   let h = m * 0.5;
   for (var i = 0; i < 3; i = i + 1) {
-    let t = fma(-h, y * y, 1.5);
+    let t = math_mad(-h, y * y, 1.5);
     y = y * t;
   }
   var s = m * y;
-  let d = fma(-s, s, m);
-  s = fma(y * 0.5, d, s);
+  let d = math_mad(-s, s, m);
+  s = math_mad(y * 0.5, d, s);
   return s * math_pow2(e / 2);
 }
 
@@ -216,7 +230,7 @@ ${horner("ps", "s2", ["math_sin_s2", "math_sin_s1", "math_sin_s0"])}
   let sn = s * ps;
   var pc = math_cos_c3;
 ${horner("pc", "s2", ["math_cos_c2", "math_cos_c1", "math_cos_c0"])}
-  let cs = fma(s2, pc, 1.0);
+  let cs = math_mad(s2, pc, 1.0);
   if (quadrant == 0.0) { return vec2<f32>(sn, cs); }
   if (quadrant == 1.0) { return vec2<f32>(cs, -sn); }
   if (quadrant == 2.0) { return vec2<f32>(-sn, -cs); }
