@@ -53,7 +53,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   return a;
 }
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
-  return clamp(param + mean_acc - RWM_TARGET, 1.0, RWM_MAX_RADIUS);
+  return clamp(math_keep(param + mean_acc) - RWM_TARGET, 1.0, RWM_MAX_RADIUS);
 }
 `;
 }

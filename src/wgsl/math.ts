@@ -68,7 +68,8 @@ const constants = [
  * Bit identity with the TS twin is checked on the adapter by
  * `tests/random/gpu_identity_test.ts`.
  */
-export const MATH_WGSL: string = `// ---- math: deterministic f32 math (twin of src/random/f32math.ts) ----
+export const MATH_WGSL: string =
+  `// ---- math: deterministic f32 math (twin of src/random/f32math.ts) ----
 ${constants}
 
 fn math_pow2(n: i32) -> f32 {
@@ -107,7 +108,7 @@ fn math_exp(x: f32) -> f32 {
   var p = math_exp_p4;
 ${horner("p", "r", ["math_exp_p3", "math_exp_p2", "math_exp_p1", "math_exp_p0"])}
   let r2 = r * r;
-  let y = 1.0 + math_mad(r2, p, r);
+  let y = 1.0 + math_keep(math_mad(r2, p, r));
   let ki = i32(k);
   let k1 = ki >> 1u;
   let out = (y * math_pow2(k1)) * math_pow2(ki - k1);
@@ -119,17 +120,17 @@ ${horner("p", "r", ["math_exp_p3", "math_exp_p2", "math_exp_p1", "math_exp_p0"])
 fn math_log_reduced(e: f32, f: f32) -> f32 {
   var q = math_log_q8;
 ${
-  horner("q", "f", [
-    "math_log_q7",
-    "math_log_q6",
-    "math_log_q5",
-    "math_log_q4",
-    "math_log_q3",
-    "math_log_q2",
-    "math_log_q1",
-    "math_log_q0",
-  ])
-}
+    horner("q", "f", [
+      "math_log_q7",
+      "math_log_q6",
+      "math_log_q5",
+      "math_log_q4",
+      "math_log_q3",
+      "math_log_q2",
+      "math_log_q1",
+      "math_log_q0",
+    ])
+  }
   let f2 = f * f;
   let t = math_mad(f2, q, e * math_ln2_2);
   return e * math_ln2_1 + (f + t);
@@ -165,7 +166,7 @@ fn math_log1p(x: f32) -> f32 {
   let c = x - math_keep(u - 1.0);
   let s = math_log_split(u);
   let corr = c * math_pow2(max(-i32(s.x), -126));
-  return math_log_reduced(s.x, (s.y - 1.0) + corr);
+  return math_log_reduced(s.x, math_keep(s.y - 1.0) + corr);
 }
 
 fn math_log1p_exp(x: f32) -> f32 {

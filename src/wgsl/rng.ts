@@ -16,7 +16,8 @@
 import { MATH_WGSL } from "./math.ts";
 
 /** Philox4x32-10 in WGSL; mulhi by 16-bit limbs since WGSL has no 64-bit integers. */
-export const RNG_PHILOX_WGSL: string = `// ---- rng: Philox4x32-10 (twin of src/random/philox.ts) ----
+export const RNG_PHILOX_WGSL: string =
+  `// ---- rng: Philox4x32-10 (twin of src/random/philox.ts) ----
 // vec2(hi, lo) of the 64-bit product a * b, from 16-bit limbs.
 fn rng_mulhilo(a: u32, b: u32) -> vec2<u32> {
   let a_lo = a & 0xffffu;

@@ -262,7 +262,11 @@ Deno.test("WGSL rng and math are bit-identical to the TS twins on the adapter", 
         }
       }
     }
-    assertEquals(mismatches, {}, `GPU and CPU differ: ${JSON.stringify(mismatches)}; first: ${first}`);
+    assertEquals(
+      mismatches,
+      {},
+      `GPU and CPU differ: ${JSON.stringify(mismatches)}; first: ${first}`,
+    );
   } finally {
     device.destroy();
   }

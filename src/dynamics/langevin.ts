@@ -1,0 +1,517 @@
+/**
+ * Langevin dynamics of many trajectories in parallel: overdamped Langevin by Euler-Maruyama
+ * and underdamped Langevin by BAOAB, on WebGPU (one invocation per trajectory running `stride`
+ * steps per dispatch, many dispatches per submit, one readback per block of frames) or on the
+ * CPU twin with the same random counters.
+ *
+ * - Euler-Maruyama: x <- x - dt grad V(x) + sqrt(2 dt / beta) xi; stationary law ~ exp(-beta V)
+ *   up to O(dt) bias.
+ * - BAOAB (Leimkuhler & Matthews, AMRX 2013), mass 1, friction gamma: half kick, half drift,
+ *   exact OU v <- c1 v + sqrt((1 - c1^2) / beta) xi with c1 = exp(-gamma dt), half drift, half
+ *   kick. Its configurational sampling of a harmonic potential is exact for any stable dt.
+ * - Optional reflecting box: a coordinate leaving [lo, hi] is mirrored back (and, for BAOAB, its
+ *   velocity reversed).
+ *
+ * Randomness: Philox counter (index = block of 4 normals, step, trajectory, stream 0); initial
+ * BAOAB velocities use stream 1 at step 0xffffffff. The GPU works in f32 and the CPU twin in
+ * f64 with the same normals, so short trajectories agree closely and long ones diverge only
+ * through round-off amplified by chaos.
+ * @module
+ */
+import {
+  assembleProgram,
+  bindGroups,
+  type CompiledProgram,
+  createStorage,
+  createUniform,
+  DispatchBatch,
+  type GpuContext,
+  readBuffers,
+  synchronize,
+  writeBuffer,
+} from "../gpu/mod.ts";
+import type { PotentialCore, WgslPotential } from "../models/continuous/potential.ts";
+import { normal2 } from "../random/draws.ts";
+import { philox4x32Words, seedToKey } from "../random/philox.ts";
+import { rngWgsl } from "../wgsl/mod.ts";
+import {
+  BAOAB_MAIN,
+  DYN_BINDINGS,
+  DYN_PARAMS_BYTES,
+  DYN_PARAMS_STRUCT,
+  DYN_STREAM,
+  dynHelpersWgsl,
+  EM_MAIN,
+} from "./langevin_wgsl.ts";
+
+/** The integrators. */
+export type IntegratorName = "euler-maruyama" | "baoab";
+
+/** What an integrator needs of a potential: CPU energy/gradient and the WGSL twin. */
+export type DynamicsPotential = PotentialCore & { readonly wgsl: WgslPotential };
+
+/** An axis-aligned reflecting box. */
+export interface ReflectingBox {
+  readonly lo: readonly number[];
+  readonly hi: readonly number[];
+}
+
+/** Options of {@link simulate}. */
+export interface SimulateOptions {
+  /** Start states: one array per start, or a flat row-major [K, dim] array. */
+  readonly starts: readonly ArrayLike<number>[] | Float64Array | Float32Array;
+  /** Trajectories launched from each start (default 1); trajectory t starts at start floor(t / this). */
+  readonly trajectoriesPerStart?: number;
+  /** Total trajectories; optional, must equal K * trajectoriesPerStart when both are given. */
+  readonly trajectories?: number;
+  /** Integrator steps (a multiple of stride, at most 2^32 - 1). */
+  readonly steps: number;
+  /** Steps between saved frames. */
+  readonly stride: number;
+  readonly dt: number;
+  /** Inverse temperature (> 0). */
+  readonly beta: number;
+  /** Default "euler-maruyama". */
+  readonly integrator?: IntegratorName;
+  /** BAOAB friction (default 1). */
+  readonly gamma?: number;
+  readonly box?: ReflectingBox | null;
+  readonly seed: number;
+  /** Keep all frames in memory in the result (default: true unless onFrames is given). */
+  readonly keepFrames?: boolean;
+  /** Frames per submitted block on WebGPU (default: up to 256, capped at 2^25 floats). */
+  readonly blockFrames?: number;
+}
+
+/**
+ * Receives frames `[firstFrame, firstFrame + count)` as one row-major `[count, trajectories,
+ * dim]` block. Frame 0 (the start states) comes first, alone. The block is reused afterwards:
+ * copy what you keep.
+ */
+export type FramesCallback = (
+  block: Float32Array,
+  firstFrame: number,
+  count: number,
+) => void | Promise<void>;
+
+/** What {@link simulate} returns. */
+export interface SimulateResult {
+  readonly backend: "webgpu" | "cpu";
+  readonly integrator: IntegratorName;
+  readonly trajectories: number;
+  readonly dim: number;
+  /** steps / stride + 1 (frame 0 is the start). */
+  readonly numFrames: number;
+  readonly stride: number;
+  readonly dt: number;
+  /** Start index of each trajectory. */
+  readonly startIndex: Int32Array;
+  /** `[numFrames, trajectories, dim]` when kept, else null. */
+  readonly frames: Float32Array | null;
+  /** Final states `[trajectories, dim]`. */
+  readonly final: Float32Array;
+  /** Wall-clock seconds of the integration loop. */
+  readonly seconds: number;
+}
+
+interface Plan {
+  dim: number;
+  trajectories: number;
+  startIndex: Int32Array;
+  x0: Float64Array;
+  v0: Float64Array | null;
+  steps: number;
+  stride: number;
+  numFrames: number;
+  dt: number;
+  beta: number;
+  integrator: IntegratorName;
+  gamma: number;
+  box: ReflectingBox | null;
+  key: [number, number];
+  keep: boolean;
+}
+
+function flatStarts(starts: SimulateOptions["starts"], dim: number): Float64Array {
+  if (starts instanceof Float64Array || starts instanceof Float32Array) {
+    if (starts.length === 0 || starts.length % dim !== 0) {
+      throw new Error(
+        `simulate: starts has ${starts.length} values, expected a positive multiple of dim ${dim}`,
+      );
+    }
+    return Float64Array.from(starts);
+  }
+  if (starts.length === 0) throw new Error("simulate: starts is empty, expected at least one");
+  const out = new Float64Array(starts.length * dim);
+  starts.forEach((s, k) => {
+    if (s.length !== dim) {
+      throw new Error(`simulate: start ${k} has length ${s.length}, expected dim ${dim}`);
+    }
+    for (let i = 0; i < dim; i++) out[k * dim + i] = s[i];
+  });
+  return out;
+}
+
+/** Initial BAOAB velocities ~ N(0, I / beta) from Philox stream 1 at step 0xffffffff. */
+export function initialVelocities(
+  key: readonly number[],
+  trajectories: number,
+  dim: number,
+  beta: number,
+): Float64Array {
+  const v = new Float64Array(trajectories * dim);
+  const s = 1 / Math.sqrt(beta);
+  const noise = new Float64Array(dim);
+  const ws = new Uint32Array(4);
+  for (let t = 0; t < trajectories; t++) {
+    normals(noise, key, t, 0xffffffff, DYN_STREAM.velocity, ws);
+    for (let i = 0; i < dim; i++) v[t * dim + i] = s * noise[i];
+  }
+  return v;
+}
+
+const pair = [0, 0];
+
+/** dim standard normals for (trajectory, step, stream), the twin of WGSL `dyn_add_noise`. */
+export function normals(
+  out: Float64Array,
+  key: readonly number[],
+  traj: number,
+  step: number,
+  stream: number,
+  words: Uint32Array = new Uint32Array(4),
+): Float64Array {
+  const dim = out.length;
+  for (let j = 0; 4 * j < dim; j++) {
+    philox4x32Words(j, step, traj, stream, key[0], key[1], words);
+    const i = 4 * j;
+    normal2(words[0], words[1], pair);
+    out[i] = pair[0];
+    if (i + 1 < dim) out[i + 1] = pair[1];
+    if (i + 2 < dim) {
+      normal2(words[2], words[3], pair);
+      out[i + 2] = pair[0];
+      if (i + 3 < dim) out[i + 3] = pair[1];
+    }
+  }
+  return out;
+}
+
+function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): Plan {
+  const dim = p.dim;
+  const x0s = flatStarts(o.starts, dim);
+  const k = x0s.length / dim;
+  const posInt = (name: string, v: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!(Number.isInteger(v) && v >= 1 && v <= max)) {
+      throw new Error(`simulate: ${name} must be an integer in [1, ${max}], got ${v}`);
+    }
+  };
+  let per = o.trajectoriesPerStart;
+  if (per === undefined) {
+    per = o.trajectories === undefined ? 1 : o.trajectories / k;
+    if (!Number.isInteger(per)) {
+      throw new Error(
+        `simulate: trajectories (${o.trajectories}) must be a multiple of the ${k} starts`,
+      );
+    }
+  }
+  posInt("trajectoriesPerStart", per);
+  const trajectories = k * per;
+  if (o.trajectories !== undefined && o.trajectories !== trajectories) {
+    throw new Error(
+      `simulate: trajectories is ${o.trajectories}, expected ${k} starts x ${per} = ${trajectories}`,
+    );
+  }
+  posInt("stride", o.stride);
+  posInt("steps", o.steps, 0xffffffff);
+  if (o.steps % o.stride !== 0) {
+    throw new Error(`simulate: steps (${o.steps}) must be a multiple of stride (${o.stride})`);
+  }
+  if (!(o.dt > 0 && Number.isFinite(o.dt))) {
+    throw new Error(`simulate: dt must be a finite number > 0, got ${o.dt}`);
+  }
+  if (!(o.beta > 0 && Number.isFinite(o.beta))) {
+    throw new Error(`simulate: beta must be a finite number > 0, got ${o.beta}`);
+  }
+  const integrator = o.integrator ?? "euler-maruyama";
+  if (integrator !== "euler-maruyama" && integrator !== "baoab") {
+    throw new Error(`simulate: integrator must be "euler-maruyama" or "baoab", got ${integrator}`);
+  }
+  const gamma = o.gamma ?? 1;
+  if (!(gamma > 0 && Number.isFinite(gamma))) {
+    throw new Error(`simulate: gamma must be a finite number > 0, got ${gamma}`);
+  }
+  const box = o.box ?? null;
+  if (box) {
+    if (box.lo.length !== dim || box.hi.length !== dim) {
+      throw new Error(
+        `simulate: box has ${box.lo.length}/${box.hi.length} bounds, expected dim ${dim}`,
+      );
+    }
+    for (let i = 0; i < dim; i++) {
+      if (!(box.lo[i] < box.hi[i])) {
+        throw new Error(`simulate: box.lo[${i}] must be < box.hi[${i}]`);
+      }
+    }
+  }
+  const key = seedToKey(o.seed);
+  const startIndex = Int32Array.from({ length: trajectories }, (_, t) => Math.floor(t / per!));
+  const x0 = new Float64Array(trajectories * dim);
+  for (let t = 0; t < trajectories; t++) {
+    x0.set(x0s.subarray(startIndex[t] * dim, startIndex[t] * dim + dim), t * dim);
+  }
+  if (box) {
+    for (let t = 0; t < trajectories; t++) {
+      for (let i = 0; i < dim; i++) {
+        const v = x0[t * dim + i];
+        if (!(v >= box.lo[i] && v <= box.hi[i])) {
+          throw new Error(`simulate: start of trajectory ${t} lies outside the box`);
+        }
+      }
+    }
+  }
+  return {
+    dim,
+    trajectories,
+    startIndex,
+    x0,
+    v0: integrator === "baoab" ? initialVelocities(key, trajectories, dim, o.beta) : null,
+    steps: o.steps,
+    stride: o.stride,
+    numFrames: o.steps / o.stride + 1,
+    dt: o.dt,
+    beta: o.beta,
+    integrator,
+    gamma,
+    box,
+    key,
+    keep: o.keepFrames ?? !haveCallback,
+  };
+}
+
+/**
+ * Simulates Langevin trajectories on the GPU when `gpu` is given, else on the CPU twin.
+ *
+ * @example
+ * ```ts
+ * import { doubleWell } from "../models/continuous/mod.ts";
+ * const r = await simulate(doubleWell(), {
+ *   starts: [[-1], [1]], trajectoriesPerStart: 4, steps: 100, stride: 10, dt: 1e-3, beta: 4, seed: 1,
+ * }, null);
+ * console.log(r.frames!.length); // 11 frames x 8 trajectories x 1
+ * ```
+ */
+export async function simulate(
+  potential: DynamicsPotential,
+  opts: SimulateOptions,
+  gpu: GpuContext | null,
+  onFrames?: FramesCallback,
+): Promise<SimulateResult> {
+  const pl = plan(potential, opts, onFrames !== undefined);
+  const { trajectories: n, dim } = pl;
+  const frames = pl.keep ? new Float32Array(pl.numFrames * n * dim) : null;
+  const frame0 = Float32Array.from(pl.x0);
+  frames?.set(frame0);
+  await onFrames?.(frame0, 0, 1);
+  const sink = async (block: Float32Array, first: number, count: number) => {
+    frames?.set(block.subarray(0, count * n * dim), first * n * dim);
+    await onFrames?.(block, first, count);
+  };
+  const out = gpu
+    ? await simulateGpu(potential, pl, gpu, opts.blockFrames, sink)
+    : await simulateCpu(potential, pl, sink);
+  return {
+    backend: gpu ? "webgpu" : "cpu",
+    integrator: pl.integrator,
+    trajectories: n,
+    dim,
+    numFrames: pl.numFrames,
+    stride: pl.stride,
+    dt: pl.dt,
+    startIndex: pl.startIndex,
+    frames,
+    final: out.final,
+    seconds: out.seconds,
+  };
+}
+
+type Sink = (block: Float32Array, first: number, count: number) => Promise<void>;
+
+const CPU_BLOCK_FLOATS = 1 << 22;
+
+async function simulateCpu(
+  p: DynamicsPotential,
+  pl: Plan,
+  sink: Sink,
+): Promise<{ final: Float32Array; seconds: number }> {
+  const { dim, trajectories: n, stride, dt, key, box } = pl;
+  const pos = Float64Array.from(pl.x0);
+  const vel = pl.v0 ? Float64Array.from(pl.v0) : null;
+  const x = new Float64Array(dim);
+  const v = new Float64Array(dim);
+  const g = new Float64Array(dim);
+  const xi = new Float64Array(dim);
+  const words = new Uint32Array(4);
+  const saved = pl.numFrames - 1;
+  const blockFrames = Math.max(1, Math.min(saved, Math.floor(CPU_BLOCK_FLOATS / (n * dim))));
+  const block = new Float32Array(blockFrames * n * dim);
+  const emNoise = Math.sqrt(2 * dt / pl.beta);
+  const c1 = Math.exp(-pl.gamma * dt);
+  const ouNoise = Math.sqrt((1 - c1 * c1) / pl.beta);
+  const h = 0.5 * dt;
+  const reflect = (withV: boolean) => {
+    if (!box) return;
+    for (let i = 0; i < dim; i++) {
+      const lo = box.lo[i], hi = box.hi[i];
+      let z = x[i], s = 1;
+      if (z < lo) {
+        z = 2 * lo - z;
+        s = -s;
+      }
+      if (z > hi) {
+        z = 2 * hi - z;
+        s = -s;
+      }
+      x[i] = Math.min(Math.max(z, lo), hi);
+      if (withV) v[i] *= s;
+    }
+  };
+  const start = performance.now();
+  for (let f0 = 0; f0 < saved; f0 += blockFrames) {
+    const count = Math.min(blockFrames, saved - f0);
+    for (let t = 0; t < n; t++) {
+      const base = t * dim;
+      for (let i = 0; i < dim; i++) x[i] = pos[base + i];
+      if (vel) for (let i = 0; i < dim; i++) v[i] = vel[base + i];
+      let step = f0 * stride;
+      for (let f = 0; f < count; f++) {
+        if (vel) {
+          p.gradient(x, g);
+          for (let k = 0; k < stride; k++, step++) {
+            for (let i = 0; i < dim; i++) {
+              v[i] -= h * g[i];
+              x[i] += h * v[i];
+            }
+            normals(xi, key, t, step, DYN_STREAM.noise, words);
+            for (let i = 0; i < dim; i++) {
+              v[i] = c1 * v[i] + ouNoise * xi[i];
+              x[i] += h * v[i];
+            }
+            reflect(true);
+            p.gradient(x, g);
+            for (let i = 0; i < dim; i++) v[i] -= h * g[i];
+          }
+        } else {
+          for (let k = 0; k < stride; k++, step++) {
+            p.gradient(x, g);
+            normals(xi, key, t, step, DYN_STREAM.noise, words);
+            for (let i = 0; i < dim; i++) x[i] += -dt * g[i] + emNoise * xi[i];
+            reflect(false);
+          }
+        }
+        const o = (f * n + t) * dim;
+        for (let i = 0; i < dim; i++) block[o + i] = x[i];
+      }
+      for (let i = 0; i < dim; i++) pos[base + i] = x[i];
+      if (vel) for (let i = 0; i < dim; i++) vel[base + i] = v[i];
+    }
+    await sink(block, f0 + 1, count);
+  }
+  return { final: Float32Array.from(pos), seconds: (performance.now() - start) / 1000 };
+}
+
+const WG = 64;
+const GPU_BLOCK_FLOATS = 1 << 25;
+
+/** Compiles (or fetches from the cache) the integrator program of a potential. */
+export function compileIntegrator(
+  gpu: GpuContext,
+  p: DynamicsPotential,
+  integrator: IntegratorName,
+  hasBox: boolean,
+): Promise<CompiledProgram> {
+  const groups = [
+    DYN_BINDINGS,
+    ...(p.wgsl.params
+      ? [[{ name: "model_params", kind: "read" as const, type: "array<f32>" }]]
+      : []),
+  ];
+  return gpu.cache.get(
+    gpu.device,
+    assembleProgram({
+      label: `${p.wgsl.key}/${integrator}`,
+      groups,
+      constants: {
+        WG: { type: "u32", value: WG },
+        HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
+      },
+      snippets: [DYN_PARAMS_STRUCT, rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
+      body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
+      workgroupSize: WG,
+    }),
+  );
+}
+
+async function simulateGpu(
+  p: DynamicsPotential,
+  pl: Plan,
+  gpu: GpuContext,
+  blockFramesOpt: number | undefined,
+  sink: Sink,
+): Promise<{ final: Float32Array; seconds: number }> {
+  const { dim, trajectories: n } = pl;
+  const saved = pl.numFrames - 1;
+  const cap = Math.max(1, Math.floor(GPU_BLOCK_FLOATS / (n * dim)));
+  const blockFrames = Math.max(1, Math.min(saved, blockFramesOpt ?? 256, cap));
+  const compiled = await compileIntegrator(gpu, p, pl.integrator, pl.box !== null);
+  const c1 = Math.exp(-pl.gamma * pl.dt);
+  const boxData = new Float32Array(2 * dim);
+  if (pl.box) {
+    boxData.set(pl.box.lo);
+    boxData.set(pl.box.hi, dim);
+  }
+  const buf = {
+    pos: createStorage(gpu, Float32Array.from(pl.x0), "dyn_pos"),
+    vel: createStorage(gpu, pl.v0 ? Float32Array.from(pl.v0) : 16, "dyn_vel"),
+    step: createStorage(gpu, n * 4, "dyn_step"),
+    frames: createStorage(gpu, blockFrames * n * dim * 4, "dyn_frames"),
+    box: createStorage(gpu, boxData, "dyn_box"),
+    params: createUniform(gpu, DYN_PARAMS_BYTES, "params"),
+  };
+  const modelBufs = p.wgsl.params ? [createStorage(gpu, p.wgsl.params, "model_params")] : [];
+  try {
+    const groups = bindGroups(gpu, compiled, [
+      [buf.pos, buf.vel, buf.step, buf.frames, buf.box, buf.params],
+      ...(modelBufs.length ? [modelBufs] : []),
+    ]);
+    const workgroups = Math.ceil(n / WG);
+    const params = new ArrayBuffer(DYN_PARAMS_BYTES);
+    const u = new Uint32Array(params), f = new Float32Array(params);
+    u[0] = pl.key[0];
+    u[1] = pl.key[1];
+    u[2] = n;
+    u[3] = pl.stride;
+    f[4] = pl.dt;
+    f[5] = pl.integrator === "baoab"
+      ? Math.sqrt((1 - c1 * c1) / pl.beta)
+      : Math.sqrt(2 * pl.dt / pl.beta);
+    f[6] = c1;
+    await synchronize(gpu);
+    const start = performance.now();
+    for (let f0 = 0; f0 < saved; f0 += blockFrames) {
+      const count = Math.min(blockFrames, saved - f0);
+      u[7] = f0;
+      writeBuffer(gpu, buf.params, u);
+      const batch = new DispatchBatch(gpu, "langevin");
+      for (let k = 0; k < count; k++) batch.dispatch(compiled, groups, workgroups);
+      await batch.submit();
+      const [data] = await readBuffers(gpu, [{ buffer: buf.frames, byteLength: count * n * dim * 4 }]);
+      await sink(new Float32Array(data), f0 + 1, count);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const [fin] = await readBuffers(gpu, [{ buffer: buf.pos, byteLength: n * dim * 4 }]);
+    return { final: new Float32Array(fin), seconds };
+  } finally {
+    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+  }
+}

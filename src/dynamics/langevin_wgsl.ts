@@ -1,0 +1,136 @@
+/**
+ * WGSL of the Langevin integrators: one invocation per trajectory runs `STRIDE_LOOP` steps
+ * (the stride, a uniform) and writes one frame. The potential snippet supplies `DIM`,
+ * `model_grad_energy`; `rngWgsl()` supplies `rng_philox` / `rng_normal2`.
+ *
+ * Random counters are (index = block of 4 normals, step, trajectory, stream), the same as the
+ * CPU twin in `langevin.ts`.
+ * @module
+ */
+import type { BindingDecl } from "../gpu/mod.ts";
+
+/** Uniform block, written once per submitted block of frames. */
+export const DYN_PARAMS_STRUCT = /* wgsl */ `
+struct DynParams {
+  key: vec2<u32>,
+  trajectories: u32,
+  stride: u32,
+  dt: f32,
+  noise: f32,
+  c1: f32,
+  block_frame0: u32,
+}`;
+
+/** Byte size of `DynParams`. */
+export const DYN_PARAMS_BYTES = 32;
+
+/** `@group(0)` of the integrator program, in binding order. */
+export const DYN_BINDINGS: readonly BindingDecl[] = [
+  { name: "dyn_pos", kind: "storage", type: "array<f32>" },
+  { name: "dyn_vel", kind: "storage", type: "array<f32>" },
+  { name: "dyn_step", kind: "storage", type: "array<u32>" },
+  { name: "dyn_frames", kind: "storage", type: "array<f32>" },
+  { name: "dyn_box", kind: "read", type: "array<f32>" },
+  { name: "params", kind: "uniform", type: "DynParams" },
+];
+
+/** Stream word of the integrator noise and of the initial velocities. */
+export const DYN_STREAM = { noise: 0, velocity: 1 } as const;
+
+const HELPERS = /* wgsl */ `
+// v[i] = keep * v[i] + scale * n_i with n ~ N(0, I); block j of 4 normals uses counter
+// (j, step, traj, stream): normals 4j, 4j+1 from words (x, y), 4j+2, 4j+3 from (z, w).
+fn dyn_add_noise(v: ptr<function, array<f32, DIM>>, keep: f32, scale: f32, traj: u32, step: u32,
+                 stream: u32) {
+  for (var j = 0u; 4u * j < DIM; j++) {
+    let w = rng_philox(vec4<u32>(j, step, traj, stream), params.key);
+    let a = rng_normal2(w.x, w.y);
+    let i = 4u * j;
+    (*v)[i] = keep * (*v)[i] + scale * a.x;
+    if (i + 1u < DIM) { (*v)[i + 1u] = keep * (*v)[i + 1u] + scale * a.y; }
+    if (i + 2u < DIM) {
+      let b = rng_normal2(w.z, w.w);
+      (*v)[i + 2u] = keep * (*v)[i + 2u] + scale * b.x;
+      if (i + 3u < DIM) { (*v)[i + 3u] = keep * (*v)[i + 3u] + scale * b.y; }
+    }
+  }
+}
+
+// Reflects coordinate y into [lo, hi]; returns (new y, velocity sign).
+fn dyn_reflect(y: f32, lo: f32, hi: f32) -> vec2<f32> {
+  var z = y;
+  var s = 1.0;
+  if (z < lo) { z = 2.0 * lo - z; s = -s; }
+  if (z > hi) { z = 2.0 * hi - z; s = -s; }
+  return vec2<f32>(clamp(z, lo, hi), s);
+}
+
+fn dyn_traj(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+`;
+
+/** Helper functions of every integrator program. */
+export function dynHelpersWgsl(): string {
+  return HELPERS;
+}
+
+function boxLines(withVelocity: boolean): string {
+  return `
+    if (HAS_BOX != 0u) {
+      for (var i = 0u; i < DIM; i++) {
+        let r = dyn_reflect(x[i], dyn_box[i], dyn_box[DIM + i]);
+        x[i] = r.x;${withVelocity ? "\n        v[i] = v[i] * r.y;" : ""}
+      }
+    }`;
+}
+
+const FRAME_OUT = `
+  dyn_step[t] = step;
+  let slot = step / params.stride - 1u - params.block_frame0;
+  let out = (slot * params.trajectories + t) * DIM;
+  for (var i = 0u; i < DIM; i++) { dyn_frames[out + i] = x[i]; }`;
+
+/** Euler-Maruyama: x <- x - dt grad V(x) + sqrt(2 dt / beta) xi (noise = the square root). */
+export const EM_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = dyn_traj(gid, nwg);
+  if (t >= params.trajectories) { return; }
+  var x: array<f32, DIM>;
+  var g: array<f32, DIM>;
+  let base = t * DIM;
+  for (var i = 0u; i < DIM; i++) { x[i] = dyn_pos[base + i]; }
+  var step = dyn_step[t];
+  for (var k = 0u; k < params.stride; k++) {
+    model_grad_energy(&x, &g);
+    for (var i = 0u; i < DIM; i++) { x[i] = x[i] - params.dt * g[i]; }
+    dyn_add_noise(&x, 1.0, params.noise, t, step, ${DYN_STREAM.noise}u);${boxLines(false)}
+    step++;
+  }
+  for (var i = 0u; i < DIM; i++) { dyn_pos[base + i] = x[i]; }${FRAME_OUT}
+}`;
+
+/**
+ * BAOAB (Leimkuhler & Matthews 2013), mass 1: B half kick, A half drift, O exact OU
+ * v <- c1 v + sqrt((1 - c1^2) / beta) xi (noise = that square root), A, B.
+ */
+export const BAOAB_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let t = dyn_traj(gid, nwg);
+  if (t >= params.trajectories) { return; }
+  var x: array<f32, DIM>;
+  var v: array<f32, DIM>;
+  var g: array<f32, DIM>;
+  let base = t * DIM;
+  for (var i = 0u; i < DIM; i++) { x[i] = dyn_pos[base + i]; v[i] = dyn_vel[base + i]; }
+  var step = dyn_step[t];
+  let h = 0.5 * params.dt;
+  model_grad_energy(&x, &g);
+  for (var k = 0u; k < params.stride; k++) {
+    for (var i = 0u; i < DIM; i++) { v[i] = v[i] - h * g[i]; x[i] = x[i] + h * v[i]; }
+    dyn_add_noise(&v, params.c1, params.noise, t, step, ${DYN_STREAM.noise}u);
+    for (var i = 0u; i < DIM; i++) { x[i] = x[i] + h * v[i]; }${boxLines(true)}
+    model_grad_energy(&x, &g);
+    for (var i = 0u; i < DIM; i++) { v[i] = v[i] - h * g[i]; }
+    step++;
+  }
+  for (var i = 0u; i < DIM; i++) { dyn_pos[base + i] = x[i]; dyn_vel[base + i] = v[i]; }${FRAME_OUT}
+}`;

@@ -1,0 +1,46 @@
+/**
+ * WGSL twin of the block Gibbs step (see `block_gibbs.ts`).
+ * @module
+ */
+
+/** `sampler_step` for block Gibbs with block size `k` and `n = C^k` joint values baked in. */
+export function blockGibbsWgsl(k: number, n: number): string {
+  return /* wgsl */ `
+const BG_K: u32 = ${k}u;
+const BG_N: u32 = ${n}u;
+fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
+  let start = ((step % D) * BG_K) % D;
+  var orig: array<u32, BG_K>;
+  for (var t = 0u; t < BG_K; t++) { orig[t] = state[base + (start + t) % D]; }
+  var best = -math_inf();
+  var best_j = 0u;
+  var best_de = 0.0;
+  for (var j = 0u; j < BG_N; j++) {
+    var de = 0.0;
+    var r = j;
+    for (var t = 0u; t < BG_K; t++) {
+      let i = (start + t) % D;
+      let v = r % C;
+      r = r / C;
+      de = de + model_delta(base, i, v);
+      engine_set(chain, i, v);
+    }
+    for (var t = BG_K; t > 0u; t--) { engine_set(chain, (start + t - 1u) % D, orig[t - 1u]); }
+    let w = rng_draw(chain, step, j >> 2u, 0u);
+    let key = math_mad(-params.beta, de, rng_gumbel(w[j & 3u]));
+    if (key > best) {
+      best = key;
+      best_j = j;
+      best_de = de;
+    }
+  }
+  var r = best_j;
+  for (var t = 0u; t < BG_K; t++) {
+    engine_set(chain, (start + t) % D, r % C);
+    r = r / C;
+  }
+  energy[chain] = energy[chain] + best_de;
+  return 1.0;
+}
+`;
+}
