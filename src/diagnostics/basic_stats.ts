@@ -87,6 +87,83 @@ export function averageRanks(x: ArrayLike<number>, sorted: Float64Array): Float6
   return out;
 }
 
+/**
+ * Stable argsort of a Float64Array in O(n): LSD radix sort (four 16-bit digits) on the IEEE-754
+ * bits mapped to an order-preserving unsigned key. Values must not be NaN.
+ *
+ * @example
+ * ```ts
+ * argsortFloat64(new Float64Array([0.5, -2, 3])); // Uint32Array [1, 0, 2]
+ * ```
+ */
+export function argsortFloat64(x: Float64Array): Uint32Array {
+  const n = x.length;
+  const words = new Uint32Array(Float64Array.from(x).buffer); // little-endian: [lo, hi] pairs
+  let lo = new Uint32Array(n), hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = words[2 * i], h = words[2 * i + 1];
+    // Negative: flip all bits; positive: flip the sign bit. Unsigned order = numeric order.
+    if (h & 0x80000000) {
+      lo[i] = ~l >>> 0;
+      hi[i] = ~h >>> 0;
+    } else {
+      lo[i] = l;
+      hi[i] = (h | 0x80000000) >>> 0;
+    }
+  }
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n), idx2 = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const src = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[i] >>> shift) & 0xffff]++;
+    if (count[(src[0] >>> shift) & 0xffff] === n) continue; // one bucket: order unchanged
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const j = count[(src[i] >>> shift) & 0xffff]++;
+      lo2[j] = lo[i];
+      hi2[j] = hi[i];
+      idx2[j] = idx[i];
+    }
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
+    [idx, idx2] = [idx2, idx];
+  }
+  return idx;
+}
+
+/**
+ * 1-based average ranks of all values of x (ties share their mean rank, SciPy's rankdata
+ * "average"), in O(n) after an O(n) radix argsort.
+ *
+ * @example
+ * ```ts
+ * rankAverage(new Float64Array([10, 20, 20, 5])); // [2, 3.5, 3.5, 1]
+ * ```
+ */
+export function rankAverage(x: Float64Array): Float64Array {
+  const n = x.length;
+  const order = argsortFloat64(x);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    const v = x[order[i]];
+    while (j < n && x[order[j]] === v) j++;
+    const r = 0.5 * (i + 1 + j); // mean of ranks i+1..j
+    for (let k = i; k < j; k++) out[order[k]] = r;
+    i = j;
+  }
+  return out;
+}
+
 // Wichura (1988), Algorithm AS 241 (PPND16): standard normal quantile, relative error ~1e-16.
 const A = [
   3.387132872796366608,

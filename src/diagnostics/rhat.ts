@@ -9,10 +9,10 @@
 
 import { type ChainsInput, concatChains, splitChains, toChains } from "./chains.ts";
 import {
-  averageRanks,
   mean,
   normalQuantile,
   quantileSorted,
+  rankAverage,
   sortedCopy,
   variance,
 } from "./basic_stats.ts";
@@ -74,13 +74,26 @@ export function rhatSplit(input: ChainsInput): number {
  * ```
  */
 export function zScale(chains: readonly Float64Array[]): Float64Array[] {
-  const sorted = sortedCopy(concatChains(chains));
-  const size = sorted.length;
-  return chains.map((c) => {
-    const r = averageRanks(c, sorted);
-    for (let i = 0; i < r.length; i++) r[i] = normalQuantile((r[i] - 0.375) / (size + 0.25));
-    return r;
-  });
+  const pooled = concatChains(chains);
+  const size = pooled.length;
+  const ranks = rankAverage(pooled);
+  // Ranks repeat for ties; map each distinct rank once.
+  let lastRank = NaN, lastZ = 0;
+  for (let i = 0; i < size; i++) {
+    const r = ranks[i];
+    if (r !== lastRank) {
+      lastRank = r;
+      lastZ = normalQuantile((r - 0.375) / (size + 0.25));
+    }
+    ranks[i] = lastZ;
+  }
+  const out: Float64Array[] = [];
+  let o = 0;
+  for (const c of chains) {
+    out.push(ranks.subarray(o, o + c.length));
+    o += c.length;
+  }
+  return out;
 }
 
 /** |x - median(all draws)|, chain by chain (the "folded" draws of Vehtari et al.). */

@@ -382,7 +382,7 @@ async function simulateCpu(
     for (let t = 0; t < n; t++) {
       const base = t * dim;
       for (let i = 0; i < dim; i++) x[i] = pos[base + i];
-      if (vel) for (let i = 0; i < dim; i++) v[i] = vel[base + i];
+      if (vel) { for (let i = 0; i < dim; i++) v[i] = vel[base + i]; }
       let step = f0 * stride;
       for (let f = 0; f < count; f++) {
         if (vel) {
@@ -413,7 +413,7 @@ async function simulateCpu(
         for (let i = 0; i < dim; i++) block[o + i] = x[i];
       }
       for (let i = 0; i < dim; i++) pos[base + i] = x[i];
-      if (vel) for (let i = 0; i < dim; i++) vel[base + i] = v[i];
+      if (vel) { for (let i = 0; i < dim; i++) vel[base + i] = v[i]; }
     }
     await sink(block, f0 + 1, count);
   }
@@ -505,7 +505,10 @@ async function simulateGpu(
       const batch = new DispatchBatch(gpu, "langevin");
       for (let k = 0; k < count; k++) batch.dispatch(compiled, groups, workgroups);
       await batch.submit();
-      const [data] = await readBuffers(gpu, [{ buffer: buf.frames, byteLength: count * n * dim * 4 }]);
+      const [data] = await readBuffers(gpu, [{
+        buffer: buf.frames,
+        byteLength: count * n * dim * 4,
+      }]);
       await sink(new Float32Array(data), f0 + 1, count);
     }
     const seconds = (performance.now() - start) / 1000;

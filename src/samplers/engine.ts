@@ -46,6 +46,8 @@ export interface RunOptions {
   adapt?: AdaptMode;
   /** Inverse temperature, default 1. */
   beta?: number;
+  /** Inverse temperature per step (annealing); overrides `beta`. Must be finite and >= 0. */
+  betaSchedule?: (step: number) => number;
   /** Steps per submitted block on WebGPU (one readback per block); default 256. */
   blockSteps?: number;
   /** Called after each block with the number of steps done. */
@@ -76,7 +78,11 @@ export interface RunResult {
   seconds: number;
 }
 
-function checkOptions(opts: RunOptions): Required<Omit<RunOptions, "onProgress">> {
+type CheckedOptions = Required<Omit<RunOptions, "onProgress" | "betaSchedule">> & {
+  betaAt: (step: number) => number;
+};
+
+function checkOptions(opts: RunOptions): CheckedOptions {
   const o = {
     burnInFraction: 0.5,
     adapt: "burn-in" as AdaptMode,
@@ -101,8 +107,38 @@ function checkOptions(opts: RunOptions): Required<Omit<RunOptions, "onProgress">
   if (!(Number.isFinite(o.beta) && o.beta >= 0)) {
     throw new Error(`beta must be a finite number >= 0, got ${o.beta}`);
   }
-  const { onProgress: _, ...rest } = o;
-  return rest;
+  const { onProgress: _, betaSchedule, ...rest } = o;
+  const betaAt = (step: number) => {
+    const b = Math.fround(betaSchedule ? betaSchedule(step) : o.beta);
+    if (!(Number.isFinite(b) && b >= 0)) {
+      throw new Error(`betaSchedule(${step}) = ${b}: expected a finite number >= 0`);
+    }
+    return b;
+  };
+  return { ...rest, betaAt };
+}
+
+/** One block of steps: `[start, start + length)`; `adapting` blocks run one step per dispatch. */
+export interface Block {
+  start: number;
+  length: number;
+  adapting: boolean;
+}
+
+/**
+ * Splits a run into blocks of at most `blockSteps` steps, breaking at the end of adaptation, so
+ * that blocks without adaptation can run all their steps in one dispatch. Both twins refresh
+ * cached energies at each block start, so they use the same plan.
+ */
+export function planBlocks(steps: number, blockSteps: number, adaptUntil: number): Block[] {
+  const blocks: Block[] = [];
+  for (let start = 0; start < steps;) {
+    const adapting = start < adaptUntil;
+    const end = Math.min(start + blockSteps, steps, adapting ? adaptUntil : steps);
+    blocks.push({ start, length: end - start, adapting });
+    start = end;
+  }
+  return blocks;
 }
 
 /** The fixed random reference state of the Hamming statistic (DISCS), from the seed. */
@@ -144,7 +180,7 @@ function adaptUntil(o: { steps: number; adapt: AdaptMode }, burnIn: number): num
 function runCpu(
   model: DiscreteModel,
   sampler: DiscreteSampler,
-  o: ReturnType<typeof checkOptions>,
+  o: CheckedOptions,
   onProgress?: (done: number, total: number) => void,
 ): Promise<RunResult> {
   const { chains, steps } = o;
@@ -178,7 +214,7 @@ function runCpu(
     base: 0,
     chain: 0,
     step: 0,
-    beta: Math.fround(o.beta),
+    beta: 0,
     param,
     energy: 0,
     draw(index: number, stream: number) {
@@ -191,13 +227,18 @@ function runCpu(
       x[this.base + i] = v;
     },
   } satisfies CpuChain;
+  const adaptive = Boolean(sampler.adaptation) && until > 0;
+  const blockStarts = new Set(
+    planBlocks(steps, o.blockSteps, adaptive ? until : 0).map((b) => b.start),
+  );
   for (let step = 0; step < steps; step++) {
-    if (step % o.blockSteps === 0) {
+    if (blockStarts.has(step)) {
       for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
       if (step > 0) onProgress?.(step, steps);
     }
     chainView.step = step;
     chainView.param = param;
+    chainView.beta = o.betaAt(step);
     for (let ch = 0; ch < chains; ch++) {
       chainView.chain = ch;
       chainView.base = ch * d;
@@ -233,7 +274,7 @@ function runCpu(
 function finish(
   model: DiscreteModel,
   sampler: DiscreteSampler,
-  o: ReturnType<typeof checkOptions>,
+  o: CheckedOptions,
   r: {
     backend: "webgpu" | "cpu";
     energies: Float32Array;
@@ -323,7 +364,7 @@ async function compilePrograms(
 async function runGpu(
   model: DiscreteModel,
   sampler: DiscreteSampler,
-  o: ReturnType<typeof checkOptions>,
+  o: CheckedOptions,
   gpu: GpuContext,
   onProgress?: (done: number, total: number) => void,
 ): Promise<RunResult> {
@@ -346,6 +387,7 @@ async function runGpu(
     accSum: createStorage(gpu, chains * 4, "acc_sum"),
     ctrl: createStorage(gpu, ctrl, "ctrl"),
     trace: createStorage(gpu, traceFloats * 4, "trace"),
+    betas: createStorage(gpu, block * 4, "betas"),
     params: createUniform(gpu, PARAMS_BYTES, "params"),
   };
   const modelBufs = model.wgsl.params.map((p) => createStorage(gpu, p.data, p.name));
@@ -359,6 +401,7 @@ async function runGpu(
       buf.accSum,
       buf.ctrl,
       buf.trace,
+      buf.betas,
       buf.params,
     ],
     modelBufs,
@@ -371,35 +414,38 @@ async function runGpu(
     adapt: groupsOf(programs.adapt),
   };
   const workgroups = Math.ceil(chains / WG);
-  const writeParams = (blockStart: number) => {
+  const writeParams = (blockStart: number, multi: number) => {
     const p = new ArrayBuffer(PARAMS_BYTES);
     const u = new Uint32Array(p), f = new Float32Array(p);
     u[0] = key[0];
     u[1] = key[1];
     u[2] = chains;
     u[3] = blockStart;
-    f[4] = o.beta;
+    f[4] = o.betaAt(blockStart);
     u[5] = burnIn;
     u[6] = adaptUntil(o, burnIn);
-    u[7] = 0;
+    u[7] = multi;
     writeBuffer(gpu, buf.params, u);
   };
   const energies = new Float32Array(steps * chains);
   const hamming = new Float32Array(steps * chains);
   const paramTrace = new Float32Array(steps);
-  writeParams(0);
+  writeParams(0, 1);
   const first = new DispatchBatch(gpu, "init");
   first.dispatch(programs.init, g.init, workgroups);
   await first.submit();
   await synchronize(gpu);
   const start = performance.now();
   try {
-    for (let blockStart = 0; blockStart < steps; blockStart += block) {
-      const n = Math.min(block, steps - blockStart);
-      writeParams(blockStart);
+    const until = adaptUntil(o, burnIn);
+    const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
+    for (const { start: blockStart, length: n, adapting } of plan) {
+      writeParams(blockStart, adapting ? 1 : n);
+      writeBuffer(gpu, buf.betas, Float32Array.from({ length: n }, (_, k) => o.betaAt(blockStart + k)));
       const batch = new DispatchBatch(gpu, "steps");
       batch.dispatch(programs.refresh, g.refresh, workgroups);
-      for (let k = 0; k < n; k++) {
+      // Without adaptation no step needs the batch mean, so one dispatch runs the whole block.
+      for (let k = 0; k < (adapting ? n : 1); k++) {
         batch.dispatch(programs.step, g.step, workgroups);
         batch.dispatch(programs.adapt, g.adapt, 1);
       }

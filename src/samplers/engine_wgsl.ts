@@ -15,7 +15,7 @@ struct EngineParams {
   beta: f32,
   burn_in: u32,
   adapt_until: u32,
-  pad: u32,
+  multi: u32,
 }`;
 
 /** Byte size of `EngineParams`. */
@@ -31,6 +31,7 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   { name: "acc_sum", kind: "storage", type: "array<f32>" },
   { name: "ctrl", kind: "storage", type: "array<u32>" },
   { name: "trace", kind: "storage", type: "array<f32>" },
+  { name: "betas", kind: "read", type: "array<f32>" },
   { name: "params", kind: "uniform", type: "EngineParams" },
 ];
 
@@ -51,6 +52,10 @@ fn engine_set(chain: u32, i: u32, v: u32) {
   state[base + i] = v;
 }
 fn ctrl_param() -> f32 { return bitcast<f32>(ctrl[1]); }
+// Inverse temperature of this step (annealing schedules change it per step); the step loop
+// also stores it in engine_beta for helpers that do not receive the step.
+fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
+var<private> engine_beta: f32;
 fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
 fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
 `;
@@ -80,37 +85,42 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   energy[chain] = model_energy(chain * D);
 }`;
 
-/** One step of every chain, then the trace row. */
+/** `params.multi` steps of every chain (1 while adapting), each followed by its trace row. */
 export const STEP_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
-  let step = ctrl[0];
-  let a = sampler_step(chain, chain * D, step);
-  accept[chain] = a;
-  if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
-  let t = (step - params.block_start) * params.chains + chain;
-  trace[2u * t] = energy[chain];
-  trace[2u * t + 1u] = f32(hamming[chain]);
+  let first = ctrl[0];
+  for (var k = 0u; k < params.multi; k++) {
+    let step = first + k;
+    engine_beta = step_beta(step);
+    let a = sampler_step(chain, chain * D, step);
+    accept[chain] = a;
+    if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
+    let t = (step - params.block_start) * params.chains + chain;
+    trace[2u * t] = energy[chain];
+    trace[2u * t + 1u] = f32(hamming[chain]);
+  }
 }`;
 
-/** One thread: mean acceptance, parameter update, parameter trace, step counter. */
+/** One thread: mean acceptance, parameter update (while adapting), parameter trace, step counter. */
 export function adaptMain(adaptive: boolean): string {
   return /* wgsl */ `
 fn main() {
   let step = ctrl[0];
-  let t = step - params.block_start;
   let param = bitcast<f32>(ctrl[1]);
-  trace[2u * TRACE_STEPS * params.chains + t] = param;
+  for (var k = 0u; k < params.multi; k++) {
+    trace[2u * TRACE_STEPS * params.chains + step + k - params.block_start] = param;
+  }
   ${
     adaptive
-      ? `if (step < params.adapt_until) {
+      ? `if (params.multi == 1u && step < params.adapt_until) {
     var s = 0.0;
     for (var c = 0u; c < params.chains; c++) { s = s + accept[c]; }
     ctrl[1] = bitcast<u32>(sampler_adapt(param, s / f32(params.chains)));
   }`
       : ""
   }
-  ctrl[0] = step + 1u;
+  ctrl[0] = step + params.multi;
 }`;
 }

@@ -13,7 +13,7 @@ export interface CpuChain {
   readonly base: number;
   readonly chain: number;
   readonly step: number;
-  /** Inverse temperature (annealing). */
+  /** Inverse temperature of this step (`step_beta(step)` in WGSL; annealing changes it). */
   readonly beta: number;
   /** The shared adaptive parameter (radius, step size, ...) for this step. */
   readonly param: number;

@@ -1,0 +1,22 @@
+/**
+ * Dynamics on energy landscapes: Langevin trajectory ensembles (Euler-Maruyama, BAOAB) on
+ * WebGPU or the CPU twin, finite-state Markov chains (stationary distributions, communicating
+ * classes, absorption, the drunkard's walk), continuous samplers (ULA, MALA, HMC) and
+ * `simulateToRun`, which writes trajectory frames and ground-truth labels into a run.
+ *
+ * @example
+ * ```ts
+ * import { simulate } from "./mod.ts";
+ * import { doubleWell } from "../models/continuous/mod.ts";
+ * const r = await simulate(doubleWell(), {
+ *   starts: [[-1]], trajectoriesPerStart: 16, steps: 1000, stride: 100, dt: 1e-3, beta: 4, seed: 1,
+ * }, null);
+ * console.log(r.numFrames); // 11
+ * ```
+ * @module
+ */
+export * from "./langevin.ts";
+export * from "./markov_chain.ts";
+export * from "./samplers.ts";
+export * from "./config.ts";
+export * from "./simulate_run.ts";

@@ -1,0 +1,201 @@
+/**
+ * `simulateToRun`: simulates a configured system and writes a run with the frames (embedded into
+ * D dimensions at saved frames only), the start states and their ground-truth basin labels.
+ *
+ * The embedding y = Q [x; z] with Haar Q and isotropic noise z (white, or OU across frames) is
+ * computed as y = Q1 x + (I - Q1 Q1^T) w with Q1 the first d columns of Q and w an isotropic
+ * D-dimensional white/OU process. This has exactly the law of Q [x; z] (Q2 z and (I - Q1 Q1^T) w
+ * are both Gaussian with covariance sigma^2 Q2 Q2^T and the same time correlation) at O(D d)
+ * per frame instead of O(D^2).
+ * @module
+ */
+import type { GpuContext } from "../gpu/mod.ts";
+import type { RunStore } from "../io/run_store.ts";
+import { parseConfig } from "../io/config.ts";
+import { continuousSystems } from "../models/continuous/registry.ts";
+import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
+import { haarOrthogonal } from "../models/continuous/embedding.ts";
+import { uniformArray } from "../random/params.ts";
+import { seedToKey } from "../random/philox.ts";
+import { SimulateConfig } from "./config.ts";
+import { normals, simulate } from "./langevin.ts";
+
+/** What {@link simulateToRun} reports. */
+export interface SimulateRunResult {
+  readonly runId: string;
+  readonly trajectories: number;
+  readonly frames: number;
+  readonly coreDim: number;
+  readonly ambientDim: number;
+  readonly seconds: number;
+}
+
+const NOISE_STREAM = 2;
+const START_STREAM = 0x5354;
+
+/**
+ * Runs a `simulate` configuration and stores it. Arrays: `starts` [K, d] f64, `start_labels`
+ * [K] i32, `trajectory_start` [T] i32, `labels` [T] i32 (label of each trajectory's start),
+ * `frames` [F, T, D] f32 (appended in blocks), and `core_frames` [F, T, d] f32 when D > d.
+ *
+ * @example
+ * ```ts
+ * import { RunStore } from "../io/run_store.ts";
+ * const r = await simulateToRun(new RunStore("runs"), {
+ *   system: "double-well", starts: [[-1], [1]], trajectories: 8, frames: 10, stride: 10,
+ *   dim: 20, backend: "cpu",
+ * }, null);
+ * ```
+ */
+export async function simulateToRun(
+  store: RunStore,
+  config: unknown,
+  gpu: GpuContext | null,
+): Promise<SimulateRunResult> {
+  const cfg = parseConfig(SimulateConfig, config, "simulate config");
+  const factory = continuousSystems[cfg.system];
+  if (!factory) {
+    throw new Error(
+      `simulate: unknown system '${cfg.system}', expected one of ${
+        Object.keys(continuousSystems).join(", ")
+      }`,
+    );
+  }
+  const p = factory(cfg.systemOptions);
+  const d = p.dim, D = cfg.dim ?? d;
+  if (D < d) throw new Error(`simulate: dim (${D}) must be >= the system's dimension ${d}`);
+  let starts: Float64Array;
+  if (Array.isArray(cfg.starts)) {
+    starts = new Float64Array(cfg.starts.length * d);
+    cfg.starts.forEach((s, k) => {
+      if (s.length !== d) {
+        throw new Error(`simulate: starts[${k}] has length ${s.length}, expected ${d}`);
+      }
+      starts.set(s, k * d);
+    });
+  } else {
+    if (!p.box) throw new Error(`simulate: ${cfg.system} has no box; give explicit starts`);
+    const u = uniformArray(cfg.seed, START_STREAM, cfg.starts.random * d);
+    starts = u.map((v, i) => p.box!.lo[i % d] + v * (p.box!.hi[i % d] - p.box!.lo[i % d]));
+  }
+  const k = starts.length / d;
+  const startLabels = labelByDescentBatch(p, starts);
+  const useGpu = cfg.backend !== "cpu" && gpu !== null;
+  if (cfg.backend === "webgpu" && !gpu) {
+    throw new Error("simulate: backend webgpu requested but no GPU context was given");
+  }
+  const run = await store.create({
+    command: ["simulate"],
+    config: cfg as unknown as Record<string, unknown>,
+    seed: cfg.seed,
+    backend: useGpu ? "webgpu" : "cpu",
+    ...(useGpu ? { adapter: gpu!.adapter } : {}),
+  });
+  try {
+    const T = k * cfg.trajectories;
+    const trajStart = Int32Array.from({ length: T }, (_, t) => Math.floor(t / cfg.trajectories));
+    await run.writeArray("starts", { dtype: "f64", shape: [k, d], data: starts });
+    await run.writeArray("start_labels", { dtype: "i32", shape: [k], data: startLabels });
+    await run.writeArray("trajectory_start", { dtype: "i32", shape: [T], data: trajStart });
+    await run.writeArray("labels", {
+      dtype: "i32",
+      shape: [T],
+      data: trajStart.map((s) => startLabels[s]),
+    });
+    const framesOut = await run.appender("frames", "f32", [T, D]);
+    const coreOut = D > d ? await run.appender("core_frames", "f32", [T, d]) : null;
+    const embed = D > d ? frameEmbedder(d, D, T, cfg) : null;
+    const row = new Float32Array(T * D);
+    const result = await run.timePhase("simulate", () =>
+      simulate(
+        p,
+        {
+          starts,
+          trajectoriesPerStart: cfg.trajectories,
+          steps: cfg.frames * cfg.stride,
+          stride: cfg.stride,
+          dt: cfg.dt,
+          beta: cfg.beta,
+          integrator: cfg.integrator,
+          gamma: cfg.gamma,
+          box: cfg.reflect ? (p.box ?? null) : null,
+          seed: cfg.seed,
+          keepFrames: false,
+        },
+        useGpu ? gpu : null,
+        async (block, first, count) => {
+          if (!embed) return framesOut.append(block.slice(0, count * T * d), count);
+          await coreOut!.append(block.slice(0, count * T * d), count);
+          for (let f = 0; f < count; f++) {
+            embed(block.subarray(f * T * d, (f + 1) * T * d), first + f, row);
+            await framesOut.append(row, 1);
+          }
+        },
+      ));
+    await run.setSummary({
+      trajectories: T,
+      frames: cfg.frames + 1,
+      coreDim: d,
+      ambientDim: D,
+      trajectoryStepsPerSecond: (T * cfg.frames * cfg.stride) / Math.max(result.seconds, 1e-9),
+    });
+    await run.finish("done");
+    return {
+      runId: run.id,
+      trajectories: T,
+      frames: cfg.frames + 1,
+      coreDim: d,
+      ambientDim: D,
+      seconds: result.seconds,
+    };
+  } catch (e) {
+    await run.finish("failed", (e as Error).message);
+    throw e;
+  }
+}
+
+/**
+ * y = Q1 x + (I - Q1 Q1^T) w per trajectory, w isotropic white or OU noise of standard deviation
+ * sigma (OU lag-1 correlation exp(-1 / tau) per frame), from Philox stream 2 at counter
+ * (block, frame, trajectory).
+ */
+function frameEmbedder(
+  d: number,
+  D: number,
+  T: number,
+  cfg: SimulateConfig,
+): (core: Float32Array, frame: number, out: Float32Array) => void {
+  const q = haarOrthogonal(D, cfg.seed);
+  const q1 = new Float64Array(D * d); // column-major: column j at j * D
+  for (let j = 0; j < d; j++) for (let i = 0; i < D; i++) q1[j * D + i] = q[i * D + j];
+  const key = seedToKey(cfg.seed);
+  const a = cfg.noise === "ou" ? Math.exp(-1 / cfg.noiseTau) : 0;
+  const b = cfg.noiseSigma * Math.sqrt(1 - a * a);
+  const w = cfg.noise === "ou" ? new Float64Array(T * D) : null;
+  const eps = new Float64Array(D), z = new Float64Array(D), c = new Float64Array(d);
+  const words = new Uint32Array(4);
+  return (core, frame, out) => {
+    for (let t = 0; t < T; t++) {
+      normals(eps, key, t, frame, NOISE_STREAM, words);
+      if (w) {
+        const o = t * D;
+        const s = frame === 0 ? cfg.noiseSigma : b;
+        for (let i = 0; i < D; i++) {
+          w[o + i] = (frame === 0 ? 0 : a * w[o + i]) + s * eps[i];
+          z[i] = w[o + i];
+        }
+      } else for (let i = 0; i < D; i++) z[i] = cfg.noiseSigma * eps[i];
+      // c = Q1^T z - x, then y = z - Q1 c = Q1 x + (I - Q1 Q1^T) z.
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let i = 0; i < D; i++) s += q1[j * D + i] * z[i];
+        c[j] = s - core[t * d + j];
+      }
+      for (let i = 0; i < D; i++) {
+        let s = z[i];
+        for (let j = 0; j < d; j++) s -= q1[j * D + i] * c[j];
+        out[t * D + i] = s;
+      }
+    }
+  };
+}
