@@ -35,7 +35,7 @@ function makeData(): Float64Array[] {
 }
 
 const data = makeData();
-const opts = { n: 3, warmup: 1 };
+const opts = { n: 2, warmup: 1 };
 let sink = 0;
 
 Deno.bench({

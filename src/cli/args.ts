@@ -16,6 +16,8 @@ export class UsageError extends Error {
 /** A flag: string or boolean, with a help line. */
 export interface FlagSpec {
   type: "string" | "boolean";
+  /** The flag may repeat; its value is then a string array. */
+  multiple?: boolean;
   short?: string;
   help: string;
   /** Shown in help as the value's form, e.g. "N" or "FILE". */
@@ -40,7 +42,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 
 /** Parsed flags and positionals. */
 export interface Parsed {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
@@ -57,7 +59,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
   const options = Object.fromEntries(
     Object.entries({ ...COMMON_FLAGS, ...spec.flags }).map(([k, f]) => [
       k,
-      { type: f.type, ...(f.short ? { short: f.short } : {}) },
+      { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
     ]),
   );
   try {

@@ -5,8 +5,9 @@
 import { ConfigError, parseConfig, SampleConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
-import { buildDiscreteModel } from "../models/discrete/registry.ts";
-import { buildSampler } from "../samplers/registry.ts";
+import { dirname } from "node:path";
+import { loadDiscreteModel } from "../models/discrete/registry.ts";
+import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
 import { runSampler } from "../samplers/engine.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
@@ -20,11 +21,18 @@ export const SAMPLE_SPEC: CommandSpec = {
   usage: "cli.ts sample --model bernoulli --sampler rwm [--chains N --steps N ...] [--config FILE]",
   flags: {
     config: { type: "string", value: "FILE", help: "JSON run configuration (flags override it)" },
-    model: { type: "string", value: "NAME", help: "model family: bernoulli" },
-    sampler: { type: "string", value: "NAME", help: "sampler: rwm" },
-    sites: { type: "string", value: "N", help: "number of sites D of the model" },
-    sigma: { type: "string", value: "X", help: "scale of the model's random parameters" },
-    "model-seed": { type: "string", value: "N", help: "seed of the model's parameters" },
+    model: {
+      type: "string",
+      value: "NAME",
+      help: "bernoulli | categorical | ising | potts | fhmm | rbm",
+    },
+    sampler: { type: "string", value: "NAME", help: `${SAMPLER_NAMES.join(" | ")}` },
+    set: {
+      type: "string",
+      multiple: true,
+      value: "PATH=V",
+      help: "set any config field, e.g. model.size=10 sampler.balancing=ratio (repeatable)",
+    },
     chains: { type: "string", value: "N", help: "parallel chains", default: "100" },
     steps: { type: "string", value: "N", help: "steps per chain", default: "1000" },
     seed: { type: "string", value: "N", help: "chain random seed", default: "0" },
@@ -55,6 +63,30 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
+/** Applies one `--set path=value` (value parsed as JSON when it can be, else a string). */
+export function applySet(raw: Record<string, unknown>, assignment: string): void {
+  const eq = assignment.indexOf("=");
+  const path = eq > 0 ? assignment.slice(0, eq).split(".") : [];
+  if (eq <= 0 || path.some((p) => !/^[A-Za-z][A-Za-z0-9]*$/.test(p))) {
+    throw new UsageError(
+      `sample: --set expects PATH=VALUE like model.size=10, got '${assignment}'`,
+    );
+  }
+  const text = assignment.slice(eq + 1);
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // a bare word such as ratio stays a string
+  }
+  let node = raw;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}
+
 /** Merges flags over a config file's content into the raw (unvalidated) configuration. */
 export async function sampleConfigFrom(
   parsed: Parsed,
@@ -67,9 +99,6 @@ export async function sampleConfigFrom(
   const sampler = { ...(raw.sampler as Record<string, unknown> ?? {}) };
   if (v.model !== undefined) model.name = v.model;
   if (v.sampler !== undefined) sampler.name = v.sampler;
-  if (v.sites !== undefined) model.numSites = num("sites");
-  if (v.sigma !== undefined) model.sigma = num("sigma");
-  if (v["model-seed"] !== undefined) model.seed = num("model-seed");
   if (model.name === undefined) model.name = "bernoulli";
   if (sampler.name === undefined) sampler.name = "rwm";
   raw.model = model;
@@ -84,6 +113,7 @@ export async function sampleConfigFrom(
   for (const [flag, field] of direct) if (v[flag] !== undefined) raw[field] = num(flag);
   if (v.adapt !== undefined) raw.adapt = v.adapt;
   if (v.backend !== undefined) raw.backend = v.backend;
+  for (const assignment of (v.set as string[] | undefined) ?? []) applySet(raw, assignment);
   return { raw, source };
 }
 
@@ -91,7 +121,8 @@ export async function sampleConfigFrom(
 export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   const { raw, source } = await sampleConfigFrom(parsed);
   const cfg = parseConfig(SampleConfig, raw, source);
-  const model = buildDiscreteModel(cfg.model);
+  const baseDir = parsed.values.config ? dirname(String(parsed.values.config)) : ".";
+  const model = await loadDiscreteModel(cfg.model, baseDir);
   const sampler = buildSampler(cfg.sampler);
   const backend = await resolveBackend(cfg.backend, io.notice);
   const onProgress = parsed.values.json ? undefined : progressBar("sampling");

@@ -4,30 +4,41 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
+import { BernoulliConfig } from "../models/discrete/bernoulli.ts";
+import { CategoricalConfig } from "../models/discrete/categorical.ts";
+import { IsingConfig } from "../models/discrete/ising.ts";
+import { PottsConfig } from "../models/discrete/potts.ts";
+import { FhmmConfig } from "../models/discrete/fhmm.ts";
+import { RbmConfig } from "../models/discrete/rbm.ts";
+import { RwmConfig } from "../samplers/rwm.ts";
+import { BlockGibbsConfig } from "../samplers/block_gibbs.ts";
+import { HammingBallConfig } from "../samplers/hamming_ball.ts";
+import { GwgConfig } from "../samplers/gwg.ts";
+import { PasConfig } from "../samplers/pas.ts";
 
 const posInt = () => z.number().int().positive();
 
-/** Bernoulli model options (DISCS defaults: D = 10,000, sigma = 0.5). */
-export const BernoulliConfig = z.object({
-  name: z.literal("bernoulli"),
-  numSites: posInt().default(10_000),
-  sigma: z.number().nonnegative().finite().default(0.5),
-  seed: z.number().int().nonnegative().default(0),
-}).strict();
+/** Paths of `.npy` files that replace a model's generated parameters, by option name. */
+export const ArrayFiles = z.record(z.string(), z.string().min(1)).optional();
 
-/** Discrete model configuration, by family name. */
-export const ModelConfig = z.discriminatedUnion("name", [BernoulliConfig]);
-
-/** Random-walk Metropolis options. */
-export const RwmConfig = z.object({
-  name: z.literal("rwm"),
-  radius: z.number().min(1).finite().default(1),
-  adaptive: z.boolean().default(true),
-  targetAcceptance: z.number().gt(0).lt(1).default(0.234),
-}).strict();
+/** Discrete model configuration, by family name (defaults are DISCS's). */
+export const ModelConfig = z.discriminatedUnion("name", [
+  BernoulliConfig.extend({ arrays: ArrayFiles }),
+  CategoricalConfig.extend({ arrays: ArrayFiles }),
+  IsingConfig.extend({ arrays: ArrayFiles }),
+  PottsConfig.extend({ arrays: ArrayFiles }),
+  FhmmConfig.extend({ arrays: ArrayFiles }),
+  RbmConfig.extend({ arrays: ArrayFiles }),
+]);
 
 /** Discrete sampler configuration, by name. */
-export const SamplerConfig = z.discriminatedUnion("name", [RwmConfig]);
+export const SamplerConfig = z.discriminatedUnion("name", [
+  RwmConfig,
+  BlockGibbsConfig,
+  HammingBallConfig,
+  GwgConfig,
+  PasConfig,
+]);
 
 /** A full `sample` run configuration. */
 export const SampleConfig = z.object({

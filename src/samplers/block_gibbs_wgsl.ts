@@ -27,7 +27,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     }
     for (var t = BG_K; t > 0u; t--) { engine_set(chain, (start + t - 1u) % D, orig[t - 1u]); }
     let w = rng_draw(chain, step, j >> 2u, 0u);
-    let key = math_mad(-params.beta, de, rng_gumbel(w[j & 3u]));
+    let key = math_mad(-engine_beta, de, rng_gumbel(w[j & 3u]));
     if (key > best) {
       best = key;
       best_j = j;

@@ -21,7 +21,7 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import { uniform01, uniformOpen } from "../random/draws.ts";
 import { madF32, mathExp, mathLog, mathRecip, roundHalfEven } from "../random/f32math.ts";
 import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
-import { localLogit } from "./local_logits.ts";
+import { localLogit, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { gwgWgsl } from "./gwg_wgsl.ts";
 
@@ -67,7 +67,7 @@ function drawsOf(model: DiscreteModel, param: number, maxFlips: number): number 
  * ```
  */
 export function gwgSampler(opts: GwgOptions = {}): DiscreteSampler {
-  const o = GwgConfig.parse({ name: "gwg", ...opts });
+  const o = parseSamplerOptions(GwgConfig, "gwg", opts);
   if (o.numFlips > o.maxFlips) {
     throw new Error(`gwg numFlips ${o.numFlips} exceeds maxFlips ${o.maxFlips}`);
   }

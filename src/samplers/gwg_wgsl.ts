@@ -107,7 +107,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var sum_ly = 0.0;
   for (var j = 0u; j < n; j++) { sum_ly = sum_ly + sampler_logit(base, idx[j], orig[j]); }
   let rev = math_mad(-f32(n), log_zy, sum_ly);
-  let a = acc_prob(math_mad(-params.beta, de, rev - fwd));
+  let a = acc_prob(math_mad(-engine_beta, de, rev - fwd));
   if (rng_uniform(rng_draw(chain, step, 0u, 3u).x) < a) {
     energy[chain] = energy[chain] + de;
   } else {
@@ -119,7 +119,8 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
 }
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
   if (GWG_CATEGORICAL) { return param; }
-  return clamp(param + mean_acc - GWG_TARGET, 1.0, GWG_MAX_RADIUS);
+  // math_keep: compilers otherwise fold this into param + (mean_acc - target).
+  return clamp(math_keep(param + mean_acc) - GWG_TARGET, 1.0, GWG_MAX_RADIUS);
 }
 `;
 }

@@ -30,7 +30,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     let mv = hb_member(base, start, e);
     let de = model_delta(base, mv.x, mv.y);
     let w = rng_draw(chain, step, e >> 2u, 0u);
-    let key = math_mad(-params.beta, de, rng_gumbel(w[e & 3u]));
+    let key = math_mad(-engine_beta, de, rng_gumbel(w[e & 3u]));
     if (key > best) {
       best = key;
       best_e = e;

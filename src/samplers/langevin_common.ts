@@ -14,7 +14,7 @@
  * @module
  */
 import type { DiscreteModel } from "../models/discrete/model.ts";
-import { mathExp, mathLog, mathLog1p, mathRecip } from "../random/f32math.ts";
+import { madF32, mathExp, mathLog, mathLog1p, mathRecip } from "../random/f32math.ts";
 import { type BalancingFn, balanceWgsl, logBalance } from "./balancing.ts";
 import type { CpuChain } from "./sampler.ts";
 import { uniform01 } from "./sampler.ts";
@@ -164,7 +164,7 @@ export function langevinCpuStep(
       dist(model, ch, i, ty, q);
       rev = f(rev + q[other[i]]);
     }
-    const logAcc = f(f(f(-ch.beta * de) + rev) - fwd);
+    const logAcc = f(madF32(-ch.beta, de, rev) - fwd);
     const a = mathExp(Math.min(logAcc, 0));
     const u = uniform01(ch.draw(0, 1)[0]);
     if (u < a) {
@@ -293,8 +293,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     sampler_lg_dist(base, i, ty);
     rev = rev + sampler_lg_q[sampler_lg_get(i)];
   }
-  let le = -params.beta * de;
-  let a = acc_prob((le + rev) - fwd);
+  let a = acc_prob(math_mad(-params.beta, de, rev) - fwd);
   let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);
   if (u < a) {
     energy[chain] = energy[chain] + de;
@@ -307,9 +306,8 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   return a;
 }
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
-  // n += 3 (a - target) as three additions (no multiply that could fuse differently).
-  let s = mean_acc - LG_TARGET;
-  return max(param + ((s + s) + s), 1.0);
+  // math_mad: a plain multiply-add may be fused or reassociated by the compiler.
+  return max(math_mad(3.0, mean_acc - LG_TARGET, param), 1.0);
 }
 `;
 }
@@ -323,6 +321,5 @@ fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
  * ```
  */
 export function adaptJumps(n: number, meanAcc: number, target: number): number {
-  const s = f(meanAcc - f(target));
-  return Math.max(f(n + f(f(s + s) + s)), 1);
+  return Math.max(madF32(3, f(meanAcc - f(target)), n), 1);
 }

@@ -7,7 +7,9 @@
  * @module
  */
 import type { DiscreteModel } from "../models/discrete/model.ts";
-import { type BalancingFn, balanceWgsl, logBalance } from "./balancing.ts";
+import { f32ToBits } from "../random/f32math.ts";
+import { wgslF32Literal } from "../wgsl/math.ts";
+import { balanceWgsl, type BalancingFn, logBalance } from "./balancing.ts";
 
 const f = Math.fround;
 
@@ -55,13 +57,36 @@ export function localLogitWgsl(numCategories: number, mode: LogRatioMode, fn: Ba
   return `${balanceWgsl(fn)}
 fn sampler_logit(base: u32, i: u32, c: u32) -> f32 {
   ${t}
-  return acc_balance(-params.beta * t);
+  return acc_balance(-engine_beta * t);
 }
 `;
 }
 
-/** A WGSL f32 literal that round-trips the f32 value of `v`. */
+/** An exact WGSL literal of the f32 nearest to `v` (a hex float, so no decimal parsing). */
 export function wgslF32(v: number): string {
-  const s = Math.fround(v).toPrecision(9);
-  return s.includes(".") || s.includes("e") ? s : `${s}.0`;
+  return wgslF32Literal(f32ToBits(Math.fround(v)));
+}
+
+/**
+ * Parses sampler options with a zod schema (adding the `name` literal), rethrowing failures as
+ * one line that names the sampler and the offending fields.
+ */
+export function parseSamplerOptions<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | {
+      success: false;
+      error: { issues: { path: PropertyKey[]; message: string }[] };
+    };
+  },
+  name: string,
+  opts: object,
+): T {
+  const r = schema.safeParse({ name, ...opts });
+  if (r.success) return r.data;
+  const why = r.error.issues.map((i) =>
+    `${i.path.map(String).join(".") || "options"}: ${i.message}`
+  );
+  throw new Error(`invalid ${name} options: ${why.join("; ")}`);
 }

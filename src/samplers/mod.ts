@@ -16,3 +16,7 @@ export * from "./engine.ts";
 export * from "./rwm.ts";
 export * from "./registry.ts";
 export * from "./balancing.ts";
+export * from "./block_gibbs.ts";
+export * from "./hamming_ball.ts";
+export * from "./gwg.ts";
+export * from "./pas.ts";

@@ -5,7 +5,20 @@
 import type { z } from "npm:zod@4.6.7";
 import type { SamplerConfig } from "../io/config.ts";
 import { rwmSampler } from "./rwm.ts";
+import { blockGibbsSampler } from "./block_gibbs.ts";
+import { hammingBallSampler } from "./hamming_ball.ts";
+import { gwgSampler } from "./gwg.ts";
+import { pasSampler } from "./pas.ts";
 import type { DiscreteSampler } from "./sampler.ts";
+
+/** Names of the samplers `buildSampler` knows. */
+export const SAMPLER_NAMES: readonly string[] = [
+  "rwm",
+  "block_gibbs",
+  "hamming_ball",
+  "gwg",
+  "pas",
+];
 
 /**
  * Builds the sampler a configuration names.
@@ -20,5 +33,13 @@ export function buildSampler(cfg: z.infer<typeof SamplerConfig>): DiscreteSample
   switch (cfg.name) {
     case "rwm":
       return rwmSampler(cfg);
+    case "block_gibbs":
+      return blockGibbsSampler(cfg);
+    case "hamming_ball":
+      return hammingBallSampler(cfg);
+    case "gwg":
+      return gwgSampler(cfg);
+    case "pas":
+      return pasSampler(cfg);
   }
 }

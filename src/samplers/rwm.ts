@@ -9,10 +9,19 @@
  * site, which is the same proposal distribution at a fraction of the cost.
  * @module
  */
+import { z } from "npm:zod@4.6.7";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { mathExp, mathLog, mathRecip } from "../random/f32math.ts";
 import { type CpuChain, type DiscreteSampler, uniform01, uniformOpen } from "./sampler.ts";
 import { rwmWgsl } from "./rwm_wgsl.ts";
+
+/** Zod schema of RWM's configuration (DISCS: radius 1, adaptive; target 0.234). */
+export const RwmConfig = z.object({
+  name: z.literal("rwm"),
+  radius: z.number().min(1).finite().default(1),
+  adaptive: z.boolean().default(true),
+  targetAcceptance: z.number().gt(0).lt(1).default(0.234),
+}).strict();
 
 /** RWM options. */
 export interface RwmOptions {

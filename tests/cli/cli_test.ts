@@ -35,7 +35,7 @@ Deno.test("bad input: one-line error naming the problem, exit code 2", async () 
       [["sample", "--chains", "abc"], /--chains expects a number, got 'abc'/],
       [["sample", "--chains", "0", "--backend", "cpu"], /chains: expected number to be >0, got 0/],
       [["sample", "--steps", "2.5"], /steps: expected int/],
-      [["sample", "--sigma", "NaN"], /--sigma expects a number, got 'NaN'/],
+      [["sample", "--set", "model.sigma=NaN"], /model.sigma: expected number, received string/],
       [["sample", "--model", "nope"], /model\.name: invalid discriminator/],
       [["sample", "--backend", "tpu"], /backend: invalid option: expected one of/],
       [
@@ -70,8 +70,8 @@ Deno.test("sample writes a run that runs list/show read back; --json output pars
       "bernoulli",
       "--sampler",
       "rwm",
-      "--sites",
-      "20",
+      "--set",
+      "model.numSites=20",
       "--chains",
       "16",
       "--steps",
@@ -110,8 +110,8 @@ Deno.test("a failing run does not touch runs already stored", async () => {
   try {
     const ok = await cli([
       "sample",
-      "--sites",
-      "5",
+      "--set",
+      "model.numSites=5",
       "--chains",
       "4",
       "--steps",
@@ -124,7 +124,7 @@ Deno.test("a failing run does not touch runs already stored", async () => {
     ]);
     const id = JSON.parse(ok.out).run;
     const before = await Deno.readTextFile(`${dir}/${id}/run.json`);
-    const bad = await cli(["sample", "--sites", "-1", "--runs-dir", dir]);
+    const bad = await cli(["sample", "--set", "model.numSites=-1", "--runs-dir", dir]);
     assertEquals(bad.code, 2);
     assertEquals(await Deno.readTextFile(`${dir}/${id}/run.json`), before);
     assertEquals((await Array.fromAsync(Deno.readDir(dir))).length, 1);

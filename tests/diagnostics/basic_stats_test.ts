@@ -1,8 +1,10 @@
 import { assertClose, assertEquals, assertThrows } from "../_assert.ts";
 import {
+  argsortFloat64,
   averageRanks,
   normalQuantile,
   quantile,
+  rankAverage,
   sortedCopy,
   variance,
 } from "../../src/diagnostics/basic_stats.ts";
@@ -32,4 +34,25 @@ Deno.test("quantile (type 7), variance and average ranks", () => {
   assertClose(variance([1, 2, 3, 4], 1), 5 / 3, 1e-15, "var ddof 1");
   const r = averageRanks([10, 20, 20, 5], sortedCopy([10, 20, 20, 5]));
   assertEquals(Array.from(r), [2, 3.5, 3.5, 1]);
+});
+
+Deno.test("radix argsort, sorted copy and average ranks agree with native sorting", () => {
+  // Negatives, -0/+0, ties, tiny and huge magnitudes; > 4096 values takes the radix path.
+  const base = [-1e300, -2.5, -0, 0, 1e-300, 2.5, 2.5, 7, 1e300];
+  const x = Float64Array.from(
+    { length: 10_007 },
+    (_, i) => base[(i * 7919) % base.length] * (1 + (i % 3)),
+  );
+  const order = argsortFloat64(x);
+  const native = Float64Array.from(x).sort();
+  assertEquals(Array.from(sortedCopy(x)), Array.from(native));
+  for (let i = 1; i < order.length; i++) {
+    if (!(x[order[i - 1]] <= x[order[i]])) throw new Error(`argsort out of order at ${i}`);
+    if (Object.is(x[order[i - 1]], x[order[i]]) && !(order[i - 1] < order[i])) {
+      throw new Error("not stable");
+    }
+  }
+  const r = rankAverage(x);
+  assertEquals(Array.from(r), Array.from(averageRanks(x, native)));
+  assertEquals(Array.from(rankAverage(new Float64Array([10, 20, 20, 5]))), [2, 3.5, 3.5, 1]);
 });

@@ -57,14 +57,17 @@ Deno.test("TFP ESS by hand", () => {
   assertEquals(essTfp(new Float64Array([1, -1, 1, -1])), 4);
   // Without the threshold TFP's denominator is 0 here; the cap n max(1, log10 n) = 4 applies.
   assertEquals(essTfp(new Float64Array([1, -1, 1, -1]), { filterThreshold: null }), 4);
-  // Positive-pairs truncation: pairs (rho_0 + rho_1) = 1 - 1 = 0 kept, (rho_2 + rho_3) < 0 stops:
-  // rho_k = 4 S_k / ((4-k) S_0) with S = [4, -3, 2, -1] -> sum kept weighted = (4 - 3)/4.
+  // Positive-pairs truncation on [1,2,3,4]: rho_k = 4 S_k / ((4-k) S_0) = [1, 1/3, -0.6, -1.8];
+  // pair 0 sums to 4/3 (kept, weighted (5 + 1.25)/5), pair 1 to -2.4 (stop): ESS = 4 / 1.5.
   assertClose(
-    essTfp(new Float64Array([1, -1, 1, -1]), { filterBeyondPositivePairs: true }),
-    4,
+    essTfp(new Float64Array([1, 2, 3, 4]), { filterBeyondPositivePairs: true }),
+    4 / 1.5,
     1e-14,
     "pairs",
   );
+  // On [1,-1,1,-1] rho = [1,-1,1,-1]: both pair sums are 0 (kept), the weighted sum is
+  // (4-3)/4 + (2-1)/4 = 1/2, TFP's denominator is 0 and the cap n = 4 applies.
+  assertEquals(essTfp(new Float64Array([1, -1, 1, -1]), { filterBeyondPositivePairs: true }), 4);
   // filterBeyondLag = 1 on [1,2,3,4]: sum = 1 + 0.25.
   assertClose(
     essTfp(new Float64Array([1, 2, 3, 4]), { filterBeyondLag: 1 }),

@@ -4,11 +4,7 @@ import { bernoulliModel } from "../../src/models/discrete/bernoulli.ts";
 import { categoricalModel } from "../../src/models/discrete/categorical.ts";
 import { isingModel } from "../../src/models/discrete/ising.ts";
 import { runSampler } from "../../src/samplers/engine.ts";
-import {
-  BlockGibbsConfig,
-  blockGibbsSampler,
-  blockStart,
-} from "../../src/samplers/block_gibbs.ts";
+import { BlockGibbsConfig, blockGibbsSampler, blockStart } from "../../src/samplers/block_gibbs.ts";
 import type { GpuContext } from "../../src/gpu/mod.ts";
 import { assertExact } from "./_exact.ts";
 

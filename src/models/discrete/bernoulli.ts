@@ -4,8 +4,17 @@
  * (DISCS `models/bernoulli.py`; defaults D = 10,000, theta ~ N(0, 0.5^2)).
  * @module
  */
+import { z } from "npm:zod@4.6.7";
 import { assertFinite, type DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
+
+/** Zod schema of the Bernoulli model's configuration (DISCS defaults). */
+export const BernoulliConfig = z.object({
+  name: z.literal("bernoulli"),
+  numSites: z.number().int().positive().default(10_000),
+  sigma: z.number().nonnegative().finite().default(0.5),
+  seed: z.number().int().nonnegative().default(0),
+}).strict();
 
 /** Options: either explicit `theta`, or `numSites`, `sigma` and `seed` to draw it. */
 export interface BernoulliOptions {

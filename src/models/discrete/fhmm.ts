@@ -238,9 +238,7 @@ export function fhmmModel(opts: FhmmOptions = {}): FhmmModel {
       let mu = bias;
       for (let q = 0; q < k; q++) {
         const i = t * k + q;
-        truth[i] = t === 0
-          ? pick(init, 0, c, u[i])
-          : pick(trans, truth[i - k] * c, c, u[i]);
+        truth[i] = t === 0 ? pick(init, 0, c, u[i]) : pick(trans, truth[i - k] * c, c, u[i]);
         mu += weights[q * c + truth[i]];
       }
       y[t] = mu + sigma * eps[t];
@@ -281,10 +279,28 @@ export function fhmmModel(opts: FhmmOptions = {}): FhmmModel {
     invTwoSigma2: h,
     truth,
     config: given
-      ? { model: "fhmm", numSteps: l, numChains: k, numCategories: c, alpha, persistence: beta,
-        sigma, transition, parameters: "given" }
-      : { model: "fhmm", numSteps: l, numChains: k, numCategories: c, alpha, persistence: beta,
-        sigma, transition, seed },
+      ? {
+        model: "fhmm",
+        numSteps: l,
+        numChains: k,
+        numCategories: c,
+        alpha,
+        persistence: beta,
+        sigma,
+        transition,
+        parameters: "given",
+      }
+      : {
+        model: "fhmm",
+        numSteps: l,
+        numChains: k,
+        numCategories: c,
+        alpha,
+        persistence: beta,
+        sigma,
+        transition,
+        seed,
+      },
     energy(x, base) {
       let e = 0;
       for (let t = 0; t < l; t++) {

@@ -11,4 +11,10 @@
  */
 export * from "./model.ts";
 export * from "./bernoulli.ts";
+export * from "./categorical.ts";
+export * from "./ising.ts";
+export * from "./potts.ts";
+export * from "./fhmm.ts";
+export * from "./rbm.ts";
+export * from "./lattice.ts";
 export * from "./registry.ts";

@@ -170,7 +170,9 @@ export function rbmModel(opts: RbmOptions = {}): RbmModel {
       );
     }
     if (opts.numVisible !== undefined && opts.numVisible !== d) {
-      throw new Error(`visibleBias gives ${d} visible units: expected numVisible ${opts.numVisible}`);
+      throw new Error(
+        `visibleBias gives ${d} visible units: expected numVisible ${opts.numVisible}`,
+      );
     }
     b = f32Param("visibleBias", opts.visibleBias, d * cw);
     hb = f32Param("hiddenBias", opts.hiddenBias, h);

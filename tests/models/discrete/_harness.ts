@@ -199,7 +199,7 @@ export async function checkRwmExact(
     target?: DiscreteModel;
   } = {},
 ): Promise<{ stat: number; dof: number; passed: boolean }> {
-  const chains = opts.chains ?? 8192;
+  const chains = opts.chains ?? 4096;
   const r = await runSampler(
     model,
     rwmSampler({ radius: opts.radius ?? 1.5, adaptive: false }),
@@ -216,4 +216,19 @@ export async function checkRwmExact(
     assert(passed, `${model.name} RWM on ${r.backend}: chi2 ${stat.toFixed(1)} on ${dof} dof`);
   }
   return { stat, dof, passed };
+}
+
+/** Runs non-adaptive RWM on both backends with one seed; true when every output bit agrees. */
+export async function sameBitsOnBothBackends(
+  model: DiscreteModel,
+  gpu: GpuContext,
+): Promise<boolean> {
+  const opts = { chains: 64, steps: 80, seed: 11, blockSteps: 32 };
+  const sampler = rwmSampler({ radius: 2, adaptive: false });
+  const a = await runSampler(model, sampler, opts, gpu);
+  const b = await runSampler(model, sampler, opts, null);
+  const same = (p: ArrayLike<number>, q: ArrayLike<number>) =>
+    p.length === q.length && Array.from(p).every((v, i) => Object.is(v, q[i]));
+  return same(a.finalStates, b.finalStates) && same(a.energies, b.energies) &&
+    same(a.hamming, b.hamming);
 }

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertThrows } from "../../_assert.ts";
 import { gpuOrSkip } from "../../_gpu.ts";
-import { categoricalModel, CategoricalConfig } from "../../../src/models/discrete/categorical.ts";
+import { CategoricalConfig, categoricalModel } from "../../../src/models/discrete/categorical.ts";
 import { enumerateLogProbs } from "../../../src/models/discrete/model.ts";
-import { checkCpu, checkRwmExact, checkWgsl } from "./_harness.ts";
+import { checkCpu, checkRwmExact, checkWgsl, sameBitsOnBothBackends } from "./_harness.ts";
 
 function reference(theta: Float32Array, c: number) {
   return (x: Uint32Array) => {
@@ -84,4 +84,16 @@ Deno.test("categorical D=4 C=3: the exactness check rejects a different model", 
 Deno.test("categorical D=4 C=3: RWM is exact on WebGPU", async () => {
   const gpu = await gpuOrSkip("categorical RWM on WebGPU");
   if (gpu) await checkRwmExact(small(), gpu);
+});
+
+Deno.test("categorical: RWM on WebGPU and on the CPU twin, same seed", async () => {
+  const gpu = await gpuOrSkip("categorical CPU = GPU bits");
+  if (!gpu) return;
+  assert(
+    await sameBitsOnBothBackends(
+      categoricalModel({ numSites: 12, numCategories: 3, seed: 3 }),
+      gpu,
+    ),
+    "CPU and GPU runs differ",
+  );
 });

@@ -1,8 +1,14 @@
 import { assert, assertEquals, assertThrows } from "../../_assert.ts";
 import { gpuOrSkip } from "../../_gpu.ts";
-import { isingModel, IsingConfig } from "../../../src/models/discrete/ising.ts";
+import { IsingConfig, isingModel } from "../../../src/models/discrete/ising.ts";
 import { insideCircle } from "../../../src/models/discrete/lattice.ts";
-import { checkCpu, checkRwmExact, checkWgsl, randomStates } from "./_harness.ts";
+import {
+  checkCpu,
+  checkRwmExact,
+  checkWgsl,
+  randomStates,
+  sameBitsOnBothBackends,
+} from "./_harness.ts";
 
 type Ising = ReturnType<typeof isingModel>;
 
@@ -56,7 +62,9 @@ Deno.test("ising: DISCS defaults, field statistics and the circle rule", () => {
   // The code's circle covers half the lattice (area 0.5 p^2), the paper's ~0.39 p^2.
   assert(Math.abs(inside / 2500 - 0.5) < 0.02, `inside fraction ${inside / 2500}`);
   let paper = 0;
-  for (let i = 0; i < 2500; i++) paper += Number(insideCircle(Math.floor(i / 50), i % 50, 50, "paper"));
+  for (let i = 0; i < 2500; i++) {
+    paper += Number(insideCircle(Math.floor(i / 50), i % 50, 50, "paper"));
+  }
   assert(Math.abs(paper / 2500 - Math.PI / 8) < 0.02, `paper fraction ${paper / 2500}`);
   const free = isingModel({ size: 5, mu: 0, sigma: 0 });
   assert(free.field.every((b) => b === 0));
@@ -111,4 +119,13 @@ Deno.test("ising 3x3: RWM is exact on the CPU twin", async () => {
 Deno.test("ising 3x3: RWM is exact on WebGPU", async () => {
   const gpu = await gpuOrSkip("ising RWM on WebGPU");
   if (gpu) await checkRwmExact(small(), gpu);
+});
+
+Deno.test("ising: RWM on WebGPU and on the CPU twin, same seed", async () => {
+  const gpu = await gpuOrSkip("ising CPU = GPU bits");
+  if (!gpu) return;
+  assert(
+    await sameBitsOnBothBackends(isingModel({ size: 6, seed: 3 }), gpu),
+    "CPU and GPU runs differ",
+  );
 });

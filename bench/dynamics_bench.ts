@@ -1,0 +1,44 @@
+/**
+ * Langevin (Euler-Maruyama) throughput in trajectory-steps/s on each backend, at D = 2
+ * (Müller–Brown; peer: NumPy 2.9 M/s, target >= 60 M/s on the software adapter) and D = 100,
+ * 1000 (Gaussian mixture). `deno bench -P bench/dynamics_bench.ts`; each case also prints its
+ * rate from the simulator's own GPU-synchronised timer.
+ */
+import { acquireGpu, type GpuContext } from "../src/gpu/mod.ts";
+import { simulate } from "../src/dynamics/mod.ts";
+import { gaussianMixture, mullerBrown } from "../src/models/continuous/mod.ts";
+
+const gpu = await acquireGpu();
+
+const cases = [
+  { name: "muller-brown D=2", p: mullerBrown({ scale: 0.1 }), gpuTraj: 16384, cpuTraj: 256 },
+  { name: "gaussian-mixture D=100", p: gaussianMixture({ dim: 100 }), gpuTraj: 1024, cpuTraj: 16 },
+  { name: "gaussian-mixture D=1000", p: gaussianMixture({ dim: 1000 }), gpuTraj: 256, cpuTraj: 2 },
+];
+
+for (const c of cases) {
+  for (const backend of gpu ? [gpu, null] : [null]) {
+    const n = backend ? c.gpuTraj : c.cpuTraj;
+    const steps = c.p.dim === 2 ? 2000 : 200;
+    const run = (g: GpuContext | null) =>
+      simulate(c.p, {
+        starts: [c.p.minima[0]],
+        trajectoriesPerStart: n,
+        steps,
+        stride: 100,
+        dt: 1e-4,
+        beta: 1,
+        seed: 1,
+        keepFrames: false,
+      }, g, () => {});
+    if (backend) await run(backend); // compile outside the timed loop
+    Deno.bench({
+      name: `${c.name} ${n} traj x ${steps} steps (${backend ? "webgpu" : "cpu"})`,
+      group: c.name,
+      async fn() {
+        const r = await run(backend);
+        console.log(`  ${(n * steps / r.seconds / 1e6).toFixed(2)} M trajectory-steps/s`);
+      },
+    });
+  }
+}
