@@ -21,16 +21,21 @@ for (const c of cases) {
     const n = backend ? c.gpuTraj : c.cpuTraj;
     const steps = c.p.dim === 2 ? 2000 : 200;
     const run = (g: GpuContext | null) =>
-      simulate(c.p, {
-        starts: [c.p.minima[0]],
-        trajectoriesPerStart: n,
-        steps,
-        stride: 100,
-        dt: 1e-4,
-        beta: 1,
-        seed: 1,
-        keepFrames: false,
-      }, g, () => {});
+      simulate(
+        c.p,
+        {
+          starts: [c.p.minima[0]],
+          trajectoriesPerStart: n,
+          steps,
+          stride: 100,
+          dt: 1e-4,
+          beta: 1,
+          seed: 1,
+          keepFrames: false,
+        },
+        g,
+        () => {},
+      );
     if (backend) await run(backend); // compile outside the timed loop
     Deno.bench({
       name: `${c.name} ${n} traj x ${steps} steps (${backend ? "webgpu" : "cpu"})`,

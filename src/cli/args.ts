@@ -59,7 +59,11 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
   const options = Object.fromEntries(
     Object.entries({ ...COMMON_FLAGS, ...spec.flags }).map(([k, f]) => [
       k,
-      { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) },
+      {
+        type: f.type,
+        ...(f.short ? { short: f.short } : {}),
+        ...(f.multiple ? { multiple: true } : {}),
+      },
     ]),
   );
   try {

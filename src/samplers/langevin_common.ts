@@ -15,7 +15,7 @@
  */
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { madF32, mathExp, mathLog, mathLog1p, mathRecip } from "../random/f32math.ts";
-import { type BalancingFn, balanceWgsl, logBalance } from "./balancing.ts";
+import { balanceWgsl, type BalancingFn, logBalance } from "./balancing.ts";
 import type { CpuChain } from "./sampler.ts";
 import { uniform01 } from "./sampler.ts";
 
@@ -202,9 +202,7 @@ export function langevinWgsl(
   const bits = bitsPerSite(model.numCategories);
   const words = Math.ceil((model.numSites * bits) / 32);
   const mask = bits === 32 ? "0xffffffffu" : `${2 ** bits - 1}u`;
-  const logTau = rule === "alpha"
-    ? "return -0.5 * math_recip(ctrl_param());"
-    : `var z = 0.0;
+  const logTau = rule === "alpha" ? "return -0.5 * math_recip(ctrl_param());" : `var z = 0.0;
   for (var i = 0u; i < D; i++) { z = z + sampler_lg_rate(base, i); }
   return math_log(ctrl_param()) - math_log(z);`;
   return /* wgsl */ `

@@ -159,7 +159,7 @@ export async function compareRows(
       const d = await diagnosticsOf(state, r);
       rows.push({
         id,
-        label: `${d.sampler || "?"} · ${id.slice(-6)}`,
+        label: d.sampler,
         model: d.model,
         sampler: d.sampler,
         chains: d.chains,
@@ -174,5 +174,11 @@ export async function compareRows(
     }
   }
   rows.sort((a, b) => (a.sampler < b.sampler ? -1 : a.sampler > b.sampler ? 1 : 0));
+  // Label bars by sampler; add the id's tail only where a sampler appears more than once.
+  const count = new Map<string, number>();
+  for (const r of rows) count.set(r.sampler, (count.get(r.sampler) ?? 0) + 1);
+  for (const r of rows) {
+    r.label = (r.sampler || "?") + (count.get(r.sampler)! > 1 ? ` · ${r.id.slice(-6)}` : "");
+  }
   return { rows, skipped };
 }

@@ -28,7 +28,7 @@ export interface Cnf {
  */
 export function parseCnf(text: string, opts: ParseOptions = {}): Cnf {
   const file = opts.name ?? "<input>";
-  const all = text.split(/\r?\n/);
+  const all = text.replace(/\r?\n$/, "").split(/\r?\n/);
   let vars = -1, declared = -1, lastLine = 0, openLine = 0;
   const clauses: Int32Array[] = [];
   let current: number[] = [];

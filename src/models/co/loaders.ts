@@ -24,7 +24,9 @@ export const GraphFileConfig = z.object({
 
 /** Iterates the lines of a text with 1-based numbers, tokenised on whitespace. */
 function* lines(text: string): Generator<[number, string[], string]> {
-  const all = text.split(/\r?\n/);
+  // The final newline ends the last line rather than starting an empty one (METIS reads an
+  // empty line as an isolated node, and end-of-file errors should name the last real line).
+  const all = text.replace(/\r?\n$/, "").split(/\r?\n/);
   for (let i = 0; i < all.length; i++) {
     const raw = all[i];
     yield [i + 1, raw.trim().split(/\s+/).filter((t) => t.length > 0), raw];

@@ -1,0 +1,39 @@
+/**
+ * Steps/s of every discrete sampler on the DISCS Ising 50x50 (lambda 0.5, field as in DISCS,
+ * open boundary) with 100 chains, on each backend (TARGETS.md's configuration).
+ * `deno bench -P bench/samplers_bench.ts` (site-updates/s = steps/s x 100 chains x 2500 sites).
+ */
+import { acquireGpu } from "../src/gpu/mod.ts";
+import { isingModel } from "../src/models/discrete/mod.ts";
+import { buildSampler, SAMPLER_NAMES } from "../src/samplers/registry.ts";
+import { runSampler } from "../src/samplers/engine.ts";
+import { parseConfig, SamplerConfig } from "../src/io/config.ts";
+
+const gpu = await acquireGpu();
+const model = isingModel({ size: 50 });
+const STEPS = { webgpu: 200, cpu: 20 };
+const opts = { chains: 100, seed: 1, adapt: "always" as const, blockSteps: 200 };
+
+for (const name of SAMPLER_NAMES) {
+  const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "bench"));
+  if (gpu) {
+    await runSampler(model, sampler, { ...opts, steps: 2 }, gpu); // compile outside the timing
+    Deno.bench({
+      name: `${name} ising 50x50, 100 chains x ${STEPS.webgpu} steps (webgpu)`,
+      group: name,
+      baseline: true,
+      n: 3,
+      async fn() {
+        await runSampler(model, sampler, { ...opts, steps: STEPS.webgpu }, gpu);
+      },
+    });
+  }
+  Deno.bench({
+    name: `${name} ising 50x50, 100 chains x ${STEPS.cpu} steps (cpu)`,
+    group: name,
+    n: 3,
+    async fn() {
+      await runSampler(model, sampler, { ...opts, steps: STEPS.cpu }, null);
+    },
+  });
+}
