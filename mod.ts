@@ -19,3 +19,4 @@ export * from "./src/wgsl/mod.ts";
 export * from "./src/io/mod.ts";
 export * from "./src/models/discrete/mod.ts";
 export * from "./src/samplers/mod.ts";
+export * from "./src/diagnostics/mod.ts";

@@ -97,7 +97,9 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
     } ${"mean E, 2nd half".padStart(17)}`,
   );
   const samplers: Record<string, unknown>[] = [];
-  for (const name of ["rwm", "block_gibbs", "hamming_ball", "gwg", "pas"]) {
+  for (
+    const name of ["rwm", "block_gibbs", "hamming_ball", "gwg", "pas", "dmala", "dlmc", "dlmcf"]
+  ) {
     const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "demo"));
     const r = await runSampler(ising, sampler, {
       chains: 64,

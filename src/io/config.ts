@@ -15,6 +15,8 @@ import { BlockGibbsConfig } from "../samplers/block_gibbs.ts";
 import { HammingBallConfig } from "../samplers/hamming_ball.ts";
 import { GwgConfig } from "../samplers/gwg.ts";
 import { PasConfig } from "../samplers/pas.ts";
+import { DmalaConfig } from "../samplers/dmala.ts";
+import { DlmcConfig, DlmcfConfig } from "../samplers/dlmc.ts";
 
 const posInt = () => z.number().int().positive();
 
@@ -38,6 +40,9 @@ export const SamplerConfig = z.discriminatedUnion("name", [
   HammingBallConfig,
   GwgConfig,
   PasConfig,
+  DmalaConfig,
+  DlmcConfig,
+  DlmcfConfig,
 ]);
 
 /** A full `sample` run configuration. */

@@ -441,7 +441,11 @@ async function runGpu(
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
     for (const { start: blockStart, length: n, adapting } of plan) {
       writeParams(blockStart, adapting ? 1 : n);
-      writeBuffer(gpu, buf.betas, Float32Array.from({ length: n }, (_, k) => o.betaAt(blockStart + k)));
+      writeBuffer(
+        gpu,
+        buf.betas,
+        Float32Array.from({ length: n }, (_, k) => o.betaAt(blockStart + k)),
+      );
       const batch = new DispatchBatch(gpu, "steps");
       batch.dispatch(programs.refresh, g.refresh, workgroups);
       // Without adaptation no step needs the batch mean, so one dispatch runs the whole block.

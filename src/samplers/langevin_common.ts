@@ -233,10 +233,10 @@ fn sampler_lg_ratio(base: u32, i: u32, c: u32) -> f32 {
   if (c == x) { return 0.0; }
   if (C == 2u) {
     let g = model_grad(base, i, 0u);
-    if (x == 1u) { return params.beta * g; }
-    return -params.beta * g;
+    if (x == 1u) { return engine_beta * g; }
+    return -engine_beta * g;
   }
-  return -params.beta * (model_grad(base, i, c) - model_grad(base, i, x));
+  return -engine_beta * (model_grad(base, i, c) - model_grad(base, i, x));
 }
 fn sampler_lg_rate(base: u32, i: u32) -> f32 {
   let x = state[base + i];
@@ -291,7 +291,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     sampler_lg_dist(base, i, ty);
     rev = rev + sampler_lg_q[sampler_lg_get(i)];
   }
-  let a = acc_prob(math_mad(-params.beta, de, rev) - fwd);
+  let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
   let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);
   if (u < a) {
     energy[chain] = energy[chain] + de;

@@ -20,3 +20,5 @@ export * from "./block_gibbs.ts";
 export * from "./hamming_ball.ts";
 export * from "./gwg.ts";
 export * from "./pas.ts";
+export * from "./dmala.ts";
+export * from "./dlmc.ts";

@@ -9,6 +9,8 @@ import { blockGibbsSampler } from "./block_gibbs.ts";
 import { hammingBallSampler } from "./hamming_ball.ts";
 import { gwgSampler } from "./gwg.ts";
 import { pasSampler } from "./pas.ts";
+import { dmalaSampler } from "./dmala.ts";
+import { dlmcfSampler, dlmcSampler } from "./dlmc.ts";
 import type { DiscreteSampler } from "./sampler.ts";
 
 /** Names of the samplers `buildSampler` knows. */
@@ -18,6 +20,9 @@ export const SAMPLER_NAMES: readonly string[] = [
   "hamming_ball",
   "gwg",
   "pas",
+  "dmala",
+  "dlmc",
+  "dlmcf",
 ];
 
 /**
@@ -41,5 +46,13 @@ export function buildSampler(cfg: z.infer<typeof SamplerConfig>): DiscreteSample
       return gwgSampler(cfg);
     case "pas":
       return pasSampler(cfg);
+    case "dmala":
+      return dmalaSampler(cfg);
+    case "dlmc":
+      return dlmcSampler(cfg);
+    case "dlmcf": {
+      const { name: _, ...opts } = cfg;
+      return dlmcfSampler(opts);
+    }
   }
 }

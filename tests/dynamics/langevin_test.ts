@@ -154,23 +154,30 @@ Deno.test("GPU and CPU trajectories agree for the same seed over short horizons"
     assert(err < 1e-4, `${integrator}: max |cpu - gpu| = ${err}`);
     // A different seed changes the paths: the comparison can fail.
     const other = await simulate(p, { ...o, seed: 10 }, gpu);
-    assert(Math.abs(other.frames![other.frames!.length - 1] - c.frames![c.frames!.length - 1]) > 1e-4);
+    assert(
+      Math.abs(other.frames![other.frames!.length - 1] - c.frames![c.frames!.length - 1]) > 1e-4,
+    );
   }
 });
 
 Deno.test("frames go to the callback in blocks and the options are validated", async () => {
   const seen: number[] = [];
-  const r = await simulate(doubleWell(), {
-    starts: Float64Array.of(-1, 1),
-    trajectoriesPerStart: 3,
-    steps: 30,
-    stride: 10,
-    dt: 1e-3,
-    beta: 1,
-    seed: 1,
-  }, null, (_b, first, count) => {
-    for (let f = 0; f < count; f++) seen.push(first + f);
-  });
+  const r = await simulate(
+    doubleWell(),
+    {
+      starts: Float64Array.of(-1, 1),
+      trajectoriesPerStart: 3,
+      steps: 30,
+      stride: 10,
+      dt: 1e-3,
+      beta: 1,
+      seed: 1,
+    },
+    null,
+    (_b, first, count) => {
+      for (let f = 0; f < count; f++) seen.push(first + f);
+    },
+  );
   assert(r.frames === null && seen.join() === "0,1,2,3");
   assert(Array.from(r.startIndex).join() === "0,0,0,1,1,1");
   const base = { starts: [[0]], steps: 30, stride: 10, dt: 1e-3, beta: 1, seed: 1 };

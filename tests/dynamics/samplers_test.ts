@@ -17,11 +17,14 @@ function checkStat(
   exact: number,
   what: string,
 ) {
-  const series = Array.from({ length: chains }, (_, c) =>
-    Float64Array.from({ length: steps }, (_, s) => {
-      const o = (s * chains + c) * 2;
-      return f(samples[o], samples[o + 1]);
-    }));
+  const series = Array.from(
+    { length: chains },
+    (_, c) =>
+      Float64Array.from({ length: steps }, (_, s) => {
+        const o = (s * chains + c) * 2;
+        return f(samples[o], samples[o + 1]);
+      }),
+  );
   let mean = 0, sq = 0;
   for (const s of series) for (const v of s) (mean += v, sq += v * v);
   const n = steps * chains;

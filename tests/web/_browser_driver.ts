@@ -123,8 +123,7 @@ try {
     tableRows: await page.$$eval("#compare-table tbody tr", (r) => r.length),
   }));
   await visit("basins", `/runs/${IDS.basins}`, async () => {
-    const ds = () =>
-      page.$eval("#chart-projection", (f) => ({ ...(f as HTMLElement).dataset }));
+    const ds = () => page.$eval("#chart-projection", (f) => ({ ...(f as HTMLElement).dataset }));
     await page.selectOption("select[name=colorBy]", "start");
     await page.waitForFunction(() =>
       document.querySelector<HTMLElement>("#chart-projection")!.dataset.series !== "3"

@@ -238,11 +238,13 @@ export type Fixtures = { root: string; store: RunStore; running: RunWriter };
 export async function makeFixtures(): Promise<Fixtures> {
   const root = await Deno.makeTempDir({ prefix: "landscape_web_" });
   const store = new RunStore(root);
-  for (const [id, sampler, rho, minute] of [
-    [IDS.gibbs, "gibbs", 0.9, 1],
-    [IDS.dlmc, "dlmc", 0.5, 2],
-    [IDS.hb, "hamming_ball", 0.95, 3],
-  ] as const) {
+  for (
+    const [id, sampler, rho, minute] of [
+      [IDS.gibbs, "gibbs", 0.9, 1],
+      [IDS.dlmc, "dlmc", 0.5, 2],
+      [IDS.hb, "hamming_ball", 0.95, 3],
+    ] as const
+  ) {
     await (await sampleRun(store, id, sampler, rho, minute)).finish("done");
   }
   const running = await sampleRun(store, IDS.running, "gibbs", 0.8, 10);

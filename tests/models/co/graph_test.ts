@@ -41,7 +41,14 @@ Deno.test("graphFromEdges: rejects bad endpoints and weights with one-line error
 Deno.test("degreeStats and complement of the Petersen graph", () => {
   const g = petersen();
   const s = degreeStats(g);
-  assertEquals([s.n, s.edges, s.minDegree, s.maxDegree, s.meanDegree, s.isolated], [10, 15, 3, 3, 3, 0]);
+  assertEquals([s.n, s.edges, s.minDegree, s.maxDegree, s.meanDegree, s.isolated], [
+    10,
+    15,
+    3,
+    3,
+    3,
+    0,
+  ]);
   assertEquals(s.density, 15 / 45);
   const c = complementGraph(g);
   validateGraph(c);

@@ -90,13 +90,15 @@ function lineError(fn: () => unknown, file: string, line: number, what: RegExp) 
 }
 
 Deno.test("malformed files: GraphFormatError names the file and the line", async () => {
-  for (const [name, line, what] of [
-    ["bad_node.col", 5, /node 11 out of range; expected 1\.\.10/],
-    ["bad_count.col", 3, /found 2 edge lines; expected 3/],
-    ["bad_token.edges", 3, /node is 'x'; expected an integer/],
-    ["bad_asym.graph", 4, /not symmetric/],
-    ["bad_unterminated.cnf", 3, /clause not terminated/],
-  ] as const) {
+  for (
+    const [name, line, what] of [
+      ["bad_node.col", 5, /node 11 out of range; expected 1\.\.10/],
+      ["bad_count.col", 3, /found 2 edge lines; expected 3/],
+      ["bad_token.edges", 3, /node is 'x'; expected an integer/],
+      ["bad_asym.graph", 4, /not symmetric/],
+      ["bad_unterminated.cnf", 3, /clause not terminated/],
+    ] as const
+  ) {
     const text = await Deno.readTextFile(dir + name);
     const fmt = name.endsWith(".col")
       ? parseDimacs
