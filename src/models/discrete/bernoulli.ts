@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { assertFinite, type DiscreteModel } from "./model.ts";
+import { assertFiniteParams, type DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
 
 /** Zod schema of the Bernoulli model's configuration (DISCS defaults). */
@@ -63,7 +63,7 @@ export function bernoulliModel(opts: BernoulliOptions = {}): DiscreteModel & {
   let theta: Float32Array;
   if (opts.theta) {
     theta = Float32Array.from(opts.theta);
-    assertFinite("theta", opts.theta);
+    assertFiniteParams("theta", opts.theta);
   } else {
     const d = opts.numSites ?? 10_000;
     if (!Number.isInteger(d) || d < 1) {

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { assertFinite, type DiscreteModel } from "./model.ts";
+import { assertFiniteParams, type DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
 import { checkPositiveInt, checkSigma } from "./checks.ts";
 
@@ -70,7 +70,7 @@ export function categoricalModel(opts: CategoricalOptions = {}): CategoricalMode
   const seed = opts.seed ?? 0;
   let theta: Float32Array;
   if (opts.theta) {
-    assertFinite("theta", opts.theta);
+    assertFiniteParams("theta", opts.theta);
     if (opts.theta.length === 0 || opts.theta.length % c !== 0) {
       throw new Error(
         `theta has ${opts.theta.length} entries: expected a positive multiple of numCategories ${c}`,

@@ -99,7 +99,7 @@ export function stateIndex(x: Uint32Array, base: number, d: number, c: number): 
 }
 
 /** Checks a parameter array is finite, with a one-line error naming the parameter. */
-export function assertFinite(name: string, values: ArrayLike<number>): void {
+export function assertFiniteParams(name: string, values: ArrayLike<number>): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       throw new Error(`${name}[${i}] is ${values[i]}: expected a finite number`);
