@@ -49,15 +49,18 @@ const MIME: Record<string, string> = {
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 function notFoundPage(message: string): string {
-  return renderPage("Not found", (
-    <>
-      <h1>Not found</h1>
-      <p>{message}</p>
-      <p>
-        <a href="/">Back to the runs</a>
-      </p>
-    </>
-  ));
+  return renderPage(
+    "Not found",
+    (
+      <>
+        <h1>Not found</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/">Back to the runs</a>
+        </p>
+      </>
+    ),
+  );
 }
 
 /**

@@ -303,7 +303,7 @@ function finish(
   };
 }
 
-/** Programs of one (model, sampler, block size) combination. */
+/** Programs of one (model, sampler) combination. */
 interface EnginePrograms {
   init: CompiledProgram;
   refresh: CompiledProgram;
@@ -317,7 +317,6 @@ async function compilePrograms(
   gpu: GpuContext,
   model: DiscreteModel,
   sampler: DiscreteSampler,
-  blockSteps: number,
 ): Promise<EnginePrograms> {
   const groups = [
     ENGINE_BINDINGS,
@@ -331,7 +330,6 @@ async function compilePrograms(
     D: { type: "u32" as const, value: model.numSites },
     C: { type: "u32" as const, value: model.numCategories },
     WG: { type: "u32" as const, value: WG },
-    TRACE_STEPS: { type: "u32" as const, value: blockSteps },
   };
   const snippets = [
     PARAMS_STRUCT,
@@ -371,7 +369,7 @@ async function runGpu(
   const { chains, steps } = o;
   const d = model.numSites;
   const block = Math.min(o.blockSteps, steps);
-  const programs = await compilePrograms(gpu, model, sampler, block);
+  const programs = await compilePrograms(gpu, model, sampler);
   const reference = referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
@@ -425,6 +423,7 @@ async function runGpu(
     u[5] = burnIn;
     u[6] = adaptUntil(o, burnIn);
     u[7] = multi;
+    u[8] = block;
     writeBuffer(gpu, buf.params, u);
   };
   const energies = new Float32Array(steps * chains);

@@ -16,10 +16,14 @@ struct EngineParams {
   burn_in: u32,
   adapt_until: u32,
   multi: u32,
+  trace_steps: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 }`;
 
 /** Byte size of `EngineParams`. */
-export const PARAMS_BYTES = 32;
+export const PARAMS_BYTES = 48;
 
 /** `@group(0)` of every engine program, in binding order. */
 export const ENGINE_BINDINGS: readonly BindingDecl[] = [
@@ -110,7 +114,7 @@ fn main() {
   let step = ctrl[0];
   let param = bitcast<f32>(ctrl[1]);
   for (var k = 0u; k < params.multi; k++) {
-    trace[2u * TRACE_STEPS * params.chains + step + k - params.block_start] = param;
+    trace[2u * params.trace_steps * params.chains + step + k - params.block_start] = param;
   }
   ${
     adaptive

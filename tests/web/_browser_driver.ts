@@ -92,7 +92,7 @@ try {
   const visit = async (
     name: string,
     path: string,
-    more: () => Promise<Record<string, unknown>> = async () => ({}),
+    more: () => Promise<Record<string, unknown>> = () => Promise.resolve({}),
   ) => {
     errors = [];
     const res = await page.goto(new URL(path, dash.url).href);

@@ -17,7 +17,7 @@ Deno.test("adjustedRandIndex: known values (scikit-learn documentation examples)
   assertClose(adjustedRandIndex([0, 0, 1, 2], [0, 0, 1, 1]), 0.5714285714285714, 1e-15);
   assertClose(adjustedRandIndex([0, 0, 1, 1], [0, 0, 1, 2]), 0.5714285714285714, 1e-15);
   assertEquals(adjustedRandIndex([0, 0, 0, 0], [0, 1, 2, 3]), 0);
-  // ARI = (2 - 48/45... ) by hand: index 2, sums 6 and 6 over C(6,2) = 15 pairs.
+  // By hand: pair index 2, row pairs 6, column pairs 3, C(6,2) = 15: (2 - 1.2) / (4.5 - 1.2).
   assertClose(
     adjustedRandIndex([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]),
     0.24242424242424243,

@@ -32,13 +32,22 @@ export function BasinsView({ m, v }: { m: RunManifest; v: BasinView }) {
         {v.frames !== null && (
           <Island
             name="Projection"
-            props={{ id: "chart-projection", runId: m.id, dim: v.dim ?? 1, hasBasins: "labels_pred" in m.arrays }}
+            props={{
+              id: "chart-projection",
+              runId: m.id,
+              dim: v.dim ?? 1,
+              hasBasins: "labels_pred" in m.arrays,
+            }}
           />
         )}
         {v.hasRisk && (
           <Island
             name="Heatmap"
-            props={{ id: "chart-risk", title: "Risk matrix (pairwise merge risk)", url: `/api/runs/${id}/arrays/risk?raw=1` }}
+            props={{
+              id: "chart-risk",
+              title: "Risk matrix (pairwise merge risk)",
+              url: `/api/runs/${id}/arrays/risk?raw=1`,
+            }}
           />
         )}
         {v.dendrogram && (

@@ -10,7 +10,10 @@ import { Island } from "./island.tsx";
 /** The generic run page body. */
 export function GenericView({ m }: { m: RunManifest }) {
   const entries = Object.entries(m.arrays);
-  const plottable = entries.filter(([, a]) => a.shape.length >= 1 && a.shape.length <= 2).slice(0, 6);
+  const plottable = entries.filter(([, a]) => a.shape.length >= 1 && a.shape.length <= 2).slice(
+    0,
+    6,
+  );
   return (
     <>
       <table>

@@ -31,7 +31,12 @@ export function OptimiseView({ m, v }: { m: RunManifest; v: View }) {
         {stepNames && (
           <Island
             name="SeriesChart"
-            props={{ id: "chart-objective-steps", title: "Objective against steps", url: `${api}/${stepNames}`, yLabel: "objective" }}
+            props={{
+              id: "chart-objective-steps",
+              title: "Objective against steps",
+              url: `${api}/${stepNames}`,
+              yLabel: "objective",
+            }}
           />
         )}
         {has("time") && stepNames && (

@@ -15,8 +15,7 @@ export function RunHeader({ m, kind }: { m: RunManifest; kind: string }) {
       </h1>
       <p>
         <code>{m.command.join(" ")}</code> · backend {m.backend}
-        {m.adapter?.description ? ` (${m.adapter.description})` : ""} · seed {m.seed} · created
-        {" "}
+        {m.adapter?.description ? ` (${m.adapter.description})` : ""} · seed {m.seed} · created{" "}
         {m.timings.createdAt}
         {m.timings.finishedAt ? ` · finished ${m.timings.finishedAt}` : ""}
       </p>

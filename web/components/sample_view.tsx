@@ -27,7 +27,10 @@ export function SampleView({ m, diag, error }: SampleViewProps) {
           ["steps", diag?.steps],
           ["steps / s", s.stepsPerSecond],
           ["mean acceptance", s.meanAcceptance],
-          ["ESS (mean ± sd)", diag ? `${diag.essMean.toFixed(1)} ± ${diag.essStd.toFixed(1)}` : null],
+          [
+            "ESS (mean ± sd)",
+            diag ? `${diag.essMean.toFixed(1)} ± ${diag.essStd.toFixed(1)}` : null,
+          ],
           ["ESS / s", diag?.essPerSecond],
           ["ESS / eval", diag?.essPerEval],
           ["R-hat", diag?.rhat],
@@ -38,7 +41,12 @@ export function SampleView({ m, diag, error }: SampleViewProps) {
         {has("energy") && (
           <Island
             name="SeriesChart"
-            props={{ id: "chart-energy", title: "Energy per chain", url: `${api}/energy`, yLabel: "E(x)" }}
+            props={{
+              id: "chart-energy",
+              title: "Energy per chain",
+              url: `${api}/energy`,
+              yLabel: "E(x)",
+            }}
           />
         )}
         {has("hamming") && (
@@ -54,7 +62,11 @@ export function SampleView({ m, diag, error }: SampleViewProps) {
         {has("param") && (
           <Island
             name="SeriesChart"
-            props={{ id: "chart-param", title: "Adaptive parameter over time", url: `${api}/param` }}
+            props={{
+              id: "chart-param",
+              title: "Adaptive parameter over time",
+              url: `${api}/param`,
+            }}
           />
         )}
         {has("acceptance_trace") && (
@@ -83,7 +95,8 @@ export function SampleView({ m, diag, error }: SampleViewProps) {
             name="BarChart"
             props={{
               id: "chart-ess",
-              title: `ESS per chain (${diag.statistic}, DISCS protocol, ${diag.keptDraws} kept draws)`,
+              title:
+                `ESS per chain (${diag.statistic}, DISCS protocol, ${diag.keptDraws} kept draws)`,
               bars: diag.essPerChain.map((v, c) => ({ label: `chain ${c}`, value: v })),
               yLabel: "ESS",
             }}

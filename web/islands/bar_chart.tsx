@@ -49,7 +49,11 @@ export function BarChart(props: BarChartProps) {
           width: Math.max(300, el.clientWidth || 560),
           height: props.height ?? 240,
           marginBottom: 50,
-          x: { label: null, tickRotate: props.bars.length > 8 ? -30 : 0, domain: props.bars.map((b) => b.label) },
+          x: {
+            label: null,
+            tickRotate: props.bars.length > 8 ? -30 : 0,
+            domain: props.bars.map((b) => b.label),
+          },
           y: { label: props.yLabel ?? null, grid: true },
           marks,
         });

@@ -141,8 +141,7 @@ export function Projection(props: ProjectionProps) {
           <select
             name="colorBy"
             value={colorBy}
-            onChange={(e) =>
-              setColorBy((e.target as HTMLSelectElement).value as "start" | "basin")}
+            onChange={(e) => setColorBy((e.target as HTMLSelectElement).value as "start" | "basin")}
           >
             <option value="start">start candidate</option>
             {props.hasBasins && <option value="basin">detected basin</option>}

@@ -77,7 +77,9 @@ export function SeriesChart(props: SeriesChartProps) {
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
               fetch(withRange(props.url, lo, hi)).then((r) => r.json()).then((d: SeriesData) => {
                 u.setData(toCols(d));
-                setStatus(`rows ${lo}–${hi}${d.decimated ? " (decimated)" : ""}; double-click resets`);
+                setStatus(
+                  `rows ${lo}–${hi}${d.decimated ? " (decimated)" : ""}; double-click resets`,
+                );
               });
             }],
           },

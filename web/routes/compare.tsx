@@ -25,15 +25,20 @@ export async function comparePage(state: DashState, ids: string[]): Promise<stri
     <>
       <h1>Compare sampling runs</h1>
       <p class="muted">
-        ESS is the mean per-chain ESS of the statistic over the second half of each chain
-        (DISCS protocol); ESS/s divides by the sampling time.
+        ESS is the mean per-chain ESS of the statistic over the second half of each chain (DISCS
+        protocol); ESS/s divides by the sampling time.
       </p>
       {rows.length === 0 && <p>No sampling runs to compare.</p>}
       {rows.length > 0 && (
         <div class="grid">
           <Island
             name="BarChart"
-            props={{ id: "chart-ess-per-second", title: "ESS per second", bars: bars((r) => r.essPerSecond), yLabel: "ESS / s" }}
+            props={{
+              id: "chart-ess-per-second",
+              title: "ESS per second",
+              bars: bars((r) => r.essPerSecond),
+              yLabel: "ESS / s",
+            }}
           />
           <Island
             name="BarChart"
@@ -50,9 +55,10 @@ export async function comparePage(state: DashState, ids: string[]): Promise<stri
       <table id="compare-table">
         <thead>
           <tr>
-            {["run", "model", "sampler", "chains", "steps", "ESS", "ESS/s", "ESS/eval", "R-hat"].map((
-              h,
-            ) => <th key={h}>{h}</th>)}
+            {["run", "model", "sampler", "chains", "steps", "ESS", "ESS/s", "ESS/eval", "R-hat"]
+              .map((
+                h,
+              ) => <th key={h}>{h}</th>)}
           </tr>
         </thead>
         <tbody>

@@ -153,7 +153,9 @@ export function projectFrames(
   opts: { mode?: "pca" | "coords"; i?: number; j?: number; maxFrames?: number } = {},
 ): Projection {
   if (frames.shape.length !== 3) {
-    throw new BadRequest(`frames has shape [${frames.shape}]: expected [frames, trajectories, dim]`);
+    throw new BadRequest(
+      `frames has shape [${frames.shape}]: expected [frames, trajectories, dim]`,
+    );
   }
   const [f, t, d] = frames.shape;
   const maxFrames = Math.max(1, opts.maxFrames ?? 200);

@@ -37,7 +37,9 @@ export async function openRun(state: DashState, id: string): Promise<RunReader> 
   try {
     checkSafeName("run id", id);
   } catch {
-    throw new NotFound(`no run '${id}': run ids are single names of letters, digits, '.', '_', '-'`);
+    throw new NotFound(
+      `no run '${id}': run ids are single names of letters, digits, '.', '_', '-'`,
+    );
   }
   try {
     return await state.store.open(id);

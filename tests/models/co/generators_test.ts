@@ -4,6 +4,8 @@ import {
   degreeStats,
   erdosRenyi,
   generateGraph,
+  greedyMis,
+  misProblem,
   numEdges,
   validateGraph,
 } from "../../../src/models/co/mod.ts";
@@ -46,6 +48,12 @@ Deno.test("Erdos-Renyi at scale: 10,000 nodes and about 1,000,000 edges", () => 
   // mean 999,900, sd ~ 990
   assert(s.edges > 995_000 && s.edges < 1_005_000, `${s.edges} edges`);
   assert(s.minDegree > 100 && s.maxDegree < 320);
+  // The problems run on it: the energy of the greedy MIS is minus its size.
+  const x = greedyMis(g);
+  const size = x.reduce((a, b) => a + b, 0);
+  const p = misProblem(g);
+  assertEquals(p.energy(x, 0), -size);
+  assert(p.isFeasible(x) && size > 200, `greedy MIS size ${size}`);
 });
 
 Deno.test("Barabasi-Albert: m (n - m) edges, degree >= m, seeded and config-driven", () => {

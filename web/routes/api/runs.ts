@@ -5,7 +5,7 @@
  */
 
 import { checkSafeName } from "../../../src/io/manifest.ts";
-import { type RunRow, runKind, runRow } from "../../utils/run_rows.ts";
+import { runKind, type RunRow, runRow } from "../../utils/run_rows.ts";
 import { arraySeries, type SeriesData } from "../../utils/series.ts";
 import {
   BadRequest,
@@ -15,7 +15,7 @@ import {
   openRun,
   requireArray,
 } from "../../utils/state.ts";
-import { type Projection, projectFrames } from "../../utils/basin_stats.ts";
+import { projectFrames, type Projection } from "../../utils/basin_stats.ts";
 import { basinView, compareRows } from "../../utils/run_views.ts";
 
 /** Arrays larger than this are only served decimated. */
