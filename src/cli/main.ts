@@ -9,6 +9,7 @@ import { type CliIo, consoleIo } from "./io.ts";
 import { SAMPLE_SPEC, sampleCommand } from "./sample.ts";
 import { RUNS_SPEC, runsCommand } from "./runs.ts";
 import { DEMO_SPEC, demoCommand } from "./demo.ts";
+import { RBM_SPEC, rbmCommand } from "./rbm.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   sample: { spec: SAMPLE_SPEC, run: sampleCommand },
   runs: { spec: RUNS_SPEC, run: (p, _a, io) => runsCommand(p, io) },
   demo: { spec: DEMO_SPEC, run: (p, _a, io) => demoCommand(p, io) },
+  rbm: { spec: RBM_SPEC, run: rbmCommand },
 };
 
 /** Top-level help. */

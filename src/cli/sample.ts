@@ -8,7 +8,7 @@ import { resolveBackend } from "../gpu/mod.ts";
 import { dirname } from "node:path";
 import { loadDiscreteModel } from "../models/discrete/registry.ts";
 import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
-import { runSampler } from "../samplers/engine.ts";
+import { gpuLimitReason, runSampler } from "../samplers/engine.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
 import { storeSampleRun } from "./store_sample.ts";
@@ -124,7 +124,13 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
   const baseDir = parsed.values.config ? dirname(String(parsed.values.config)) : ".";
   const model = await loadDiscreteModel(cfg.model, baseDir);
   const sampler = buildSampler(cfg.sampler);
-  const backend = await resolveBackend(cfg.backend, io.notice);
+  let backend = await resolveBackend(cfg.backend, io.notice);
+  const limit = backend.gpu ? gpuLimitReason(model, sampler, backend.gpu) : null;
+  if (limit && cfg.backend === "webgpu") throw new UsageError(`--backend webgpu: ${limit}`);
+  if (limit) {
+    io.notice(`notice: ${limit}; running on the CPU backend`);
+    backend = { kind: "cpu", gpu: null };
+  }
   const onProgress = parsed.values.json ? undefined : progressBar("sampling");
   const result = await runSampler(model, sampler, { ...cfg, onProgress }, backend.gpu);
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));

@@ -67,6 +67,7 @@ export function blockGibbsSampler(opts: BlockGibbsOptions = {}): DiscreteSampler
     name: "block_gibbs",
     config: { sampler: "block_gibbs", blockSize },
     evalsPerStep: (model) => blockOf(model, blockSize).n,
+    loopsPerStep: (model) => (blockOf(model, blockSize).n + 1) * (blockSize + 2),
     initialParam: () => 0,
     cpuStep(model, ch: CpuChain) {
       const { k, n } = blockOf(model, blockSize);

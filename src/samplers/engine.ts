@@ -118,6 +118,41 @@ function checkOptions(opts: RunOptions): CheckedOptions {
   return { ...rest, betaAt };
 }
 
+/** Mesa llvmpipe stops loops silently after 65,535 iterations per invocation (gallivm's loop
+ * limiter), counting all loops of the invocation; kernels there must stay below it. */
+export const LLVMPIPE_LOOP_LIMIT = 65_535;
+
+/** Loop iterations of one engine step and of one energy evaluation, for one chain. */
+export function loopCost(model: DiscreteModel, sampler: DiscreteSampler) {
+  const d = model.numSites, c = model.numCategories;
+  const cost = model.wgsl.loopCost ?? { energy: d, call: 1 };
+  const loops = sampler.loopsPerStep?.(model) ?? 6 * d * c;
+  return { step: loops * (1 + cost.call), energy: cost.energy };
+}
+
+/** True on Mesa's software adapter, whose loop limiter bounds each invocation's work. */
+export function hasLoopLimit(gpu: GpuContext): boolean {
+  return /llvmpipe/i.test(gpu.adapter.description);
+}
+
+/**
+ * Why this model and sampler cannot run on this adapter, or null when they can: on llvmpipe one
+ * step or one energy evaluation must stay under {@link LLVMPIPE_LOOP_LIMIT} loop iterations.
+ */
+export function gpuLimitReason(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  gpu: GpuContext,
+): string | null {
+  if (!hasLoopLimit(gpu)) return null;
+  const cost = loopCost(model, sampler);
+  const worst = Math.max(cost.step, cost.energy + model.numSites); // init: D draws + energy
+  if (worst <= 0.9 * LLVMPIPE_LOOP_LIMIT) return null;
+  return `${model.name} x ${sampler.name} needs about ${worst} loop iterations per GPU ` +
+    `invocation, over the software adapter's limit of ${LLVMPIPE_LOOP_LIMIT} (Mesa llvmpipe ` +
+    `stops longer loops silently); use the CPU backend or a smaller model`;
+}
+
 /** One block of steps: `[start, start + length)`; `adapting` blocks run one step per dispatch. */
 export interface Block {
   start: number;
@@ -164,6 +199,8 @@ export function runSampler(
   gpu: GpuContext | null,
 ): Promise<RunResult> {
   const o = checkOptions(opts);
+  const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
+  if (reason) return Promise.reject(new Error(reason));
   return gpu
     ? runGpu(model, sampler, o, gpu, opts.onProgress)
     : runCpu(model, sampler, o, opts.onProgress);
@@ -412,7 +449,11 @@ async function runGpu(
     adapt: groupsOf(programs.adapt),
   };
   const workgroups = Math.ceil(chains / WG);
-  const writeParams = (blockStart: number, multi: number) => {
+  const cost = loopCost(model, sampler);
+  const stepsPerDispatch = hasLoopLimit(gpu)
+    ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
+    : block;
+  const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
     const p = new ArrayBuffer(PARAMS_BYTES);
     const u = new Uint32Array(p), f = new Float32Array(p);
     u[0] = key[0];
@@ -424,12 +465,13 @@ async function runGpu(
     u[6] = adaptUntil(o, burnIn);
     u[7] = multi;
     u[8] = block;
+    u[9] = blockEnd;
     writeBuffer(gpu, buf.params, u);
   };
   const energies = new Float32Array(steps * chains);
   const hamming = new Float32Array(steps * chains);
   const paramTrace = new Float32Array(steps);
-  writeParams(0, 1);
+  writeParams(0, 1, 1);
   const first = new DispatchBatch(gpu, "init");
   first.dispatch(programs.init, g.init, workgroups);
   await first.submit();
@@ -439,7 +481,10 @@ async function runGpu(
     const until = adaptUntil(o, burnIn);
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
     for (const { start: blockStart, length: n, adapting } of plan) {
-      writeParams(blockStart, adapting ? 1 : n);
+      // Without adaptation no step needs the batch mean, so one dispatch runs many steps (all of
+      // the block, or as many as llvmpipe's loop limit allows).
+      const perDispatch = adapting ? 1 : Math.max(1, Math.min(n, stepsPerDispatch));
+      writeParams(blockStart, perDispatch, blockStart + n);
       writeBuffer(
         gpu,
         buf.betas,
@@ -447,8 +492,7 @@ async function runGpu(
       );
       const batch = new DispatchBatch(gpu, "steps");
       batch.dispatch(programs.refresh, g.refresh, workgroups);
-      // Without adaptation no step needs the batch mean, so one dispatch runs the whole block.
-      for (let k = 0; k < (adapting ? n : 1); k++) {
+      for (let k = 0; k < Math.ceil(n / perDispatch); k++) {
         batch.dispatch(programs.step, g.step, workgroups);
         batch.dispatch(programs.adapt, g.adapt, 1);
       }

@@ -17,7 +17,7 @@ struct EngineParams {
   adapt_until: u32,
   multi: u32,
   trace_steps: u32,
-  pad0: u32,
+  block_end: u32,
   pad1: u32,
   pad2: u32,
 }`;
@@ -95,7 +95,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   let first = ctrl[0];
-  for (var k = 0u; k < params.multi; k++) {
+  let count = min(params.multi, params.block_end - first);
+  for (var k = 0u; k < count; k++) {
     let step = first + k;
     engine_beta = step_beta(step);
     let a = sampler_step(chain, chain * D, step);
@@ -113,7 +114,8 @@ export function adaptMain(adaptive: boolean): string {
 fn main() {
   let step = ctrl[0];
   let param = bitcast<f32>(ctrl[1]);
-  for (var k = 0u; k < params.multi; k++) {
+  let count = min(params.multi, params.block_end - step);
+  for (var k = 0u; k < count; k++) {
     trace[2u * params.trace_steps * params.chains + step + k - params.block_start] = param;
   }
   ${
@@ -125,6 +127,6 @@ fn main() {
   }`
       : ""
   }
-  ctrl[0] = step + params.multi;
+  ctrl[0] = step + count;
 }`;
 }

@@ -62,6 +62,7 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
     name: "hamming_ball",
     config: { sampler: "hamming_ball", blockSize, radius: 1 },
     evalsPerStep: (model) => ballOf(model, blockSize).m,
+    loopsPerStep: (model) => (ballOf(model, blockSize).m + 1) * (blockSize + 2),
     initialParam: () => 0,
     cpuStep(model, ch: CpuChain) {
       const { k, m } = ballOf(model, blockSize);

@@ -88,6 +88,7 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
     name: "rwm",
     config: { sampler: "rwm", radius, adaptive, targetAcceptance: target },
     evalsPerStep: () => 2,
+    loopsPerStep: (model) => 2 * model.numSites + 2,
     initialParam: () => radius,
     adaptation: adaptive
       ? {

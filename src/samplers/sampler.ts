@@ -44,6 +44,11 @@ export interface DiscreteSampler {
   readonly config: Readonly<Record<string, unknown>>;
   /** Energy evaluations per step by the DISCS counting rules. */
   evalsPerStep(model: DiscreteModel): number;
+  /**
+   * Model calls plus loop iterations of one step, at most (used to keep each GPU invocation
+   * under llvmpipe's loop limit). Default: 6 D C.
+   */
+  loopsPerStep?(model: DiscreteModel): number;
   /** Initial value of the adaptive parameter (or the fixed parameter when not adaptive). */
   initialParam(model: DiscreteModel): number;
   /** Present when the sampler adapts its parameter. */

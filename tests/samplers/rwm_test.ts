@@ -1,8 +1,8 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { gpuOrSkip } from "../_gpu.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
 import { bernoulliModel, enumerateLogProbs, stateIndex } from "../../src/models/discrete/mod.ts";
-import { runSampler, rwmSampler } from "../../src/samplers/mod.ts";
+import { hasLoopLimit, runSampler, rwmSampler } from "../../src/samplers/mod.ts";
 import type { GpuContext } from "../../src/gpu/mod.ts";
 
 /** Max |z| of per-site frequencies of x_i = 1 in final states against sigmoid(theta_i). */
@@ -88,4 +88,29 @@ Deno.test("RWM: the same seed gives the same run; another seed does not", async 
   const [a, b, c] = await Promise.all([run(5), run(5), run(6)]);
   assertEquals(Array.from(a.energies), Array.from(b.energies));
   assert(Array.from(a.energies).some((v, i) => v !== c.energies[i]));
+});
+
+Deno.test("engine: work split under llvmpipe's loop limit still replays the CPU twin", async () => {
+  const gpu = await gpuOrSkip("loop-limit chunking");
+  if (!gpu) return;
+  // D = 2000: ~8,000 loop iterations per RWM step, so a 60-step block needs several dispatches
+  // on llvmpipe (about 7 steps each); the result must not depend on the split.
+  const model = bernoulliModel({ numSites: 2000, sigma: 1, seed: 4 });
+  const opts = { chains: 16, steps: 80, seed: 8, blockSteps: 60, adapt: "off" as const };
+  const [a, b] = await Promise.all([
+    runSampler(model, rwmSampler({ radius: 40, adaptive: false }), opts, gpu),
+    runSampler(model, rwmSampler({ radius: 40, adaptive: false }), opts, null),
+  ]);
+  assertEquals(Array.from(a.energies), Array.from(b.energies));
+  assertEquals(Array.from(a.finalStates), Array.from(b.finalStates));
+});
+
+Deno.test("engine: a model too large for llvmpipe's loop limit is refused with a reason", async () => {
+  const gpu = await gpuOrSkip("loop-limit refusal");
+  if (!gpu || !hasLoopLimit(gpu)) return;
+  const model = bernoulliModel({ numSites: 100_000, seed: 1 });
+  await assertRejects(
+    () => runSampler(model, rwmSampler(), { chains: 4, steps: 2, seed: 1 }, gpu),
+    /loop iterations per GPU invocation, over the software adapter's limit of 65535/,
+  );
 });

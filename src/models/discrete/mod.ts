@@ -17,4 +17,6 @@ export * from "./potts.ts";
 export * from "./fhmm.ts";
 export * from "./rbm.ts";
 export * from "./lattice.ts";
+export * from "./mnist.ts";
+export * from "./rbm_train.ts";
 export * from "./registry.ts";

@@ -27,6 +27,11 @@ export interface WgslDiscreteModel {
   /** Shader text; together with the params' names it fully determines the program. */
   readonly code: string;
   readonly params: readonly WgslParam[];
+  /**
+   * Loop iterations of one `model_energy` call and of one `model_delta`/`model_grad` call
+   * (defaults: D and 1). The engine uses them to respect llvmpipe's per-invocation loop limit.
+   */
+  readonly loopCost?: { readonly energy: number; readonly call: number };
 }
 
 /**

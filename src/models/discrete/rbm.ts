@@ -249,6 +249,7 @@ export function rbmModel(opts: RbmOptions = {}): RbmModel {
     },
     wgsl: {
       code: rbmWgsl(h, binary),
+      loopCost: { energy: d * h + d, call: d * h + h },
       params: [
         { name: "model_rbm_w", data: w },
         { name: "model_rbm_b", data: b },
