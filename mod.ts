@@ -20,3 +20,6 @@ export * from "./src/io/mod.ts";
 export * from "./src/models/discrete/mod.ts";
 export * from "./src/samplers/mod.ts";
 export * from "./src/diagnostics/mod.ts";
+export * from "./src/models/continuous/mod.ts";
+export * from "./src/dynamics/mod.ts";
+export * from "./src/models/co/mod.ts";

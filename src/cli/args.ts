@@ -75,7 +75,11 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
     });
     return { values: values as Parsed["values"], positionals };
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
+    let msg = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      msg = `${ambiguous[1]} needs a value; write a negative number as ${ambiguous[1]}=-3`;
+    }
     throw new UsageError(`${spec.name}: ${msg}; see 'cli.ts ${spec.name} --help'`);
   }
 }

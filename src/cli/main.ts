@@ -10,6 +10,7 @@ import { SAMPLE_SPEC, sampleCommand } from "./sample.ts";
 import { RUNS_SPEC, runsCommand } from "./runs.ts";
 import { DEMO_SPEC, demoCommand } from "./demo.ts";
 import { RBM_SPEC, rbmCommand } from "./rbm.ts";
+import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   runs: { spec: RUNS_SPEC, run: (p, _a, io) => runsCommand(p, io) },
   demo: { spec: DEMO_SPEC, run: (p, _a, io) => demoCommand(p, io) },
   rbm: { spec: RBM_SPEC, run: rbmCommand },
+  simulate: { spec: SIMULATE_SPEC, run: simulateCommand },
 };
 
 /** Top-level help. */

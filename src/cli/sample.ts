@@ -44,7 +44,8 @@ export const SAMPLE_SPEC: CommandSpec = {
   },
 };
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+/** Reads a JSON config file; unreadable or malformed files are input errors. */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -64,12 +65,16 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
 }
 
 /** Applies one `--set path=value` (value parsed as JSON when it can be, else a string). */
-export function applySet(raw: Record<string, unknown>, assignment: string): void {
+export function applySet(
+  raw: Record<string, unknown>,
+  assignment: string,
+  command = "sample",
+): void {
   const eq = assignment.indexOf("=");
   const path = eq > 0 ? assignment.slice(0, eq).split(".") : [];
   if (eq <= 0 || path.some((p) => !/^[A-Za-z][A-Za-z0-9]*$/.test(p))) {
     throw new UsageError(
-      `sample: --set expects PATH=VALUE like model.size=10, got '${assignment}'`,
+      `${command}: --set expects PATH=VALUE like model.size=10, got '${assignment}'`,
     );
   }
   const text = assignment.slice(eq + 1);

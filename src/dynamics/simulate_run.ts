@@ -51,6 +51,7 @@ export async function simulateToRun(
   store: RunStore,
   config: unknown,
   gpu: GpuContext | null,
+  command: string[] = ["simulate"],
 ): Promise<SimulateRunResult> {
   const cfg = parseConfig(SimulateConfig, config, "simulate config");
   const factory = continuousSystems[cfg.system];
@@ -85,7 +86,7 @@ export async function simulateToRun(
     throw new Error("simulate: backend webgpu requested but no GPU context was given");
   }
   const run = await store.create({
-    command: ["simulate"],
+    command,
     config: cfg as unknown as Record<string, unknown>,
     seed: cfg.seed,
     backend: useGpu ? "webgpu" : "cpu",

@@ -1,0 +1,245 @@
+/**
+ * Annealed solving: run a sampler on a CO problem under a temperature schedule (DISCS's
+ * `CO_Experiment`), and report the DISCS number (best penalised objective over chains, as a
+ * running maximum over steps), the best feasible solution after greedy repair, trajectories
+ * over steps and time, and the ratio to a reference (exact for small graphs).
+ * @module
+ */
+import type { z } from "npm:zod@4.6.7";
+import type { GpuContext } from "../../gpu/mod.ts";
+import { type AdaptMode, runSampler } from "../../samplers/engine.ts";
+import type { DiscreteSampler } from "../../samplers/sampler.ts";
+import type { DiscreteModel } from "../discrete/model.ts";
+import type { CoProblem } from "./problem.ts";
+import { type Schedule, ScheduleConfig, scheduleFromConfig } from "./schedule.ts";
+import { bestOfChains, exactReference, finalReport, ratioToReference } from "./evaluate.ts";
+
+/** Options of {@link solveAnnealed}. */
+export interface SolveOptions {
+  chains: number;
+  steps: number;
+  seed: number;
+  /** A schedule config (`ScheduleConfig`), a built {@link Schedule}, or `step -> beta`. */
+  schedule: z.input<typeof ScheduleConfig> | Schedule | ((step: number) => number);
+  /**
+   * Reference objective for the ratio: a number (best known or user-supplied), `"exact"` (the
+   * default: the exact optimum when the instance is small enough, else none), or null (none).
+   */
+  reference?: number | "exact" | null;
+  /** Only every `logEvery`-th step counts for the best (DISCS: 100); default 1 (every step). */
+  logEvery?: number;
+  /** Adaptation mode; default {@link coAdaptMode} of the sampler's name. */
+  adapt?: AdaptMode;
+  /** Steps per block (WebGPU readback, progress and timestamp granularity); default 256. */
+  blockSteps?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link solveAnnealed} returns. Traces are step-major. */
+export interface SolveResult {
+  backend: "webgpu" | "cpu";
+  chains: number;
+  steps: number;
+  /** Best penalised objective over chains and (logged) steps: DISCS's number (`-E`). */
+  bestObjective: number;
+  /** The best final state over chains after greedy repair: always feasible. */
+  bestSolution: Uint32Array;
+  /** The true objective of `bestSolution`. */
+  repairedObjective: number;
+  /** Chains whose final state was feasible without repair. */
+  feasibleChains: number;
+  /** Penalised objective (`-energy`) of each chain after each step, `[steps, chains]`. */
+  objectiveTrace: Float32Array;
+  /** Running maximum over chains and (logged) steps of the penalised objective, `[steps]`. */
+  bestTrace: Float64Array;
+  /** Seconds of the sampling loop when each step had finished, `[steps]` (see note below). */
+  timeTrace: Float64Array;
+  /** The reference used for the ratio, or null. */
+  reference: number | null;
+  /** Whether the reference is the exact optimum. */
+  referenceExact: boolean;
+  /** Ratio of the repaired objective to the reference (DISCS's alpha; inverted for "min"). */
+  ratio: number | null;
+  /** Ratio of `bestObjective` to the reference for maximisation problems (DISCS's way). */
+  penalisedRatio: number | null;
+  /** Seconds of the sampling loop. */
+  seconds: number;
+  /** Adaptation mode used. */
+  adapt: AdaptMode;
+  /** Inverse temperature of the first and last step. */
+  betaRange: [number, number];
+  /** Mean acceptance per chain over the second half. */
+  meanAcceptance: number;
+}
+
+/**
+ * DISCS's CO-mode adaptation (reference notes 1.5-1.7, 2.8): RWM and PAS adapt their radius all
+ * run long ("always", DISCS never freezes adaptation); DMALA and DLMC use `tau = 3 / Z(x)` per
+ * step with n fixed at 3 ("off" keeps n at its initial 3); GWG runs non-adaptive with one flip.
+ *
+ * @example
+ * ```ts
+ * console.log(coAdaptMode("pas"), coAdaptMode("dmala")); // always off
+ * ```
+ */
+export function coAdaptMode(samplerName: string): AdaptMode {
+  return ["dmala", "dlmc", "dlmcf", "gwg"].includes(samplerName) ? "off" : "always";
+}
+
+/**
+ * The sampler configuration DISCS's CO sweeps use for a sampler name (DMALA adaptive so that n
+ * holds 3 and tau = n / Z(x); GWG non-adaptive with one flip); other fields keep their
+ * defaults. Pass the result through `parseConfig(SamplerConfig, ...)`.
+ *
+ * @example
+ * ```ts
+ * console.log(coSamplerConfig("gwg")); // { name: "gwg", adaptive: false, numFlips: 1 }
+ * ```
+ */
+export function coSamplerConfig(name: string): Record<string, unknown> {
+  if (name === "gwg") return { name, adaptive: false, numFlips: 1 };
+  if (name === "dmala" || name === "dlmc" || name === "dlmcf") {
+    return { name, adaptive: true };
+  }
+  return { name };
+}
+
+/**
+ * Loop iterations of one energy evaluation and one `model_delta`/`model_grad` call of a CO
+ * problem's WGSL, from its CSR arrays: calls loop over a row (the longest row bounds them);
+ * partition and max clique also count part or set sizes (a loop over D).
+ *
+ * @example
+ * ```ts
+ * console.log(coLoopCost(misProblem(graph)).call); // max degree + 1
+ * ```
+ */
+export function coLoopCost(problem: CoProblem): { energy: number; call: number } {
+  const rowPtr = problem.wgsl.params.find((p) => p.name === "model_row_ptr")?.data;
+  const d = problem.numSites;
+  let longest = 0, nnz = 0;
+  if (rowPtr) {
+    for (let i = 0; i + 1 < rowPtr.length; i++) {
+      longest = Math.max(longest, rowPtr[i + 1] - rowPtr[i]);
+    }
+    nnz = rowPtr[rowPtr.length - 1];
+  }
+  const sizeLoops = problem.name === "partition" || problem.name === "maxclique" ? 2 * d : 0;
+  return { energy: d + nnz + problem.numCategories, call: longest + 1 + sizeLoops };
+}
+
+/**
+ * The problem with its WGSL loop cost declared (unless it declares one), so that the engine's
+ * llvmpipe guard (refusal, steps per dispatch) counts the neighbour loops: without it the engine
+ * assumes one iteration per call, packs too many steps into one dispatch, and Mesa's loop limiter
+ * silently truncates them (wrong states and cached energies).
+ */
+export function withLoopCost(problem: CoProblem): DiscreteModel {
+  if (problem.wgsl.loopCost) return problem;
+  return { ...problem, wgsl: { ...problem.wgsl, loopCost: coLoopCost(problem) } };
+}
+
+function betaFunction(schedule: SolveOptions["schedule"], steps: number) {
+  if (typeof schedule === "function") return schedule;
+  if ("beta" in schedule) return (t: number) => schedule.beta(t);
+  const s = scheduleFromConfig(schedule, steps);
+  return (t: number) => s.beta(t);
+}
+
+/**
+ * Interpolates block-end timestamps to a per-step time trace: `marks` are (steps done, ms)
+ * pairs in order, anchored at (0, start).
+ */
+function timeTrace(marks: [number, number][], steps: number, loopStart: number): Float64Array {
+  const out = new Float64Array(steps);
+  let prevDone = 0, prevT = loopStart;
+  for (const [done, t] of marks) {
+    if (done <= prevDone) continue;
+    for (let s = prevDone; s < done && s < steps; s++) {
+      const frac = (s + 1 - prevDone) / (done - prevDone);
+      out[s] = Math.max(0, (prevT + frac * (t - prevT) - loopStart) / 1000);
+    }
+    prevDone = done;
+    prevT = t;
+  }
+  return out;
+}
+
+/**
+ * Solves a CO problem by annealed sampling, on the GPU when `gpu` is given, else the CPU twin.
+ * Time note: the engine reports progress once per block, so `timeTrace` is exact at block ends
+ * and linearly interpolated within blocks; it ends at `seconds`.
+ *
+ * @example
+ * ```ts
+ * const p = misProblem(erdosRenyi({ n: 40, p: 0.2, seed: 1 }));
+ * const r = await solveAnnealed(p, pasSampler(), {
+ *   chains: 16, steps: 2000, seed: 1, schedule: { kind: "exp_decay", t0: 1, decay: 0.01 },
+ * }, null);
+ * console.log(r.repairedObjective, r.ratio); // optimum size, 1
+ * ```
+ */
+export async function solveAnnealed(
+  problem: CoProblem,
+  sampler: DiscreteSampler,
+  opts: SolveOptions,
+  gpu: GpuContext | null,
+): Promise<SolveResult> {
+  const { chains, steps } = opts;
+  const logEvery = opts.logEvery ?? 1;
+  if (!Number.isInteger(logEvery) || logEvery < 1) {
+    throw new Error(`logEvery must be a positive integer, got ${logEvery}`);
+  }
+  const betaAt = betaFunction(opts.schedule, steps);
+  const adapt = opts.adapt ?? coAdaptMode(sampler.name);
+  const marks: [number, number][] = [];
+  const result = await runSampler(withLoopCost(problem), sampler, {
+    chains,
+    steps,
+    seed: opts.seed,
+    adapt,
+    betaSchedule: betaAt,
+    ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
+    onProgress: (done, total) => {
+      marks.push([done, performance.now()]);
+      opts.onProgress?.(done, total);
+    },
+  }, gpu);
+  const end = marks.length ? marks[marks.length - 1][1] : performance.now();
+  const times = timeTrace(marks, steps, end - result.seconds * 1000);
+
+  const objectiveTrace = Float32Array.from(result.energies, (e) => -e);
+  const bestTrace = bestOfChains(result.energies, chains, logEvery);
+  const rep = finalReport(problem, result.finalStates, chains);
+  let reference: number | null = null, referenceExact = false;
+  if (typeof opts.reference === "number") reference = opts.reference;
+  else if (opts.reference === undefined || opts.reference === "exact") {
+    reference = exactReference(problem);
+    referenceExact = reference !== null;
+  }
+  const usable = reference !== null && reference !== 0 && Number.isFinite(reference);
+  const ratio = usable ? ratioToReference(rep.bestRepaired, reference!, problem.sense) : null;
+  const bestObjective = bestTrace[steps - 1];
+  const penalisedRatio = usable && problem.sense === "max" ? bestObjective / reference! : null;
+  const acc = result.acceptance;
+  return {
+    backend: result.backend,
+    chains,
+    steps,
+    bestObjective,
+    bestSolution: rep.solution,
+    repairedObjective: rep.bestRepaired,
+    feasibleChains: rep.feasibleChains,
+    objectiveTrace,
+    bestTrace,
+    timeTrace: times,
+    reference,
+    referenceExact,
+    ratio,
+    penalisedRatio,
+    seconds: result.seconds,
+    adapt,
+    betaRange: [Math.fround(betaAt(0)), Math.fround(betaAt(steps - 1))],
+    meanAcceptance: acc.reduce((a, b) => a + b, 0) / acc.length,
+  };
+}
