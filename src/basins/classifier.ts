@@ -35,6 +35,8 @@ export async function loadTf(backend: TfBackend = "wasm"): Promise<Tf> {
       try {
         const tf = await import("npm:@tensorflow/tfjs@4.22.0");
         await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
+        // PROD silences the cpu backend's first-write banner and skips debug checks.
+        tf.env().set("PROD", true);
         return tf as unknown as Tf;
       } finally {
         console.warn = warn;
