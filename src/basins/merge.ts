@@ -76,7 +76,8 @@ export async function mergeCandidates(
   let calls = 0;
   const ask = async (a: readonly number[], b: readonly number[]) => {
     const r = await oracle(a, b);
-    opts.onRisk?.(++calls);
+    calls++;
+    opts.onRisk?.(calls);
     return r;
   };
   const risk = new Float64Array(k * k).fill(0.5);

@@ -33,7 +33,7 @@ function dominantSubspace(
   maxIter = 200000,
 ): Float64Array {
   // Start: constant + deterministic pseudo-random columns.
-  let q = new Float64Array(n * m);
+  let q: Float64Array = new Float64Array(n * m);
   let s = 12345;
   for (let i = 0; i < n; i++) {
     q[i * m] = 1;

@@ -11,6 +11,7 @@ import { RUNS_SPEC, runsCommand } from "./runs.ts";
 import { DEMO_SPEC, demoCommand } from "./demo.ts";
 import { RBM_SPEC, rbmCommand } from "./rbm.ts";
 import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
+import { SOLVE_SPEC, solveCommand } from "./solve.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   demo: { spec: DEMO_SPEC, run: (p, _a, io) => demoCommand(p, io) },
   rbm: { spec: RBM_SPEC, run: rbmCommand },
   simulate: { spec: SIMULATE_SPEC, run: simulateCommand },
+  solve: { spec: SOLVE_SPEC, run: solveCommand },
 };
 
 /** Top-level help. */

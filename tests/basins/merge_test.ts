@@ -49,7 +49,7 @@ Deno.test("merging with exact risks recovers the closed classes of a reducible c
   assertEquals(r.basins, 3);
   assertEquals(r.history.filter((h) => h.accepted).length, 6);
   assertEquals(r.linkage.length, 8 * 4);
-  assertEquals(r.riskEvaluations, 36 + 5 + 4 + 3 + 2 + 1 + 0);
+  assertEquals(r.riskEvaluations, 36 + 7 + 6 + 5 + 4 + 3 + 2);
   assert(r.risk[0 * 9 + 3] < 1e-12 && Math.abs(r.risk[0 * 9 + 1] - 0.5) < 1e-6);
 });
 

@@ -15,6 +15,7 @@ import {
   checkPenalty,
   checkSolution,
   type CoProblem,
+  csrLoopCost,
   csrParams,
   ONES_AROUND_WGSL,
   onesAround,
@@ -109,6 +110,7 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
     },
     wgsl: {
       code,
+      loopCost: csrLoopCost(g, 2 * g.n),
       params: [...csrParams(g, false), { name: "model_penalty", data: Float32Array.of(lam) }],
     },
   };

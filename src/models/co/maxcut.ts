@@ -7,7 +7,7 @@
  */
 import { z } from "npm:zod@4.6.7";
 import type { Graph } from "./graph.ts";
-import { checkSolution, type CoProblem, csrParams, weightWgsl } from "./problem.ts";
+import { checkSolution, type CoProblem, csrLoopCost, csrParams, weightWgsl } from "./problem.ts";
 
 /** Zod schema of the max-cut problem (no parameters: DISCS has no penalty). */
 export const MaxCutConfig = z.object({
@@ -106,7 +106,7 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
       return d;
     },
     grad,
-    wgsl: { code, params: csrParams(graph, true) },
+    wgsl: { code, params: csrParams(graph, true), loopCost: csrLoopCost(graph) },
     penalised(x) {
       checkSolution(x, n);
       return cutWeight(graph, x);

@@ -14,6 +14,7 @@ import {
   checkPenalty,
   checkSolution,
   type CoProblem,
+  csrLoopCost,
   csrParams,
   ONES_AROUND_WGSL,
   onesAround,
@@ -94,6 +95,7 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
     },
     wgsl: {
       code,
+      loopCost: csrLoopCost(conflict, 0),
       params: [...csrParams(conflict, false), {
         name: "model_penalty",
         data: Float32Array.of(lam),

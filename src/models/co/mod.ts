@@ -28,3 +28,4 @@ export * from "./exact.ts";
 export * from "./baselines.ts";
 export * from "./schedule.ts";
 export * from "./evaluate.ts";
+export * from "./solve.ts";

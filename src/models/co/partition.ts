@@ -13,7 +13,14 @@
 import { z } from "npm:zod@4.6.7";
 import { madF32 } from "../../random/f32math.ts";
 import type { Graph } from "./graph.ts";
-import { checkPenalty, checkSolution, type CoProblem, csrParams, weightWgsl } from "./problem.ts";
+import {
+  checkPenalty,
+  checkSolution,
+  type CoProblem,
+  csrLoopCost,
+  csrParams,
+  weightWgsl,
+} from "./problem.ts";
 
 /** Zod schema of the balanced partition problem (DISCS computation-graph defaults). */
 export const PartitionConfig = z.object({
@@ -196,6 +203,7 @@ fn model_grad(base: u32, i: u32, c: u32) -> f32 {
     },
     wgsl: {
       code,
+      loopCost: csrLoopCost(graph, 2 * graph.n),
       params: [...csrParams(graph, true), {
         name: "model_penalty",
         data: Float32Array.of(lam, lam2, q),

@@ -54,6 +54,17 @@ export function evaluateSolution(p: CoProblem, x: ArrayLike<number>): SolutionRe
 }
 
 /** The CSR arrays as WGSL params (`model_row_ptr`, `model_col_idx`, `model_weights`). */
+/**
+ * Loop iterations of the CSR kernels (the engine's llvmpipe guard needs them): an energy
+ * evaluation walks every adjacency entry, a delta or gradient one row, plus `perCall` extra
+ * iterations (e.g. a pass over all nodes for part sizes).
+ */
+export function csrLoopCost(g: Graph, perCall = 0): { energy: number; call: number } {
+  let longest = 0;
+  for (let i = 0; i < g.n; i++) longest = Math.max(longest, g.rowPtr[i + 1] - g.rowPtr[i]);
+  return { energy: g.n + g.rowPtr[g.n] + perCall, call: longest + 1 + perCall };
+}
+
 export function csrParams(g: Graph, withWeights: boolean): WgslParam[] {
   const params: WgslParam[] = [
     { name: "model_row_ptr", data: g.rowPtr },
