@@ -70,7 +70,7 @@ export interface ClassifierOptions {
   readonly hidden?: readonly number[];
   /** Adam learning rate (default 1e-3). */
   readonly learningRate?: number;
-  /** Mini-batch size (default 128). */
+  /** Mini-batch size (default 128; smaller for small data so an epoch has ~10 steps). */
   readonly batchSize?: number;
   /** Epoch cap (default 60). */
   readonly maxEpochs?: number;
@@ -132,7 +132,8 @@ export async function trainClassifier(
   const tf = await loadTf(opts.backend ?? "wasm");
   const rng = new SplitMix32(opts.seed);
   const hidden = opts.hidden ?? [64, 64];
-  const batch = opts.batchSize ?? 128;
+  // Small data sets still get >= ~10 optimiser steps per epoch.
+  const batch = Math.min(opts.batchSize ?? 128, Math.max(16, Math.floor(n / 12)));
   const maxEpochs = opts.maxEpochs ?? 60;
   const patience = opts.patience ?? 6;
   const wd = opts.weightDecay ?? 1e-4;

@@ -1,0 +1,163 @@
+/**
+ * One benchmark cell: simulate a system embedded in D dimensions, run the classifier method and
+ * the baselines on the same trajectories, and score each against the ground truth.
+ * @module
+ */
+import { type BaselineName, runBaselines } from "./baselines.ts";
+import type { TfBackend } from "./classifier.ts";
+import { type DetectResult, detectBasins, type RiskDesign } from "./detect.ts";
+import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
+import { type PartitionScores, scorePartition } from "./metrics.ts";
+import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
+
+/** Options of {@link runBenchCell}. */
+export interface CellOptions {
+  /** A key of {@link BENCH_SYSTEMS}. */
+  readonly system: string;
+  readonly ambientDim: number;
+  readonly noise: "white" | "ou";
+  readonly noiseSigma?: number;
+  readonly noiseTau?: number;
+  readonly candidates?: number;
+  /** Trajectories per candidate for the classifier (default 256). */
+  readonly trajectories?: number;
+  /** Trajectories per candidate given (with all frames) to the baselines (default 16). */
+  readonly baselineTrajectories?: number;
+  readonly featurizer?: Featurizer;
+  readonly design?: RiskDesign;
+  readonly threshold?: number;
+  readonly hidden?: readonly number[];
+  readonly backend?: TfBackend;
+  readonly seed: number;
+  /** Baselines to run (default all; [] for none). */
+  readonly baselines?: readonly BaselineName[];
+}
+
+/** Scores and time of one method in a cell. */
+export interface MethodScore extends PartitionScores {
+  readonly method: string;
+  readonly seconds: number;
+}
+
+/** Result of a cell. */
+export interface CellResult {
+  readonly system: string;
+  readonly ambientDim: number;
+  readonly noise: "white" | "ou";
+  readonly candidates: number;
+  readonly trajectories: number;
+  readonly exitFraction: number;
+  readonly simulateSeconds: number;
+  readonly embedSeconds: number;
+  readonly methods: MethodScore[];
+  readonly ensemble: SystemEnsemble;
+  readonly detection: DetectResult;
+  /** The baseline frames [frames, baselineTrajectories total, D] and their start candidates. */
+  readonly baselineFrames: FrameEnsemble;
+}
+
+/** Embeds the frames a featuriser needs for every trajectory. */
+export function embedForFeaturizer(e: SystemEnsemble, f: Featurizer): FrameEnsemble {
+  const nf = e.numFrames;
+  const at = (i: number) => (i < 0 ? nf + i : i);
+  let used: number[];
+  if (f.kind === "snapshot") used = [at(f.frame ?? -1)];
+  else if (f.kind === "window") {
+    used = [];
+    for (let t = at(f.from); t <= at(f.to ?? -1); t += f.every ?? 1) used.push(t);
+  } else used = Array.from({ length: f.length }, (_, k) => at(f.frame) + k * (f.lag ?? 1));
+  const all = Int32Array.from({ length: e.trajectories }, (_, i) => i);
+  const frames = e.embed(used, all);
+  // Re-index the featuriser onto the compact frame list.
+  return {
+    frames,
+    numFrames: used.length,
+    trajectories: e.trajectories,
+    dim: e.ambientDim,
+    startIndex: e.startIndex,
+    numCandidates: e.numCandidates,
+  };
+}
+
+/** The featuriser re-expressed on the compact frames produced by {@link embedForFeaturizer}. */
+export function compactFeaturizer(f: Featurizer): Featurizer {
+  if (f.kind === "snapshot") return { kind: "snapshot", frame: 0 };
+  if (f.kind === "window") return { kind: "window", from: 0, to: -1, every: 1 };
+  return { kind: "segment", frame: 0, length: f.length, lag: 1 };
+}
+
+/**
+ * Runs one cell.
+ *
+ * @example
+ * ```ts
+ * const r = await runBenchCell({ system: "quadruple-well", ambientDim: 100, noise: "ou", seed: 1 });
+ * r.methods.find((m) => m.method === "classifier")!.ari;
+ * ```
+ */
+export async function runBenchCell(o: CellOptions): Promise<CellResult> {
+  const setup = BENCH_SYSTEMS[o.system];
+  if (!setup) {
+    throw new Error(`unknown bench system '${o.system}', expected one of ${Object.keys(BENCH_SYSTEMS).join(", ")}`);
+  }
+  const e = await simulateSystem({
+    setup,
+    candidates: o.candidates ?? 20,
+    trajectories: o.trajectories ?? 256,
+    ambientDim: o.ambientDim,
+    noise: o.noise,
+    noiseSigma: o.noiseSigma,
+    noiseTau: o.noiseTau,
+    seed: o.seed,
+  });
+  const feat = o.featurizer ?? { kind: "snapshot", frame: -1 };
+  const t0 = performance.now();
+  const ens = embedForFeaturizer(e, feat);
+  const samples = featurize(ens, compactFeaturizer(feat));
+  const embedSeconds = (performance.now() - t0) / 1000;
+  const det = await detectBasins(samples, {
+    seed: o.seed,
+    backend: o.backend ?? "wasm",
+    design: o.design,
+    threshold: o.threshold,
+    hidden: o.hidden ?? [64, 64],
+  });
+  const methods: MethodScore[] = [{
+    method: "classifier",
+    seconds: det.seconds + embedSeconds,
+    ...scorePartition(det.labels, e.labelsTrue),
+  }];
+  // Baselines: the first few trajectories of every candidate, all frames.
+  const per = o.trajectories ?? 256, nb = Math.min(o.baselineTrajectories ?? 16, per);
+  const trajs = new Int32Array(e.numCandidates * nb);
+  for (let c = 0; c < e.numCandidates; c++) for (let j = 0; j < nb; j++) trajs[c * nb + j] = c * per + j;
+  const allFrames = Array.from({ length: e.numFrames }, (_, i) => i);
+  const bFrames: FrameEnsemble = {
+    frames: e.embed(allFrames, trajs),
+    numFrames: e.numFrames,
+    trajectories: trajs.length,
+    dim: e.ambientDim,
+    startIndex: Int32Array.from(trajs, (t) => e.startIndex[t]),
+    numCandidates: e.numCandidates,
+  };
+  if ((o.baselines ?? ["all"]).length > 0) {
+    const numSets = new Set(Array.from(e.labelsTrue)).size;
+    for (const b of runBaselines(bFrames, { numSets, seed: o.seed, only: o.baselines })) {
+      methods.push({ method: b.name, seconds: b.seconds, ...scorePartition(b.labels, e.labelsTrue) });
+    }
+  }
+  return {
+    system: o.system,
+    ambientDim: o.ambientDim,
+    noise: o.noise,
+    candidates: e.numCandidates,
+    trajectories: per,
+    exitFraction: e.exitFraction,
+    simulateSeconds: e.simulateSeconds,
+    embedSeconds,
+    methods,
+    ensemble: e,
+    detection: det,
+    baselineFrames: bFrames,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Metastable basin detection by marginal trajectory distribution discrimination: classifier
+ * two-sample tests with a tfjs MLP (pairwise binary or one multi-class network), greedy merging
+ * of candidate representatives by estimated risk, sample featurisers, and the baselines
+ * (k-means, spectral clustering, TICA, reversible MLE MSM, PCCA+) with partition metrics.
+ *
+ * @example
+ * ```ts
+ * import { detectBasins, featurize, simulateSystem, BENCH_SYSTEMS } from "./mod.ts";
+ * const e = await simulateSystem({
+ *   setup: BENCH_SYSTEMS["quadruple-well"], candidates: 8, trajectories: 64, ambientDim: 50,
+ *   noise: "ou", seed: 1,
+ * });
+ * const all = Int32Array.from({ length: e.trajectories }, (_, i) => i);
+ * const frames = e.embed([e.numFrames - 1], all);
+ * const s = featurize({ frames, numFrames: 1, trajectories: e.trajectories, dim: 50,
+ *   startIndex: e.startIndex, numCandidates: 8 }, { kind: "snapshot" });
+ * const r = await detectBasins(s, { seed: 1 });
+ * console.log(r.labels, e.labelsTrue);
+ * ```
+ * @module
+ */
+export * from "./linalg.ts";
+export * from "./metrics.ts";
+export * from "./kmeans.ts";
+export * from "./msm.ts";
+export * from "./pcca.ts";
+export * from "./tica.ts";
+export * from "./spectral.ts";
+export * from "./classifier.ts";
+export * from "./c2st.ts";
+export * from "./merge.ts";
+export * from "./detect.ts";
+export * from "./features.ts";
+export * from "./systems.ts";
+export * from "./baselines.ts";
+export * from "./evaluate.ts";

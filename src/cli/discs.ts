@@ -1,0 +1,232 @@
+/**
+ * `cli.ts discs`: the DISCS benchmark protocol. Runs the suites (classical models x all
+ * samplers, the zero-field Ising temperature sweep with sqrt(t) and t/(t+1), the Ising size
+ * sweep), stores one run per cell, and writes `discs.csv` and `discs.md` to `--out` (rewritten
+ * after every cell, so a long run leaves usable partial tables).
+ * @module
+ */
+import { resolveBackend } from "../gpu/mod.ts";
+import { RunStore } from "../io/run_store.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { SAMPLER_NAMES } from "../samplers/registry.ts";
+import {
+  type DiscsRow,
+  PRESET_NAMES,
+  type PresetName,
+  PRESETS,
+  rowsToCsv,
+  rowsToMarkdown,
+  runDiscsCell,
+  storeDiscsCell,
+  SUITE_NAMES,
+  suiteCells,
+  type SuiteName,
+  type SuiteOverrides,
+} from "../discs/mod.ts";
+import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { progressBar } from "./progress.ts";
+import type { CliIo } from "./io.ts";
+
+/** The `discs` command's flags. */
+export const DISCS_SPEC: CommandSpec = {
+  name: "discs",
+  summary: "Run the DISCS ESS benchmark suites and write CSV + markdown tables.",
+  usage: "cli.ts discs [--quick | --preset quick|medium|paper] [--suite S] [--steps N] [--out DIR]",
+  flags: {
+    suite: {
+      type: "string",
+      value: "S",
+      help: "classical | temperature | size | all",
+      default: "all",
+    },
+    quick: { type: "boolean", help: "same as --preset quick (all suites in minutes on 2 cores)" },
+    preset: {
+      type: "string",
+      value: "P",
+      help: "quick | medium | paper (paper = DISCS sizes and chain lengths)",
+      default: "medium",
+    },
+    steps: { type: "string", value: "N", help: "steps per chain for every suite (overrides preset)" },
+    chains: { type: "string", value: "N", help: "chains per cell", default: "100" },
+    seed: { type: "string", value: "N", help: "chain random seed", default: "0" },
+    "burn-in": { type: "string", value: "F", help: "burn-in fraction", default: "0.5" },
+    samplers: { type: "string", value: "LIST", help: "comma list of samplers to keep" },
+    models: { type: "string", value: "LIST", help: "comma list of classical models to keep" },
+    betas: { type: "string", value: "LIST", help: "comma list of betas (temperature suite)" },
+    sizes: { type: "string", value: "LIST", help: "comma list of Ising sides (size suite)" },
+    backend: { type: "string", value: "B", help: "auto | webgpu | cpu", default: "auto" },
+    out: { type: "string", value: "DIR", help: "folder for discs.csv and discs.md", default: "." },
+    "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
+  },
+};
+
+function listFlag(parsed: Parsed, name: string): string[] | undefined {
+  const v = parsed.values[name];
+  if (v === undefined) return undefined;
+  const items = String(v).split(",").map((s) => s.trim()).filter((s) => s !== "");
+  if (!items.length) throw new UsageError(`discs: --${name} expects a comma list, got '${v}'`);
+  return items;
+}
+
+function numberList(parsed: Parsed, name: string, check: (n: number) => boolean, what: string) {
+  return listFlag(parsed, name)?.map((s) => {
+    const n = Number(s);
+    if (!Number.isFinite(n) || !check(n)) {
+      throw new UsageError(`discs: --${name} expects ${what}, got '${s}'`);
+    }
+    return n;
+  });
+}
+
+/** The validated settings of a `discs` invocation. */
+export interface DiscsSettings {
+  preset: PresetName;
+  suites: SuiteName[];
+  chains: number;
+  seed: number;
+  burnInFraction: number;
+  backend: "auto" | "webgpu" | "cpu";
+  out: string;
+  runsDir: string;
+  overrides: SuiteOverrides;
+}
+
+/** Reads and checks the flags; bad values are a {@link UsageError} (exit code 2). */
+export function discsSettings(parsed: Parsed): DiscsSettings {
+  const v = parsed.values;
+  const num = (flag: string) => numberFlag(parsed, flag, "discs");
+  const posInt = (flag: string, fallback: number, min = 1) => {
+    const n = num(flag) ?? fallback;
+    if (!Number.isInteger(n) || n < min) {
+      throw new UsageError(`discs: --${flag} expects an integer >= ${min}, got '${v[flag]}'`);
+    }
+    return n;
+  };
+  const preset = v.quick ? "quick" : String(v.preset ?? "medium");
+  if (!PRESET_NAMES.includes(preset as PresetName)) {
+    throw new UsageError(`discs: --preset expects ${PRESET_NAMES.join(" | ")}, got '${preset}'`);
+  }
+  if (v.quick && v.preset !== undefined && v.preset !== "quick") {
+    throw new UsageError(`discs: --quick conflicts with --preset ${v.preset}`);
+  }
+  const suite = String(v.suite ?? "all");
+  if (suite !== "all" && !SUITE_NAMES.includes(suite as SuiteName)) {
+    throw new UsageError(`discs: --suite expects ${SUITE_NAMES.join(" | ")} | all, got '${suite}'`);
+  }
+  const backend = String(v.backend ?? "auto");
+  if (!["auto", "webgpu", "cpu"].includes(backend)) {
+    throw new UsageError(`discs: --backend expects auto | webgpu | cpu, got '${backend}'`);
+  }
+  const burnInFraction = num("burn-in") ?? 0.5;
+  if (!(burnInFraction >= 0 && burnInFraction < 1)) {
+    throw new UsageError(`discs: --burn-in expects a fraction in [0, 1), got '${v["burn-in"]}'`);
+  }
+  const samplers = listFlag(parsed, "samplers");
+  for (const s of samplers ?? []) {
+    if (!SAMPLER_NAMES.includes(s)) {
+      throw new UsageError(`discs: --samplers: unknown sampler '${s}', expected ${SAMPLER_NAMES}`);
+    }
+  }
+  const models = listFlag(parsed, "models");
+  const known = Object.keys(PRESETS.quick.classical);
+  for (const m of models ?? []) {
+    if (!known.includes(m)) {
+      throw new UsageError(`discs: --models: unknown model '${m}', expected ${known.join(",")}`);
+    }
+  }
+  const steps = v.steps === undefined ? undefined : posInt("steps", 0, 2);
+  return {
+    preset: preset as PresetName,
+    suites: suite === "all" ? [...SUITE_NAMES] : [suite as SuiteName],
+    chains: posInt("chains", 100),
+    seed: posInt("seed", 0, 0),
+    burnInFraction,
+    backend: backend as DiscsSettings["backend"],
+    out: String(v.out ?? "."),
+    runsDir: String(v["runs-dir"] ?? "runs"),
+    overrides: {
+      steps,
+      samplers,
+      models,
+      betas: numberList(parsed, "betas", (n) => n >= 0, "betas >= 0"),
+      sizes: numberList(parsed, "sizes", (n) => Number.isInteger(n) && n >= 2, "integers >= 2"),
+    },
+  };
+}
+
+function markdownReport(s: DiscsSettings, rows: DiscsRow[], adapter: string, argv: string[]) {
+  return `# DISCS protocol results\n\n` +
+    `Command: \`cli.ts discs ${argv.join(" ")}\`\n\n` +
+    `Preset ${s.preset}; ${s.chains} chains per cell; seed ${s.seed}; burn-in ${s.burnInFraction}; ` +
+    `adaptation never frozen (adapt: always); statistic: Hamming distance to one fixed random ` +
+    `reference state; per-chain TFP ESS, mean ± std over chains; ESS/eval by DISCS counting; ` +
+    `ESS/s over the post-burn-in share of synchronised wall time. Backend: ${adapter}.\n\n` +
+    rowsToMarkdown(rows);
+}
+
+/** Runs `discs`. Returns the process exit code. */
+export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
+  const s = discsSettings(parsed);
+  const preset = PRESETS[s.preset];
+  const cells = s.suites.flatMap((suite) => suiteCells(suite, preset, s.overrides));
+  if (!cells.length) throw new UsageError("discs: the filters leave no cells to run");
+  const backend = await resolveBackend(s.backend, io.notice);
+  const adapter = backend.gpu ? `webgpu (${backend.gpu.adapter.description})` : "cpu";
+  const store = new RunStore(s.runsDir);
+  await Deno.mkdir(s.out, { recursive: true });
+  const csvPath = `${s.out}/discs.csv`, mdPath = `${s.out}/discs.md`;
+  const rows: DiscsRow[] = [];
+  const json = Boolean(parsed.values.json);
+  for (const [k, cell] of cells.entries()) {
+    const label = `[${k + 1}/${cells.length}] ${cell.suite} ${cell.model} ${cell.sampler}` +
+      (cell.x !== null && cell.suite === "temperature" ? ` beta=${cell.x}` : "");
+    const r = await runDiscsCell(cell, {
+      chains: s.chains,
+      seed: s.seed,
+      burnInFraction: s.burnInFraction,
+      gpu: backend.gpu,
+      notice: io.notice,
+      onProgress: json ? undefined : progressBar(label),
+    });
+    const id = await storeDiscsCell(store, argv, r, s, backend.gpu?.adapter);
+    rows.push({
+      suite: cell.suite,
+      model: cell.model,
+      sampler: cell.sampler,
+      x: cell.x,
+      numSites: r.model.numSites,
+      chains: r.result.chains,
+      steps: r.result.steps,
+      backend: r.result.backend,
+      run: id,
+      ...r.metrics,
+    });
+    await writeFileAtomic(csvPath, rowsToCsv(rows));
+    await writeFileAtomic(mdPath, markdownReport(s, rows, adapter, argv));
+    if (!json) {
+      const m = r.metrics;
+      io.out(
+        `${label}: ESS ${m.essMean.toFixed(1)} ± ${m.essStd.toFixed(1)}, ` +
+          `per eval ${m.essPerEval.toExponential(2)}, per s ${m.essPerSecond.toFixed(1)}, ` +
+          `acc ${m.meanAcceptance.toFixed(3)}, ${r.result.backend} ${
+            r.result.seconds.toFixed(1)
+          } s, run ${id}`,
+      );
+    }
+  }
+  if (json) {
+    io.out(JSON.stringify({
+      preset: s.preset,
+      suites: s.suites,
+      chains: s.chains,
+      seed: s.seed,
+      burnInFraction: s.burnInFraction,
+      adapt: "always",
+      backend: adapter,
+      csv: csvPath,
+      markdown: mdPath,
+      rows,
+    }));
+  } else io.out(`wrote ${csvPath} and ${mdPath} (${rows.length} cells)`);
+  return 0;
+}

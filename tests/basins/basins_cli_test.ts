@@ -1,0 +1,88 @@
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { isInputError } from "../../src/cli/main.ts";
+import { BASINS_SPEC, basinsCommand } from "../../src/cli/basins.ts";
+import { helpText, parseCommand } from "../../src/cli/args.ts";
+import type { CliIo } from "../../src/cli/io.ts";
+import { writeNpyFile } from "../../src/io/npy_file.ts";
+import { RunStore } from "../../src/io/run_store.ts";
+import { readNpyFile } from "../../src/io/npy_file.ts";
+import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+
+/** Runs `cli.ts basins ...` the way main.ts dispatches a command. */
+async function basins(args: string[]) {
+  const stdout: string[] = [], stderr: string[] = [];
+  const io: CliIo = { out: (t) => stdout.push(t), notice: (t) => stderr.push(t) };
+  let code: number;
+  try {
+    const parsed = parseCommand(BASINS_SPEC, args);
+    if (parsed.values.help) {
+      io.out(helpText(BASINS_SPEC));
+      code = 0;
+    } else code = await basinsCommand(parsed, args, io);
+  } catch (e) {
+    io.notice(`error: ${(e as Error).message.split("\n")[0]}`);
+    code = isInputError(e) ? 2 : 1;
+  }
+  return { code, out: stdout.join("\n"), err: stderr.join("\n") };
+}
+
+const FAST = ["--backend", "cpu", "--hidden", "16", "--seed", "3"];
+
+Deno.test("basins: usage errors exit 2 with one line", async () => {
+  assertEquals((await basins(["--help"])).code, 0);
+  const none = await basins([]);
+  assertEquals(none.code, 2);
+  assertMatch(none.err, /exactly one of --system/);
+  assertEquals((await basins(["--system", "nope"])).code, 2);
+  assertEquals((await basins(["--system", "quadruple-well", "--noise", "pink"])).code, 2);
+  assertEquals((await basins(["--system", "quadruple-well", "--featurizer", "bogus"])).code, 2);
+});
+
+Deno.test("basins --trajectories: detects two basins of user data and writes a basin run", async () => {
+  // 4 candidates x 40 trajectories x 3 frames x 5 dims: candidates 0, 1 around -2, 2, 3 around +2.
+  const k = 4, n = 40, nf = 3, d = 5, rng = new SplitMix32(9);
+  const data = new Float32Array(k * n * nf * d);
+  for (let c = 0; c < k; c++) {
+    for (let i = 0; i < n * nf * d; i++) {
+      data[c * n * nf * d + i] = rng.normal() * 0.5 + ((i % d) === 0 ? (c < 2 ? -2 : 2) : 0);
+    }
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeNpyFile(`${dir}/traj.npy`, { dtype: "f32", shape: [k, n, nf, d], data });
+    await writeNpyFile(`${dir}/truth.npy`, { dtype: "i32", shape: [k], data: Int32Array.of(0, 0, 1, 1) });
+    const r = await basins([
+      "--trajectories", `${dir}/traj.npy`, "--labels-true", `${dir}/truth.npy`,
+      "--runs-dir", `${dir}/runs`, "--baselines", "kmeans", "--json", ...FAST,
+    ]);
+    assertEquals(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assertEquals(out.labels, [0, 0, 1, 1]);
+    assertEquals(out.methods.map((m: { method: string }) => m.method), ["classifier", "kmeans"]);
+    const run = await new RunStore(`${dir}/runs`).open(out.runId);
+    assertEquals(run.manifest.status, "done");
+    assertEquals((await readNpyFile(`${dir}/runs/${out.runId}/frames.npy`)).shape, [nf, k * n, d]);
+    assertEquals((await readNpyFile(`${dir}/runs/${out.runId}/merges.npy`)).shape, [k - 1, 4]);
+    assertEquals((await readNpyFile(`${dir}/runs/${out.runId}/risk.npy`)).shape, [k, k]);
+    const bad = await basins(["--trajectories", `${dir}/truth.npy`, "--runs-dir", `${dir}/runs`]);
+    assertEquals(bad.code, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("basins --system: a small quadruple-well run in 20 dimensions recovers 4 basins", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await basins([
+      "--system", "quadruple-well", "--dim", "20", "--candidates", "8", "--per-candidate", "48",
+      "--baselines", "none", "--runs-dir", dir, "--json", ...FAST,
+    ]);
+    assertEquals(r.code, 0, r.err);
+    const out = JSON.parse(r.out);
+    assertEquals(out.methods[0].estimatedCount, 4);
+    assert(out.methods[0].ari === 1, `ARI ${out.methods[0].ari}`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
