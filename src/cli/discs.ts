@@ -46,7 +46,11 @@ export const DISCS_SPEC: CommandSpec = {
       help: "quick | medium | paper (paper = DISCS sizes and chain lengths)",
       default: "medium",
     },
-    steps: { type: "string", value: "N", help: "steps per chain for every suite (overrides preset)" },
+    steps: {
+      type: "string",
+      value: "N",
+      help: "steps per chain for every suite (overrides preset)",
+    },
     chains: { type: "string", value: "N", help: "chains per cell", default: "100" },
     seed: { type: "string", value: "N", help: "chain random seed", default: "0" },
     "burn-in": { type: "string", value: "F", help: "burn-in fraction", default: "0.5" },

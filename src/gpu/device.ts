@@ -48,11 +48,27 @@ let shared: Promise<GpuContext | null> | null = null;
  * ```
  */
 export function acquireGpu(): Promise<GpuContext | null> {
-  shared ??= requestContext();
+  if (!shared) {
+    const pending = requestGpu();
+    shared = pending;
+    // A lost shared device is dropped, so the next acquireGpu() starts over with a fresh one.
+    pending.then((ctx) => ctx?.device.lost.then(() => {
+      if (shared === pending) shared = null;
+    }));
+  }
   return shared;
 }
 
-async function requestContext(): Promise<GpuContext | null> {
+/**
+ * Requests a new adapter and device of its own (not the shared one), or null without WebGPU.
+ *
+ * @example
+ * ```ts
+ * const gpu = await requestGpu();
+ * gpu?.device.destroy();
+ * ```
+ */
+export async function requestGpu(): Promise<GpuContext | null> {
   const gpuApi = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpuApi) return null;
   const adapter = await gpuApi.requestAdapter({ powerPreference: "high-performance" });
@@ -85,7 +101,6 @@ async function requestContext(): Promise<GpuContext | null> {
   };
   device.lost.then((lost) => {
     ctx.lost = new GpuDeviceLostError(lost.reason ?? "unknown", lost.message ?? "");
-    if (shared) shared = null; // a later acquireGpu() starts over with a fresh device
   });
   return ctx;
 }

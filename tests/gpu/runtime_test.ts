@@ -6,7 +6,9 @@ import {
   createStorage,
   DispatchBatch,
   GpuCompileError,
+  GpuDeviceLostError,
   readBuffers,
+  requestGpu,
 } from "../../src/gpu/mod.ts";
 
 const body = `fn main(@builtin(global_invocation_id) id: vec3<u32>) {
@@ -99,13 +101,29 @@ Deno.test("a WGSL error becomes a one-line compile error with its line", async (
     groups: [[{ name: "data", kind: "storage", type: "array<f32>" }]],
     body: "fn main() { data[0] = undefined_thing; }",
   });
-  const err = await assertRejects(() => gpu.cache.get(gpu.device, bad), GpuCompileError);
-  void err;
-  try {
-    await gpu.cache.get(gpu.device, bad);
-  } catch (e) {
-    const msg = (e as Error).message;
-    assert(msg.startsWith("WGSL program 'broken' failed to compile: line"), msg);
-    assert(!msg.includes("\n"), "message must be one line");
+  const err = await gpu.cache.get(gpu.device, bad).then(() => null, (e) => e as Error);
+  assert(err instanceof GpuCompileError, "expected a GpuCompileError");
+  assert(err.message.startsWith("WGSL program 'broken' failed to compile: line"), err.message);
+  assert(!err.message.includes("\n"), "message must be one line");
+});
+
+Deno.test("a lost device turns every later operation into a one-line error", async () => {
+  const gpu = await requestGpu();
+  if (!gpu) {
+    console.log("skipped (device loss): no WebGPU adapter on this machine");
+    return;
   }
+  const buffer = createStorage(gpu, new Float32Array(4), "x");
+  gpu.device.destroy();
+  await gpu.device.lost;
+  assert(gpu.lost instanceof GpuDeviceLostError);
+  assertThrows(() => createStorage(gpu, 16, "y"), GpuDeviceLostError);
+  await assertRejects(
+    () => readBuffers(gpu, [{ buffer, byteLength: 16 }]),
+    /WebGPU device lost \(destroyed/,
+  );
+  assert(!gpu.lost!.message.includes("\n"));
+  // The shared device is unaffected.
+  const shared = await gpuOrSkip("shared device after loss");
+  assert(shared && shared !== gpu && !shared.lost);
 });
