@@ -10,7 +10,13 @@
  */
 import { kMeans } from "./kmeans.ts";
 import { majorityByGroup } from "./metrics.ts";
-import { connectedSets, countMatrix, reversibleMle, reversibleSpectrum, spectralGapCount } from "./msm.ts";
+import {
+  connectedSets,
+  countMatrix,
+  reversibleMle,
+  reversibleSpectrum,
+  spectralGapCount,
+} from "./msm.ts";
 import { pcca } from "./pcca.ts";
 import { spectralClustering } from "./spectral.ts";
 import { fitTica } from "./tica.ts";
@@ -149,14 +155,19 @@ export function runBaselines(inp: BaselineInput, opts: BaselineOptions): Baselin
   timed("msm-pcca-gap", () => msm(rows, dim, true));
   if (want.has("tica-msm-pcca") || want.has("tica-msm-pcca-gap")) {
     const t0 = performance.now();
-    const trajs = Array.from({ length: nt }, (_, t) => rows.subarray(t * nf * dim, (t + 1) * nf * dim));
+    const trajs = Array.from(
+      { length: nt },
+      (_, t) => rows.subarray(t * nf * dim, (t + 1) * nf * dim),
+    );
     const tica = fitTica(trajs, dim, { lag, dim: Math.min(opts.ticaDim ?? 5, dim) });
     const y = tica.transform(rows);
     const ticaSeconds = (performance.now() - t0) / 1000;
     for (const [name, gap] of [["tica-msm-pcca", false], ["tica-msm-pcca-gap", true]] as const) {
       timed(name, () => msm(y, tica.dim, gap));
       const last = out[out.length - 1];
-      if (last?.name === name) out[out.length - 1] = { ...last, seconds: last.seconds + ticaSeconds };
+      if (last?.name === name) {
+        out[out.length - 1] = { ...last, seconds: last.seconds + ticaSeconds };
+      }
     }
   }
   return out;
@@ -185,7 +196,7 @@ function pruneTinySets(
   for (const set of connectedSets(c, n)) {
     let mass = 0;
     for (const i of set) for (let j = 0; j < n; j++) mass += c[i * n + j];
-    if (mass >= 0.01 * total) for (const i of set) keep[i] = 1;
+    if (mass >= 0.01 * total) { for (const i of set) keep[i] = 1; }
   }
   const map = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < n; i++) {

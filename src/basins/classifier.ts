@@ -133,7 +133,7 @@ export async function trainClassifier(
   const rng = new SplitMix32(opts.seed);
   const hidden = opts.hidden ?? [64, 64];
   // Small data sets still get >= ~10 optimiser steps per epoch.
-  const batch = Math.min(opts.batchSize ?? 128, Math.max(16, Math.floor(n / 12)));
+  const batch = opts.batchSize ?? Math.min(128, Math.max(16, Math.floor(n / 12)));
   const maxEpochs = opts.maxEpochs ?? 60;
   const patience = opts.patience ?? 6;
   const wd = opts.weightDecay ?? 1e-4;

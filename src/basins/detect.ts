@@ -72,19 +72,23 @@ export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<D
     fit = await fitMultiClass(s, opts);
     trainings++;
     const rounds = design === "multiclass-rounds";
-    merged = await mergeCandidates(s.numCandidates, async (a, b) => groupRisk(fit!, a, b), {
-      threshold: opts.threshold,
-      onRisk: opts.onRisk,
-      afterMerge: rounds
-        ? async (groups) => {
-          const cls = new Int32Array(s.numCandidates);
-          groups.forEach((g, i) => g.forEach((c) => (cls[c] = i)));
-          fit!.classifier.dispose();
-          fit = await fitMultiClass(s, { ...opts, seed: opts.seed + trainings }, cls);
-          trainings++;
-        }
-        : undefined,
-    });
+    merged = await mergeCandidates(
+      s.numCandidates,
+      (a, b) => Promise.resolve(groupRisk(fit!, a, b)),
+      {
+        threshold: opts.threshold,
+        onRisk: opts.onRisk,
+        afterMerge: rounds
+          ? async (groups) => {
+            const cls = new Int32Array(s.numCandidates);
+            groups.forEach((g, i) => g.forEach((c) => (cls[c] = i)));
+            fit!.classifier.dispose();
+            fit = await fitMultiClass(s, { ...opts, seed: opts.seed + trainings }, cls);
+            trainings++;
+          }
+          : undefined,
+      },
+    );
   }
   const assigner = fit ? makeAssigner(fit, merged.labels, merged.basins) : null;
   return { ...merged, design, trainings, seconds: (performance.now() - t0) / 1000, assigner };

@@ -5,7 +5,7 @@
  */
 import { type BaselineName, runBaselines } from "./baselines.ts";
 import type { TfBackend } from "./classifier.ts";
-import { type DetectResult, detectBasins, type RiskDesign } from "./detect.ts";
+import { detectBasins, type DetectResult, type RiskDesign } from "./detect.ts";
 import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
@@ -98,7 +98,11 @@ export function compactFeaturizer(f: Featurizer): Featurizer {
 export async function runBenchCell(o: CellOptions): Promise<CellResult> {
   const setup = BENCH_SYSTEMS[o.system];
   if (!setup) {
-    throw new Error(`unknown bench system '${o.system}', expected one of ${Object.keys(BENCH_SYSTEMS).join(", ")}`);
+    throw new Error(
+      `unknown bench system '${o.system}', expected one of ${
+        Object.keys(BENCH_SYSTEMS).join(", ")
+      }`,
+    );
   }
   const e = await simulateSystem({
     setup,
@@ -130,7 +134,9 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
   // Baselines: the first few trajectories of every candidate, all frames.
   const per = o.trajectories ?? 256, nb = Math.min(o.baselineTrajectories ?? 16, per);
   const trajs = new Int32Array(e.numCandidates * nb);
-  for (let c = 0; c < e.numCandidates; c++) for (let j = 0; j < nb; j++) trajs[c * nb + j] = c * per + j;
+  for (let c = 0; c < e.numCandidates; c++) {
+    for (let j = 0; j < nb; j++) trajs[c * nb + j] = c * per + j;
+  }
   const allFrames = Array.from({ length: e.numFrames }, (_, i) => i);
   const bFrames: FrameEnsemble = {
     frames: e.embed(allFrames, trajs),
@@ -143,7 +149,11 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
   if ((o.baselines ?? ["all"]).length > 0) {
     const numSets = new Set(Array.from(e.labelsTrue)).size;
     for (const b of runBaselines(bFrames, { numSets, seed: o.seed, only: o.baselines })) {
-      methods.push({ method: b.name, seconds: b.seconds, ...scorePartition(b.labels, e.labelsTrue) });
+      methods.push({
+        method: b.name,
+        seconds: b.seconds,
+        ...scorePartition(b.labels, e.labelsTrue),
+      });
     }
   }
   return {

@@ -157,7 +157,7 @@ function nelderMead(
   let vals = pts.map(f);
   let evals = d + 1;
   while (evals < maxEval) {
-    const order = vals.map((v, i) => i).sort((a, b) => vals[a] - vals[b]);
+    const order = vals.map((_v, i) => i).sort((a, b) => vals[a] - vals[b]);
     const sp = order.map((i) => pts[i]);
     vals = order.map((i) => vals[i]);
     pts.splice(0, pts.length, ...sp);

@@ -37,7 +37,14 @@ export interface SystemSetup {
  * its horizon. Müller–Brown is scaled by 0.1 (barrier out of the middle well 0.85, i.e. 4.3 kT).
  */
 export const BENCH_SYSTEMS: Readonly<Record<string, SystemSetup>> = Object.freeze({
-  "quadruple-well": { system: "quadruple-well", beta: 5, dt: 1e-3, stride: 100, frames: 10, jitter: 0.25 },
+  "quadruple-well": {
+    system: "quadruple-well",
+    beta: 5,
+    dt: 1e-3,
+    stride: 100,
+    frames: 10,
+    jitter: 0.25,
+  },
   "muller-brown": {
     system: "muller-brown",
     systemOptions: { scale: 0.1 },
@@ -47,7 +54,14 @@ export const BENCH_SYSTEMS: Readonly<Record<string, SystemSetup>> = Object.freez
     frames: 10,
     jitter: 0.08,
   },
-  "triple-well-2d": { system: "triple-well-2d", beta: 6, dt: 1e-3, stride: 200, frames: 10, jitter: 0.2 },
+  "triple-well-2d": {
+    system: "triple-well-2d",
+    beta: 6,
+    dt: 1e-3,
+    stride: 200,
+    frames: 10,
+    jitter: 0.2,
+  },
   "folding-5d": { system: "folding-5d", beta: 5, dt: 1e-2, stride: 200, frames: 10, jitter: 0.2 },
   "gaussian-mixture": {
     system: "gaussian-mixture",
@@ -99,7 +113,12 @@ export interface SystemEnsemble {
   embed(frames: readonly number[], trajs: ArrayLike<number>): Float32Array;
 }
 
-function candidatesFor(p: Potential, k: number, jitter: number, rng: SplitMix32): { x: Float64Array; labels: Int32Array } {
+function candidatesFor(
+  p: Potential,
+  k: number,
+  jitter: number,
+  rng: SplitMix32,
+): { x: Float64Array; labels: Int32Array } {
   const d = p.dim, nm = p.minima.length;
   const x = new Float64Array(k * d), labels = new Int32Array(k);
   const isFolding = p.name.startsWith("folding");
@@ -119,7 +138,9 @@ function candidatesFor(p: Potential, k: number, jitter: number, rng: SplitMix32)
         labels[c] = target;
         break;
       }
-      if (attempt === 999) throw new Error(`candidates: could not place one in basin ${target} of ${p.name}`);
+      if (attempt === 999) {
+        throw new Error(`candidates: could not place one in basin ${target} of ${p.name}`);
+      }
     }
   }
   return { x, labels };
@@ -141,12 +162,16 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
   const s = opts.setup;
   const factory = continuousSystems[s.system];
   if (!factory) {
-    throw new Error(`unknown system '${s.system}', expected one of ${Object.keys(continuousSystems).join(", ")}`);
+    throw new Error(
+      `unknown system '${s.system}', expected one of ${Object.keys(continuousSystems).join(", ")}`,
+    );
   }
   const p = factory(s.systemOptions as never);
   const d = p.dim, D = opts.ambientDim;
   if (!(Number.isInteger(D) && D >= d)) {
-    throw new Error(`ambient dimension ${D} must be an integer >= the core dimension ${d} of ${s.system}`);
+    throw new Error(
+      `ambient dimension ${D} must be an integer >= the core dimension ${d} of ${s.system}`,
+    );
   }
   const k = opts.candidates ?? 20;
   const rng = new SplitMix32(opts.seed);
@@ -208,7 +233,7 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
         const nr = new SplitMix32((opts.seed * 1000003 + t * 7919 + 17) >>> 0);
         let prev = -1;
         frames.forEach((f, fi) => {
-          if (prev < 0 || tau === 0) for (let i = 0; i < D; i++) w[i] = sigma * nr.normal();
+          if (prev < 0 || tau === 0) { for (let i = 0; i < D; i++) w[i] = sigma * nr.normal(); }
           else {
             const a = Math.exp(-(f - prev) / tau), b = sigma * Math.sqrt(1 - a * a);
             for (let i = 0; i < D; i++) w[i] = a * w[i] + b * nr.normal();

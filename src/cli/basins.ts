@@ -16,7 +16,7 @@
  */
 import { readNpyFile } from "../io/npy_file.ts";
 import { RunStore } from "../io/run_store.ts";
-import { BASELINES, type BaselineName, runBaselines } from "../basins/baselines.ts";
+import { type BaselineName, BASELINES, runBaselines } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import { detectBasins, type DetectResult, type RiskDesign } from "../basins/detect.ts";
 import { runBenchCell } from "../basins/evaluate.ts";
@@ -34,32 +34,89 @@ export const BASINS_SPEC: CommandSpec = {
     "cli.ts basins --trajectories data.npy [...] | cli.ts basins bench [...]",
   allowPositionals: true,
   flags: {
-    system: { type: "string", value: "NAME", help: `one of ${Object.keys(BENCH_SYSTEMS).join(", ")}` },
-    trajectories: { type: "string", value: "FILE", help: ".npy [candidates, trajectories, frames, dim]" },
-    "labels-true": { type: "string", value: "FILE", help: "ground-truth candidate labels (.npy, i32)" },
+    system: {
+      type: "string",
+      value: "NAME",
+      help: `one of ${Object.keys(BENCH_SYSTEMS).join(", ")}`,
+    },
+    trajectories: {
+      type: "string",
+      value: "FILE",
+      help: ".npy [candidates, trajectories, frames, dim]",
+    },
+    "labels-true": {
+      type: "string",
+      value: "FILE",
+      help: "ground-truth candidate labels (.npy, i32)",
+    },
     dim: { type: "string", value: "D", help: "ambient dimension", default: "100" },
     noise: { type: "string", value: "KIND", help: "white | ou", default: "ou" },
     "noise-sigma": { type: "string", value: "X", help: "noise standard deviation", default: "1" },
-    "noise-tau": { type: "string", value: "F", help: "OU correlation time in frames", default: "20" },
-    candidates: { type: "string", value: "K", help: "candidates (simulated systems)", default: "20" },
-    "per-candidate": { type: "string", value: "N", help: "trajectories per candidate", default: "256" },
+    "noise-tau": {
+      type: "string",
+      value: "F",
+      help: "OU correlation time in frames",
+      default: "20",
+    },
+    candidates: {
+      type: "string",
+      value: "K",
+      help: "candidates (simulated systems)",
+      default: "20",
+    },
+    "per-candidate": {
+      type: "string",
+      value: "N",
+      help: "trajectories per candidate",
+      default: "256",
+    },
     featurizer: {
       type: "string",
       value: "SPEC",
       help: "snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
       default: "snapshot",
     },
-    design: { type: "string", value: "NAME", help: "multiclass | multiclass-rounds | pairwise", default: "multiclass" },
+    design: {
+      type: "string",
+      value: "NAME",
+      help: "multiclass | multiclass-rounds | pairwise",
+      default: "multiclass",
+    },
     threshold: { type: "string", value: "R", help: "merge while risk > R", default: "0.25" },
-    hidden: { type: "string", value: "LIST", help: "hidden widths, comma-separated", default: "64,64" },
-    backend: { type: "string", value: "NAME", help: "tfjs backend: wasm | cpu | webgpu", default: "wasm" },
-    baselines: { type: "string", value: "LIST", help: `comma-separated, 'all' or 'none'`, default: "all" },
-    "baseline-trajectories": { type: "string", value: "N", help: "per candidate, for baselines", default: "16" },
+    hidden: {
+      type: "string",
+      value: "LIST",
+      help: "hidden widths, comma-separated",
+      default: "64,64",
+    },
+    backend: {
+      type: "string",
+      value: "NAME",
+      help: "tfjs backend: wasm | cpu | webgpu",
+      default: "wasm",
+    },
+    baselines: {
+      type: "string",
+      value: "LIST",
+      help: `comma-separated, 'all' or 'none'`,
+      default: "all",
+    },
+    "baseline-trajectories": {
+      type: "string",
+      value: "N",
+      help: "per candidate, for baselines",
+      default: "16",
+    },
     seed: { type: "string", value: "N", help: "random seed", default: "1" },
     "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
     // bench
     systems: { type: "string", value: "LIST", help: "bench: systems", default: "all" },
-    dims: { type: "string", value: "LIST", help: "bench: ambient dimensions", default: "2,10,100,1000" },
+    dims: {
+      type: "string",
+      value: "LIST",
+      help: "bench: ambient dimensions",
+      default: "2,10,100,1000",
+    },
     noises: { type: "string", value: "LIST", help: "bench: noise kinds", default: "white,ou" },
     out: { type: "string", value: "FILE", help: "bench: write the results as JSON" },
   },
@@ -73,7 +130,11 @@ function str(p: Parsed, name: string): string {
 function num(p: Parsed, name: string, min: number, integer = true): number {
   const v = numberFlag(p, name, "basins") ?? Number(BASINS_SPEC.flags[name].default);
   if (!(v >= min) || (integer && !Number.isInteger(v))) {
-    throw new UsageError(`basins: --${name} expects ${integer ? "an integer" : "a number"} >= ${min}, got '${p.values[name]}'`);
+    throw new UsageError(
+      `basins: --${name} expects ${integer ? "an integer" : "a number"} >= ${min}, got '${
+        p.values[name]
+      }'`,
+    );
   }
   return v;
 }
@@ -133,12 +194,27 @@ async function writeRun(
   summary: Record<string, number | string>,
   candidates: { data: Float64Array; dim: number } | null,
 ): Promise<string> {
-  const run = await store.create({ command: ["basins", ...argv], config, seed, backend: backend === "webgpu" ? "webgpu" : "cpu" });
+  const run = await store.create({
+    command: ["basins", ...argv],
+    config,
+    seed,
+    backend: backend === "webgpu" ? "webgpu" : "cpu",
+  });
   const k = det.labels.length;
-  await run.writeArray("frames", { dtype: "f32", shape: [frames.numFrames, frames.trajectories, frames.dim], data: frames.frames });
-  await run.writeArray("start_index", { dtype: "i32", shape: [frames.trajectories], data: frames.startIndex });
+  await run.writeArray("frames", {
+    dtype: "f32",
+    shape: [frames.numFrames, frames.trajectories, frames.dim],
+    data: frames.frames,
+  });
+  await run.writeArray("start_index", {
+    dtype: "i32",
+    shape: [frames.trajectories],
+    data: frames.startIndex,
+  });
   await run.writeArray("labels_pred", { dtype: "i32", shape: [k], data: det.labels });
-  if (labelsTrue) await run.writeArray("labels_true", { dtype: "i32", shape: [k], data: labelsTrue });
+  if (labelsTrue) {
+    await run.writeArray("labels_true", { dtype: "i32", shape: [k], data: labelsTrue });
+  }
   await run.writeArray("risk", { dtype: "f64", shape: [k, k], data: det.risk });
   await run.writeArray("risk_se", { dtype: "f64", shape: [k, k], data: det.riskSe });
   if (k > 1) await run.writeArray("merges", { dtype: "f64", shape: [k - 1, 4], data: det.linkage });
@@ -159,7 +235,11 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
   const c = common(p);
   const system = str(p, "system");
   if (!BENCH_SYSTEMS[system]) {
-    throw new UsageError(`basins: unknown --system '${system}', expected one of ${Object.keys(BENCH_SYSTEMS).join(", ")}`);
+    throw new UsageError(
+      `basins: unknown --system '${system}', expected one of ${
+        Object.keys(BENCH_SYSTEMS).join(", ")
+      }`,
+    );
   }
   const noise = oneOf<"white" | "ou">(p, "noise", ["white", "ou"]);
   const cell = await runBenchCell({
@@ -221,10 +301,16 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
   const path = str(p, "trajectories");
   const arr = await readNpyFile(path);
   if (arr.shape.length !== 4) {
-    throw new UsageError(`basins: ${path} has shape [${arr.shape}], expected [candidates, trajectories, frames, dim]`);
+    throw new UsageError(
+      `basins: ${path} has shape [${arr.shape}], expected [candidates, trajectories, frames, dim]`,
+    );
   }
   const [k, n, nf, dim] = arr.shape;
-  if (k < 2 || n < 4) throw new UsageError(`basins: need >= 2 candidates and >= 4 trajectories each, got ${k} x ${n}`);
+  if (k < 2 || n < 4) {
+    throw new UsageError(
+      `basins: need >= 2 candidates and >= 4 trajectories each, got ${k} x ${n}`,
+    );
+  }
   const src = arr.data as ArrayLike<number>;
   const frames = new Float32Array(nf * k * n * dim);
   for (let c2 = 0; c2 < k; c2++) {
@@ -257,7 +343,13 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
   } catch (e) {
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
-  const det = await detectBasins(samples, { seed: c.seed, backend: c.backend, design: c.design, threshold: c.threshold, hidden: c.hidden });
+  const det = await detectBasins(samples, {
+    seed: c.seed,
+    backend: c.backend,
+    design: c.design,
+    threshold: c.threshold,
+    hidden: c.hidden,
+  });
   const summary: Record<string, number | string> = {
     system: path,
     candidates: k,
@@ -272,7 +364,9 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     summary.trueBasins = s.trueCount;
     methods.push({ method: "classifier", seconds: det.seconds, ...s });
     if (c.baselines.length) {
-      for (const b of runBaselines(ens, { numSets: s.trueCount, seed: c.seed, only: c.baselines })) {
+      for (
+        const b of runBaselines(ens, { numSets: s.trueCount, seed: c.seed, only: c.baselines })
+      ) {
         const sb = scorePartition(b.labels, labelsTrue);
         summary[`ari_${b.name}`] = sb.ari;
         methods.push({ method: b.name, seconds: b.seconds, ...sb });
@@ -292,31 +386,56 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     null,
   );
   det.assigner?.dispose();
-  if (p.values.json) io.out(JSON.stringify({ runId: id, labels: Array.from(det.labels), basins: det.basins, methods }));
-  else {
-    io.out(`run ${id}: ${det.basins} basins from ${k} candidates: ${Array.from(det.labels).join(" ")}`);
+  if (p.values.json) {
+    io.out(
+      JSON.stringify({ runId: id, labels: Array.from(det.labels), basins: det.basins, methods }),
+    );
+  } else {
+    io.out(
+      `run ${id}: ${det.basins} basins from ${k} candidates: ${Array.from(det.labels).join(" ")}`,
+    );
     if (methods.length) io.out(formatMethods(methods));
   }
   return 0;
 }
 
-function formatMethods(ms: readonly { method: string; ari: number; nmi: number; estimatedCount: number; trueCount: number; seconds: number }[]): string {
+function formatMethods(
+  ms: readonly {
+    method: string;
+    ari: number;
+    nmi: number;
+    estimatedCount: number;
+    trueCount: number;
+    seconds: number;
+  }[],
+): string {
   const head = "method               ARI     NMI     K^/K   seconds";
-  return [head, ...ms.map((m) =>
-    `${m.method.padEnd(20)} ${m.ari.toFixed(3).padStart(6)}  ${m.nmi.toFixed(3).padStart(6)}  ${`${m.estimatedCount}/${m.trueCount}`.padStart(5)}  ${m.seconds.toFixed(1).padStart(7)}`
-  )].join("\n");
+  return [
+    head,
+    ...ms.map((m) =>
+      `${m.method.padEnd(20)} ${m.ari.toFixed(3).padStart(6)}  ${m.nmi.toFixed(3).padStart(6)}  ${
+        `${m.estimatedCount}/${m.trueCount}`.padStart(5)
+      }  ${m.seconds.toFixed(1).padStart(7)}`
+    ),
+  ].join("\n");
 }
 
 async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
   const c = common(p);
-  const systems = str(p, "systems") === "all" ? Object.keys(BENCH_SYSTEMS) : str(p, "systems").split(",");
+  const systems = str(p, "systems") === "all"
+    ? Object.keys(BENCH_SYSTEMS)
+    : str(p, "systems").split(",");
   for (const s of systems) {
     if (!BENCH_SYSTEMS[s]) throw new UsageError(`basins bench: unknown system '${s}'`);
   }
   const dims = str(p, "dims").split(",").map(Number);
-  if (dims.some((d) => !(Number.isInteger(d) && d >= 1))) throw new UsageError(`basins bench: bad --dims '${str(p, "dims")}'`);
+  if (dims.some((d) => !(Number.isInteger(d) && d >= 1))) {
+    throw new UsageError(`basins bench: bad --dims '${str(p, "dims")}'`);
+  }
   const noises = str(p, "noises").split(",");
-  if (noises.some((n) => n !== "white" && n !== "ou")) throw new UsageError(`basins bench: bad --noises '${str(p, "noises")}'`);
+  if (noises.some((n) => n !== "white" && n !== "ou")) {
+    throw new UsageError(`basins bench: bad --noises '${str(p, "noises")}'`);
+  }
   const rows: Record<string, unknown>[] = [];
   for (const system of systems) {
     for (const D of dims) {
@@ -354,9 +473,15 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
           methods: cell.methods,
         };
         rows.push(row);
-        io.out(`${system} D=${D} ${noise} (exit ${cell.exitFraction.toFixed(3)}, simulate ${cell.simulateSeconds.toFixed(1)} s)`);
+        io.out(
+          `${system} D=${D} ${noise} (exit ${cell.exitFraction.toFixed(3)}, simulate ${
+            cell.simulateSeconds.toFixed(1)
+          } s)`,
+        );
         io.out(formatMethods(cell.methods));
-        if (p.values.out) await Deno.writeTextFile(String(p.values.out), JSON.stringify(rows, null, 1));
+        if (p.values.out) {
+          await Deno.writeTextFile(String(p.values.out), JSON.stringify(rows, null, 1));
+        }
       }
     }
   }
@@ -380,10 +505,15 @@ export async function basinsCommand(parsed: Parsed, argv: string[], io: CliIo): 
     if (rest.length) throw new UsageError(`basins bench: unexpected argument '${rest[0]}'`);
     return await benchCommand(parsed, io);
   }
-  if (sub !== undefined) throw new UsageError(`basins: unknown subcommand '${sub}', expected 'bench' or none`);
-  const hasSys = parsed.values.system !== undefined, hasNpy = parsed.values.trajectories !== undefined;
+  if (sub !== undefined) {
+    throw new UsageError(`basins: unknown subcommand '${sub}', expected 'bench' or none`);
+  }
+  const hasSys = parsed.values.system !== undefined,
+    hasNpy = parsed.values.trajectories !== undefined;
   if (hasSys === hasNpy) {
-    throw new UsageError("basins: give exactly one of --system NAME or --trajectories FILE (or the 'bench' subcommand)");
+    throw new UsageError(
+      "basins: give exactly one of --system NAME or --trajectories FILE (or the 'bench' subcommand)",
+    );
   }
   return hasSys ? await simulateCommand(parsed, argv, io) : await npyCommand(parsed, argv, io);
 }

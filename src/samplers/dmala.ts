@@ -91,6 +91,8 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
     name: "dmala",
     config: { sampler: "dmala", ...cfg },
     evalsPerStep: () => 4,
+    // Measured on llvmpipe (Ising): between 2.6 D and 3.9 D loop iterations per binary step.
+    loopsPerStep: (model) => Math.ceil(2.5 * model.numSites * model.numCategories),
     initialParam: () => (cfg.adaptive ? LANGEVIN_INITIAL_JUMPS : cfg.stepSize),
     adaptation: cfg.adaptive
       ? {

@@ -125,7 +125,7 @@ export const LLVMPIPE_LOOP_LIMIT = 65_535;
 /** Loop iterations of one engine step and of one energy evaluation, for one chain. */
 export function loopCost(model: DiscreteModel, sampler: DiscreteSampler) {
   const d = model.numSites, c = model.numCategories;
-  const cost = model.wgsl.loopCost ?? { energy: d, call: 1 };
+  const cost = model.wgsl.loopCost ?? { energy: d, call: 0 };
   const loops = sampler.loopsPerStep?.(model) ?? 6 * d * c;
   return { step: loops * (1 + cost.call), energy: cost.energy };
 }

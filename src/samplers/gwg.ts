@@ -98,6 +98,8 @@ export function gwgSampler(opts: GwgOptions = {}): DiscreteSampler {
     name: "gwg",
     config: { sampler: "gwg", ...o },
     evalsPerStep: () => 4,
+    // Measured on llvmpipe (Ising): between 6.5 D and 10.2 D loop iterations per binary step.
+    loopsPerStep: (model) => 6 * model.numSites * model.numCategories,
     initialParam: () => o.numFlips,
     adaptation: o.adaptive
       ? {

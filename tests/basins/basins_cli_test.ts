@@ -50,10 +50,22 @@ Deno.test("basins --trajectories: detects two basins of user data and writes a b
   const dir = await Deno.makeTempDir();
   try {
     await writeNpyFile(`${dir}/traj.npy`, { dtype: "f32", shape: [k, n, nf, d], data });
-    await writeNpyFile(`${dir}/truth.npy`, { dtype: "i32", shape: [k], data: Int32Array.of(0, 0, 1, 1) });
+    await writeNpyFile(`${dir}/truth.npy`, {
+      dtype: "i32",
+      shape: [k],
+      data: Int32Array.of(0, 0, 1, 1),
+    });
     const r = await basins([
-      "--trajectories", `${dir}/traj.npy`, "--labels-true", `${dir}/truth.npy`,
-      "--runs-dir", `${dir}/runs`, "--baselines", "kmeans", "--json", ...FAST,
+      "--trajectories",
+      `${dir}/traj.npy`,
+      "--labels-true",
+      `${dir}/truth.npy`,
+      "--runs-dir",
+      `${dir}/runs`,
+      "--baselines",
+      "kmeans",
+      "--json",
+      ...FAST,
     ]);
     assertEquals(r.code, 0, r.err);
     const out = JSON.parse(r.out);
@@ -75,8 +87,22 @@ Deno.test("basins --system: a small quadruple-well run in 20 dimensions recovers
   const dir = await Deno.makeTempDir();
   try {
     const r = await basins([
-      "--system", "quadruple-well", "--dim", "20", "--candidates", "8", "--per-candidate", "48",
-      "--baselines", "none", "--runs-dir", dir, "--json", ...FAST,
+      "--system",
+      "quadruple-well",
+      "--dim",
+      "20",
+      "--candidates",
+      "8",
+      "--per-candidate",
+      "48",
+      "--featurizer",
+      "window:5",
+      "--baselines",
+      "none",
+      "--runs-dir",
+      dir,
+      "--json",
+      ...FAST,
     ]);
     assertEquals(r.code, 0, r.err);
     const out = JSON.parse(r.out);

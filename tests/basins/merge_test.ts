@@ -39,11 +39,11 @@ function exactRisk(chain: MarkovChain, t: number, x: number, y: number): number 
 
 Deno.test("merging with exact risks recovers the closed classes of a reducible chain", async () => {
   const chain = reducibleChain();
-  const r = await mergeCandidates(9, async (a, b) => {
+  const r = await mergeCandidates(9, (a, b) => {
     // Group risk: the mean of exact candidate risks (exact when laws within a group agree).
     let s = 0;
     for (const i of a) for (const j of b) s += exactRisk(chain, 20, i, j);
-    return { risk: s / (a.length * b.length), se: 0, nTest: 0 };
+    return Promise.resolve({ risk: s / (a.length * b.length), se: 0, nTest: 0 });
   });
   assertEquals(Array.from(r.labels), [0, 0, 0, 1, 1, 1, 2, 2, 2]);
   assertEquals(r.basins, 3);
@@ -72,7 +72,14 @@ function chainSamples(chain: MarkovChain, t: number, perState: number, seed: num
 Deno.test("the C2ST merge procedure recovers the basins of a reducible chain exactly", async () => {
   const chain = reducibleChain();
   const s = chainSamples(chain, 20, 120, 5);
-  const net = { seed: 2, backend: "cpu" as const, hidden: [16], maxEpochs: 40, patience: 5 };
+  const net = {
+    seed: 2,
+    backend: "cpu" as const,
+    hidden: [16],
+    maxEpochs: 40,
+    patience: 5,
+    batchSize: 128,
+  };
   for (const design of ["multiclass", "multiclass-rounds"] as const) {
     const r = await detectBasins(s, { ...net, design });
     assertEquals(Array.from(r.labels), [0, 0, 0, 1, 1, 1, 2, 2, 2], design);

@@ -83,8 +83,6 @@ Deno.test("rowsToMarkdown: one section per suite present, with pivot and full ta
   assertMatch(md, /### Suite: temperature/);
   assert(!md.includes("### Suite: size"));
   assertMatch(md, /\| beta \| dlmc-sqrt \| dlmc-ratio \|/);
-  assertMatch(
-    md,
-    /\| ising \| rwm \|  \| 64 \| 400 \| 10 ± 2\.5 \| 0\.05 \| 0\.025 \| 123 \| 0\.234 \| cpu \|/,
-  );
+  const full = "| ising | rwm |  | 64 | 400 | 10 ± 2.5 | 0.05 | 0.025 | 123 | 0.234 | cpu |";
+  assert(md.includes(full), md);
 });

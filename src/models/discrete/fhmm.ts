@@ -330,6 +330,7 @@ export function fhmmModel(opts: FhmmOptions = {}): FhmmModel {
     },
     wgsl: {
       code: fhmmWgsl(l, k),
+      loopCost: { energy: 2 * l * k + l, call: 2 * k },
       params: [
         { name: "model_fhmm_w", data: weights },
         { name: "model_fhmm_y", data: y },

@@ -29,7 +29,7 @@ export interface WgslDiscreteModel {
   readonly params: readonly WgslParam[];
   /**
    * Loop iterations of one `model_energy` call and of one `model_delta`/`model_grad` call
-   * (defaults: D and 1). The engine uses them to respect llvmpipe's per-invocation loop limit.
+   * (defaults: D and 0; loops with a small constant trip count are unrolled and do not count). The engine uses them to respect llvmpipe's per-invocation loop limit.
    */
   readonly loopCost?: { readonly energy: number; readonly call: number };
 }
