@@ -135,7 +135,7 @@ export async function trainClassifier(
   // Small data sets still get >= ~10 optimiser steps per epoch.
   const batch = opts.batchSize ?? Math.min(128, Math.max(16, Math.floor(n / 12)));
   const maxEpochs = opts.maxEpochs ?? 60;
-  const patience = opts.patience ?? 6;
+  const patience = opts.patience ?? 10;
   const wd = opts.weightDecay ?? 1e-4;
   // Split off validation rows, stratified by class.
   const perm = shuffled(n, rng);

@@ -13,7 +13,7 @@ import { mullerBrown } from "../models/continuous/muller_brown.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { simulate } from "../dynamics/langevin.ts";
 import { runSampler } from "../samplers/engine.ts";
-import { type CommandSpec, type Parsed, style } from "./args.ts";
+import { type CommandSpec, type Parsed, style, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `demo` command's flags. */
@@ -45,7 +45,6 @@ function marginalError(states: Uint32Array, chains: number, exact: Float64Array)
 export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
   const choice = String(parsed.values.backend ?? "auto");
   if (!["auto", "webgpu", "cpu"].includes(choice)) {
-    const { UsageError } = await import("./args.ts");
     throw new UsageError(`demo: --backend expects auto, webgpu or cpu, got '${choice}'`);
   }
   const backend = await resolveBackend(choice as "auto", io.notice);

@@ -38,12 +38,36 @@ export const DYN_BINDINGS: readonly BindingDecl[] = [
 export const DYN_STREAM = { noise: 0, velocity: 1 } as const;
 
 const HELPERS = /* wgsl */ `
+fn dyn_philox(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+  var c = ctr; var k = key; var p0: vec2<u32>; var p1: vec2<u32>;
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
+  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
+  return c;
+}
 // v[i] = keep * v[i] + scale * n_i with n ~ N(0, I); block j of 4 normals uses counter
 // (j, step, traj, stream): normals 4j, 4j+1 from words (x, y), 4j+2, 4j+3 from (z, w).
 fn dyn_add_noise(v: ptr<function, array<f32, DIM>>, keep: f32, scale: f32, traj: u32, step: u32,
                  stream: u32) {
   for (var j = 0u; 4u * j < DIM; j++) {
-    let w = rng_philox(vec4<u32>(j, step, traj, stream), params.key);
+    let w = dyn_philox(vec4<u32>(j, step, traj, stream), params.key);
     let a = rng_normal2(w.x, w.y);
     let i = 4u * j;
     (*v)[i] = keep * (*v)[i] + scale * a.x;

@@ -1,0 +1,46 @@
+/**
+ * `GET /runs/:id`: the page of one run, chosen by its kind (sampling, basins, optimisation,
+ * or a generic array view).
+ * @module
+ */
+
+import { renderPage } from "../../components/layout.tsx";
+import { RunHeader } from "../../components/run_header.tsx";
+import { SampleView } from "../../components/sample_view.tsx";
+import { BasinsView } from "../../components/basins_view.tsx";
+import { OptimiseView } from "../../components/optimise_view.tsx";
+import { GenericView } from "../../components/generic_view.tsx";
+import { runKind } from "../../utils/run_rows.ts";
+import { type DashState, diagnosticsOf, openRun } from "../../utils/state.ts";
+import { basinView, optimiseView } from "../../utils/run_views.ts";
+import type { SamplerDiagnostics } from "../../utils/sampler_stats.ts";
+
+/** Renders the page of run `id` (throws `NotFound` for unknown or unsafe ids). */
+export async function runPage(state: DashState, id: string): Promise<string> {
+  const r = await openRun(state, id);
+  const m = r.manifest;
+  const kind = runKind(m);
+  let body;
+  if (kind === "sample") {
+    let diag: SamplerDiagnostics | null = null;
+    let error: string | undefined;
+    try {
+      diag = await diagnosticsOf(state, r);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    body = <SampleView m={m} diag={diag} error={error} />;
+  } else if (kind === "basins") {
+    body = <BasinsView m={m} v={await basinView(r)} />;
+  } else if (kind === "optimise") {
+    body = <OptimiseView m={m} v={await optimiseView(r)} />;
+  } else {
+    body = <GenericView m={m} />;
+  }
+  return renderPage(m.id, (
+    <>
+      <RunHeader m={m} kind={kind} />
+      {body}
+    </>
+  ));
+}
