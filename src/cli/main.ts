@@ -12,6 +12,7 @@ import { DEMO_SPEC, demoCommand } from "./demo.ts";
 import { RBM_SPEC, rbmCommand } from "./rbm.ts";
 import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
 import { SOLVE_SPEC, solveCommand } from "./solve.ts";
+import { DISCS_SPEC, discsCommand } from "./discs.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   rbm: { spec: RBM_SPEC, run: rbmCommand },
   simulate: { spec: SIMULATE_SPEC, run: simulateCommand },
   solve: { spec: SOLVE_SPEC, run: solveCommand },
+  discs: { spec: DISCS_SPEC, run: discsCommand },
 };
 
 /** Top-level help. */

@@ -12,8 +12,14 @@
  * - Optional reflecting box: a coordinate leaving [lo, hi] is mirrored back (and, for BAOAB, its
  *   velocity reversed).
  *
- * Randomness: Philox counter (index = block of 4 normals, step, trajectory, stream 0); initial
- * BAOAB velocities use stream 1 at step 0xffffffff. The GPU works in f32 and the CPU twin in
+ * Randomness: Philox counter (index = block of 4 normals, step, trajectory, stream 0); at
+ * dim <= 2 one call serves 4 / dim consecutive steps (counter (0, first step of the group, ...),
+ * see {@link stepNormals}) so that all four words are used. Initial BAOAB velocities use stream
+ * 1 at step 0xffffffff.
+ *
+ * Mesa llvmpipe stops every loop of an invocation after 65,535 iterations in total; there each
+ * dispatch runs at most {@link stepsPerDispatch} steps (an estimate of the loop iterations per
+ * step keeps an invocation under 90% of the limit) and a frame takes several dispatches. The GPU works in f32 and the CPU twin in
  * f64 with the same normals, so short trajectories agree closely and long ones diverge only
  * through round-off amplified by chaos.
  * @module
@@ -34,6 +40,7 @@ import type { PotentialCore, WgslPotential } from "../models/continuous/potentia
 import { normal2 } from "../random/draws.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
+import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
 import {
   BAOAB_MAIN,
   DYN_BINDINGS,
@@ -195,6 +202,90 @@ export function normals(
     }
   }
   return out;
+}
+
+const group4 = new Float64Array(4);
+
+/**
+ * The dim normals of one integrator step, the twin of WGSL `dyn_step_noise`: {@link normals}
+ * for dim > 2; for dim <= 2 the 4 normals of Philox counter (0, step - step % G, traj, stream)
+ * with G = 4 / dim, of which step uses normals [(step % G) dim, (step % G + 1) dim).
+ * @example
+ * ```ts
+ * const xi = stepNormals(new Float64Array(2), [1, 2], 0, 7, 0); // normals 2 and 3 of step 6's call
+ * ```
+ */
+export function stepNormals(
+  out: Float64Array,
+  key: readonly number[],
+  traj: number,
+  step: number,
+  stream: number,
+  words: Uint32Array = new Uint32Array(4),
+): Float64Array {
+  const dim = out.length;
+  if (dim > 2) return normals(out, key, traj, step, stream, words);
+  const g = 4 / dim, gi = step % g;
+  philox4x32Words(0, step - gi, traj, stream, key[0], key[1], words);
+  normal2(words[0], words[1], pair);
+  group4[0] = pair[0];
+  group4[1] = pair[1];
+  normal2(words[2], words[3], pair);
+  group4[2] = pair[0];
+  group4[3] = pair[1];
+  for (let i = 0; i < dim; i++) out[i] = group4[gi * dim + i];
+  return out;
+}
+
+/** WGSL loop iterations of one Philox block of 4 normals (10 rounds, two 3-step Newton loops). */
+const NOISE_BLOCK_LOOPS = 17;
+
+/**
+ * Estimated WGSL loop iterations of one gradient evaluation: `wgsl.loopCost` when the potential
+ * states it, 0 for loop-free code, else 2 x the parameter count + 4 dim + 16 (loops that read
+ * every parameter about twice, a few loops over the coordinates).
+ */
+export function gradientLoopCost(p: DynamicsPotential): number {
+  const stated = (p.wgsl as { loopCost?: number }).loopCost;
+  if (stated !== undefined) return stated;
+  if (!/\bfor\s*\(/.test(p.wgsl.code)) return 0;
+  return 2 * (p.wgsl.params?.length ?? 0) + 4 * p.dim + 16;
+}
+
+/** Estimated WGSL loop iterations of one integrator step for one trajectory. */
+export function loopsPerStep(
+  p: DynamicsPotential,
+  integrator: IntegratorName,
+  hasBox: boolean,
+): number {
+  const d = p.dim;
+  const noise = d <= 2 ? NOISE_BLOCK_LOOPS : Math.ceil(d / 4) * (NOISE_BLOCK_LOOPS + 1);
+  return gradientLoopCost(p) + (integrator === "baoab" ? 3 : 1) * d + noise + (hasBox ? d : 0) +
+    1;
+}
+
+/**
+ * Most integrator steps per dispatch: `stride` on adapters without a loop limit; on llvmpipe as
+ * many as keep one invocation under 90% of {@link LLVMPIPE_LOOP_LIMIT} (at least 1; throws
+ * when even one step would exceed it).
+ */
+export function stepsPerDispatch(
+  p: DynamicsPotential,
+  integrator: IntegratorName,
+  hasBox: boolean,
+  stride: number,
+  limited: boolean,
+): number {
+  if (!limited) return stride;
+  const budget = 0.9 * LLVMPIPE_LOOP_LIMIT - 4 * p.dim - gradientLoopCost(p);
+  const per = loopsPerStep(p, integrator, hasBox);
+  if (budget < per) {
+    throw new Error(
+      `simulate: one ${integrator} step of ${p.name} needs about ${per} loop iterations per GPU ` +
+        `invocation, over the software adapter's limit of ${LLVMPIPE_LOOP_LIMIT}; use the CPU backend`,
+    );
+  }
+  return Math.min(stride, Math.floor(budget / per));
 }
 
 function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): Plan {
@@ -392,7 +483,7 @@ async function simulateCpu(
               v[i] -= h * g[i];
               x[i] += h * v[i];
             }
-            normals(xi, key, t, step, DYN_STREAM.noise, words);
+            stepNormals(xi, key, t, step, DYN_STREAM.noise, words);
             for (let i = 0; i < dim; i++) {
               v[i] = c1 * v[i] + ouNoise * xi[i];
               x[i] += h * v[i];
@@ -404,7 +495,7 @@ async function simulateCpu(
         } else {
           for (let k = 0; k < stride; k++, step++) {
             p.gradient(x, g);
-            normals(xi, key, t, step, DYN_STREAM.noise, words);
+            stepNormals(xi, key, t, step, DYN_STREAM.noise, words);
             for (let i = 0; i < dim; i++) x[i] += -dt * g[i] + emNoise * xi[i];
             reflect(false);
           }
@@ -444,6 +535,7 @@ export function compileIntegrator(
       constants: {
         WG: { type: "u32", value: WG },
         HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
+        NOISE_GROUP: { type: "u32", value: p.dim <= 2 ? 4 / p.dim : 1 },
       },
       snippets: [DYN_PARAMS_STRUCT, rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
       body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
@@ -460,6 +552,8 @@ async function simulateGpu(
   sink: Sink,
 ): Promise<{ final: Float32Array; seconds: number }> {
   const { dim, trajectories: n } = pl;
+  const chunk = stepsPerDispatch(p, pl.integrator, pl.box !== null, pl.stride, hasLoopLimit(gpu));
+  const perFrame = Math.ceil(pl.stride / chunk);
   const saved = pl.numFrames - 1;
   const cap = Math.max(1, Math.floor(GPU_BLOCK_FLOATS / (n * dim)));
   const blockFrames = Math.max(1, Math.min(saved, blockFramesOpt ?? 256, cap));
@@ -496,6 +590,7 @@ async function simulateGpu(
       ? Math.sqrt((1 - c1 * c1) / pl.beta)
       : Math.sqrt(2 * pl.dt / pl.beta);
     f[6] = c1;
+    u[8] = chunk;
     await synchronize(gpu);
     const start = performance.now();
     for (let f0 = 0; f0 < saved; f0 += blockFrames) {
@@ -503,7 +598,7 @@ async function simulateGpu(
       u[7] = f0;
       writeBuffer(gpu, buf.params, u);
       const batch = new DispatchBatch(gpu, "langevin");
-      for (let k = 0; k < count; k++) batch.dispatch(compiled, groups, workgroups);
+      for (let k = 0; k < count * perFrame; k++) batch.dispatch(compiled, groups, workgroups);
       await batch.submit();
       const [data] = await readBuffers(gpu, [{
         buffer: buf.frames,

@@ -1,6 +1,7 @@
 /**
- * WGSL of the Langevin integrators: one invocation per trajectory runs `STRIDE_LOOP` steps
- * (the stride, a uniform) and writes one frame. The potential snippet supplies `DIM`,
+ * WGSL of the Langevin integrators: one invocation per trajectory runs up to `params.chunk`
+ * steps (stopping at the next frame, which it then writes). `chunk` is the stride except on
+ * llvmpipe, whose loop limiter caps each invocation's loop iterations. The potential snippet supplies `DIM`,
  * `model_grad_energy`; `rngWgsl()` supplies `rng_philox` / `rng_normal2`.
  *
  * Random counters are (index = block of 4 normals, step, trajectory, stream), the same as the
@@ -19,10 +20,12 @@ struct DynParams {
   noise: f32,
   c1: f32,
   block_frame0: u32,
+  // Most steps one dispatch runs (the llvmpipe loop budget); a dispatch also stops at a frame.
+  chunk: u32,
 }`;
 
-/** Byte size of `DynParams`. */
-export const DYN_PARAMS_BYTES = 32;
+/** Byte size of `DynParams` (36 bytes of fields, padded to 16). */
+export const DYN_PARAMS_BYTES = 48;
 
 /** `@group(0)` of the integrator program, in binding order. */
 export const DYN_BINDINGS: readonly BindingDecl[] = [
@@ -38,36 +41,12 @@ export const DYN_BINDINGS: readonly BindingDecl[] = [
 export const DYN_STREAM = { noise: 0, velocity: 1 } as const;
 
 const HELPERS = /* wgsl */ `
-fn dyn_philox(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var c = ctr; var k = key; var p0: vec2<u32>; var p1: vec2<u32>;
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  p0 = rng_mulhilo(0xd2511f53u, c.x); p1 = rng_mulhilo(0xcd9e8d57u, c.z);
-  c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y); k = k + vec2<u32>(0x9e3779b9u, 0xbb67ae85u);
-  return c;
-}
 // v[i] = keep * v[i] + scale * n_i with n ~ N(0, I); block j of 4 normals uses counter
 // (j, step, traj, stream): normals 4j, 4j+1 from words (x, y), 4j+2, 4j+3 from (z, w).
 fn dyn_add_noise(v: ptr<function, array<f32, DIM>>, keep: f32, scale: f32, traj: u32, step: u32,
                  stream: u32) {
   for (var j = 0u; 4u * j < DIM; j++) {
-    let w = dyn_philox(vec4<u32>(j, step, traj, stream), params.key);
+    let w = rng_philox(vec4<u32>(j, step, traj, stream), params.key);
     let a = rng_normal2(w.x, w.y);
     let i = 4u * j;
     (*v)[i] = keep * (*v)[i] + scale * a.x;
@@ -89,6 +68,28 @@ fn dyn_reflect(y: f32, lo: f32, hi: f32) -> vec2<f32> {
   return vec2<f32>(clamp(z, lo, hi), s);
 }
 
+// The 4 normals of Philox counter (0, step0, traj, stream), step0 a multiple of NOISE_GROUP:
+// at DIM <= 2 one call serves NOISE_GROUP = 4 / DIM consecutive steps (all four words used).
+fn dyn_group_normals(step0: u32, traj: u32, stream: u32) -> vec4<f32> {
+  let w = rng_philox(vec4<u32>(0u, step0, traj, stream), params.key);
+  let a = rng_normal2(w.x, w.y);
+  let b = rng_normal2(w.z, w.w);
+  return vec4<f32>(a.x, a.y, b.x, b.y);
+}
+
+// v[i] = keep * v[i] + scale * n_i for this step's DIM normals: grouped for DIM <= 2 (nz caches
+// the group's normals; fresh = first step of this invocation), else dyn_add_noise.
+fn dyn_step_noise(v: ptr<function, array<f32, DIM>>, nz: ptr<function, vec4<f32>>, fresh: bool,
+                  keep: f32, scale: f32, traj: u32, step: u32, stream: u32) {
+  if (NOISE_GROUP == 1u) {
+    dyn_add_noise(v, keep, scale, traj, step, stream);
+    return;
+  }
+  let gi = step % NOISE_GROUP;
+  if (gi == 0u || fresh) { *nz = dyn_group_normals(step - gi, traj, stream); }
+  for (var i = 0u; i < DIM; i++) { (*v)[i] = keep * (*v)[i] + scale * (*nz)[gi * DIM + i]; }
+}
+
 fn dyn_traj(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
 `;
 
@@ -107,8 +108,15 @@ function boxLines(withVelocity: boolean): string {
     }`;
 }
 
+// Steps of this dispatch: up to params.chunk, stopping at the next frame.
+const STEPS_HERE = `
+  var step = dyn_step[t];
+  let n_here = min(params.chunk, params.stride - step % params.stride);
+  var nz = vec4<f32>(0.0);`;
+
 const FRAME_OUT = `
   dyn_step[t] = step;
+  if (step % params.stride != 0u) { return; }
   let slot = step / params.stride - 1u - params.block_frame0;
   let out = (slot * params.trajectories + t) * DIM;
   for (var i = 0u; i < DIM; i++) { dyn_frames[out + i] = x[i]; }`;
@@ -122,11 +130,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var g: array<f32, DIM>;
   let base = t * DIM;
   for (var i = 0u; i < DIM; i++) { x[i] = dyn_pos[base + i]; }
-  var step = dyn_step[t];
-  for (var k = 0u; k < params.stride; k++) {
+${STEPS_HERE}
+  for (var k = 0u; k < n_here; k++) {
     model_grad_energy(&x, &g);
     for (var i = 0u; i < DIM; i++) { x[i] = x[i] - params.dt * g[i]; }
-    dyn_add_noise(&x, 1.0, params.noise, t, step, ${DYN_STREAM.noise}u);${boxLines(false)}
+    dyn_step_noise(&x, &nz, k == 0u, 1.0, params.noise, t, step, ${DYN_STREAM.noise}u);${
+  boxLines(false)
+}
     step++;
   }
   for (var i = 0u; i < DIM; i++) { dyn_pos[base + i] = x[i]; }${FRAME_OUT}
@@ -145,12 +155,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var g: array<f32, DIM>;
   let base = t * DIM;
   for (var i = 0u; i < DIM; i++) { x[i] = dyn_pos[base + i]; v[i] = dyn_vel[base + i]; }
-  var step = dyn_step[t];
+${STEPS_HERE}
   let h = 0.5 * params.dt;
   model_grad_energy(&x, &g);
-  for (var k = 0u; k < params.stride; k++) {
+  for (var k = 0u; k < n_here; k++) {
     for (var i = 0u; i < DIM; i++) { v[i] = v[i] - h * g[i]; x[i] = x[i] + h * v[i]; }
-    dyn_add_noise(&v, params.c1, params.noise, t, step, ${DYN_STREAM.noise}u);
+    dyn_step_noise(&v, &nz, k == 0u, params.c1, params.noise, t, step, ${DYN_STREAM.noise}u);
     for (var i = 0u; i < DIM; i++) { x[i] = x[i] + h * v[i]; }${boxLines(true)}
     model_grad_energy(&x, &g);
     for (var i = 0u; i < DIM; i++) { v[i] = v[i] - h * g[i]; }

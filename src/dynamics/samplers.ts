@@ -1,7 +1,8 @@
 /**
  * Continuous MCMC samplers targeting exp(-beta V): the unadjusted Langevin algorithm (ULA),
  * Metropolis-adjusted Langevin (MALA) and Hamiltonian Monte Carlo (HMC, leapfrog with L steps,
- * identity mass). CPU reference implementation; many chains share one step size, adapted
+ * identity mass). f64 CPU reference implementation (the WebGPU path with its f32 twin, which
+ * adapts per chain, is `sampleContinuous` in `samplers_gpu.ts`); many chains share one step size, adapted
  * during burn-in by dual averaging (Hoffman & Gelman 2014, section 3.2) towards a target
  * acceptance rate (MALA 0.574, HMC 0.75 by default), then frozen.
  *

@@ -52,9 +52,11 @@ export function acquireGpu(): Promise<GpuContext | null> {
     const pending = requestGpu();
     shared = pending;
     // A lost shared device is dropped, so the next acquireGpu() starts over with a fresh one.
-    pending.then((ctx) => ctx?.device.lost.then(() => {
-      if (shared === pending) shared = null;
-    }));
+    pending.then((ctx) =>
+      ctx?.device.lost.then(() => {
+        if (shared === pending) shared = null;
+      })
+    );
   }
   return shared;
 }

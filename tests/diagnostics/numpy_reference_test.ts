@@ -2,6 +2,7 @@
  * Cross-check against an independent NumPy (and SciPy, for ranks) implementation in
  * _numpy_reference.py. Skips with a message when python3 or NumPy is missing.
  */
+import { PYTHON } from "../_python.ts";
 import { assertClose } from "../_assert.ts";
 import { essGeyer, essTfpChains } from "../../src/diagnostics/ess.ts";
 import {
@@ -21,7 +22,7 @@ async function runPython(cases: Float64Array[][]): Promise<Ref[] | string> {
   const script = new URL("./_numpy_reference.py", import.meta.url).pathname;
   let child;
   try {
-    child = new Deno.Command("python3", {
+    child = new Deno.Command(PYTHON, {
       args: [script],
       stdin: "piped",
       stdout: "piped",

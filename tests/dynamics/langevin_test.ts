@@ -1,7 +1,7 @@
-import { assert, assertClose, assertRejects } from "../_assert.ts";
+import { assert, assertClose, assertEquals, assertRejects } from "../_assert.ts";
 import { gpuOrSkip } from "../_gpu.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
-import { simulate } from "../../src/dynamics/mod.ts";
+import { normals, simulate, stepNormals } from "../../src/dynamics/mod.ts";
 import { doubleWell, mullerBrown, tripleWell1d } from "../../src/models/continuous/mod.ts";
 import { harmonic } from "./_potentials.ts";
 
@@ -184,4 +184,48 @@ Deno.test("frames go to the callback in blocks and the options are validated", a
   await assertRejects(() => simulate(doubleWell(), { ...base, stride: 7 }, null), /multiple/);
   await assertRejects(() => simulate(doubleWell(), { ...base, starts: [[0, 1]] }, null), /dim/);
   await assertRejects(() => simulate(doubleWell(), { ...base, beta: 0 }, null), /beta/);
+});
+
+Deno.test("long strides are split into dispatches under llvmpipe's loop limit", async () => {
+  // 100,000 steps in one invocation: llvmpipe stops all its loops silently after 65,535
+  // iterations, including the loops that store the state and the frame (measured: frame 0.0,
+  // final state still the start 5). Split into dispatches, GPU and CPU agree.
+  const gpu = await gpuOrSkip("loop-limit split");
+  if (!gpu) return;
+  const o = {
+    starts: [[5]],
+    trajectoriesPerStart: 8,
+    steps: 100_000,
+    stride: 100_000,
+    dt: 2e-4,
+    beta: 1e4,
+    seed: 2,
+  };
+  for (const integrator of ["euler-maruyama", "baoab"] as const) {
+    const g = await simulate(harmonic(1), { ...o, integrator }, gpu);
+    const c = await simulate(harmonic(1), { ...o, integrator }, null);
+    for (let i = 0; i < g.frames!.length; i++) {
+      assertClose(g.frames![i], c.frames![i], 1e-3, `${integrator} frame value ${i}`);
+    }
+    assert(Math.abs(g.final[0]) < 0.05, `${integrator}: final ${g.final[0]}`);
+  }
+});
+
+Deno.test("dim <= 2 steps share one Philox call: grouped normals are distinct and standard", () => {
+  const key = [3, 4];
+  const a = stepNormals(new Float64Array(2), key, 0, 6, 0);
+  const b = stepNormals(new Float64Array(2), key, 0, 7, 0);
+  const four = normals(new Float64Array(4), key, 0, 6, 0); // same counter (0, 6, 0, 0)
+  assertEquals([...a, ...b], Array.from(four));
+  const one = stepNormals(new Float64Array(1), key, 0, 9, 0); // group of step 8, index 1
+  assertEquals(one[0], four.length === 4 ? normals(new Float64Array(4), key, 0, 8, 0)[1] : NaN);
+  let s = 0, s2 = 0;
+  const n = 20000, x = new Float64Array(2);
+  for (let k = 0; k < n; k++) {
+    stepNormals(x, key, 1, k, 0);
+    s += x[0] + x[1];
+    s2 += x[0] * x[0] + x[1] * x[1];
+  }
+  assertClose(s / (2 * n), 0, 4 / Math.sqrt(2 * n), "mean");
+  assertClose(s2 / (2 * n), 1, 4 * Math.sqrt(2 / (2 * n)), "variance");
 });

@@ -2,6 +2,7 @@
  * Interop with NumPy itself: byte-exact headers against `np.save`, and files written here loaded
  * by `np.load`. Skipped, with the reason printed, when `python3 -c "import numpy"` fails.
  */
+import { PYTHON } from "../_python.ts";
 import { assertEquals } from "../_assert.ts";
 import { decodeNpy, encodeNpy, type NdArray, type NpyDtype } from "../../src/io/npy.ts";
 import { writeNpyFile } from "../../src/io/npy_file.ts";
@@ -9,7 +10,7 @@ import { NpyAppender, partialPathOf } from "../../src/io/npy_appender.ts";
 
 async function python(args: string[]): Promise<{ ok: boolean; out: string; err: string }> {
   try {
-    const r = await new Deno.Command("python3", { args, stdout: "piped", stderr: "piped" })
+    const r = await new Deno.Command(PYTHON, { args, stdout: "piped", stderr: "piped" })
       .output();
     const dec = new TextDecoder();
     return { ok: r.success, out: dec.decode(r.stdout), err: dec.decode(r.stderr).trim() };

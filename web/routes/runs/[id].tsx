@@ -37,10 +37,13 @@ export async function runPage(state: DashState, id: string): Promise<string> {
   } else {
     body = <GenericView m={m} />;
   }
-  return renderPage(m.id, (
-    <>
-      <RunHeader m={m} kind={kind} />
-      {body}
-    </>
-  ));
+  return renderPage(
+    m.id,
+    (
+      <>
+        <RunHeader m={m} kind={kind} />
+        {body}
+      </>
+    ),
+  );
 }

@@ -1,0 +1,111 @@
+import { assert, assertClose, assertRejects } from "../_assert.ts";
+import { gpuOrSkip } from "../_gpu.ts";
+import { sampleContinuous } from "../../src/dynamics/mod.ts";
+import { essGeyer } from "../../src/diagnostics/mod.ts";
+import { quadratic } from "./_potentials.ts";
+
+// Target N(m, S) with S = [[1, 0.8], [0.8, 1]]: A = S^{-1}.
+const m = [1, -1];
+const det = 1 - 0.64;
+const A = [1 / det, -0.8 / det, -0.8 / det, 1 / det];
+
+/** E[f] = exact within 4.5 Monte Carlo standard errors, ESS over chains (Geyer). */
+function checkStat(
+  samples: Float32Array,
+  steps: number,
+  chains: number,
+  f: (x0: number, x1: number) => number,
+  exact: number,
+  what: string,
+) {
+  const series = Array.from(
+    { length: chains },
+    (_, c) =>
+      Float64Array.from({ length: steps }, (_, s) => {
+        const o = (s * chains + c) * 2;
+        return f(samples[o], samples[o + 1]);
+      }),
+  );
+  let mean = 0, sq = 0;
+  for (const s of series) for (const v of s) (mean += v, sq += v * v);
+  const n = steps * chains;
+  mean /= n;
+  const sd = Math.sqrt(sq / n - mean * mean);
+  const ess = essGeyer(series);
+  assert(ess > 500, `${what}: ESS ${ess} too small`);
+  assertClose(mean, exact, 4.5 * sd / Math.sqrt(ess), what);
+}
+
+for (const sampler of ["mala", "hmc"] as const) {
+  Deno.test(`${sampler} with per-chain adaptation samples a correlated Gaussian (GPU or twin)`, async () => {
+    const gpu = await gpuOrSkip(`${sampler} on webgpu (runs the CPU twin instead)`);
+    const chains = gpu ? 128 : 16, steps = 1000;
+    const r = await sampleContinuous(quadratic(A, m), {
+      sampler,
+      chains,
+      steps,
+      burnIn: 500,
+      seed: 21,
+      stepSize: 0.5,
+      leapfrogSteps: 5,
+      start: [3, 3],
+    }, gpu);
+    assert(r.backend === (gpu ? "webgpu" : "cpu"));
+    const meanAcc = r.acceptance.reduce((a, b) => a + b, 0) / chains;
+    assertClose(meanAcc, sampler === "mala" ? 0.6 : 0.8, 0.1, "adapted acceptance");
+    const spread = Math.max(...r.stepSizes) / Math.min(...r.stepSizes);
+    assert(spread > 1 && spread < 3, `per-chain step sizes differ moderately: ${spread}`);
+    const s = r.samples;
+    checkStat(s, steps, chains, (x) => x, m[0], "mean x0");
+    checkStat(s, steps, chains, (_, y) => y, m[1], "mean x1");
+    checkStat(s, steps, chains, (x) => (x - m[0]) ** 2, 1, "var x0");
+    checkStat(s, steps, chains, (_, y) => (y - m[1]) ** 2, 1, "var x1");
+    checkStat(s, steps, chains, (x, y) => (x - m[0]) * (y - m[1]), 0.8, "cov");
+  });
+}
+
+Deno.test("GPU samplers replay their CPU twin for the same seed", async () => {
+  const gpu = await gpuOrSkip("GPU vs CPU samplers");
+  if (!gpu) return;
+  const p = quadratic(A, m);
+  const maxDiff = (a: Float32Array, b: Float32Array) =>
+    a.reduce((e, v, i) => Math.max(e, Math.abs(v - b[i])), 0);
+  for (const sampler of ["ula", "mala", "hmc"] as const) {
+    // Fixed step size: identical normals, uniforms and f32 sampler arithmetic; only the
+    // potential's own round-off differs, far below the tolerance.
+    const o = {
+      sampler,
+      chains: 40,
+      steps: 30,
+      burnIn: 30,
+      seed: 5,
+      stepSize: 0.4,
+      leapfrogSteps: 4,
+      start: [2, -2],
+      blockSteps: 7,
+      adapt: false,
+    };
+    const c = await sampleContinuous(p, o, null);
+    const g = await sampleContinuous(p, o, gpu);
+    const err = maxDiff(c.samples, g.samples);
+    assert(err < 1e-4, `${sampler}: max |cpu - gpu| sample = ${err}`);
+    assert(maxDiff(c.acceptance, g.acceptance) < 1e-4, `${sampler}: acceptance`);
+    const other = await sampleContinuous(p, { ...o, seed: 6 }, gpu);
+    assert(maxDiff(other.samples, c.samples) > 1e-2, "another seed differs");
+    if (sampler === "ula") continue;
+    // Adapting: dual averaging amplifies that round-off (eps swings by 10x in the first
+    // steps), so compare a short burn-in: every chain's step size and next draw.
+    const a = { ...o, adapt: true, burnIn: 6, steps: 1 };
+    const ca = await sampleContinuous(p, a, null);
+    const ga = await sampleContinuous(p, a, gpu);
+    for (let k = 0; k < o.chains; k++) {
+      assertClose(ga.stepSizes[k] / ca.stepSizes[k], 1, 1e-4, `${sampler} step size ${k}`);
+    }
+    assert(ca.stepSizes.some((e) => Math.abs(e - 0.4) > 0.05), "the step sizes adapted");
+    assert(maxDiff(ca.samples, ga.samples) < 1e-3, `${sampler}: adapted draws`);
+  }
+  await assertRejects(
+    () => sampleContinuous(p, { sampler: "hmc", chains: 0, steps: 1, seed: 1 }, gpu),
+    /chains/,
+  );
+});
