@@ -33,7 +33,7 @@ const COMMANDS: Record<string, Command> = {
 export function mainHelp(): string {
   const rows = Object.values(COMMANDS).map((c) => `  ${c.spec.name.padEnd(10)} ${c.spec.summary}`);
   return `Landscape: sampling, dynamics and basins of energy landscapes on WebGPU.\n\n` +
-    `Usage: deno run -P cli.ts <command> [options]   (cli.ts <command> --help for details)\n\n` +
+    `Usage: deno task cli <command> [options]   (cli.ts <command> --help for details)\n\n` +
     `Commands:\n${rows.join("\n")}\n`;
 }
 
