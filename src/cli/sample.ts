@@ -2,7 +2,7 @@
  * `cli.ts sample`: run a discrete sampler on a model and store the run.
  * @module
  */
-import { ConfigError, parseConfig, SampleConfig } from "../io/config.ts";
+import { parseConfig, SampleConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { dirname } from "node:path";
@@ -10,6 +10,7 @@ import { loadDiscreteModel } from "../models/discrete/registry.ts";
 import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
 import { gpuLimitReason, runSampler } from "../samplers/engine.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
 import { storeSampleRun } from "./store_sample.ts";
 import type { CliIo } from "./io.ts";
@@ -44,26 +45,6 @@ export const SAMPLE_SPEC: CommandSpec = {
   },
 };
 
-/** Reads a JSON config file; unreadable or malformed files are input errors. */
-export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new UsageError(`--config ${path}: cannot read file (${(e as Error).name})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${path}: not valid JSON: ${(e as Error).message.split("\n")[0]}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object with model, sampler, chains, ...`);
-  }
-  return value as Record<string, unknown>;
-}
-
 /** Applies one `--set path=value` (value parsed as JSON when it can be, else a string). */
 export function applySet(
   raw: Record<string, unknown>,
@@ -97,7 +78,9 @@ export async function sampleConfigFrom(
   parsed: Parsed,
 ): Promise<{ raw: Record<string, unknown>; source: string }> {
   const v = parsed.values;
-  const raw: Record<string, unknown> = v.config ? await readConfigFile(String(v.config)) : {};
+  const raw: Record<string, unknown> = v.config
+    ? await readConfigFile(String(v.config), "sample", "model, sampler, chains, ...")
+    : {};
   const source = v.config ? String(v.config) : "flags";
   const num = (flag: string) => numberFlag(parsed, flag, "sample");
   const model = { ...(raw.model as Record<string, unknown> ?? {}) };

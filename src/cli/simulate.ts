@@ -10,7 +10,8 @@ import { SimulateConfig } from "../dynamics/config.ts";
 import { simulateToRun } from "../dynamics/simulate_run.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
-import { applySet, readConfigFile } from "./sample.ts";
+import { applySet } from "./sample.ts";
+import { readConfigFile } from "./config_file.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `simulate` command's flags. */
@@ -56,7 +57,9 @@ export async function simulateCommand(
   io: CliIo,
 ): Promise<number> {
   const v = parsed.values;
-  const raw: Record<string, unknown> = v.config ? await readConfigFile(String(v.config)) : {};
+  const raw: Record<string, unknown> = v.config
+    ? await readConfigFile(String(v.config), "simulate", "system, starts, frames, ...")
+    : {};
   const num = (flag: string) => numberFlag(parsed, flag, "simulate");
   const numeric: [string, string][] = [
     ["dim", "dim"],

@@ -7,7 +7,7 @@
  */
 import { dirname, isAbsolute, join } from "node:path";
 import { z } from "npm:zod@4.6.7";
-import { ConfigError, parseConfig, SamplerConfig } from "../io/config.ts";
+import { parseConfig, SamplerConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type GpuContext, resolveBackend } from "../gpu/mod.ts";
 import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
@@ -42,6 +42,7 @@ import {
   withLoopCost,
 } from "../models/co/solve.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
 
@@ -115,25 +116,6 @@ export const SOLVE_SPEC: CommandSpec = {
 const PROBLEMS = ["mis", "maxclique", "maxcut", "partition"];
 const FORMATS = ["dimacs", "edgelist", "metis", "cnf"];
 
-async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new UsageError(`solve: --config ${path}: cannot read file (${(e as Error).name})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${path}: not valid JSON: ${(e as Error).message.split("\n")[0]}`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object with problem, graph, sampler, ...`);
-  }
-  return value as Record<string, unknown>;
-}
-
 function obj(v: unknown): Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v)
     ? { ...v as Record<string, unknown> }
@@ -155,7 +137,9 @@ export async function solveConfigFrom(
   parsed: Parsed,
 ): Promise<{ raw: Record<string, unknown>; source: string }> {
   const v = parsed.values;
-  const raw: Record<string, unknown> = v.config ? await readConfigFile(String(v.config)) : {};
+  const raw: Record<string, unknown> = v.config
+    ? await readConfigFile(String(v.config), "solve", "problem, graph, sampler, ...")
+    : {};
   const source = v.config ? String(v.config) : "flags";
   const num = (flag: string) => numberFlag(parsed, flag, "solve");
   const only = (flag: string, when: boolean, what: string) => {
