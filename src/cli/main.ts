@@ -13,6 +13,7 @@ import { RBM_SPEC, rbmCommand } from "./rbm.ts";
 import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
 import { SOLVE_SPEC, solveCommand } from "./solve.ts";
 import { DISCS_SPEC, discsCommand } from "./discs.ts";
+import { BASINS_SPEC, basinsCommand } from "./basins.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   simulate: { spec: SIMULATE_SPEC, run: simulateCommand },
   solve: { spec: SOLVE_SPEC, run: solveCommand },
   discs: { spec: DISCS_SPEC, run: discsCommand },
+  basins: { spec: BASINS_SPEC, run: basinsCommand },
 };
 
 /** Top-level help. */

@@ -22,3 +22,4 @@ export * from "./samplers.ts";
 export * from "./samplers_gpu.ts";
 export * from "./config.ts";
 export * from "./simulate_run.ts";
+export * from "./embed_gpu.ts";

@@ -6,7 +6,8 @@
  * computed as y = Q1 x + (I - Q1 Q1^T) w with Q1 the first d columns of Q and w an isotropic
  * D-dimensional white/OU process. This has exactly the law of Q [x; z] (Q2 z and (I - Q1 Q1^T) w
  * are both Gaussian with covariance sigma^2 Q2 Q2^T and the same time correlation) at O(D d)
- * per frame instead of O(D^2).
+ * per frame instead of O(D^2). With a GPU the embedding runs there (`embed_gpu.ts`), with the same
+ * Philox noise as the CPU twin.
  * @module
  */
 import type { GpuContext } from "../gpu/mod.ts";
@@ -14,11 +15,15 @@ import type { RunStore } from "../io/run_store.ts";
 import { parseConfig } from "../io/config.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
-import { haarOrthogonal } from "../models/continuous/embedding.ts";
 import { uniformArray } from "../random/params.ts";
-import { seedToKey } from "../random/philox.ts";
 import { SimulateConfig } from "./config.ts";
-import { normals, simulate } from "./langevin.ts";
+import { simulate } from "./langevin.ts";
+import {
+  cpuFrameEmbedder,
+  createGpuFrameEmbedder,
+  type GpuFrameEmbedder,
+  haarFrameEmbedding,
+} from "./embed_gpu.ts";
 
 /** What {@link simulateToRun} reports. */
 export interface SimulateRunResult {
@@ -30,7 +35,6 @@ export interface SimulateRunResult {
   readonly seconds: number;
 }
 
-const NOISE_STREAM = 2;
 const START_STREAM = 0x5354;
 
 /**
@@ -92,6 +96,7 @@ export async function simulateToRun(
     backend: useGpu ? "webgpu" : "cpu",
     ...(useGpu ? { adapter: gpu!.adapter } : {}),
   });
+  let gpuEmbed: GpuFrameEmbedder | null = null;
   try {
     const T = k * cfg.trajectories;
     const trajStart = Int32Array.from({ length: T }, (_, t) => Math.floor(t / cfg.trajectories));
@@ -105,8 +110,21 @@ export async function simulateToRun(
     });
     const framesOut = await run.appender("frames", "f32", [T, D]);
     const coreOut = D > d ? await run.appender("core_frames", "f32", [T, d]) : null;
-    const embed = D > d ? frameEmbedder(d, D, T, cfg) : null;
-    const row = new Float32Array(T * D);
+    const spec = D > d
+      ? haarFrameEmbedding({
+        coreDim: d,
+        ambientDim: D,
+        trajectories: T,
+        noise: cfg.noise,
+        sigma: cfg.noiseSigma,
+        tau: cfg.noiseTau,
+        seed: cfg.seed,
+      })
+      : null;
+    gpuEmbed = spec && useGpu ? await createGpuFrameEmbedder(gpu!, spec) : null;
+    const embed = spec && !gpuEmbed ? cpuFrameEmbedder(spec) : null;
+    const row = embed ? new Float32Array(T * D) : null;
+    const appendFrames = (y: Float32Array, n: number) => framesOut.append(y, n);
     const result = await run.timePhase("simulate", () =>
       simulate(
         p,
@@ -125,11 +143,12 @@ export async function simulateToRun(
         },
         useGpu ? gpu : null,
         async (block, first, count) => {
-          if (!embed) return framesOut.append(block.slice(0, count * T * d), count);
+          if (!spec) return framesOut.append(block.slice(0, count * T * d), count);
           await coreOut!.append(block.slice(0, count * T * d), count);
+          if (gpuEmbed) return gpuEmbed.embed(block, first, count, appendFrames);
           for (let f = 0; f < count; f++) {
-            embed(block.subarray(f * T * d, (f + 1) * T * d), first + f, row);
-            await framesOut.append(row, 1);
+            embed!(block.subarray(f * T * d, (f + 1) * T * d), first + f, row!);
+            await framesOut.append(row!, 1);
           }
         },
       ));
@@ -152,51 +171,7 @@ export async function simulateToRun(
   } catch (e) {
     await run.finish("failed", (e as Error).message);
     throw e;
+  } finally {
+    gpuEmbed?.destroy();
   }
-}
-
-/**
- * y = Q1 x + (I - Q1 Q1^T) w per trajectory, w isotropic white or OU noise of standard deviation
- * sigma (OU lag-1 correlation exp(-1 / tau) per frame), from Philox stream 2 at counter
- * (block, frame, trajectory).
- */
-function frameEmbedder(
-  d: number,
-  D: number,
-  T: number,
-  cfg: SimulateConfig,
-): (core: Float32Array, frame: number, out: Float32Array) => void {
-  const q = haarOrthogonal(D, cfg.seed);
-  const q1 = new Float64Array(D * d); // column-major: column j at j * D
-  for (let j = 0; j < d; j++) for (let i = 0; i < D; i++) q1[j * D + i] = q[i * D + j];
-  const key = seedToKey(cfg.seed);
-  const a = cfg.noise === "ou" ? Math.exp(-1 / cfg.noiseTau) : 0;
-  const b = cfg.noiseSigma * Math.sqrt(1 - a * a);
-  const w = cfg.noise === "ou" ? new Float64Array(T * D) : null;
-  const eps = new Float64Array(D), z = new Float64Array(D), c = new Float64Array(d);
-  const words = new Uint32Array(4);
-  return (core, frame, out) => {
-    for (let t = 0; t < T; t++) {
-      normals(eps, key, t, frame, NOISE_STREAM, words);
-      if (w) {
-        const o = t * D;
-        const s = frame === 0 ? cfg.noiseSigma : b;
-        for (let i = 0; i < D; i++) {
-          w[o + i] = (frame === 0 ? 0 : a * w[o + i]) + s * eps[i];
-          z[i] = w[o + i];
-        }
-      } else for (let i = 0; i < D; i++) z[i] = cfg.noiseSigma * eps[i];
-      // c = Q1^T z - x, then y = z - Q1 c = Q1 x + (I - Q1 Q1^T) z.
-      for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let i = 0; i < D; i++) s += q1[j * D + i] * z[i];
-        c[j] = s - core[t * d + j];
-      }
-      for (let i = 0; i < D; i++) {
-        let s = z[i];
-        for (let j = 0; j < d; j++) s -= q1[j * D + i] * c[j];
-        out[t * D + i] = s;
-      }
-    }
-  };
 }

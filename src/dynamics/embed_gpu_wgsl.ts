@@ -1,0 +1,117 @@
+/**
+ * WGSL of the frame embedding y = Q1 x + (I - Q1 Q1^T) w (see `embed_gpu.ts`), three kernels
+ * over one block of frames and one chunk of trajectories:
+ *
+ * 1. {@link EMBED_NOISE_MAIN}, one invocation per (trajectory, block of `ROWS` rows): for each
+ *    frame in turn draws the Philox normals of its rows, advances the OU state (`OU` = 1) or
+ *    scales white noise, writes w into y and the block's partial sums of Q1^T w.
+ * 2. {@link EMBED_REDUCE_MAIN}, one invocation per (frame, trajectory): c = sum of the partial
+ *    sums - x.
+ * 3. {@link EMBED_PROJECT_MAIN}, one invocation per output value: y -= Q1 c.
+ *
+ * Constants baked into the text: `WG`, `AMBIENT` (D), `CORE` (d), `ROWS`, `NB` (= ceil(D /
+ * ROWS)), `OU`, `STREAM`. Random counters are (row / 4, frame, trajectory, STREAM), the same as
+ * the CPU twin's `normals(..., traj, frame, stream)`.
+ * @module
+ */
+import type { BindingDecl } from "../gpu/mod.ts";
+
+/** Uniform block, written before each submitted (frames, trajectories) chunk. */
+export const EMBED_PARAMS_STRUCT = /* wgsl */ `
+struct EmbedParams {
+  key: vec2<u32>,
+  frame0: u32,
+  frames: u32,
+  traj0: u32,
+  trajs: u32,
+  // OU: w <- a w + b eps (frame > 0), w <- sigma eps (frame 0); white: w <- sigma eps.
+  a: f32,
+  b: f32,
+  sigma: f32,
+}`;
+
+/** Byte size of `EmbedParams` (36 bytes of fields, padded to 16). */
+export const EMBED_PARAMS_BYTES = 48;
+
+/** `@group(0)` shared by the three kernels, in binding order. */
+export const EMBED_BINDINGS: readonly BindingDecl[] = [
+  { name: "embed_params", kind: "uniform", type: "EmbedParams" },
+  // Q1 column-major: column j at j * AMBIENT.
+  { name: "embed_q1", kind: "read", type: "array<f32>" },
+  // Core frames x [frames, trajs, CORE].
+  { name: "embed_core", kind: "read", type: "array<f32>" },
+  // OU state w [trajs, AMBIENT] of this trajectory chunk, kept across blocks.
+  { name: "embed_state", kind: "storage", type: "array<f32>" },
+  // Output y [frames, trajs, AMBIENT]; holds w between kernels 1 and 3.
+  { name: "embed_out", kind: "storage", type: "array<f32>" },
+  // Partial sums of Q1^T w [frames, trajs, NB, CORE].
+  { name: "embed_partial", kind: "storage", type: "array<f32>" },
+  // c = Q1^T w - x [frames, trajs, CORE].
+  { name: "embed_coef", kind: "storage", type: "array<f32>" },
+];
+
+/** Kernel 1: noise, OU update and partial sums of Q1^T w. */
+export const EMBED_NOISE_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let g = id.x + id.y * nwg.x * WG;
+  let trajs = embed_params.trajs;
+  if (g >= trajs * NB) { return; }
+  let tl = g / NB;
+  let blk = g % NB;
+  let r0 = blk * ROWS;
+  let r1 = min(r0 + ROWS, AMBIENT);
+  let traj = embed_params.traj0 + tl;
+  for (var f = 0u; f < embed_params.frames; f++) {
+    let frame = embed_params.frame0 + f;
+    let keep = select(embed_params.a, 0.0, frame == 0u);
+    let scale = select(embed_params.b, embed_params.sigma, frame == 0u);
+    let yo = (f * trajs + tl) * AMBIENT;
+    var acc = array<f32, CORE>();
+    for (var i0 = r0; i0 < r1; i0 += 4u) {
+      let w = rng_philox(vec4<u32>(i0 / 4u, frame, traj, STREAM), embed_params.key);
+      let n01 = rng_normal2(w.x, w.y);
+      let n23 = rng_normal2(w.z, w.w);
+      let eps = vec4<f32>(n01.x, n01.y, n23.x, n23.y);
+      for (var k = 0u; k < 4u; k++) {
+        let i = i0 + k;
+        if (i >= r1) { break; }
+        var z: f32;
+        if (OU == 1u) {
+          let so = tl * AMBIENT + i;
+          z = keep * embed_state[so] + scale * eps[k];
+          embed_state[so] = z;
+        } else {
+          z = embed_params.sigma * eps[k];
+        }
+        embed_out[yo + i] = z;
+        for (var j = 0u; j < CORE; j++) { acc[j] += embed_q1[j * AMBIENT + i] * z; }
+      }
+    }
+    let po = ((f * trajs + tl) * NB + blk) * CORE;
+    for (var j = 0u; j < CORE; j++) { embed_partial[po + j] = acc[j]; }
+  }
+}`;
+
+/** Kernel 2: c = sum over row blocks of the partial sums - x. */
+export const EMBED_REDUCE_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let g = id.x + id.y * nwg.x * WG;
+  if (g >= embed_params.frames * embed_params.trajs) { return; }
+  for (var j = 0u; j < CORE; j++) {
+    var s = 0.0;
+    for (var b = 0u; b < NB; b++) { s += embed_partial[(g * NB + b) * CORE + j]; }
+    embed_coef[g * CORE + j] = s - embed_core[g * CORE + j];
+  }
+}`;
+
+/** Kernel 3: y = w - Q1 c = Q1 x + (I - Q1 Q1^T) w. */
+export const EMBED_PROJECT_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let g = id.x + id.y * nwg.x * WG;
+  if (g >= embed_params.frames * embed_params.trajs * AMBIENT) { return; }
+  let e = g / AMBIENT;
+  let i = g % AMBIENT;
+  var s = embed_out[g];
+  for (var j = 0u; j < CORE; j++) { s -= embed_q1[j * AMBIENT + i] * embed_coef[e * CORE + j]; }
+  embed_out[g] = s;
+}`;
