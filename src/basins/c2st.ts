@@ -18,6 +18,7 @@ import {
   shuffled,
   trainClassifier,
 } from "./classifier.ts";
+import { defaultReduction, fitProjection, type Projection, type Reduction } from "./reduce.ts";
 
 /** Samples of the candidates' trajectory distributions. */
 export interface SampleSet {
@@ -47,6 +48,81 @@ export interface RiskEstimate {
 export interface C2stOptions extends ClassifierOptions {
   /** Fraction of trajectories held out for the risk estimate (default 0.3). */
   readonly testFraction?: number;
+  /**
+   * Linear reduction fitted on the training rows before the classifier (default
+   * {@link defaultReduction} of the input width: `means+pca:16` above 256 dimensions).
+   */
+  readonly reduce?: Reduction;
+}
+
+/**
+ * Trains the classifier on training rows, after the reduction (fitted on those rows only);
+ * the returned classifier takes raw rows.
+ */
+async function trainReduced(
+  xTrain: Float32Array,
+  yTrain: Int32Array,
+  dim: number,
+  numClasses: number,
+  opts: C2stOptions,
+): Promise<{ net: Classifier; projection: Projection | null }> {
+  const projection = fitProjection(
+    xTrain,
+    yTrain,
+    dim,
+    opts.reduce ?? defaultReduction(dim),
+    { seed: opts.seed },
+  );
+  if (!projection) {
+    return { net: await trainClassifier(xTrain, yTrain, dim, numClasses, opts), projection };
+  }
+  const inner = await trainClassifier(
+    projection.apply(xTrain),
+    yTrain,
+    projection.width,
+    numClasses,
+    opts,
+  );
+  return { net: projectedClassifier(inner, projection), projection };
+}
+
+/** A classifier on projected rows seen as one on raw rows (the projection folds into layer 1). */
+function projectedClassifier(inner: Classifier, p: Projection): Classifier {
+  return {
+    inputDim: p.inputDim,
+    numClasses: inner.numClasses,
+    epochs: inner.epochs,
+    validationLoss: inner.validationLoss,
+    logits: (x) => inner.logits(p.apply(x)),
+    async exportWeights() {
+      const w = await inner.exportWeights();
+      const [first, ...rest] = w.layers;
+      const [k, h] = first.shape, d = p.inputDim;
+      // z_std = ((x - mu) B - m) s, so layer 1 = x (B diag(s) W) + b - (mu B + m) diag(s) W.
+      const bs = new Float64Array(d * h);
+      for (let j = 0; j < d; j++) {
+        for (let c = 0; c < k; c++) {
+          const v = p.basis[j * k + c] * w.scale[c];
+          if (v === 0) continue;
+          for (let o = 0; o < h; o++) bs[j * h + o] += v * first.w[c * h + o];
+        }
+      }
+      const shift = new Float64Array(k);
+      for (let c = 0; c < k; c++) {
+        let s = w.mean[c];
+        for (let j = 0; j < d; j++) s += p.mean[j] * p.basis[j * k + c];
+        shift[c] = s * w.scale[c];
+      }
+      const b = Float32Array.from(first.b);
+      for (let c = 0; c < k; c++) for (let o = 0; o < h; o++) b[o] -= shift[c] * first.w[c * h + o];
+      return {
+        mean: new Float32Array(d),
+        scale: new Float32Array(d).fill(1),
+        layers: [{ w: Float32Array.from(bs), b, shape: [d, h] as [number, number] }, ...rest],
+      };
+    },
+    dispose: () => inner.dispose(),
+  };
 }
 
 /**
@@ -129,7 +205,7 @@ export async function pairwiseRisk(
   const { train, test } = splitByTrajectory(s, opts.testFraction ?? 0.3, opts.seed);
   const tr = Array.from(train).filter((i) => cls[s.candidate[i]] >= 0);
   const te = Array.from(test).filter((i) => cls[s.candidate[i]] >= 0);
-  const net = await trainClassifier(
+  const { net } = await trainReduced(
     gatherRows(s.x, s.dim, tr),
     Int32Array.from(tr, (i) => cls[s.candidate[i]]),
     s.dim,
@@ -166,6 +242,8 @@ export interface MultiClassFit {
   readonly testLogits: Float32Array;
   /** Candidate of each held-out row. */
   readonly testCandidate: Int32Array;
+  /** The reduction fitted on the training rows (null: none). */
+  readonly projection: Projection | null;
 }
 
 /**
@@ -186,7 +264,7 @@ export async function fitMultiClass(
   const map = classOfCandidate ?? Int32Array.from({ length: s.numCandidates }, (_, i) => i);
   const k = Math.max(...map) + 1;
   const { train, test } = splitByTrajectory(s, opts.testFraction ?? 0.3, opts.seed);
-  const classifier = await trainClassifier(
+  const { net: classifier, projection } = await trainReduced(
     gatherRows(s.x, s.dim, train),
     Int32Array.from(train, (i) => map[s.candidate[i]]),
     s.dim,
@@ -200,6 +278,7 @@ export async function fitMultiClass(
     classOfCandidate: map,
     testLogits,
     testCandidate: Int32Array.from(test, (i) => s.candidate[i]),
+    projection,
   };
 }
 

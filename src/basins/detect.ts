@@ -12,6 +12,7 @@ import {
   type SampleSet,
 } from "./c2st.ts";
 import { mergeCandidates, type MergeResult } from "./merge.ts";
+import { defaultReduction, formatReduction } from "./reduce.ts";
 
 /** Risk designs. */
 export type RiskDesign = "multiclass" | "multiclass-rounds" | "pairwise";
@@ -41,6 +42,8 @@ export interface BasinAssigner {
 /** Result of {@link detectBasins}. */
 export interface DetectResult extends MergeResult {
   readonly design: RiskDesign;
+  /** The reduction used (text form of a `Reduction`, e.g. "means+pca:16" or "none"). */
+  readonly reduction: string;
   /** Networks trained. */
   readonly trainings: number;
   readonly seconds: number;
@@ -91,7 +94,9 @@ export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<D
     );
   }
   const assigner = fit ? makeAssigner(fit, merged.labels, merged.basins) : null;
-  return { ...merged, design, trainings, seconds: (performance.now() - t0) / 1000, assigner };
+  const reduction = formatReduction(opts.reduce ?? defaultReduction(s.dim));
+  const seconds = (performance.now() - t0) / 1000;
+  return { ...merged, design, reduction, trainings, seconds, assigner };
 }
 
 function makeAssigner(fit: MultiClassFit, labels: Int32Array, basins: number): BasinAssigner {

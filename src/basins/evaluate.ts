@@ -8,6 +8,7 @@ import type { TfBackend } from "./classifier.ts";
 import { detectBasins, type DetectResult, type RiskDesign } from "./detect.ts";
 import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
 import { type PartitionScores, scorePartition } from "./metrics.ts";
+import type { Reduction } from "./reduce.ts";
 import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
 
 /** Options of {@link runBenchCell}. */
@@ -27,6 +28,8 @@ export interface CellOptions {
   readonly design?: RiskDesign;
   readonly threshold?: number;
   readonly hidden?: readonly number[];
+  /** Reduction before the classifier (default: `defaultReduction` of the feature width). */
+  readonly reduce?: Reduction;
   readonly backend?: TfBackend;
   readonly seed: number;
   /** Baselines to run (default all; [] for none). */
@@ -125,6 +128,7 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     design: o.design,
     threshold: o.threshold,
     hidden: o.hidden ?? [64, 64],
+    reduce: o.reduce,
   });
   const methods: MethodScore[] = [{
     method: "classifier",

@@ -28,6 +28,7 @@ export * from "./pcca.ts";
 export * from "./tica.ts";
 export * from "./spectral.ts";
 export * from "./classifier.ts";
+export * from "./reduce.ts";
 export * from "./c2st.ts";
 export * from "./merge.ts";
 export * from "./detect.ts";

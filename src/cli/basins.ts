@@ -21,6 +21,7 @@ import type { TfBackend } from "../basins/classifier.ts";
 import { detectBasins, type DetectResult, type RiskDesign } from "../basins/detect.ts";
 import { runBenchCell } from "../basins/evaluate.ts";
 import { featurize, type FrameEnsemble, parseFeaturizer } from "../basins/features.ts";
+import { parseReduction } from "../basins/reduce.ts";
 import { scorePartition } from "../basins/metrics.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
@@ -83,6 +84,11 @@ export const BASINS_SPEC: CommandSpec = {
       default: "multiclass",
     },
     threshold: { type: "string", value: "R", help: "merge while risk > R", default: "0.25" },
+    reduce: {
+      type: "string",
+      value: "R",
+      help: "none | pca:K | means | means+pca:K (default means+pca:16 above 256 dims)",
+    },
     hidden: {
       type: "string",
       value: "LIST",
@@ -171,7 +177,16 @@ function common(p: Parsed) {
   } catch (e) {
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
+  let reduce;
+  if (p.values.reduce !== undefined) {
+    try {
+      reduce = parseReduction(str(p, "reduce"));
+    } catch (e) {
+      throw new UsageError(`basins: ${(e as Error).message}`);
+    }
+  }
   return {
+    reduce,
     design: oneOf<RiskDesign>(p, "design", ["multiclass", "multiclass-rounds", "pairwise"]),
     backend: oneOf<TfBackend>(p, "backend", ["wasm", "cpu", "webgpu"]),
     threshold: num(p, "threshold", 0, false),
@@ -258,6 +273,7 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     backend: c.backend,
     seed: c.seed,
     baselines: c.baselines,
+    reduce: c.reduce,
   });
   const cls = cell.methods[0];
   const summary: Record<string, number | string> = {
@@ -273,6 +289,7 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     detectSeconds: cell.detection.seconds,
     trainings: cell.detection.trainings,
     exitFraction: cell.exitFraction,
+    reduction: cell.detection.reduction,
   };
   for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
   const id = await writeRun(
@@ -349,11 +366,13 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     design: c.design,
     threshold: c.threshold,
     hidden: c.hidden,
+    reduce: c.reduce,
   });
   const summary: Record<string, number | string> = {
     system: path,
     candidates: k,
     basins: det.basins,
+    reduction: det.reduction,
     detectSeconds: det.seconds,
     trainings: det.trainings,
   };
@@ -458,6 +477,7 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
             backend: c.backend,
             seed: c.seed,
             baselines: c.baselines,
+            reduce: c.reduce,
           });
         } catch (e) {
           io.notice(`skip ${system} D=${D} ${noise}: ${(e as Error).message}`);
