@@ -21,13 +21,19 @@ import {
 
 async function withApp(fn: (fx: Fixtures, app: ReturnType<typeof createApp>) => Promise<void>) {
   const fx = await makeFixtures();
+  // An empty static folder of its own: the browser test may build web/static concurrently.
+  const staticDir = await Deno.makeTempDir({ prefix: "landscape-static-" });
   const abort = new AbortController();
   try {
-    await fn(fx, createApp({ runsDir: fx.root, sseIntervalMs: 20, signal: abort.signal }));
+    await fn(
+      fx,
+      createApp({ runsDir: fx.root, staticDir, sseIntervalMs: 20, signal: abort.signal }),
+    );
   } finally {
     abort.abort();
     await fx.running.finish("done").catch(() => {});
     await Deno.remove(fx.root, { recursive: true });
+    await Deno.remove(staticDir, { recursive: true });
   }
 }
 
