@@ -93,7 +93,7 @@ export const PRESETS: Readonly<Record<PresetName, DiscsPreset>> = {
       fhmm: { name: "fhmm", numSteps: 40, numChains: 5 },
       rbm: { name: "rbm", numVisible: 25, numHidden: 5 },
     },
-    temperature: { size: 12, betas: DISCS_BETAS, samplers: ["dmala", "dlmc"] },
+    temperature: { size: 12, betas: DISCS_BETAS, samplers: BALANCED_SAMPLERS },
     sizes: [5, 10, 20, 30],
   },
   paper: {
