@@ -348,7 +348,7 @@ interface EnginePrograms {
   adapt: CompiledProgram;
 }
 
-const WG = 64;
+const WG = 16;
 
 async function compilePrograms(
   gpu: GpuContext,
