@@ -123,7 +123,10 @@ function checkOptions(opts: RunOptions): CheckedOptions {
 export const LLVMPIPE_LOOP_LIMIT = 65_535;
 
 /** Loop iterations of one engine step and of one energy evaluation, for one chain. */
-export function loopCost(model: DiscreteModel, sampler: DiscreteSampler) {
+export function loopCost(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+): { step: number; energy: number } {
   const d = model.numSites, c = model.numCategories;
   const cost = model.wgsl.loopCost ?? { energy: d, call: 0 };
   const loops = sampler.loopsPerStep?.(model) ?? 6 * d * c;
