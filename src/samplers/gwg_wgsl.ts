@@ -15,6 +15,9 @@ export interface GwgWgslOptions {
   categorical: boolean;
   balancing: BalancingFn;
   numCategories: number;
+  numSites: number;
+  /** Sites per checkpoint block of the normaliser. */
+  blockSites: number;
 }
 
 /** `sampler_step` and `sampler_adapt` for GWG with the options baked in. */
@@ -24,19 +27,33 @@ const GWG_MAX_FLIPS: u32 = ${o.maxFlips}u;
 const GWG_MAX_RADIUS: f32 = ${wgslF32(o.maxRadius)};
 const GWG_TARGET: f32 = ${wgslF32(o.target)};
 const GWG_CATEGORICAL: bool = ${o.categorical};
-// vec2(max logit, sum of exp(logit - max)) over all single-site moves at the current state.
+const GWG_BLOCK: u32 = ${o.blockSites}u;
+const GWG_BLOCKS: u32 = ${Math.ceil(o.numSites / o.blockSites)}u;
+// Running (max, sum) after each block of sites, and the argmax unit, of the last normaliser.
+var<private> gwg_marks: array<vec2<f32>, GWG_BLOCKS>;
+var<private> gwg_top: vec2<u32>;
+// vec2(max logit m, sum of exp(logit - m)) over all single-site moves at the current state, in
+// one pass (online log-sum-exp: rescale the running sum when a new maximum appears).
 fn gwg_normaliser(base: u32) -> vec2<f32> {
   var m = -math_inf();
-  for (var i = 0u; i < D; i++) {
-    for (var v = 0u; v < C; v++) {
-      if (v != state[base + i]) { m = max(m, sampler_logit(base, i, v)); }
-    }
-  }
   var s = 0.0;
-  for (var i = 0u; i < D; i++) {
-    for (var v = 0u; v < C; v++) {
-      if (v != state[base + i]) { s = s + math_exp(sampler_logit(base, i, v) - m); }
+  for (var b = 0u; b < GWG_BLOCKS; b++) {
+    let end = min(D, (b + 1u) * GWG_BLOCK);
+    for (var i = b * GWG_BLOCK; i < end; i++) {
+      let xi = state[base + i];
+      for (var v = 0u; v < C; v++) {
+        if (v == xi) { continue; }
+        let l = sampler_logit(base, i, v);
+        if (l > m) {
+          s = math_mad(s, math_exp(m - l), 1.0);
+          m = l;
+          gwg_top = vec2<u32>(i, v);
+        } else if (l > -math_inf()) {
+          s = s + math_exp(l - m);
+        }
+      }
     }
+    gwg_marks[b] = vec2<f32>(m, s);
   }
   return vec2<f32>(m, s);
 }
@@ -59,37 +76,38 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var goal = math_keep(part * inv_total) * ms.y;
   var cum = 0.0;
   var sum_l = 0.0;
-  var last_i = 0u;
-  var last_v = 0u;
-  var last_l = 0.0;
-  for (var i = 0u; i < D && k < n; i++) {
-    let xi = state[base + i];
-    for (var v = 0u; v < C && k < n; v++) {
-      if (v == xi) { continue; }
-      let l = sampler_logit(base, i, v);
-      let w = math_exp(l - ms.x);
-      cum = cum + w;
-      if (w > 0.0) {
-        last_i = i;
-        last_v = v;
-        last_l = l;
-      }
-      while (k < n && goal < cum) {
-        idx[k] = i;
-        val[k] = v;
-        sum_l = sum_l + l;
-        k++;
-        if (k < n) {
-          part = part + gwg_spacing(chain, step, k);
-          goal = math_keep(part * inv_total) * ms.y;
+  for (var b = 0u; b < GWG_BLOCKS && k < n; b++) {
+    // Mass through block b, in units of exp(m): no draw lands in it when below the goal.
+    let mass = gwg_marks[b].y * math_exp(gwg_marks[b].x - ms.x);
+    if (mass <= goal) {
+      cum = mass;
+      continue;
+    }
+    let end = min(D, (b + 1u) * GWG_BLOCK);
+    for (var i = b * GWG_BLOCK; i < end && k < n; i++) {
+      let xi = state[base + i];
+      for (var v = 0u; v < C && k < n; v++) {
+        if (v == xi) { continue; }
+        let l = sampler_logit(base, i, v);
+        cum = cum + math_exp(l - ms.x);
+        while (k < n && goal < cum) {
+          idx[k] = i;
+          val[k] = v;
+          sum_l = sum_l + l;
+          k++;
+          if (k < n) {
+            part = part + gwg_spacing(chain, step, k);
+            goal = math_keep(part * inv_total) * ms.y;
+          }
         }
       }
     }
   }
+  // Rounding can leave the last sorted uniforms at the total mass: give them the argmax.
   for (; k < n; k++) {
-    idx[k] = last_i;
-    val[k] = last_v;
-    sum_l = sum_l + last_l;
+    idx[k] = gwg_top.x;
+    val[k] = gwg_top.y;
+    sum_l = sum_l + ms.x;
   }
   let fwd = math_mad(-f32(n), log_z, sum_l);
   var de = 0.0;

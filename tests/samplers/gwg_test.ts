@@ -35,6 +35,14 @@ async function exactOnAll(gpu: GpuContext | null) {
     }, gpu);
   }
   await assertExact(potts(), gwgSampler(), { ...run, seed: 5 }, gpu);
+  // Checkpoint blocks of 2 sites: the walk skips blocks by their rescaled prefix mass.
+  await assertExact(bern(), gwgSampler({ adaptive: false, numFlips: 3, blockSites: 2 }), {
+    ...run,
+    seed: 6,
+  }, gpu);
+  if (!gpu) {
+    await assertExact(potts(), gwgSampler({ blockSites: 1 }), { ...run, seed: 7 }, gpu);
+  }
 }
 
 Deno.test("GWG: exact on Bernoulli, Ising 3x3, Potts (CPU)", async () => {
@@ -77,6 +85,12 @@ Deno.test("GWG: WebGPU and the CPU twin agree for the same seed", async () => {
     const [model, sampler] of [
       [isingModel({ size: 4, lambda: 0.5, seed: 1 }), gwgSampler()],
       [pottsModel({ size: 3, numCategories: 3, lambda: 0.5, seed: 1 }), gwgSampler()],
+      // 100 sites: seven checkpoint blocks, the last one partial.
+      [isingModel({ size: 10, lambda: 0.5, seed: 1 }), gwgSampler()],
+      [
+        pottsModel({ size: 3, numCategories: 3, lambda: 0.5, seed: 1 }),
+        gwgSampler({ blockSites: 4 }),
+      ],
     ] as const
   ) {
     const opts = { chains: 64, steps: 60, seed: 9, blockSteps: 32 };
