@@ -197,6 +197,25 @@ function common(p: Parsed) {
   };
 }
 
+/** The options every bench cell shares: noise, sizes and the detection settings. */
+function cellOptions(p: Parsed, c: ReturnType<typeof common>) {
+  return {
+    noiseSigma: num(p, "noise-sigma", 0, false),
+    noiseTau: num(p, "noise-tau", 0, false),
+    candidates: num(p, "candidates", 2),
+    trajectories: num(p, "per-candidate", 4),
+    baselineTrajectories: num(p, "baseline-trajectories", 1),
+    featurizer: c.featurizer,
+    design: c.design,
+    threshold: c.threshold,
+    hidden: c.hidden,
+    backend: c.backend,
+    seed: c.seed,
+    baselines: c.baselines,
+    reduce: c.reduce,
+  };
+}
+
 async function writeRun(
   store: RunStore,
   argv: string[],
@@ -261,19 +280,7 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     system,
     ambientDim: num(p, "dim", 1),
     noise,
-    noiseSigma: num(p, "noise-sigma", 0, false),
-    noiseTau: num(p, "noise-tau", 0, false),
-    candidates: num(p, "candidates", 2),
-    trajectories: num(p, "per-candidate", 4),
-    baselineTrajectories: num(p, "baseline-trajectories", 1),
-    featurizer: c.featurizer,
-    design: c.design,
-    threshold: c.threshold,
-    hidden: c.hidden,
-    backend: c.backend,
-    seed: c.seed,
-    baselines: c.baselines,
-    reduce: c.reduce,
+    ...cellOptions(p, c),
   });
   const cls = cell.methods[0];
   const summary: Record<string, number | string> = {
@@ -465,19 +472,7 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
             system,
             ambientDim: D,
             noise,
-            noiseSigma: num(p, "noise-sigma", 0, false),
-            noiseTau: num(p, "noise-tau", 0, false),
-            candidates: num(p, "candidates", 2),
-            trajectories: num(p, "per-candidate", 4),
-            baselineTrajectories: num(p, "baseline-trajectories", 1),
-            featurizer: c.featurizer,
-            design: c.design,
-            threshold: c.threshold,
-            hidden: c.hidden,
-            backend: c.backend,
-            seed: c.seed,
-            baselines: c.baselines,
-            reduce: c.reduce,
+            ...cellOptions(p, c),
           });
         } catch (e) {
           io.notice(`skip ${system} D=${D} ${noise}: ${(e as Error).message}`);

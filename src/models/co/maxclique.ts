@@ -10,10 +10,9 @@
 import { z } from "npm:zod@4.6.7";
 import { madF32 } from "../../random/f32math.ts";
 import { complementEdgeCount, complementGraph, degree, type Graph } from "./graph.ts";
-import { pairPenaltyParts } from "./mis.ts";
+import { pairPenaltyParts, selectionMembers } from "./mis.ts";
 import {
   checkPenalty,
-  checkSolution,
   type CoProblem,
   csrLoopCost,
   csrParams,
@@ -190,22 +189,8 @@ export function maxCliqueProblem(
     config: { model: "maxclique", penalty, form, nodes: n, edges: graph.colIdx.length / 2 },
     graph,
     sense: "max",
-    penalty: parts.lam,
     form,
-    energy: parts.energy,
-    delta: parts.delta,
-    grad: parts.grad,
-    wgsl: parts.wgsl,
-    penalised(x) {
-      checkSolution(x, n);
-      const [s, missing] = parts.counts(x, 0);
-      return s - penalty * missing;
-    },
-    objective(x) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += x[i] === 1 ? 1 : 0;
-      return s;
-    },
+    ...selectionMembers(parts, n, penalty),
     isFeasible: (x) => isClique(graph, x),
     repair: (x) => repairClique(graph, x),
   };

@@ -146,18 +146,22 @@ export function isIndependentSet(g: Graph, x: ArrayLike<number>): boolean {
  * console.log(p.energy(Uint32Array.of(1, 0, 1), 0)); // -2
  * ```
  */
-export function misProblem(graph: Graph, opts: MisOptions = {}): CoProblem & { penalty: number } {
-  const penalty = opts.penalty ?? 1.001;
-  checkPenalty("mis penalty", penalty);
-  const parts = pairPenaltyParts(graph, penalty);
-  const n = graph.n;
+/**
+ * The members MIS and max clique share: a selected-node count objective with a pair penalty
+ * (energy, delta, grad, WGSL from {@link pairPenaltyParts}; penalised = size - penalty x
+ * violations).
+ */
+export function selectionMembers(
+  parts: Pick<
+    ReturnType<typeof pairPenaltyParts>,
+    "lam" | "energy" | "delta" | "grad" | "wgsl" | "counts"
+  >,
+  n: number,
+  penalty: number,
+): Pick<CoProblem, "energy" | "delta" | "grad" | "wgsl" | "penalised" | "objective"> & {
+  penalty: number;
+} {
   return {
-    name: "mis",
-    numSites: n,
-    numCategories: 2,
-    config: { model: "mis", penalty, nodes: n, edges: graph.colIdx.length / 2 },
-    graph,
-    sense: "max",
     penalty: parts.lam,
     energy: parts.energy,
     delta: parts.delta,
@@ -173,6 +177,22 @@ export function misProblem(graph: Graph, opts: MisOptions = {}): CoProblem & { p
       for (let i = 0; i < n; i++) s += x[i] === 1 ? 1 : 0;
       return s;
     },
+  };
+}
+
+export function misProblem(graph: Graph, opts: MisOptions = {}): CoProblem & { penalty: number } {
+  const penalty = opts.penalty ?? 1.001;
+  checkPenalty("mis penalty", penalty);
+  const parts = pairPenaltyParts(graph, penalty);
+  const n = graph.n;
+  return {
+    name: "mis",
+    numSites: n,
+    numCategories: 2,
+    config: { model: "mis", penalty, nodes: n, edges: graph.colIdx.length / 2 },
+    graph,
+    sense: "max",
+    ...selectionMembers(parts, n, penalty),
     isFeasible: (x) => isIndependentSet(graph, x),
     repair: (x) => repairIndependentSet(graph, x),
   };
