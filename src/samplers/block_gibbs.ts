@@ -75,16 +75,18 @@ export function blockGibbsSampler(opts: BlockGibbsOptions = {}): DiscreteSampler
       const start = blockStart(ch.step, k, d);
       for (let t = 0; t < k; t++) orig[t] = ch.x[ch.base + (start + t) % d];
       let best = -Infinity, bestJ = 0, bestDe = 0;
+      let w = ch.draw(0, 0); // four Gumbel keys per Philox call (draw reuses the array)
       for (let j = 0; j < n; j++) {
+        if (j > 0 && (j & 3) === 0) w = ch.draw(j >>> 2, 0);
         let de = 0, r = j;
         for (let t = 0; t < k; t++) {
           const i = (start + t) % d, v = r % c;
           r = Math.floor(r / c);
           de = Math.fround(de + model.delta(ch.x, ch.base, i, v));
-          ch.set(i, v);
+          ch.x[ch.base + i] = v; // trial value, undone below: no Hamming bookkeeping
         }
-        for (let t = k - 1; t >= 0; t--) ch.set((start + t) % d, orig[t]);
-        const key = madF32(-ch.beta, de, gumbel(ch.draw(j >>> 2, 0)[j & 3]));
+        for (let t = k - 1; t >= 0; t--) ch.x[ch.base + (start + t) % d] = orig[t];
+        const key = madF32(-ch.beta, de, gumbel(w[j & 3]));
         if (key > best) {
           best = key;
           bestJ = j;

@@ -15,7 +15,10 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var best = -math_inf();
   var best_j = 0u;
   var best_de = 0.0;
+  var w = vec4<u32>();
   for (var j = 0u; j < BG_N; j++) {
+    // Four Gumbel keys per Philox call: draw a new block of words every fourth value.
+    if ((j & 3u) == 0u) { w = rng_draw(chain, step, j >> 2u, 0u); }
     var de = 0.0;
     var r = j;
     for (var t = 0u; t < BG_K; t++) {
@@ -23,16 +26,16 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       let v = r % C;
       r = r / C;
       de = de + model_delta(base, i, v);
-      engine_set(chain, i, v);
+      // Trial values need no Hamming bookkeeping: they are undone below.
+      state[base + i] = v;
     }
-    for (var t = BG_K; t > 0u; t--) { engine_set(chain, (start + t - 1u) % D, orig[t - 1u]); }
-    let w = rng_draw(chain, step, j >> 2u, 0u);
+    for (var t = BG_K; t > 0u; t--) { state[base + (start + t - 1u) % D] = orig[t - 1u]; }
     let key = math_mad(-engine_beta, de, rng_gumbel(w[j & 3u]));
-    if (key > best) {
-      best = key;
-      best_j = j;
-      best_de = de;
-    }
+    // Selects, not a branch: lanes (chains) disagree about the maximum.
+    let better = key > best;
+    best = select(best, key, better);
+    best_j = select(best_j, j, better);
+    best_de = select(best_de, de, better);
   }
   var r = best_j;
   for (var t = 0u; t < BG_K; t++) {

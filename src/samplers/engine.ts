@@ -25,10 +25,12 @@ import {
   adaptMain,
   ENGINE_BINDINGS,
   ENGINE_HELPERS,
+  fusedMain,
   INIT_MAIN,
   PARAMS_BYTES,
   PARAMS_STRUCT,
   REFRESH_MAIN,
+  STEP_HELPERS,
   STEP_MAIN,
 } from "./engine_wgsl.ts";
 
@@ -48,8 +50,17 @@ export interface RunOptions {
   beta?: number;
   /** Inverse temperature per step (annealing); overrides `beta`. Must be finite and >= 0. */
   betaSchedule?: (step: number) => number;
-  /** Steps per submitted block on WebGPU (one readback per block); default 256. */
+  /**
+   * Steps per block: one readback per block on WebGPU, and both twins recompute the cached
+   * energies at each block start. Default {@link defaultBlockSteps}.
+   */
   blockSteps?: number;
+  /**
+   * While adapting, run all chains in one workgroup that adapts behind a barrier (no adapt
+   * dispatch per step) instead of one dispatch pair per step. Both give the same bits; the
+   * default picks the fused program for cheap steps of at most {@link FUSED_MAX_CHAINS} chains.
+   */
+  fuseAdaptation?: boolean;
   /** Called after each block with the number of steps done. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -78,17 +89,65 @@ export interface RunResult {
   seconds: number;
 }
 
-type CheckedOptions = Required<Omit<RunOptions, "onProgress" | "betaSchedule">> & {
-  betaAt: (step: number) => number;
-};
+type CheckedOptions =
+  & Required<Omit<RunOptions, "onProgress" | "betaSchedule" | "fuseAdaptation">>
+  & { betaAt: (step: number) => number; fuseAdaptation?: boolean };
 
-function checkOptions(opts: RunOptions): CheckedOptions {
+/**
+ * Default steps per block for a run: about 2^24 loop iterations of work per block (so cheap
+ * samplers amortise the ~10 ms readback over thousands of steps while slow ones still report
+ * progress every few seconds), a power of two in [64, 4096]. A function of the model, sampler
+ * and chain count only, so both twins plan the same blocks.
+ *
+ * @example
+ * ```ts
+ * console.log(defaultBlockSteps(isingModel({ size: 50 }), blockGibbsSampler(), 100)); // 4096
+ * ```
+ */
+export function defaultBlockSteps(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  chains: number,
+): number {
+  const work = Math.max(1, chains * typicalLoops(model, sampler));
+  const steps = 2 ** Math.floor(Math.log2(Math.max(1, 2 ** 24 / work)));
+  return Math.min(4096, Math.max(64, steps));
+}
+
+/** Loop iterations of a typical step of one chain (model calls counted by their loops). */
+function typicalLoops(model: DiscreteModel, sampler: DiscreteSampler): number {
+  const call = model.wgsl.loopCost?.call ?? 0;
+  const loops = sampler.typicalLoopsPerStep?.(model) ?? sampler.loopsPerStep?.(model) ??
+    6 * model.numSites * model.numCategories;
+  return loops * (1 + call);
+}
+
+/** Most chains the fused adapting program runs (one workgroup loops over them). */
+export const FUSED_MAX_CHAINS = 1024;
+
+/** Invocations of the fused adapting program's single workgroup. */
+const FW = 128;
+
+/**
+ * Fused adaptation pays when a step of all chains costs less than the two dispatches it saves
+ * (~200 us on llvmpipe, about 4e4 loop iterations across its threads); it runs on one workgroup,
+ * so expensive steps are better spread over many.
+ */
+function fuseByDefault(model: DiscreteModel, sampler: DiscreteSampler, chains: number): boolean {
+  return chains <= FUSED_MAX_CHAINS && chains * typicalLoops(model, sampler) <= 30_000;
+}
+
+function checkOptions(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  opts: RunOptions,
+): CheckedOptions {
   const o = {
     burnInFraction: 0.5,
     adapt: "burn-in" as AdaptMode,
     beta: 1,
-    blockSteps: 256,
     ...opts,
+    blockSteps: opts.blockSteps ?? defaultBlockSteps(model, sampler, opts.chains),
   };
   const posInt = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) {
@@ -201,7 +260,7 @@ export function runSampler(
   opts: RunOptions,
   gpu: GpuContext | null,
 ): Promise<RunResult> {
-  const o = checkOptions(opts);
+  const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
   return gpu
@@ -349,6 +408,7 @@ interface EnginePrograms {
   refresh: CompiledProgram;
   step: CompiledProgram;
   adapt: CompiledProgram;
+  fused: CompiledProgram;
 }
 
 const WG = 16;
@@ -370,6 +430,7 @@ async function compilePrograms(
     D: { type: "u32" as const, value: model.numSites },
     C: { type: "u32" as const, value: model.numCategories },
     WG: { type: "u32" as const, value: WG },
+    FW: { type: "u32" as const, value: FW },
   };
   const snippets = [
     PARAMS_STRUCT,
@@ -377,6 +438,7 @@ async function compilePrograms(
     ENGINE_HELPERS,
     model.wgsl.code,
     sampler.wgsl(model),
+    STEP_HELPERS,
   ];
   const make = (label: string, body: string, workgroupSize: number) =>
     gpu.cache.get(
@@ -390,13 +452,15 @@ async function compilePrograms(
         workgroupSize,
       }),
     );
-  const [init, refresh, step, adapt] = await Promise.all([
+  const adaptive = Boolean(sampler.adaptation);
+  const [init, refresh, step, adapt, fused] = await Promise.all([
     make("init", INIT_MAIN, WG),
     make("refresh", REFRESH_MAIN, WG),
     make("step", STEP_MAIN, WG),
-    make("adapt", adaptMain(Boolean(sampler.adaptation)), 1),
+    make("adapt", adaptMain(adaptive), 1),
+    make("fused", fusedMain(adaptive), FW),
   ]);
-  return { init, refresh, step, adapt };
+  return { init, refresh, step, adapt, fused };
 }
 
 async function runGpu(
@@ -450,11 +514,25 @@ async function runGpu(
     refresh: groupsOf(programs.refresh),
     step: groupsOf(programs.step),
     adapt: groupsOf(programs.adapt),
+    fused: groupsOf(programs.fused),
   };
   const workgroups = Math.ceil(chains / WG);
   const cost = loopCost(model, sampler);
   const stepsPerDispatch = hasLoopLimit(gpu)
     ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
+    : block;
+  const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
+  if (fuse && chains > FUSED_MAX_CHAINS) {
+    throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
+  }
+  // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
+  const fusedPerDispatch = hasLoopLimit(gpu)
+    ? Math.max(
+      1,
+      Math.floor(
+        (0.9 * LLVMPIPE_LOOP_LIMIT) / (Math.ceil(chains / FW) * (cost.step + 4) + chains + 8),
+      ),
+    )
     : block;
   const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
     const p = new ArrayBuffer(PARAMS_BYTES);
@@ -486,7 +564,14 @@ async function runGpu(
     for (const { start: blockStart, length: n, adapting } of plan) {
       // Without adaptation no step needs the batch mean, so one dispatch runs many steps (all of
       // the block, or as many as llvmpipe's loop limit allows).
-      const perDispatch = adapting ? 1 : Math.max(1, Math.min(n, stepsPerDispatch));
+      // While adapting, either the fused program adapts in-kernel over many steps, or each
+      // step is a step dispatch followed by a one-thread adapt dispatch.
+      const fused = adapting && fuse;
+      const perDispatch = fused
+        ? Math.min(n, fusedPerDispatch)
+        : adapting
+        ? 1
+        : Math.max(1, Math.min(n, stepsPerDispatch));
       writeParams(blockStart, perDispatch, blockStart + n);
       writeBuffer(
         gpu,
@@ -496,20 +581,19 @@ async function runGpu(
       const batch = new DispatchBatch(gpu, "steps");
       batch.dispatch(programs.refresh, g.refresh, workgroups);
       for (let k = 0; k < Math.ceil(n / perDispatch); k++) {
+        if (fused) {
+          batch.dispatch(programs.fused, g.fused, 1);
+          continue;
+        }
         batch.dispatch(programs.step, g.step, workgroups);
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
       const [tr] = await readBuffers(gpu, [{ buffer: buf.trace, byteLength: traceFloats * 4 }]);
-      const t = new Float32Array(tr);
-      for (let s = 0; s < n; s++) {
-        for (let ch = 0; ch < chains; ch++) {
-          const src = 2 * (s * chains + ch), dst = (blockStart + s) * chains + ch;
-          energies[dst] = t[src];
-          hamming[dst] = t[src + 1];
-        }
-        paramTrace[blockStart + s] = t[2 * block * chains + s];
-      }
+      const t = new Float32Array(tr), rows = n * chains, at = blockStart * chains;
+      energies.set(t.subarray(0, rows), at);
+      hamming.set(t.subarray(block * chains, block * chains + rows), at);
+      paramTrace.set(t.subarray(2 * block * chains, 2 * block * chains + n), blockStart);
       onProgress?.(blockStart + n, steps);
     }
     const [states, accSum] = await readBuffers(gpu, [

@@ -55,7 +55,9 @@ fn engine_set(chain: u32, i: u32, v: u32) {
   if (old != r && v == r) { hamming[chain] = hamming[chain] - 1u; }
   state[base + i] = v;
 }
-fn ctrl_param() -> f32 { return bitcast<f32>(ctrl[1]); }
+// The shared adaptive parameter of the current step; every entry program sets it.
+var<private> engine_param: f32;
+fn ctrl_param() -> f32 { return engine_param; }
 // Inverse temperature of this step (annealing schedules change it per step); the step loop
 // also stores it in engine_beta for helpers that do not receive the step.
 fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
@@ -96,17 +98,68 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (chain >= params.chains) { return; }
   let first = ctrl[0];
   let count = min(params.multi, params.block_end - first);
+  engine_param = bitcast<f32>(ctrl[1]);
   for (var k = 0u; k < count; k++) {
-    let step = first + k;
-    engine_beta = step_beta(step);
-    let a = sampler_step(chain, chain * D, step);
-    accept[chain] = a;
-    if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
-    let t = (step - params.block_start) * params.chains + chain;
-    trace[2u * t] = energy[chain];
-    trace[2u * t + 1u] = f32(hamming[chain]);
+    engine_step(chain, first + k);
   }
 }`;
+
+/** Step one chain and record its trace row (shared by the step and fused programs). */
+export const STEP_HELPERS = /* wgsl */ `
+fn engine_step(chain: u32, step: u32) {
+  engine_beta = step_beta(step);
+  let a = sampler_step(chain, chain * D, step);
+  accept[chain] = a;
+  if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
+  let t = (step - params.block_start) * params.chains + chain;
+  // Energies, then Hamming statistics, then parameters: each a contiguous copy on the host.
+  trace[t] = energy[chain];
+  trace[params.trace_steps * params.chains + t] = f32(hamming[chain]);
+}
+// Step counter and shared parameter of the fused program's single workgroup.
+var<workgroup> fused_first: u32;
+var<workgroup> fused_param: f32;`;
+
+/**
+ * All chains in ONE workgroup of FW invocations run `params.multi` steps, adapting the shared
+ * parameter after each step behind a barrier: adaptation then costs no extra dispatch, which
+ * dominates cheap steps (a dispatch on llvmpipe costs ~100 us). Same arithmetic and summation
+ * order as the step + adapt programs, so the same bits.
+ */
+export function fusedMain(adaptive: boolean): string {
+  return /* wgsl */ `
+fn main(@builtin(local_invocation_index) lid: u32) {
+  if (lid == 0u) {
+    fused_first = ctrl[0];
+    fused_param = bitcast<f32>(ctrl[1]);
+  }
+  let first = workgroupUniformLoad(&fused_first);
+  let count = min(params.multi, params.block_end - first);
+  for (var k = 0u; k < count; k++) {
+    let step = first + k;
+    engine_param = workgroupUniformLoad(&fused_param);
+    for (var chain = lid; chain < params.chains; chain += FW) { engine_step(chain, step); }
+    storageBarrier();
+    if (lid == 0u) {
+      trace[2u * params.trace_steps * params.chains + step - params.block_start] = engine_param;
+      ${
+    adaptive
+      ? `if (step < params.adapt_until) {
+        var s = 0.0;
+        for (var c = 0u; c < params.chains; c++) { s = s + accept[c]; }
+        fused_param = sampler_adapt(engine_param, s / f32(params.chains));
+      }`
+      : ""
+  }
+    }
+  }
+  let last = workgroupUniformLoad(&fused_param);
+  if (lid == 0u) {
+    ctrl[0] = first + count;
+    ctrl[1] = bitcast<u32>(last);
+  }
+}`;
+}
 
 /** One thread: mean acceptance, parameter update (while adapting), parameter trace, step counter. */
 export function adaptMain(adaptive: boolean): string {
@@ -114,6 +167,7 @@ export function adaptMain(adaptive: boolean): string {
 fn main() {
   let step = ctrl[0];
   let param = bitcast<f32>(ctrl[1]);
+  engine_param = param;
   let count = min(params.multi, params.block_end - step);
   for (var k = 0u; k < count; k++) {
     trace[2u * params.trace_steps * params.chains + step + k - params.block_start] = param;

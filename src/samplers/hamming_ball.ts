@@ -77,12 +77,15 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
         du = model.delta(ch.x, ch.base, i, v);
         ch.set(i, v);
       }
-      let best = gumbel(ch.draw(0, 0)[0]), bestE = 0, bestDe = 0;
+      // One Philox call gives the Gumbel keys of four members (the array is reused by draw).
+      let w = ch.draw(0, 0);
+      let best = gumbel(w[0]), bestE = 0, bestDe = 0;
       for (let e = 1; e < m; e++) {
+        if ((e & 3) === 0) w = ch.draw(e >>> 2, 0);
         const i = (start + Math.floor((e - 1) / (c - 1))) % d;
         const v = (ch.x[ch.base + i] + 1 + (e - 1) % (c - 1)) % c;
         const de = model.delta(ch.x, ch.base, i, v);
-        const key = madF32(-ch.beta, de, gumbel(ch.draw(e >>> 2, 0)[e & 3]));
+        const key = madF32(-ch.beta, de, gumbel(w[e & 3]));
         if (key > best) {
           best = key;
           bestE = e;

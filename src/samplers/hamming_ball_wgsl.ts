@@ -23,19 +23,21 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     du = model_delta(base, mv.x, mv.y);
     engine_set(chain, mv.x, mv.y);
   }
-  var best = rng_gumbel(rng_draw(chain, step, 0u, 0u).x);
+  // One Philox call gives the Gumbel keys of four members.
+  var w = rng_draw(chain, step, 0u, 0u);
+  var best = rng_gumbel(w.x);
   var best_e = 0u;
   var best_de = 0.0;
   for (var e = 1u; e < HB_M; e++) {
+    if ((e & 3u) == 0u) { w = rng_draw(chain, step, e >> 2u, 0u); }
     let mv = hb_member(base, start, e);
     let de = model_delta(base, mv.x, mv.y);
-    let w = rng_draw(chain, step, e >> 2u, 0u);
     let key = math_mad(-engine_beta, de, rng_gumbel(w[e & 3u]));
-    if (key > best) {
-      best = key;
-      best_e = e;
-      best_de = de;
-    }
+    // Selects, not a branch: lanes (chains) disagree about the maximum.
+    let better = key > best;
+    best = select(best, key, better);
+    best_e = select(best_e, e, better);
+    best_de = select(best_de, de, better);
   }
   energy[chain] = energy[chain] + du;
   if (best_e > 0u) {

@@ -89,6 +89,8 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
     config: { sampler: "rwm", radius, adaptive, targetAcceptance: target },
     evalsPerStep: () => 2,
     loopsPerStep: (model) => 2 * model.numSites + 2,
+    // The adapted radius flips a handful of sites (about 2 on DISCS's Ising at 0.234).
+    typicalLoopsPerStep: () => 2 * 8 + 2,
     initialParam: () => radius,
     adaptation: adaptive
       ? {

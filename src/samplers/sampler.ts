@@ -49,6 +49,11 @@ export interface DiscreteSampler {
    * under llvmpipe's loop limit). Default: 6 D C.
    */
   loopsPerStep?(model: DiscreteModel): number;
+  /**
+   * Loop iterations of a typical step, when far below {@link loopsPerStep} (e.g. RWM flips a
+   * few sites, not D); sizes blocks and picks the fused adapting program. Default: loopsPerStep.
+   */
+  typicalLoopsPerStep?(model: DiscreteModel): number;
   /** Initial value of the adaptive parameter (or the fixed parameter when not adaptive). */
   initialParam(model: DiscreteModel): number;
   /** Present when the sampler adapts its parameter. */

@@ -65,10 +65,15 @@ fn model_ising_spin(base: u32, j: i32) -> f32 {
 fn model_ising_local(base: u32, i: u32) -> f32 {
   let lam = model_ising_lambda[0];
   var t = model_ising_field[i];
-  for (var k = 0u; k < 4u; k++) {
-    let j = model_ising_nb(i, k);
-    if (j >= 0) { t = t - lam * model_ising_spin(base, j); }
-  }
+  // Straight-line in the CPU twin's neighbour order; a missing neighbour reads site 0 and is
+  // discarded by the select (no divergent branch per lane).
+  let nb = model_ising_nbs(i);
+  let has = nb >= vec4<i32>(0);
+  let j = max(nb, vec4<i32>(0));
+  t = select(t, t - lam * model_ising_spin(base, j.x), has.x);
+  t = select(t, t - lam * model_ising_spin(base, j.y), has.y);
+  t = select(t, t - lam * model_ising_spin(base, j.z), has.z);
+  t = select(t, t - lam * model_ising_spin(base, j.w), has.w);
   return t;
 }
 fn model_energy(base: u32) -> f32 {

@@ -90,6 +90,22 @@ fn ${prefix}_nb(i: u32, k: u32) -> i32 {
   }
   return -1;
 }
+// All four neighbours (up, down, left, right; -1 where none) without branches: llvmpipe runs
+// one SIMD lane per chain, and divergent ifs there execute every side under a mask.
+fn ${prefix}_nbs(i: u32) -> vec4<i32> {
+  let r = i / ${P};
+  let c = i % ${P};
+  let per = ${prefix.toUpperCase()}_PERIODIC;
+  let none = vec4<i32>(-1);
+  let wrapped = select(none, vec4<i32>(
+    i32(i + (${P} - 1u) * ${P}),
+    i32(c),
+    i32(i + ${P} - 1u),
+    i32(i - c),
+  ), per);
+  let inner = vec4<i32>(i32(i) - i32(${P}), i32(i + ${P}), i32(i) - 1, i32(i + 1u));
+  return select(wrapped, inner, vec4<bool>(r > 0u, r + 1u < ${P}, c > 0u, c + 1u < ${P}));
+}
 `;
 }
 
