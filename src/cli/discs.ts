@@ -31,7 +31,8 @@ import type { CliIo } from "./io.ts";
 export const DISCS_SPEC: CommandSpec = {
   name: "discs",
   summary: "Run the DISCS ESS benchmark suites and write CSV + markdown tables.",
-  usage: "cli.ts discs [--quick | --preset quick|medium|paper] [--suite S] [--steps N] [--out DIR]",
+  usage:
+    "cli.ts discs [--quick | --preset quick|medium|large|paper] [--suite S] [--steps N] [--out DIR]",
   flags: {
     suite: {
       type: "string",
@@ -43,7 +44,7 @@ export const DISCS_SPEC: CommandSpec = {
     preset: {
       type: "string",
       value: "P",
-      help: "quick | medium | paper (paper = DISCS sizes and chain lengths)",
+      help: "quick | medium | large | paper (large: ~2 h on 2 cores; paper: DISCS sizes)",
       default: "medium",
     },
     steps: {

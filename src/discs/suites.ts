@@ -1,7 +1,7 @@
 /**
  * The DISCS benchmark suites as lists of cells (model x sampler settings), at three scales:
  * `quick` (minutes on 2 CPU cores through the WebGPU software adapter), `medium` (about half an
- * hour there) and `paper` (the DISCS settings, shared/reference/discs.md sections 2-3; days on a
+ * hour there), `large` (about two hours there: the largest this machine class fits) and `paper` (the DISCS settings, shared/reference/discs.md sections 2-3; days on a
  * CPU). Every cell is run with 100 chains, 50% burn-in and adaptation never frozen, as in DISCS.
  * @module
  */
@@ -13,10 +13,10 @@ export type SuiteName = "classical" | "temperature" | "size";
 export const SUITE_NAMES: readonly SuiteName[] = ["classical", "temperature", "size"];
 
 /** Scale presets. */
-export type PresetName = "quick" | "medium" | "paper";
+export type PresetName = "quick" | "medium" | "large" | "paper";
 
 /** Names of the presets. */
-export const PRESET_NAMES: readonly PresetName[] = ["quick", "medium", "paper"];
+export const PRESET_NAMES: readonly PresetName[] = ["quick", "medium", "large", "paper"];
 
 /** The zero-field square-lattice Ising critical inverse temperature ln(1 + sqrt 2) / 2. */
 export const CRITICAL_BETA: number = Math.log(1 + Math.SQRT2) / 2;
@@ -95,6 +95,21 @@ export const PRESETS: Readonly<Record<PresetName, DiscsPreset>> = {
     },
     temperature: { size: 12, betas: DISCS_BETAS, samplers: BALANCED_SAMPLERS },
     sizes: [5, 10, 20, 30],
+  },
+  large: {
+    name: "large",
+    steps: { classical: 5000, temperature: 6000, size: 4000 },
+    classical: {
+      bernoulli: { name: "bernoulli", numSites: 1000 },
+      categorical: { name: "categorical", numSites: 250, numCategories: 4 },
+      ising: { name: "ising", size: 20 },
+      potts: { name: "potts", size: 12, numCategories: 4 },
+      fhmm: { name: "fhmm", numSteps: 60, numChains: 6 },
+      // Gradient samplers on larger RBMs exceed llvmpipe's per-invocation loop limit.
+      rbm: { name: "rbm", numVisible: 25, numHidden: 5 },
+    },
+    temperature: { size: 16, betas: DISCS_BETAS, samplers: BALANCED_SAMPLERS },
+    sizes: [5, 10, 20, 30, 40, 50],
   },
   paper: {
     name: "paper",

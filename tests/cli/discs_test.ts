@@ -77,7 +77,7 @@ Deno.test("discs: bad flags are one-line errors with exit code 2", async () => {
   const cases: [string[], RegExp][] = [
     [["--bogus"], /Unknown option '--bogus'/],
     [["--suite", "nope"], /--suite expects classical \| temperature \| size \| all, got 'nope'/],
-    [["--preset", "huge"], /--preset expects quick \| medium \| paper, got 'huge'/],
+    [["--preset", "huge"], /--preset expects quick \| medium \| large \| paper, got 'huge'/],
     [["--quick", "--preset", "paper"], /--quick conflicts with --preset paper/],
     [["--steps", "1"], /--steps expects an integer >= 2, got '1'/],
     [["--chains", "abc"], /--chains expects a number, got 'abc'/],

@@ -40,8 +40,8 @@ Deno.test("suiteCells: temperature sweep is zero-field Ising with lambda = beta,
   assertEquals(c.steps, 400_000);
 });
 
-Deno.test("every quick and medium cell builds a valid model and sampler", () => {
-  for (const preset of [PRESETS.quick, PRESETS.medium]) {
+Deno.test("every quick, medium and large cell builds a valid model and sampler", () => {
+  for (const preset of [PRESETS.quick, PRESETS.medium, PRESETS.large]) {
     for (const suite of ["classical", "temperature", "size"] as const) {
       for (const cell of suiteCells(suite, preset)) {
         const { model, sampler } = buildCell(cell);
