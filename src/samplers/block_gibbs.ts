@@ -101,7 +101,7 @@ export function blockGibbsSampler(opts: BlockGibbsOptions = {}): DiscreteSampler
     },
     wgsl(model) {
       const { k, n } = blockOf(model, blockSize);
-      return blockGibbsWgsl(k, n);
+      return blockGibbsWgsl(k, n, model.numCategories);
     },
   };
 }

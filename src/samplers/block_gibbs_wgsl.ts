@@ -3,8 +3,61 @@
  * @module
  */
 
-/** `sampler_step` for block Gibbs with block size `k` and `n = C^k` joint values baked in. */
-export function blockGibbsWgsl(k: number, n: number): string {
+/** Largest `C^k` emitted as straight-line code (no loops, no dynamically indexed arrays). */
+const UNROLL_MAX = 16;
+
+/**
+ * `sampler_step` for block Gibbs with block size `k` and `n = C^k` joint values baked in; small
+ * blocks (DISCS's BG-2 on binary models: n = 4) are unrolled, which llvmpipe runs much faster.
+ */
+export function blockGibbsWgsl(k: number, n: number, c: number): string {
+  return n <= UNROLL_MAX ? unrolledWgsl(k, n, c) : loopWgsl(k, n);
+}
+
+/** The same arithmetic in the same order as the loop version, written out per joint value. */
+function unrolledWgsl(k: number, n: number, c: number): string {
+  const ts = [...Array(k).keys()];
+  const sites = ts.map((t) =>
+    `  let i${t} = (start + ${t}u) % D;\n  let o${t} = state[base + i${t}];`
+  )
+    .join("\n");
+  const values = (j: number) => ts.map((t) => Math.floor(j / c ** t) % c);
+  const trial = (j: number) => {
+    const v = values(j);
+    const sets = ts.map((t) =>
+      `    de = de + model_delta(base, i${t}, ${v[t]}u);\n    state[base + i${t}] = ${v[t]}u;`
+    ).join("\n");
+    const undo = ts.slice().reverse().map((t) => `    state[base + i${t}] = o${t};`).join("\n");
+    const draw = j % 4 === 0 ? `  w = rng_draw(chain, step, ${j >> 2}u, 0u);\n` : "";
+    return `${draw}  {
+    var de = 0.0;
+${sets}
+${undo}
+    let key = math_mad(-engine_beta, de, rng_gumbel(w[${j & 3}u]));
+    let better = key > best;
+    best = select(best, key, better);
+    best_j = select(best_j, ${j}u, better);
+    best_de = select(best_de, de, better);
+  }`;
+  };
+  const apply = ts.map((t) => `  engine_set(chain, i${t}, (best_j / ${c ** t}u) % C);`).join("\n");
+  return /* wgsl */ `
+fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
+  let start = ((step % D) * ${k}u) % D;
+${sites}
+  var best = -math_inf();
+  var best_j = 0u;
+  var best_de = 0.0;
+  var w = vec4<u32>();
+${[...Array(n).keys()].map(trial).join("\n")}
+${apply}
+  energy[chain] = energy[chain] + best_de;
+  return 1.0;
+}
+`;
+}
+
+function loopWgsl(k: number, n: number): string {
   return /* wgsl */ `
 const BG_K: u32 = ${k}u;
 const BG_N: u32 = ${n}u;
