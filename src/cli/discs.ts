@@ -1,8 +1,9 @@
 /**
  * `cli.ts discs`: the DISCS benchmark protocol. Runs the suites (classical models x all
  * samplers, the zero-field Ising temperature sweep with sqrt(t) and t/(t+1), the Ising size
- * sweep), stores one run per cell, and writes `discs.csv` and `discs.md` to `--out` (rewritten
- * after every cell, so a long run leaves usable partial tables).
+ * sweep), stores one run per cell, and writes `discs.csv`, `discs.md` and `findings.md` to `--out`
+ * (rewritten after every cell, so a long run leaves usable partial tables). `--from-csv` runs
+ * nothing: it merges earlier `discs.csv` files and writes the same three files from them.
  * @module
  */
 import { resolveBackend } from "../gpu/mod.ts";
@@ -10,7 +11,10 @@ import { RunStore } from "../io/run_store.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { SAMPLER_NAMES } from "../samplers/registry.ts";
 import {
+  DiscsCsvError,
   type DiscsRow,
+  findingsMarkdown,
+  parseDiscsCsv,
   PRESET_NAMES,
   type PresetName,
   PRESETS,
@@ -32,7 +36,8 @@ export const DISCS_SPEC: CommandSpec = {
   name: "discs",
   summary: "Run the DISCS ESS benchmark suites and write CSV + markdown tables.",
   usage:
-    "cli.ts discs [--quick | --preset quick|medium|large|paper] [--suite S] [--steps N] [--out DIR]",
+    "cli.ts discs [--quick | --preset quick|medium|large|paper] [--suite S] [--steps N] [--out DIR]\n" +
+    "       cli.ts discs --from-csv A.csv[,B.csv...] [--out DIR]",
   flags: {
     suite: {
       type: "string",
@@ -60,7 +65,17 @@ export const DISCS_SPEC: CommandSpec = {
     betas: { type: "string", value: "LIST", help: "comma list of betas (temperature suite)" },
     sizes: { type: "string", value: "LIST", help: "comma list of Ising sides (size suite)" },
     backend: { type: "string", value: "B", help: "auto | webgpu | cpu", default: "auto" },
-    out: { type: "string", value: "DIR", help: "folder for discs.csv and discs.md", default: "." },
+    "from-csv": {
+      type: "string",
+      value: "LIST",
+      help: "run nothing: merge these discs.csv files into --out (tables and findings.md)",
+    },
+    out: {
+      type: "string",
+      value: "DIR",
+      help: "folder for discs.csv, discs.md and findings.md",
+      default: ".",
+    },
     "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
   },
 };
@@ -169,8 +184,64 @@ function markdownReport(s: DiscsSettings, rows: DiscsRow[], adapter: string, arg
     rowsToMarkdown(rows);
 }
 
+/** Reads and parses one `--from-csv` file; unreadable or malformed files are UsageErrors. */
+async function readDiscsCsv(path: string): Promise<DiscsRow[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(`discs: --from-csv ${path}: cannot read it (${(e as Error).name})`);
+  }
+  try {
+    return parseDiscsCsv(text, path);
+  } catch (e) {
+    if (e instanceof DiscsCsvError) throw new UsageError(`discs: --from-csv ${e.message}`);
+    throw e;
+  }
+}
+
+/** `discs --from-csv`: merges result files into the tables and findings, sampling nothing. */
+async function mergeCommand(parsed: Parsed, io: CliIo): Promise<number> {
+  const clash = Object.keys(DISCS_SPEC.flags).find((f) =>
+    f !== "from-csv" && f !== "out" && parsed.values[f] !== undefined
+  );
+  if (clash) {
+    throw new UsageError(
+      `discs: --from-csv runs nothing and takes only --out and --json, got --${clash}`,
+    );
+  }
+  const files = listFlag(parsed, "from-csv")!;
+  const parts = [];
+  for (const f of files) parts.push({ file: f, rows: await readDiscsCsv(f) });
+  const rows = parts.flatMap((p) => p.rows);
+  const out = String(parsed.values.out ?? ".");
+  await Deno.mkdir(out, { recursive: true });
+  const csvPath = `${out}/discs.csv`, mdPath = `${out}/discs.md`;
+  const findingsPath = `${out}/findings.md`;
+  const sources = parts.map((p) => `\`${p.file}\` (${p.rows.length} rows)`).join(", ");
+  await writeFileAtomic(csvPath, rowsToCsv(rows));
+  await writeFileAtomic(
+    mdPath,
+    `# DISCS protocol results\n\nMerged from ${parts.length} file(s), in this order: ${sources}. ` +
+      `Run settings are in each source's own discs.md and in the run store.\n\n` +
+      rowsToMarkdown(rows),
+  );
+  await writeFileAtomic(findingsPath, findingsMarkdown(rows));
+  if (parsed.values.json) {
+    io.out(JSON.stringify({
+      from: files,
+      csv: csvPath,
+      markdown: mdPath,
+      findings: findingsPath,
+      rows: rows.length,
+    }));
+  } else io.out(`wrote ${csvPath}, ${mdPath} and ${findingsPath} (${rows.length} rows)`);
+  return 0;
+}
+
 /** Runs `discs`. Returns the process exit code. */
 export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
+  if (parsed.values["from-csv"] !== undefined) return await mergeCommand(parsed, io);
   const s = discsSettings(parsed);
   const preset = PRESETS[s.preset];
   const cells = s.suites.flatMap((suite) => suiteCells(suite, preset, s.overrides));
@@ -180,6 +251,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
   const store = new RunStore(s.runsDir);
   await Deno.mkdir(s.out, { recursive: true });
   const csvPath = `${s.out}/discs.csv`, mdPath = `${s.out}/discs.md`;
+  const findingsPath = `${s.out}/findings.md`;
   const rows: DiscsRow[] = [];
   const json = Boolean(parsed.values.json);
   for (const [k, cell] of cells.entries()) {
@@ -208,6 +280,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
     });
     await writeFileAtomic(csvPath, rowsToCsv(rows));
     await writeFileAtomic(mdPath, markdownReport(s, rows, adapter, argv));
+    await writeFileAtomic(findingsPath, findingsMarkdown(rows));
     if (!json) {
       const m = r.metrics;
       io.out(
@@ -230,8 +303,9 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       backend: adapter,
       csv: csvPath,
       markdown: mdPath,
+      findings: findingsPath,
       rows,
     }));
-  } else io.out(`wrote ${csvPath} and ${mdPath} (${rows.length} cells)`);
+  } else io.out(`wrote ${csvPath}, ${mdPath} and ${findingsPath} (${rows.length} cells)`);
   return 0;
 }

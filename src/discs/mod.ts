@@ -18,3 +18,4 @@ export * from "./suites.ts";
 export * from "./run.ts";
 export * from "./tables.ts";
 export * from "./store.ts";
+export * from "./findings.ts";
