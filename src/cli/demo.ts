@@ -13,6 +13,8 @@ import { mullerBrown } from "../models/continuous/muller_brown.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { simulate } from "../dynamics/langevin.ts";
 import { runSampler } from "../samplers/engine.ts";
+import { discsMetrics, statisticByChain } from "../discs/protocol.ts";
+import { rhat } from "../diagnostics/rhat.ts";
 import { type CommandSpec, type Parsed, style, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -93,11 +95,15 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
     "",
     style(
       "bold",
-      "2. DISCS Ising 20x20 (lambda 0.5, circle field), 64 chains x 400 steps, DISCS adaptation",
+      "2. DISCS Ising 20x20 (lambda 0.5, circle field), 100 chains x 800 steps, DISCS adaptation",
     ),
+    "   ESS: DISCS protocol (Hamming distance to a random reference, 2nd half, per-chain TFP ESS);",
+    "   R-hat: rank-normalised split R-hat of that statistic across chains (1.00 = mixed)",
     `   ${"sampler".padEnd(13)} ${"acceptance".padStart(10)} ${"param".padStart(7)} ${
       "steps/s".padStart(8)
-    } ${"mean E, 2nd half".padStart(17)}`,
+    } ${"ESS/chain".padStart(9)} ${"ESS/eval".padStart(9)} ${"R-hat".padStart(6)} ${
+      "mean E".padStart(7)
+    }`,
   );
   const samplers: Record<string, unknown>[] = [];
   for (
@@ -105,25 +111,33 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
   ) {
     const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "demo"));
     const r = await runSampler(ising, sampler, {
-      chains: 64,
-      steps: 400,
+      chains: 100,
+      steps: 800,
       seed: 5,
       adapt: "always",
     }, backend.gpu);
     const accept = r.acceptance.reduce((a, b) => a + b, 0) / r.chains;
-    const tail = r.energies.subarray(200 * r.chains);
+    const tail = r.energies.subarray((r.steps / 2) * r.chains);
     const meanE = tail.reduce((a, b) => a + b, 0) / tail.length;
+    const m = discsMetrics(r, 0.5);
+    const kept = statisticByChain(r.hamming, r.steps, r.chains).map((c) => c.subarray(r.steps / 2));
+    const rHat = rhat(kept);
     samplers.push({
       name,
       accept,
       param: r.params[r.steps - 1],
       stepsPerSecond: r.steps / r.seconds,
+      essMean: m.essMean,
+      essPerEval: m.essPerEval,
+      rhat: rHat,
       meanE,
     });
     lines.push(
       `   ${name.padEnd(13)} ${accept.toFixed(3).padStart(10)} ${
         r.params[r.steps - 1].toFixed(2).padStart(7)
-      } ${(r.steps / r.seconds).toFixed(0).padStart(8)} ${meanE.toFixed(1).padStart(17)}`,
+      } ${(r.steps / r.seconds).toFixed(0).padStart(8)} ${m.essMean.toFixed(1).padStart(9)} ${
+        m.essPerEval.toExponential(1).padStart(9)
+      } ${rHat.toFixed(2).padStart(6)} ${meanE.toFixed(1).padStart(7)}`,
     );
   }
   report.ising = samplers;
