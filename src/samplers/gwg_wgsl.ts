@@ -1,5 +1,9 @@
 /**
- * WGSL twin of the Gibbs-with-gradients step (see `gwg.ts`).
+ * WGSL twin of the Gibbs-with-gradients step (see `gwg.ts`). One invocation runs one chain, and
+ * SIMD software adapters (llvmpipe) run 8 chains in lock step, so the kernel avoids divergence:
+ * the normaliser is branch-free with one exp per unit, binary models skip the `v == x_i` test
+ * (the only move is `1 - x_i`), and each chain walks only its own blocks (a chain skips the
+ * blocks below its goal in a cheap inner loop, so lanes walk different blocks together).
  * @module
  */
 import type { BalancingFn } from "./balancing.ts";
@@ -20,9 +24,69 @@ export interface GwgWgslOptions {
   blockSites: number;
 }
 
+/**
+ * `gwg_unit_logit(base, i, xi, v)`: `sampler_logit` given `xi = state[base + i]` (one load per
+ * site). Categorical models subtract `grad(x_i)`, which `gwg_grad_x(base, i, xi)` computes once
+ * per site; the expressions match `localLogitWgsl` term for term, so the bits do too.
+ */
+function unitLogitWgsl(numCategories: number): string {
+  return numCategories === 2
+    ? /* wgsl */ `
+fn gwg_grad_x(base: u32, i: u32, xi: u32) -> f32 { return 0.0; }
+fn gwg_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
+  let g = model_grad(base, i, v);
+  return acc_balance(-engine_beta * select(g, -g, xi != 0u));
+}`
+    : /* wgsl */ `
+fn gwg_grad_x(base: u32, i: u32, xi: u32) -> f32 { return model_grad(base, i, xi); }
+fn gwg_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
+  return acc_balance(-engine_beta * (model_grad(base, i, v) - gx));
+}`;
+}
+
+/**
+ * The units of one site `i` (WGSL statements, `xi` and `gx` in scope): binary models have one,
+ * `v = 1 - xi`; categorical ones loop over `v` and mark `v == xi` invalid instead of branching.
+ * `body` sees `v`, `l` and the validity `ok`.
+ */
+function unitsOfSite(numCategories: number, body: string): string {
+  return numCategories === 2
+    ? `{
+        let v = 1u - xi;
+        let l = gwg_unit_logit(base, i, xi, v, gx);
+        let ok = true;
+        ${body}
+      }`
+    : `for (var v = 0u; v < C; v++) {
+        let l = gwg_unit_logit(base, i, xi, v, gx);
+        let ok = v != xi;
+        ${body}
+      }`;
+}
+
 /** `sampler_step` and `sampler_adapt` for GWG with the options baked in. */
 export function gwgWgsl(o: GwgWgslOptions): string {
-  return localLogitWgsl(o.numCategories, "grad", o.balancing) + /* wgsl */ `
+  const c = o.numCategories;
+  // Online log-sum-exp with one exp: for d = l - m, exp(m - l) = exp(-|d|) when l > m (IEEE
+  // subtraction is antisymmetric) and exp(l - m) = exp(-|d|) otherwise.
+  const normUnit = `let d = l - m;
+        let e = math_exp(-abs(d));
+        let take = ok && l > m;
+        let add = ok && !take && l > -math_inf();
+        s = select(select(s, s + e, add), math_mad(s, e, 1.0), take);
+        m = select(m, l, take);
+        top = select(top, vec2<u32>(i, v), vec2<bool>(take));`;
+  const walkUnit = `if (ok) {
+          cum = cum + math_exp(l - ms.x);
+          while (k < n && goal < cum) {
+            idx[k] = i;
+            val[k] = v;
+            sum_l = sum_l + l;
+            k++;
+            goal = goals[min(k, GWG_MAX_FLIPS - 1u)];
+          }
+        }`;
+  return localLogitWgsl(c, "grad", o.balancing) + unitLogitWgsl(c) + /* wgsl */ `
 const GWG_MAX_FLIPS: u32 = ${o.maxFlips}u;
 const GWG_MAX_RADIUS: f32 = ${wgslF32(o.maxRadius)};
 const GWG_TARGET: f32 = ${wgslF32(o.target)};
@@ -37,24 +101,17 @@ var<private> gwg_top: vec2<u32>;
 fn gwg_normaliser(base: u32) -> vec2<f32> {
   var m = -math_inf();
   var s = 0.0;
+  var top = vec2<u32>(0u, 0u);
   for (var b = 0u; b < GWG_BLOCKS; b++) {
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end; i++) {
       let xi = state[base + i];
-      for (var v = 0u; v < C; v++) {
-        if (v == xi) { continue; }
-        let l = sampler_logit(base, i, v);
-        if (l > m) {
-          s = math_mad(s, math_exp(m - l), 1.0);
-          m = l;
-          gwg_top = vec2<u32>(i, v);
-        } else if (l > -math_inf()) {
-          s = s + math_exp(l - m);
-        }
-      }
+      let gx = gwg_grad_x(base, i, xi);
+      ${unitsOfSite(c, normUnit)}
     }
     gwg_marks[b] = vec2<f32>(m, s);
   }
+  gwg_top = top;
   return vec2<f32>(m, s);
 }
 fn gwg_spacing(chain: u32, step: u32, k: u32) -> f32 {
@@ -65,43 +122,48 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   if (!GWG_CATEGORICAL) { n = u32(clamp(round(ctrl_param()), 1.0, f32(GWG_MAX_FLIPS))); }
   let ms = gwg_normaliser(base);
   let log_z = ms.x + math_log(ms.y);
+  // The n sorted goals up front (uniform loops), so the walk's divergent loop draws no randoms.
+  var goals: array<f32, GWG_MAX_FLIPS>;
   var total = 0.0;
-  for (var k = 0u; k <= n; k++) { total = total + gwg_spacing(chain, step, k); }
+  for (var k = 0u; k <= n; k++) {
+    let e = gwg_spacing(chain, step, k);
+    total = total + e;
+    if (k < n) { goals[k] = e; }
+  }
   let inv_total = math_recip(total);
+  // Prefix sums of the spacings (0 + E_0 = E_0 exactly: spacings are positive).
+  var part = 0.0;
+  for (var k = 0u; k < n; k++) {
+    part = part + goals[k];
+    goals[k] = math_keep(part * inv_total) * ms.y;
+  }
   var idx: array<u32, GWG_MAX_FLIPS>;
   var val: array<u32, GWG_MAX_FLIPS>;
   var orig: array<u32, GWG_MAX_FLIPS>;
   var k = 0u;
-  var part = gwg_spacing(chain, step, 0u);
-  var goal = math_keep(part * inv_total) * ms.y;
+  var goal = goals[0];
   var cum = 0.0;
   var sum_l = 0.0;
-  for (var b = 0u; b < GWG_BLOCKS && k < n; b++) {
-    // Mass through block b, in units of exp(m): no draw lands in it when below the goal.
-    let mass = gwg_marks[b].y * math_exp(gwg_marks[b].x - ms.x);
-    if (mass <= goal) {
+  // Each chain visits the blocks in order as the CPU twin does, but skips the blocks below its
+  // goal in an inner loop, so each outer pass walks one block per chain (its next hit).
+  var b = 0u;
+  loop {
+    loop {
+      if (k >= n || b >= GWG_BLOCKS) { break; }
+      // Mass through block b, in units of exp(m): no draw lands in it when below the goal.
+      let mass = gwg_marks[b].y * math_exp(gwg_marks[b].x - ms.x);
+      if (mass > goal) { break; }
       cum = mass;
-      continue;
+      b++;
     }
+    if (k >= n || b >= GWG_BLOCKS) { break; }
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end && k < n; i++) {
       let xi = state[base + i];
-      for (var v = 0u; v < C && k < n; v++) {
-        if (v == xi) { continue; }
-        let l = sampler_logit(base, i, v);
-        cum = cum + math_exp(l - ms.x);
-        while (k < n && goal < cum) {
-          idx[k] = i;
-          val[k] = v;
-          sum_l = sum_l + l;
-          k++;
-          if (k < n) {
-            part = part + gwg_spacing(chain, step, k);
-            goal = math_keep(part * inv_total) * ms.y;
-          }
-        }
-      }
+      let gx = gwg_grad_x(base, i, xi);
+      ${unitsOfSite(c, walkUnit)}
     }
+    b++;
   }
   // Rounding can leave the last sorted uniforms at the total mass: give them the argmax.
   for (; k < n; k++) {

@@ -91,6 +91,16 @@ Deno.test("GWG: WebGPU and the CPU twin agree for the same seed", async () => {
         pottsModel({ size: 3, numCategories: 3, lambda: 0.5, seed: 1 }),
         gwgSampler({ blockSites: 4 }),
       ],
+      // Many draws over small blocks: lanes walk different blocks, several draws per unit;
+      // "max" and "min" balancing tie many logits at 0 (the normaliser's l == m path).
+      [
+        isingModel({ size: 10, lambda: 0.5, seed: 1 }),
+        gwgSampler({ adaptive: false, numFlips: 12, blockSites: 3, balancing: "max" }),
+      ],
+      [
+        pottsModel({ size: 3, numCategories: 3, lambda: 0.5, seed: 1 }),
+        gwgSampler({ blockSites: 2, balancing: "min" }),
+      ],
     ] as const
   ) {
     const opts = { chains: 64, steps: 60, seed: 9, blockSteps: 32 };
