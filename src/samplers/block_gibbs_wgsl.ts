@@ -14,43 +14,60 @@ export function blockGibbsWgsl(k: number, n: number, c: number): string {
   return n <= UNROLL_MAX ? unrolledWgsl(k, n, c) : loopWgsl(k, n);
 }
 
-/** The same arithmetic in the same order as the loop version, written out per joint value. */
+/**
+ * The loop version written out per joint value, with each energy change computed once: the
+ * change at site t depends only on the values at sites 0..t (the prefix), so prefixes shared by
+ * several joint values reuse it, and trial values are stored only when a site's value must
+ * change. Every sum still adds the same terms in the same order, so the bits are unchanged.
+ */
 function unrolledWgsl(k: number, n: number, c: number): string {
   const ts = [...Array(k).keys()];
-  const sites = ts.map((t) =>
-    `  let i${t} = (start + ${t}u) % D;\n  let o${t} = state[base + i${t}];`
-  )
-    .join("\n");
-  const values = (j: number) => ts.map((t) => Math.floor(j / c ** t) % c);
-  const trial = (j: number) => {
-    const v = values(j);
-    const sets = ts.map((t) =>
-      `    de = de + model_delta(base, i${t}, ${v[t]}u);\n    state[base + i${t}] = ${v[t]}u;`
-    ).join("\n");
-    const undo = ts.slice().reverse().map((t) => `    state[base + i${t}] = o${t};`).join("\n");
-    const draw = j % 4 === 0 ? `  w = rng_draw(chain, step, ${j >> 2}u, 0u);\n` : "";
-    return `${draw}  {
+  const digit = (j: number, t: number) => Math.floor(j / c ** t) % c;
+  const lines: string[] = [];
+  const current: (number | null)[] = ts.map(() => null); // null: the original value
+  const put = (t: number, v: number | null) => {
+    if (current[t] === v) return;
+    lines.push(`  state[base + i${t}] = ${v === null ? `o${t}` : `${v}u`};`);
+    current[t] = v;
+  };
+  const terms = new Set<string>();
+  for (let j = 0; j < n; j++) {
+    if (j % 4 === 0) lines.push(`  w = rng_draw(chain, step, ${j >> 2}u, 0u);`);
+    const names = ts.map((t) => {
+      const prefix = ts.slice(0, t + 1).map((s) => digit(j, s)).join("_");
+      if (!terms.has(prefix)) {
+        // Sites before t hold the prefix, t and later their original values.
+        for (const s of ts) put(s, s < t ? digit(j, s) : null);
+        lines.push(`  let d_${prefix} = model_delta(base, i${t}, ${digit(j, t)}u);`);
+        terms.add(prefix);
+      }
+      return `d_${prefix}`;
+    });
+    lines.push(`  {
     var de = 0.0;
-${sets}
-${undo}
+${names.map((d) => `    de = de + ${d};`).join("\n")}
     let key = math_mad(-engine_beta, de, rng_gumbel(w[${j & 3}u]));
     let better = key > best;
     best = select(best, key, better);
     best_j = select(best_j, ${j}u, better);
     best_de = select(best_de, de, better);
-  }`;
-  };
-  const apply = ts.map((t) => `  engine_set(chain, i${t}, (best_j / ${c ** t}u) % C);`).join("\n");
+  }`);
+  }
+  for (const s of ts) put(s, null);
+  const sites = ts.map((t) =>
+    `  let i${t} = (start + ${t}u) % D;\n  let o${t} = state[base + i${t}];`
+  );
+  const apply = ts.map((t) => `  engine_set(chain, i${t}, (best_j / ${c ** t}u) % C);`);
   return /* wgsl */ `
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   let start = ((step % D) * ${k}u) % D;
-${sites}
+${sites.join("\n")}
   var best = -math_inf();
   var best_j = 0u;
   var best_de = 0.0;
   var w = vec4<u32>();
-${[...Array(n).keys()].map(trial).join("\n")}
-${apply}
+${lines.join("\n")}
+${apply.join("\n")}
   energy[chain] = energy[chain] + best_de;
   return 1.0;
 }

@@ -91,17 +91,17 @@ export interface RunResult {
 
 type CheckedOptions =
   & Required<Omit<RunOptions, "onProgress" | "betaSchedule" | "fuseAdaptation">>
-  & { betaAt: (step: number) => number; fuseAdaptation?: boolean };
+  & { betaAt: (step: number) => number; constantBeta: boolean; fuseAdaptation?: boolean };
 
 /**
  * Default steps per block for a run: about 2^24 loop iterations of work per block (so cheap
  * samplers amortise the ~10 ms readback over thousands of steps while slow ones still report
- * progress every few seconds), a power of two in [64, 4096]. A function of the model, sampler
+ * progress every few seconds), a power of two in [64, 8192]. A function of the model, sampler
  * and chain count only, so both twins plan the same blocks.
  *
  * @example
  * ```ts
- * console.log(defaultBlockSteps(isingModel({ size: 50 }), blockGibbsSampler(), 100)); // 4096
+ * console.log(defaultBlockSteps(isingModel({ size: 50 }), blockGibbsSampler(), 100)); // 8192
  * ```
  */
 export function defaultBlockSteps(
@@ -111,7 +111,7 @@ export function defaultBlockSteps(
 ): number {
   const work = Math.max(1, chains * typicalLoops(model, sampler));
   const steps = 2 ** Math.floor(Math.log2(Math.max(1, 2 ** 24 / work)));
-  return Math.min(4096, Math.max(64, steps));
+  return Math.min(8192, Math.max(64, steps));
 }
 
 /** Loop iterations of a typical step of one chain (model calls counted by their loops). */
@@ -174,7 +174,7 @@ function checkOptions(
     }
     return b;
   };
-  return { ...rest, betaAt };
+  return { ...rest, betaAt, constantBeta: betaSchedule === undefined };
 }
 
 /** Mesa llvmpipe stops loops silently after 65,535 iterations per invocation (gallivm's loop
@@ -547,6 +547,7 @@ async function runGpu(
     u[7] = multi;
     u[8] = block;
     u[9] = blockEnd;
+    u[10] = o.constantBeta ? 1 : 0;
     writeBuffer(gpu, buf.params, u);
   };
   const energies = new Float32Array(steps * chains);

@@ -18,7 +18,8 @@ struct EngineParams {
   multi: u32,
   trace_steps: u32,
   block_end: u32,
-  pad1: u32,
+  // 1 when every step has inverse temperature params.beta (no schedule): no per-step load.
+  constant_beta: u32,
   pad2: u32,
 }`;
 
@@ -91,7 +92,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   energy[chain] = model_energy(chain * D);
 }`;
 
-/** `params.multi` steps of every chain (1 while adapting), each followed by its trace row. */
+/**
+ * `params.multi` steps of every chain (1 while adapting), each followed by its trace row. The
+ * acceptance sum stays in a register across the steps (same additions in the same order): on
+ * llvmpipe every storage access is a per-lane gather or scatter, a large share of a cheap step.
+ */
 export const STEP_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let chain = chain_index(gid, nwg);
@@ -99,22 +104,31 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let first = ctrl[0];
   let count = min(params.multi, params.block_end - first);
   engine_param = bitcast<f32>(ctrl[1]);
+  var sum = acc_sum[chain];
+  var a = 0.0;
   for (var k = 0u; k < count; k++) {
-    engine_step(chain, first + k);
+    let step = first + k;
+    a = engine_step(chain, step);
+    if (step >= params.burn_in) { sum = sum + a; }
   }
+  accept[chain] = a;
+  acc_sum[chain] = sum;
 }`;
 
-/** Step one chain and record its trace row (shared by the step and fused programs). */
+/** Step one chain and record its trace row; returns the acceptance probability. */
 export const STEP_HELPERS = /* wgsl */ `
-fn engine_step(chain: u32, step: u32) {
-  engine_beta = step_beta(step);
+fn engine_step(chain: u32, step: u32) -> f32 {
+  if (params.constant_beta == 1u) {
+    engine_beta = params.beta;
+  } else {
+    engine_beta = step_beta(step);
+  }
   let a = sampler_step(chain, chain * D, step);
-  accept[chain] = a;
-  if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
   let t = (step - params.block_start) * params.chains + chain;
   // Energies, then Hamming statistics, then parameters: each a contiguous copy on the host.
   trace[t] = energy[chain];
   trace[params.trace_steps * params.chains + t] = f32(hamming[chain]);
+  return a;
 }
 // Step counter and shared parameter of the fused program's single workgroup.
 var<workgroup> fused_first: u32;
@@ -138,7 +152,11 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   for (var k = 0u; k < count; k++) {
     let step = first + k;
     engine_param = workgroupUniformLoad(&fused_param);
-    for (var chain = lid; chain < params.chains; chain += FW) { engine_step(chain, step); }
+    for (var chain = lid; chain < params.chains; chain += FW) {
+      let a = engine_step(chain, step);
+      accept[chain] = a;
+      if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
+    }
     storageBarrier();
     if (lid == 0u) {
       trace[2u * params.trace_steps * params.chains + step - params.block_start] = engine_param;

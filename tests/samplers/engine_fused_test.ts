@@ -102,8 +102,8 @@ Deno.test("engine: fused adaptation refuses more chains than one workgroup loops
 
 Deno.test("engine: default block length follows the work per step", () => {
   const ising = isingModel({ size: 50 });
-  // Block Gibbs: 20 loop iterations x 100 chains per step -> capped at 4096 steps per block.
-  assertEquals(defaultBlockSteps(ising, blockGibbsSampler(), 100), 4096);
+  // Block Gibbs: 20 loop iterations x 100 chains per step -> capped at 8192 steps per block.
+  assertEquals(defaultBlockSteps(ising, blockGibbsSampler(), 100), 8192);
   // GWG: 6 D C = 30,000 iterations x 100 chains -> floor at 64.
   assertEquals(defaultBlockSteps(ising, gwgSampler(), 100), 64);
   // DMALA on 12x12: 720 x 100 = 72,000 -> 2^24 / 72,000 = 233 -> 128 (a power of two).
