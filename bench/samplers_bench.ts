@@ -11,10 +11,15 @@ import { parseConfig, SamplerConfig } from "../src/io/config.ts";
 
 const gpu = await acquireGpu();
 const model = isingModel({ size: 50 });
-const STEPS = { webgpu: 200, cpu: 20 };
-const opts = { chains: 100, seed: 1, adapt: "always" as const, blockSteps: 200 };
+// Enough steps that setup (buffers, first readback) is a small share of each timed run; the
+// steady-state table of docs/PERFORMANCE.md comes from bench/sampler_throughput.ts.
+const CHEAP = new Set(["rwm", "block_gibbs", "hamming_ball"]);
+const stepsOf = (name: string) =>
+  CHEAP.has(name) ? { webgpu: 8192, cpu: 1024 } : { webgpu: 64, cpu: 8 };
+const opts = { chains: 100, seed: 1, adapt: "always" as const };
 
 for (const name of SAMPLER_NAMES) {
+  const STEPS = stepsOf(name);
   const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "bench"));
   if (gpu) {
     await runSampler(model, sampler, { ...opts, steps: 2 }, gpu); // compile outside the timing
