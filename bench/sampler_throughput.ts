@@ -48,12 +48,21 @@ async function stepsPerSecond(
   return best;
 }
 
-console.log(`| sampler | WebGPU steps/s | CPU twin steps/s | WebGPU / CPU |`);
-console.log(`| --- | ---: | ---: | ---: |`);
+// Site-updates/s as in the bench: steps/s x chains x sites (every step sweeps one proposal over
+// the whole state of each chain).
+const siteUpdates = (stepsPerSecond: number) => (stepsPerSecond * 100 * model.numSites) / 1e6;
+console.log(
+  `| sampler | WebGPU steps/s | CPU twin steps/s | WebGPU / CPU | WebGPU M site-updates/s |`,
+);
+console.log(`| --- | ---: | ---: | ---: | ---: |`);
 for (const name of names) {
   const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "--samplers"));
   const cpu = await stepsPerSecond(sampler, "cpu", null);
   const web = gpu ? await stepsPerSecond(sampler, "webgpu", gpu) : NaN;
   const fmt = (v: number) => v >= 100 ? v.toFixed(0) : v.toFixed(1);
-  console.log(`| ${name} | ${fmt(web)} | ${fmt(cpu)} | ${(web / cpu).toFixed(1)}x |`);
+  console.log(
+    `| ${name} | ${fmt(web)} | ${fmt(cpu)} | ${(web / cpu).toFixed(1)}x | ${
+      fmt(siteUpdates(web))
+    } |`,
+  );
 }
