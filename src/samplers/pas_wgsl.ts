@@ -1,5 +1,11 @@
 /**
- * WGSL twin of the path auxiliary sampler step (see `pas.ts`).
+ * WGSL twin of the path auxiliary sampler step (see `pas.ts`). One invocation runs one chain, and
+ * SIMD software adapters (llvmpipe) run 8 chains in lock step, so the kernel avoids divergence:
+ * the log-normaliser is one branch-free online log-sum-exp pass with one exp per unit, each site
+ * loads `x_i` once (binary models have the single move `1 - x_i`, categorical ones mark
+ * `v == x_i` invalid instead of branching), one Philox draw serves four sites' Gumbel keys, and
+ * only candidate sites (a cheap bound of the Gumbel noise clears the running r-th best key) get
+ * exact keys and insertions.
  * @module
  */
 import type { BalancingFn } from "./balancing.ts";
@@ -16,50 +22,128 @@ export interface PasWgslOptions {
   numCategories: number;
 }
 
+/**
+ * `pas_unit_logit(base, i, xi, v, gx)`: `sampler_logit(base, i, v)` given `xi = state[base + i]`
+ * and `gx = pas_grad_x(base, i, xi)` (categorical gradient mode subtracts `grad(x_i)`, computed
+ * once per site). The expressions match `localLogitWgsl` term for term, so the bits do too.
+ */
+function unitLogitWgsl(numCategories: number, mode: LogRatioMode): string {
+  const t = mode === "exact"
+    ? "model_delta(base, i, v)"
+    : numCategories === 2
+    ? "select(g, -g, xi != 0u)"
+    : "(model_grad(base, i, v) - gx)";
+  const g = mode === "grad" && numCategories === 2 ? "let g = model_grad(base, i, v);\n  " : "";
+  const gx = mode === "grad" && numCategories > 2 ? "model_grad(base, i, xi)" : "0.0";
+  return /* wgsl */ `
+fn pas_grad_x(base: u32, i: u32, xi: u32) -> f32 { return ${gx}; }
+fn pas_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
+  ${g}return acc_balance(-engine_beta * ${t});
+}`;
+}
+
+/** `pas_site_weight(base, i, xi, gx)`: W_i, one logit (binary) or an online log-sum-exp. */
+function siteWeightWgsl(numCategories: number): string {
+  return numCategories === 2
+    ? /* wgsl */ `
+fn pas_site_weight(base: u32, i: u32, xi: u32, gx: f32) -> f32 {
+  return pas_unit_logit(base, i, xi, 1u - xi, gx);
+}`
+    : /* wgsl */ `
+fn pas_site_weight(base: u32, i: u32, xi: u32, gx: f32) -> f32 {
+  var m = -math_inf();
+  var s = 0.0;
+  for (var v = 0u; v < C; v++) {
+    let l = pas_unit_logit(base, i, xi, v, gx);
+    let ok = v != xi;
+    ${lseUnit("l", "ok")}
+  }
+  return m + math_log(s);
+}`;
+}
+
+/**
+ * One online log-sum-exp step over `(m, s)` adding `exp(l - m)` with one exp: for `d = l - m`,
+ * `exp(m - l) = exp(-|d|)` when `l > m` (IEEE subtraction is antisymmetric), else
+ * `exp(l - m) = exp(-|d|)`; the CPU twin branches, this selects.
+ */
+function lseUnit(l: string, ok: string): string {
+  return `let d = ${l} - m;
+    let e = math_exp(-abs(d));
+    let take = ${ok} && ${l} > m;
+    let add = ${ok} && !take && ${l} > -math_inf();
+    s = select(select(s, s + e, add), math_mad(s, e, 1.0), take);
+    m = select(m, ${l}, take);`;
+}
+
 /** `sampler_step` and `sampler_adapt` for PAS with the options baked in. */
 export function pasWgsl(o: PasWgslOptions): string {
-  return localLogitWgsl(o.numCategories, o.mode, o.balancing) + /* wgsl */ `
+  const c = o.numCategories;
+  return localLogitWgsl(c, o.mode, o.balancing) + unitLogitWgsl(c, o.mode) +
+    siteWeightWgsl(c) + /* wgsl */ `
 const PAS_MAX: u32 = ${o.maxFlips}u;
 const PAS_TARGET: f32 = ${wgslF32(o.target)};
 var<private> pas_key: array<f32, PAS_MAX>;
 var<private> pas_i: array<u32, PAS_MAX>;
-var<private> pas_w: array<f32, PAS_MAX>;
-fn pas_site_weight(base: u32, i: u32) -> f32 {
-  let xi = state[base + i];
-  if (C == 2u) { return sampler_logit(base, i, 1u - xi); }
-  var m = -math_inf();
-  for (var v = 0u; v < C; v++) { if (v != xi) { m = max(m, sampler_logit(base, i, v)); } }
-  var s = 0.0;
-  for (var v = 0u; v < C; v++) {
-    if (v != xi) { s = s + math_exp(sampler_logit(base, i, v) - m); }
-  }
-  return m + math_log(s);
-}
-// log Z of the site distribution; with r > 0 also the Gumbel-top-r sites into pas_*.
+// log Z of the site distribution in one pass; with r > 0 also the Gumbel-top-r sites into pas_*.
+// The keys w + Gumbel are evaluated only for candidate sites: a cheap upper bound of the Gumbel
+// noise (below) rules out most sites against the running r-th best key, so a chunk of 32 sites
+// marks its candidates in a bit mask and then runs the exact keys and insertions for those
+// alone, in site order, which visits the same insertions as the CPU twin's full scan.
 fn pas_sites(chain: u32, base: u32, step: u32, r: u32) -> f32 {
   var m = -math_inf();
-  for (var i = 0u; i < D; i++) { m = max(m, pas_site_weight(base, i)); }
   var s = 0.0;
   var count = 0u;
-  for (var i = 0u; i < D; i++) {
-    let w = pas_site_weight(base, i);
-    s = s + math_exp(w - m);
-    if (r == 0u) { continue; }
-    let key = w + rng_gumbel(rng_draw(chain, step, i >> 2u, 0u)[i & 3u]);
-    if (count < r || key > pas_key[count - 1u]) {
-      var pos = min(count, r - 1u);
-      for (; pos > 0u && key > pas_key[pos - 1u]; pos--) {
-        pas_key[pos] = pas_key[pos - 1u];
-        pas_i[pos] = pas_i[pos - 1u];
-        pas_w[pos] = pas_w[pos - 1u];
+  // Key of the r-th best site once r are held (-inf before).
+  var thresh = -math_inf();
+  var ws: array<f32, 32>;
+  var us: array<u32, 32>;
+  for (var q0 = 0u; q0 < D; q0 += 32u) {
+    var mask = 0u;
+    let all = count < r;
+    for (var j = 0u; j < 32u && q0 + j < D; j += 4u) {
+      // One Philox draw for four sites' Gumbel noise (the CPU twin reuses it the same way).
+      var g = vec4<u32>(0u);
+      if (r > 0u) { g = rng_draw(chain, step, (q0 + j) >> 2u, 0u); }
+      for (var jj = 0u; jj < 4u && q0 + j + jj < D; jj++) {
+        let i = q0 + j + jj;
+        let xi = state[base + i];
+        let w = pas_site_weight(base, i, xi, pas_grad_x(base, i, xi));
+        ${lseUnit("w", "true")}
+        if (r == 0u) { continue; }
+        ws[j + jj] = w;
+        us[j + jj] = g[jj];
+        let cand = all || math_keep(w + pas_gumbel_bound(g[jj])) > thresh;
+        mask = mask | select(0u, 1u << (j + jj), cand);
       }
-      pas_key[pos] = key;
-      pas_i[pos] = i;
-      pas_w[pos] = w;
-      count = min(count + 1u, r);
+    }
+    while (mask != 0u) {
+      let j = countTrailingZeros(mask);
+      mask = mask & (mask - 1u);
+      let w = ws[j];
+      let key = w + rng_gumbel(us[j]);
+      if (count < r || key > thresh) {
+        var pos = min(count, r - 1u);
+        for (; pos > 0u && key > pas_key[pos - 1u]; pos--) {
+          pas_key[pos] = pas_key[pos - 1u];
+          pas_i[pos] = pas_i[pos - 1u];
+        }
+        pas_key[pos] = key;
+        pas_i[pos] = q0 + j;
+        count = min(count + 1u, r);
+        if (count == r) { thresh = pas_key[r - 1u]; }
+      }
     }
   }
   return m + math_log(s);
+}
+// An upper bound of rng_gumbel(x) = -log(-log u) from the bits: -log u >= 1 - u = z (exact in
+// f32), and log2 z >= bits(z) * 2^-23 - 127 (the exponent plus the linear mantissa bound), so
+// -log(-log u) <= ln 2 (127 - bits(z) * 2^-23); 0.01 covers every rounding on the way (the
+// computed keys are accurate to a few ulps), so key <= bound <= thresh proves "not inserted".
+fn pas_gumbel_bound(x: u32) -> f32 {
+  let z = (f32(0x800000u - (x >> 9u)) - 0.5) * 0x1p-23f;
+  return math_mad(127.0 - f32(bitcast<i32>(z)) * 0x1p-23f, 0.6931472, 0.01);
 }
 // One Plackett-Luce term: vec2(log p - log(1 - cum), cum + p).
 fn pas_pl_term(w: f32, log_z: f32, cum: f32) -> vec2<f32> {
@@ -69,39 +153,45 @@ fn pas_pl_term(w: f32, log_z: f32, cum: f32) -> vec2<f32> {
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   let r = u32(clamp(round(ctrl_param()), 1.0, f32(PAS_MAX)));
   let log_z = pas_sites(chain, base, step, r);
+  // The path's site weights are recomputed at x (same bits) rather than carried through the
+  // insertions, which shift the buffers about D times per step.
   var fwd = 0.0;
   var cum = 0.0;
-  for (var k = 0u; k < r; k++) {
-    let t = pas_pl_term(pas_w[k], log_z, cum);
-    fwd = fwd + t.x;
-    cum = t.y;
-  }
-  var nv: array<u32, PAS_MAX>;
+  var pw: array<f32, PAS_MAX>;
   var ov: array<u32, PAS_MAX>;
   for (var k = 0u; k < r; k++) {
     let i = pas_i[k];
     let xi = state[base + i];
     ov[k] = xi;
+    pw[k] = pas_site_weight(base, i, xi, pas_grad_x(base, i, xi));
+    let t = pas_pl_term(pw[k], log_z, cum);
+    fwd = fwd + t.x;
+    cum = t.y;
+  }
+  var nv: array<u32, PAS_MAX>;
+  for (var k = 0u; k < r; k++) {
+    let i = pas_i[k];
+    let xi = ov[k];
     if (C == 2u) {
       nv[k] = 1u - xi;
       continue;
     }
+    // Gumbel-max over the other values; v == x_i is masked, not branched around.
+    let gx = pas_grad_x(base, i, xi);
     var best = -math_inf();
     var best_v = 0u;
     var best_l = 0.0;
     for (var v = 0u; v < C; v++) {
-      if (v == xi) { continue; }
-      let l = sampler_logit(base, i, v);
+      let l = pas_unit_logit(base, i, xi, v, gx);
       let u = k * C + v;
       let key = l + rng_gumbel(rng_draw(chain, step, u >> 2u, 1u)[u & 3u]);
-      if (key > best) {
-        best = key;
-        best_v = v;
-        best_l = l;
-      }
+      let take = v != xi && key > best;
+      best = select(best, key, take);
+      best_v = select(best_v, v, take);
+      best_l = select(best_l, l, take);
     }
     nv[k] = best_v;
-    fwd = fwd + (best_l - pas_w[k]);
+    fwd = fwd + (best_l - pw[k]);
   }
   var de = 0.0;
   for (var k = 0u; k < r; k++) {
@@ -113,11 +203,13 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   cum = 0.0;
   for (var k = r; k > 0u; k--) {
     let i = pas_i[k - 1u];
-    let w = pas_site_weight(base, i);
+    let xi = state[base + i];
+    let gx = pas_grad_x(base, i, xi);
+    let w = pas_site_weight(base, i, xi, gx);
     let t = pas_pl_term(w, log_zy, cum);
     rev = rev + t.x;
     cum = t.y;
-    if (C > 2u) { rev = rev + (sampler_logit(base, i, ov[k - 1u]) - w); }
+    if (C > 2u) { rev = rev + (pas_unit_logit(base, i, xi, ov[k - 1u], gx) - w); }
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev - fwd));
   if (rng_uniform(rng_draw(chain, step, 0u, 3u).x) < a) {

@@ -95,6 +95,12 @@ Deno.test("PAS: WebGPU and the CPU twin agree for the same seed", async () => {
         pottsModel({ size: 3, numCategories: 3, lambda: 0.5, seed: 1 }),
         pasSampler({ numFlips: 3 }),
       ],
+      // 81 sites: three 32-site chunks of the GPU's candidate pruning (the last one partial,
+      // ending inside a Philox quad), with the r-th best key pruning from the fifth site on.
+      [
+        isingModel({ size: 9, lambda: 0.5, seed: 3 }),
+        pasSampler({ numFlips: 4, adaptive: false, balancing: "ratio" }),
+      ],
     ] as const
   ) {
     const opts = { chains: 64, steps: 60, seed: 9, blockSteps: 32 };
