@@ -64,6 +64,11 @@ export const DISCS_SPEC: CommandSpec = {
     models: { type: "string", value: "LIST", help: "comma list of classical models to keep" },
     betas: { type: "string", value: "LIST", help: "comma list of betas (temperature suite)" },
     sizes: { type: "string", value: "LIST", help: "comma list of Ising sides (size suite)" },
+    "temperature-side": {
+      type: "string",
+      value: "N",
+      help: "Ising side of the temperature sweep (overrides the preset's)",
+    },
     backend: { type: "string", value: "B", help: "auto | webgpu | cpu", default: "auto" },
     "from-csv": {
       type: "string",
@@ -170,6 +175,9 @@ export function discsSettings(parsed: Parsed): DiscsSettings {
       models,
       betas: numberList(parsed, "betas", (n) => n >= 0, "betas >= 0"),
       sizes: numberList(parsed, "sizes", (n) => Number.isInteger(n) && n >= 2, "integers >= 2"),
+      temperatureSide: v["temperature-side"] === undefined
+        ? undefined
+        : posInt("temperature-side", 0, 2),
     },
   };
 }

@@ -151,6 +151,8 @@ export interface SuiteOverrides {
   models?: readonly string[];
   betas?: readonly number[];
   sizes?: readonly number[];
+  /** Lattice side of the temperature sweep (default: the preset's). */
+  temperatureSide?: number;
 }
 
 /**
@@ -187,7 +189,7 @@ export function suiteCells(
       }
     }
   } else if (suite === "temperature") {
-    const p = preset.temperature.size;
+    const p = o.temperatureSide ?? preset.temperature.size;
     for (const beta of o.betas ?? preset.temperature.betas) {
       for (const s of preset.temperature.samplers.filter(keep)) {
         for (const balancing of ["sqrt", "ratio"]) {

@@ -90,6 +90,7 @@ Deno.test("discs: bad flags are one-line errors with exit code 2", async () => {
     [["--models", "mnist"], /unknown model 'mnist'/],
     [["--betas", "0.3,x"], /--betas expects betas >= 0, got 'x'/],
     [["--sizes", "2.5"], /--sizes expects integers >= 2, got '2.5'/],
+    [["--temperature-side", "1"], /--temperature-side expects an integer >= 2, got '1'/],
     [["--burn-in", "1"], /--burn-in expects a fraction in \[0, 1\)/],
     [["--backend", "tpu"], /--backend expects auto \| webgpu \| cpu, got 'tpu'/],
     [["--suite", "size", "--samplers", "rwm", "--sizes", ","], /--sizes expects a comma list/],

@@ -38,6 +38,11 @@ Deno.test("suiteCells: temperature sweep is zero-field Ising with lambda = beta,
   assertEquals(c.modelConfig, { name: "ising", size: 50, lambda: 0.6, mu: 0, sigma: 0 });
   assertEquals(c.samplerConfig, { name: "pas", balancing: "ratio" });
   assertEquals(c.steps, 400_000);
+  // The sweep's lattice side can be overridden (e.g. a larger lattice for the high-T half).
+  const wide = suiteCells("temperature", PRESETS.large, { betas: [0.2], temperatureSide: 20 });
+  assertEquals(wide.length, 5 * 2);
+  assertEquals(wide[0].model, "ising-20x20-nofield");
+  assertEquals(wide[0].modelConfig, { name: "ising", size: 20, lambda: 0.2, mu: 0, sigma: 0 });
 });
 
 Deno.test("every quick, medium and large cell builds a valid model and sampler", () => {
