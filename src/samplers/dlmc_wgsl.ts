@@ -5,33 +5,35 @@
  */
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import type { BalancingFn } from "./balancing.ts";
-import { langevinWgsl } from "./langevin_common.ts";
+import { type LangevinDistWgsl, langevinWgsl } from "./langevin_common.ts";
 
 /** DLMC solvers: exact per-site CTMC ('interpolate', DLMC) or Euler ('euler_forward', DLMCf). */
 export type DlmcSolver = "interpolate" | "euler_forward";
 
-/** `fn sampler_lg_dist` of DLMC for one solver. */
-export function dlmcDistWgsl(solver: DlmcSolver): string {
+/** DLMC's per-site proposal for one solver (branch-free; same bits as the CPU twin). */
+export function dlmcDistWgsl(solver: DlmcSolver): LangevinDistWgsl {
   // log of the move probability to a value with log ratio d, rate weight lw, stationary log nu.
   const move = solver === "interpolate"
     ? "lnu + sampler_lg_log1mexp(-math_exp((log_tau + lw) - lnu))"
     : "log_tau + lw";
-  return /* wgsl */ `
-const LG_ONE_MINUS: f32 = 0.99999994;
+  const moveFn = /* wgsl */ `
 fn sampler_lg_move(log_tau: f32, lw: f32, lnu: f32) -> f32 {
   return ${move};
-}
-fn sampler_lg_dist(base: u32, i: u32, log_tau: f32) {
-  let x = state[base + i];
-  if (C == 2u) {
-    let d = sampler_lg_ratio(base, i, 1u - x);
-    let lnu = -math_log1p_exp(-d);
-    let lp = min(sampler_lg_move(log_tau, acc_balance(d), lnu), lnu);
-    sampler_lg_q[1u - x] = lp;
-    sampler_lg_q[x] = sampler_lg_log1mexp(lp);
-    return;
-  }
-  for (var c = 0u; c < C; c++) { sampler_lg_q[c] = sampler_lg_ratio(base, i, c); }
+}`;
+  return {
+    // Stay: log(1 - q(move)), sharing q(move) = exp(log q(move)).
+    binary: moveFn + /* wgsl */ `
+fn sampler_lg_pair(d: f32, log_tau: f32) -> vec4<f32> {
+  let lnu = -math_log1p_exp(-d);
+  let mv = min(sampler_lg_move(log_tau, acc_balance(d), lnu), lnu);
+  let e = math_exp(mv);
+  let stay = math_log1p(-e);
+  return vec4<f32>(mv, stay, e, math_exp(stay));
+}`,
+    categorical: moveFn + /* wgsl */ `
+const LG_ONE_MINUS: f32 = 0.99999994;
+fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32) {
+  for (var c = 0u; c < C; c++) { sampler_lg_q[c] = sampler_lg_ratio(base, i, xi, gx, c); }
   var m = 0.0;
   for (var c = 0u; c < C; c++) { m = max(m, sampler_lg_q[c]); }
   var s = 0.0;
@@ -39,16 +41,17 @@ fn sampler_lg_dist(base: u32, i: u32, log_tau: f32) {
   let lse = m + math_log(s);
   var moves = 0.0;
   for (var c = 0u; c < C; c++) {
-    if (c == x) { continue; }
     let d = sampler_lg_q[c];
     let lp = sampler_lg_move(log_tau, acc_balance(d), d - lse);
-    sampler_lg_q[c] = lp;
-    moves = moves + math_exp(lp);
+    let ok = c != xi;
+    sampler_lg_q[c] = select(d, lp, ok);
+    moves = select(moves, moves + math_exp(lp), ok);
   }
   // Stay: max(1 - sum of moves, nu_x); d_x = 0, so log nu_x = -lse.
-  sampler_lg_q[x] = max(math_log1p(-min(moves, LG_ONE_MINUS)), -lse);
-  sampler_lg_normalise(sampler_lg_q[x]);
-}`;
+  sampler_lg_q[xi] = max(math_log1p(-min(moves, LG_ONE_MINUS)), -lse);
+  sampler_lg_normalise(sampler_lg_q[xi]);
+}`,
+  };
 }
 
 /** `sampler_step` and `sampler_adapt` of DLMC for one model and options. */

@@ -183,34 +183,179 @@ function bitsPerSite(c: number): number {
 }
 
 /**
- * WGSL of the shared Langevin step: `sampler_step` and `sampler_adapt` (n <- max(n + 3 (a -
- * target), 1)), calling the sampler's `fn sampler_lg_dist(base: u32, i: u32, log_tau: f32)`
- * that fills `sampler_lg_q` (given in `dist`). The other state is packed in a private array.
- *
- * @example
- * ```ts
- * const code = langevinWgsl(model, "sqrt", "rate", 0.574, distCode);
- * ```
+ * Most sites whose log-ratios a binary kernel caches (two halves, x and y: 32 KB of private
+ * memory per invocation); larger models recompute them from the model's gradient.
  */
-export function langevinWgsl(
-  model: DiscreteModel,
-  balancing: BalancingFn,
-  rule: LogTauRule,
-  target: number,
-  dist: string,
-): string {
+export const LANGEVIN_CACHE_MAX_SITES = 4096;
+
+/** The sampler's per-site proposal in WGSL, for binary and for categorical models. */
+export interface LangevinDistWgsl {
+  /**
+   * Binary models: `fn sampler_lg_pair(d: f32, log_tau: f32) -> vec4<f32>` returning
+   * `(log q(move), log q(stay), q(move), q(stay))` for the log-ratio d of the site's flip, the
+   * probabilities being `math_exp` of the logs (bit-identical to the CPU twin's `q`).
+   */
+  binary: string;
+  /**
+   * Categorical models: `fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32)`
+   * filling `sampler_lg_q` (`xi` the site's value, `gx` the gradient there; use
+   * `sampler_lg_ratio(base, i, xi, gx, c)`).
+   */
+  categorical: string;
+}
+
+/** WGSL shared by both paths: balancing, constants, the adaptation. */
+function commonWgsl(balancing: BalancingFn, target: number): string {
+  return /* wgsl */ `
+${balanceWgsl(balancing)}
+const LG_TARGET: f32 = ${f(target).toPrecision(9)};
+// log(1 - e^a) for a <= 0: the CPU twin's log(1 - e^a) branch (a > -ln 2, so e^a >= 1/2 and
+// 1 - e^a is exact) gives the same bits as log1p(-e^a), so no branch is needed.
+fn sampler_lg_log1mexp(a: f32) -> f32 { return math_log1p(-math_exp(a)); }
+fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
+  // math_mad: a plain multiply-add may be fused or reassociated by the compiler.
+  return max(math_mad(3.0, mean_acc - LG_TARGET, param), 1.0);
+}
+`;
+}
+
+/** log tau from the total rate `z` (rule "rate") or the step size (rule "alpha"). */
+function logTauWgsl(rule: LogTauRule): string {
+  return rule === "alpha"
+    ? "fn sampler_lg_log_tau(z: f32) -> f32 { return -0.5 * math_recip(ctrl_param()); }"
+    : "fn sampler_lg_log_tau(z: f32) -> f32 { return math_log(ctrl_param()) - math_log(z); }";
+}
+
+/**
+ * Binary step, shaped for SIMD software adapters (llvmpipe runs 8 chains in lock step, every
+ * divergent branch runs both sides and every storage access is a per-lane gather): one move
+ * per site (`1 - x_i`), branch-free site updates, one Philox draw per 4 sites, a flip bit mask
+ * so the apply and undo loops visit 32 sites per word, and (D <= LANGEVIN_CACHE_MAX_SITES) the
+ * log-ratios d_i cached in private memory: the rate pass fills them for the dist pass, and a
+ * step's y pass serves as the next step's x pass when the same invocation steps the same chain
+ * at the next step with the same beta (same values, so the same bits as recomputing).
+ */
+function binaryStepWgsl(d: number, rule: LogTauRule, pair: string): string {
+  const words = Math.ceil(d / 32);
+  const cache = d <= LANGEVIN_CACHE_MAX_SITES;
+  // Loads d_i at the current state (slot `s` of the cache; `xi` in scope when not cached).
+  const load = (s: string) =>
+    cache ? `sampler_lg_dc[${s} * D + i]` : "sampler_lg_d(base, i, state[base + i])";
+  // Whether step needs a scan of x: to fill the cache, or for Z (rule "rate").
+  const scan = cache || rule === "rate";
+  return /* wgsl */ `
+const LG_WORDS: u32 = ${words}u;
+const LG_CACHE: bool = ${cache};
+// Bit i: site i moves in this step's proposal.
+var<private> sampler_lg_flips: array<u32, LG_WORDS>;
+// d_i at x (half sampler_lg_slot) and at y (the other half); Z(x) in sampler_lg_zx.
+var<private> sampler_lg_dc: array<f32, ${cache ? 2 * d : 1}u>;
+var<private> sampler_lg_slot: u32;
+var<private> sampler_lg_zx: f32;
+// The cache holds x of (chain, step + 1) at inverse temperature beta when valid.
+var<private> sampler_lg_valid: bool;
+var<private> sampler_lg_chain: u32;
+var<private> sampler_lg_step: u32;
+var<private> sampler_lg_beta: f32;
+${pair}
+${logTauWgsl(rule)}
+// d_i = log pi(flip i) - log pi(x) to first order, at x_i = xi.
+fn sampler_lg_d(base: u32, i: u32, xi: u32) -> f32 {
+  let bg = engine_beta * model_grad(base, i, 0u);
+  return select(-bg, bg, xi == 1u);
+}
+// Fills cache slot s with d at the current state; returns Z = sum_i exp(g(d_i)).
+fn sampler_lg_scan(base: u32, s: u32) -> f32 {
+  var z = 0.0;
+  for (var i = 0u; i < D; i++) {
+    let d = sampler_lg_d(base, i, state[base + i]);
+    ${cache ? "sampler_lg_dc[s * D + i] = d;" : ""}
+    ${rule === "rate" ? "z = z + math_exp(acc_balance(d));" : ""}
+  }
+  return z;
+}
+fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
+  let hit = LG_CACHE && sampler_lg_valid && sampler_lg_chain == chain &&
+    sampler_lg_step + 1u == step && sampler_lg_beta == engine_beta;
+  ${scan ? "if (!hit) { sampler_lg_zx = sampler_lg_scan(base, sampler_lg_slot); }" : ""}
+  let sx = sampler_lg_slot;
+  let tx = sampler_lg_log_tau(sampler_lg_zx);
+  // Forward: y_i from the cumulative walk over v = 0, 1 (as the CPU twin), branch-free.
+  var fwd = 0.0;
+  var r = vec4<u32>(0u);
+  var word = 0u;
+  for (var i = 0u; i < D; i++) {
+    if ((i & 3u) == 0u) { r = rng_draw(chain, step, i >> 2u, 0u); }
+    let u = rng_uniform(r[i & 3u]);
+    let xi = state[base + i];
+    let p = sampler_lg_pair(${cache ? load("sx") : "sampler_lg_d(base, i, xi)"}, tx);
+    let one = xi == 1u;
+    let acc0 = select(p.w, p.z, one);
+    let acc1 = acc0 + select(p.z, p.w, one);
+    let y = select(select(xi, 1u, u < acc1), 0u, u < acc0);
+    let flip = y != xi;
+    fwd = fwd + select(p.y, p.x, flip);
+    word = word | (select(0u, 1u, flip) << (i & 31u));
+    if ((i & 31u) == 31u || i + 1u == D) {
+      sampler_lg_flips[i >> 5u] = word;
+      word = 0u;
+    }
+  }
+  // Move to y, in site order (delta sees the earlier moves).
+  var de = 0.0;
+  for (var w = 0u; w < LG_WORDS; w++) {
+    var bits = sampler_lg_flips[w];
+    while (bits != 0u) {
+      let i = w * 32u + countTrailingZeros(bits);
+      bits = bits & (bits - 1u);
+      let v = 1u - state[base + i];
+      de = de + model_delta(base, i, v);
+      engine_set(chain, i, v);
+    }
+  }
+  let sy = sx ^ 1u;
+  let zy = ${scan ? "sampler_lg_scan(base, sy)" : "0.0"};
+  let ty = sampler_lg_log_tau(zy);
+  // Reverse: log q(x_i | y) is the move's log-probability where the site moved.
+  var rev = 0.0;
+  for (var i = 0u; i < D; i++) {
+    if ((i & 31u) == 0u) { word = sampler_lg_flips[i >> 5u]; }
+    let p = sampler_lg_pair(${load("sy")}, ty);
+    rev = rev + select(p.y, p.x, ((word >> (i & 31u)) & 1u) != 0u);
+  }
+  let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
+  let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);
+  if (u < a) {
+    energy[chain] = energy[chain] + de;
+    sampler_lg_slot = sy;
+    sampler_lg_zx = zy;
+  } else {
+    for (var w = 0u; w < LG_WORDS; w++) {
+      var bits = sampler_lg_flips[w];
+      while (bits != 0u) {
+        let i = w * 32u + countTrailingZeros(bits);
+        bits = bits & (bits - 1u);
+        engine_set(chain, i, 1u - state[base + i]);
+      }
+    }
+  }
+  sampler_lg_valid = true;
+  sampler_lg_chain = chain;
+  sampler_lg_step = step;
+  sampler_lg_beta = engine_beta;
+  return a;
+}
+`;
+}
+
+/** Categorical step: the CPU twin's five passes, with `x_i` and `grad(x_i)` loaded once. */
+function categoricalStepWgsl(model: DiscreteModel, rule: LogTauRule, dist: string): string {
   const bits = bitsPerSite(model.numCategories);
   const words = Math.ceil((model.numSites * bits) / 32);
   const mask = bits === 32 ? "0xffffffffu" : `${2 ** bits - 1}u`;
-  const logTau = rule === "alpha" ? "return -0.5 * math_recip(ctrl_param());" : `var z = 0.0;
-  for (var i = 0u; i < D; i++) { z = z + sampler_lg_rate(base, i); }
-  return math_log(ctrl_param()) - math_log(z);`;
   return /* wgsl */ `
-${balanceWgsl(balancing)}
 const LG_BITS: u32 = ${bits}u;
 const LG_MASK: u32 = ${mask};
-const LG_TARGET: f32 = ${f(target).toPrecision(9)};
-const LG_LN2: f32 = ${LN2.toPrecision(9)};
 // y (during the forward pass), then x (after the move), packed LG_BITS per site.
 var<private> sampler_lg_other: array<u32, ${words}u>;
 var<private> sampler_lg_q: array<f32, C>;
@@ -224,25 +369,17 @@ fn sampler_lg_put(i: u32, v: u32) {
   let s = b & 31u;
   sampler_lg_other[w] = (sampler_lg_other[w] & ~(LG_MASK << s)) | (v << s);
 }
-fn sampler_lg_log1mexp(a: f32) -> f32 {
-  if (a > -LG_LN2) { return math_log(1.0 - math_exp(a)); }
-  return math_log1p(-math_exp(a));
-}
-fn sampler_lg_ratio(base: u32, i: u32, c: u32) -> f32 {
-  let x = state[base + i];
-  if (c == x) { return 0.0; }
-  if (C == 2u) {
-    let g = model_grad(base, i, 0u);
-    if (x == 1u) { return engine_beta * g; }
-    return -engine_beta * g;
-  }
-  return -engine_beta * (model_grad(base, i, c) - model_grad(base, i, x));
+// d_{i,c} given xi = x_i and gx = grad(x_i); 0 at c = xi.
+fn sampler_lg_ratio(base: u32, i: u32, xi: u32, gx: f32, c: u32) -> f32 {
+  return select(-engine_beta * (model_grad(base, i, c) - gx), 0.0, c == xi);
 }
 fn sampler_lg_rate(base: u32, i: u32) -> f32 {
-  let x = state[base + i];
-  if (C == 2u) { return math_exp(acc_balance(sampler_lg_ratio(base, i, 1u - x))); }
+  let xi = state[base + i];
+  let gx = model_grad(base, i, xi);
   var r = 0.0;
-  for (var c = 0u; c < C; c++) { r = r + math_exp(acc_balance(sampler_lg_ratio(base, i, c))); }
+  for (var c = 0u; c < C; c++) {
+    r = r + math_exp(acc_balance(sampler_lg_ratio(base, i, xi, gx, c)));
+  }
   return r;
 }
 fn sampler_lg_normalise(start: f32) {
@@ -254,23 +391,34 @@ fn sampler_lg_normalise(start: f32) {
   for (var c = 0u; c < C; c++) { sampler_lg_q[c] = sampler_lg_q[c] - lse; }
 }
 ${dist}
-fn sampler_lg_log_tau(base: u32) -> f32 {
-  ${logTau}
+${logTauWgsl(rule)}
+fn sampler_lg_total(base: u32) -> f32 {
+  ${
+    rule === "rate"
+      ? `var z = 0.0;
+  for (var i = 0u; i < D; i++) { z = z + sampler_lg_rate(base, i); }
+  return z;`
+      : "return 0.0;"
+  }
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
-  let tx = sampler_lg_log_tau(base);
+  let tx = sampler_lg_log_tau(sampler_lg_total(base));
   var fwd = 0.0;
+  var r = vec4<u32>(0u);
   for (var i = 0u; i < D; i++) {
-    sampler_lg_dist(base, i, tx);
-    let u = rng_uniform(rng_draw(chain, step, i >> 2u, 0u)[i & 3u]);
-    var y = state[base + i];
+    if ((i & 3u) == 0u) { r = rng_draw(chain, step, i >> 2u, 0u); }
+    let u = rng_uniform(r[i & 3u]);
+    let xi = state[base + i];
+    sampler_lg_dist(base, i, xi, model_grad(base, i, xi), tx);
+    // The first v whose cumulative probability exceeds u (x_i if none), without a break.
+    var y = xi;
+    var found = false;
     var acc = 0.0;
     for (var v = 0u; v < C; v++) {
       acc = acc + math_exp(sampler_lg_q[v]);
-      if (u < acc) {
-        y = v;
-        break;
-      }
+      let take = !found && u < acc;
+      y = select(y, v, take);
+      found = found || take;
     }
     sampler_lg_put(i, y);
     fwd = fwd + sampler_lg_q[y];
@@ -285,10 +433,11 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       sampler_lg_put(i, cur);
     }
   }
-  let ty = sampler_lg_log_tau(base);
+  let ty = sampler_lg_log_tau(sampler_lg_total(base));
   var rev = 0.0;
   for (var i = 0u; i < D; i++) {
-    sampler_lg_dist(base, i, ty);
+    let yi = state[base + i];
+    sampler_lg_dist(base, i, yi, model_grad(base, i, yi), ty);
     rev = rev + sampler_lg_q[sampler_lg_get(i)];
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
@@ -303,11 +452,30 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   }
   return a;
 }
-fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
-  // math_mad: a plain multiply-add may be fused or reassociated by the compiler.
-  return max(math_mad(3.0, mean_acc - LG_TARGET, param), 1.0);
-}
 `;
+}
+
+/**
+ * WGSL of the shared Langevin step: `sampler_step` and `sampler_adapt` (n <- max(n + 3 (a -
+ * target), 1)) around the sampler's per-site proposal `dist` (binary or categorical form,
+ * picked by the model's number of categories).
+ *
+ * @example
+ * ```ts
+ * const code = langevinWgsl(model, "sqrt", "rate", 0.574, dmalaDistWgsl());
+ * ```
+ */
+export function langevinWgsl(
+  model: DiscreteModel,
+  balancing: BalancingFn,
+  rule: LogTauRule,
+  target: number,
+  dist: LangevinDistWgsl,
+): string {
+  return commonWgsl(balancing, target) +
+    (model.numCategories === 2
+      ? binaryStepWgsl(model.numSites, rule, dist.binary)
+      : categoricalStepWgsl(model, rule, dist.categorical));
 }
 
 /**
