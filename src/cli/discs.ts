@@ -49,7 +49,7 @@ export const DISCS_SPEC: CommandSpec = {
     preset: {
       type: "string",
       value: "P",
-      help: "quick | medium | large | paper (large: ~2 h on 2 cores; paper: DISCS sizes)",
+      help: "quick | medium | large | paper (large: ~75 min on 2 cores; paper: DISCS sizes)",
       default: "medium",
     },
     steps: {
