@@ -1,7 +1,8 @@
 /**
- * The DISCS benchmark suites as lists of cells (model x sampler settings), at three scales:
+ * The DISCS benchmark suites as lists of cells (model x sampler settings), at four scales:
  * `quick` (minutes on 2 CPU cores through the WebGPU software adapter), `medium` (about half an
- * hour there), `large` (about 75 minutes there for all three suites) and `paper` (the DISCS settings, shared/reference/discs.md sections 2-3; days on a
+ * hour there), `large` (about 75 minutes there for all three suites) and `paper` (the DISCS
+ * settings, shared/reference/discs.md sections 2-3; days on a
  * CPU). Every cell is run with 100 chains, 50% burn-in and adaptation never frozen, as in DISCS.
  * @module
  */
