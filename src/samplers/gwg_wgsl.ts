@@ -7,7 +7,7 @@
  * @module
  */
 import type { BalancingFn } from "./balancing.ts";
-import { localLogitWgsl, wgslF32 } from "./local_logits.ts";
+import { localLogitWgsl, lseUnitWgsl, unitLogitWgsl, wgslF32 } from "./local_logits.ts";
 
 /** Program-changing GWG options. */
 export interface GwgWgslOptions {
@@ -25,26 +25,6 @@ export interface GwgWgslOptions {
 }
 
 /**
- * `gwg_unit_logit(base, i, xi, v)`: `sampler_logit` given `xi = state[base + i]` (one load per
- * site). Categorical models subtract `grad(x_i)`, which `gwg_grad_x(base, i, xi)` computes once
- * per site; the expressions match `localLogitWgsl` term for term, so the bits do too.
- */
-function unitLogitWgsl(numCategories: number): string {
-  return numCategories === 2
-    ? /* wgsl */ `
-fn gwg_grad_x(base: u32, i: u32, xi: u32) -> f32 { return 0.0; }
-fn gwg_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
-  let g = model_grad(base, i, v);
-  return acc_balance(-engine_beta * select(g, -g, xi != 0u));
-}`
-    : /* wgsl */ `
-fn gwg_grad_x(base: u32, i: u32, xi: u32) -> f32 { return model_grad(base, i, xi); }
-fn gwg_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
-  return acc_balance(-engine_beta * (model_grad(base, i, v) - gx));
-}`;
-}
-
-/**
  * The units of one site `i` (WGSL statements, `xi` and `gx` in scope): binary models have one,
  * `v = 1 - xi`; categorical ones loop over `v` and mark `v == xi` invalid instead of branching.
  * `body` sees `v`, `l` and the validity `ok`.
@@ -53,12 +33,12 @@ function unitsOfSite(numCategories: number, body: string): string {
   return numCategories === 2
     ? `{
         let v = 1u - xi;
-        let l = gwg_unit_logit(base, i, xi, v, gx);
+        let l = sampler_unit_logit(base, i, xi, v, gx);
         let ok = true;
         ${body}
       }`
     : `for (var v = 0u; v < C; v++) {
-        let l = gwg_unit_logit(base, i, xi, v, gx);
+        let l = sampler_unit_logit(base, i, xi, v, gx);
         let ok = v != xi;
         ${body}
       }`;
@@ -67,14 +47,8 @@ function unitsOfSite(numCategories: number, body: string): string {
 /** `sampler_step` and `sampler_adapt` for GWG with the options baked in. */
 export function gwgWgsl(o: GwgWgslOptions): string {
   const c = o.numCategories;
-  // Online log-sum-exp with one exp: for d = l - m, exp(m - l) = exp(-|d|) when l > m (IEEE
-  // subtraction is antisymmetric) and exp(l - m) = exp(-|d|) otherwise.
-  const normUnit = `let d = l - m;
-        let e = math_exp(-abs(d));
-        let take = ok && l > m;
-        let add = ok && !take && l > -math_inf();
-        s = select(select(s, s + e, add), math_mad(s, e, 1.0), take);
-        m = select(m, l, take);
+  // Online log-sum-exp with one exp per unit; the argmax unit follows the running maximum.
+  const normUnit = `${lseUnitWgsl("l", "ok")}
         top = select(top, vec2<u32>(i, v), vec2<bool>(take));`;
   const walkUnit = `if (ok) {
           cum = cum + math_exp(l - ms.x);
@@ -86,7 +60,7 @@ export function gwgWgsl(o: GwgWgslOptions): string {
             goal = goals[min(k, GWG_MAX_FLIPS - 1u)];
           }
         }`;
-  return localLogitWgsl(c, "grad", o.balancing) + unitLogitWgsl(c) + /* wgsl */ `
+  return localLogitWgsl(c, "grad", o.balancing) + unitLogitWgsl(c, "grad") + /* wgsl */ `
 const GWG_MAX_FLIPS: u32 = ${o.maxFlips}u;
 const GWG_MAX_RADIUS: f32 = ${wgslF32(o.maxRadius)};
 const GWG_TARGET: f32 = ${wgslF32(o.target)};
@@ -106,7 +80,7 @@ fn gwg_normaliser(base: u32) -> vec2<f32> {
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end; i++) {
       let xi = state[base + i];
-      let gx = gwg_grad_x(base, i, xi);
+      let gx = sampler_grad_x(base, i, xi);
       ${unitsOfSite(c, normUnit)}
     }
     gwg_marks[b] = vec2<f32>(m, s);
@@ -160,7 +134,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end && k < n; i++) {
       let xi = state[base + i];
-      let gx = gwg_grad_x(base, i, xi);
+      let gx = sampler_grad_x(base, i, xi);
       ${unitsOfSite(c, walkUnit)}
     }
     b++;

@@ -62,6 +62,44 @@ fn sampler_logit(base: u32, i: u32, c: u32) -> f32 {
 `;
 }
 
+/**
+ * WGSL `sampler_unit_logit(base, i, xi, v, gx)`: `sampler_logit(base, i, v)` given
+ * `xi = state[base + i]` and `gx = sampler_grad_x(base, i, xi)`, so a pass over sites loads each
+ * `x_i` once and computes the categorical `grad(x_i)` once per site rather than per value. The
+ * expressions match {@link localLogitWgsl} term for term, so the bits do too. Needs
+ * `localLogitWgsl` (for `acc_balance`).
+ */
+export function unitLogitWgsl(numCategories: number, mode: LogRatioMode): string {
+  const t = mode === "exact"
+    ? "model_delta(base, i, v)"
+    : numCategories === 2
+    ? "select(g, -g, xi != 0u)"
+    : "(model_grad(base, i, v) - gx)";
+  const g = mode === "grad" && numCategories === 2 ? "let g = model_grad(base, i, v);\n  " : "";
+  const gx = mode === "grad" && numCategories > 2 ? "model_grad(base, i, xi)" : "0.0";
+  return /* wgsl */ `
+fn sampler_grad_x(base: u32, i: u32, xi: u32) -> f32 { return ${gx}; }
+fn sampler_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
+  ${g}return acc_balance(-engine_beta * ${t});
+}`;
+}
+
+/**
+ * WGSL statements adding `exp(l - m)` to a running online log-sum-exp `(m, s)` with one exp and
+ * no branch: for `d = l - m`, `exp(m - l) = exp(-|d|)` when `l > m` (IEEE subtraction is
+ * antisymmetric) and `exp(l - m) = exp(-|d|)` otherwise. Same bits as the CPU twins' branchy
+ * form (`madF32(s, exp(m - l), 1)` on a new maximum, `s + exp(l - m)` otherwise, skipping
+ * `l = -inf` and units where `ok` is false). Leaves `take` (new maximum) in scope.
+ */
+export function lseUnitWgsl(l: string, ok: string): string {
+  return `let d = ${l} - m;
+    let e = math_exp(-abs(d));
+    let take = ${ok} && ${l} > m;
+    let add = ${ok} && !take && ${l} > -math_inf();
+    s = select(select(s, s + e, add), math_mad(s, e, 1.0), take);
+    m = select(m, ${l}, take);`;
+}
+
 /** An exact WGSL literal of the f32 nearest to `v` (a hex float, so no decimal parsing). */
 export function wgslF32(v: number): string {
   return wgslF32Literal(f32ToBits(Math.fround(v)));

@@ -9,7 +9,13 @@
  * @module
  */
 import type { BalancingFn } from "./balancing.ts";
-import { localLogitWgsl, type LogRatioMode, wgslF32 } from "./local_logits.ts";
+import {
+  localLogitWgsl,
+  type LogRatioMode,
+  lseUnitWgsl,
+  unitLogitWgsl,
+  wgslF32,
+} from "./local_logits.ts";
 
 /** Program-changing PAS options. */
 export interface PasWgslOptions {
@@ -22,58 +28,24 @@ export interface PasWgslOptions {
   numCategories: number;
 }
 
-/**
- * `pas_unit_logit(base, i, xi, v, gx)`: `sampler_logit(base, i, v)` given `xi = state[base + i]`
- * and `gx = pas_grad_x(base, i, xi)` (categorical gradient mode subtracts `grad(x_i)`, computed
- * once per site). The expressions match `localLogitWgsl` term for term, so the bits do too.
- */
-function unitLogitWgsl(numCategories: number, mode: LogRatioMode): string {
-  const t = mode === "exact"
-    ? "model_delta(base, i, v)"
-    : numCategories === 2
-    ? "select(g, -g, xi != 0u)"
-    : "(model_grad(base, i, v) - gx)";
-  const g = mode === "grad" && numCategories === 2 ? "let g = model_grad(base, i, v);\n  " : "";
-  const gx = mode === "grad" && numCategories > 2 ? "model_grad(base, i, xi)" : "0.0";
-  return /* wgsl */ `
-fn pas_grad_x(base: u32, i: u32, xi: u32) -> f32 { return ${gx}; }
-fn pas_unit_logit(base: u32, i: u32, xi: u32, v: u32, gx: f32) -> f32 {
-  ${g}return acc_balance(-engine_beta * ${t});
-}`;
-}
-
 /** `pas_site_weight(base, i, xi, gx)`: W_i, one logit (binary) or an online log-sum-exp. */
 function siteWeightWgsl(numCategories: number): string {
   return numCategories === 2
     ? /* wgsl */ `
 fn pas_site_weight(base: u32, i: u32, xi: u32, gx: f32) -> f32 {
-  return pas_unit_logit(base, i, xi, 1u - xi, gx);
+  return sampler_unit_logit(base, i, xi, 1u - xi, gx);
 }`
     : /* wgsl */ `
 fn pas_site_weight(base: u32, i: u32, xi: u32, gx: f32) -> f32 {
   var m = -math_inf();
   var s = 0.0;
   for (var v = 0u; v < C; v++) {
-    let l = pas_unit_logit(base, i, xi, v, gx);
+    let l = sampler_unit_logit(base, i, xi, v, gx);
     let ok = v != xi;
-    ${lseUnit("l", "ok")}
+    ${lseUnitWgsl("l", "ok")}
   }
   return m + math_log(s);
 }`;
-}
-
-/**
- * One online log-sum-exp step over `(m, s)` adding `exp(l - m)` with one exp: for `d = l - m`,
- * `exp(m - l) = exp(-|d|)` when `l > m` (IEEE subtraction is antisymmetric), else
- * `exp(l - m) = exp(-|d|)`; the CPU twin branches, this selects.
- */
-function lseUnit(l: string, ok: string): string {
-  return `let d = ${l} - m;
-    let e = math_exp(-abs(d));
-    let take = ${ok} && ${l} > m;
-    let add = ${ok} && !take && ${l} > -math_inf();
-    s = select(select(s, s + e, add), math_mad(s, e, 1.0), take);
-    m = select(m, ${l}, take);`;
 }
 
 /** `sampler_step` and `sampler_adapt` for PAS with the options baked in. */
@@ -108,8 +80,8 @@ fn pas_sites(chain: u32, base: u32, step: u32, r: u32) -> f32 {
       for (var jj = 0u; jj < 4u && q0 + j + jj < D; jj++) {
         let i = q0 + j + jj;
         let xi = state[base + i];
-        let w = pas_site_weight(base, i, xi, pas_grad_x(base, i, xi));
-        ${lseUnit("w", "true")}
+        let w = pas_site_weight(base, i, xi, sampler_grad_x(base, i, xi));
+        ${lseUnitWgsl("w", "true")}
         if (r == 0u) { continue; }
         ws[j + jj] = w;
         us[j + jj] = g[jj];
@@ -163,7 +135,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     let i = pas_i[k];
     let xi = state[base + i];
     ov[k] = xi;
-    pw[k] = pas_site_weight(base, i, xi, pas_grad_x(base, i, xi));
+    pw[k] = pas_site_weight(base, i, xi, sampler_grad_x(base, i, xi));
     let t = pas_pl_term(pw[k], log_z, cum);
     fwd = fwd + t.x;
     cum = t.y;
@@ -177,12 +149,12 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       continue;
     }
     // Gumbel-max over the other values; v == x_i is masked, not branched around.
-    let gx = pas_grad_x(base, i, xi);
+    let gx = sampler_grad_x(base, i, xi);
     var best = -math_inf();
     var best_v = 0u;
     var best_l = 0.0;
     for (var v = 0u; v < C; v++) {
-      let l = pas_unit_logit(base, i, xi, v, gx);
+      let l = sampler_unit_logit(base, i, xi, v, gx);
       let u = k * C + v;
       let key = l + rng_gumbel(rng_draw(chain, step, u >> 2u, 1u)[u & 3u]);
       let take = v != xi && key > best;
@@ -204,12 +176,12 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   for (var k = r; k > 0u; k--) {
     let i = pas_i[k - 1u];
     let xi = state[base + i];
-    let gx = pas_grad_x(base, i, xi);
+    let gx = sampler_grad_x(base, i, xi);
     let w = pas_site_weight(base, i, xi, gx);
     let t = pas_pl_term(w, log_zy, cum);
     rev = rev + t.x;
     cum = t.y;
-    if (C > 2u) { rev = rev + (pas_unit_logit(base, i, xi, ov[k - 1u], gx) - w); }
+    if (C > 2u) { rev = rev + (sampler_unit_logit(base, i, xi, ov[k - 1u], gx) - w); }
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev - fwd));
   if (rng_uniform(rng_draw(chain, step, 0u, 3u).x) < a) {
