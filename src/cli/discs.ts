@@ -182,14 +182,30 @@ export function discsSettings(parsed: Parsed): DiscsSettings {
   };
 }
 
-function markdownReport(s: DiscsSettings, rows: DiscsRow[], adapter: string, argv: string[]) {
+/** The markdown report's header: the command and the protocol settings. */
+function reportHeader(s: DiscsSettings, adapter: string, argv: string[]): string {
   return `# DISCS protocol results\n\n` +
     `Command: \`cli.ts discs ${argv.join(" ")}\`\n\n` +
     `Preset ${s.preset}; ${s.chains} chains per cell; seed ${s.seed}; burn-in ${s.burnInFraction}; ` +
     `adaptation never frozen (adapt: always); statistic: Hamming distance to one fixed random ` +
     `reference state; per-chain TFP ESS, mean ± std over chains; ESS/eval by DISCS counting; ` +
-    `ESS/s over the post-burn-in share of synchronised wall time. Backend: ${adapter}.\n\n` +
-    rowsToMarkdown(rows);
+    `ESS/s over the post-burn-in share of synchronised wall time. Backend: ${adapter}.\n\n`;
+}
+
+/** The three output files of `discs` in `dir`. */
+function outputPaths(dir: string) {
+  return { csv: `${dir}/discs.csv`, markdown: `${dir}/discs.md`, findings: `${dir}/findings.md` };
+}
+
+/** Writes the rows' CSV, the markdown tables (after `header`) and the findings, atomically. */
+async function writeOutputs(
+  paths: ReturnType<typeof outputPaths>,
+  rows: readonly DiscsRow[],
+  header: string,
+): Promise<void> {
+  await writeFileAtomic(paths.csv, rowsToCsv(rows));
+  await writeFileAtomic(paths.markdown, header + rowsToMarkdown(rows));
+  await writeFileAtomic(paths.findings, findingsMarkdown(rows));
 }
 
 /** Reads and parses one `--from-csv` file; unreadable or malformed files are UsageErrors. */
@@ -224,26 +240,19 @@ async function mergeCommand(parsed: Parsed, io: CliIo): Promise<number> {
   const rows = parts.flatMap((p) => p.rows);
   const out = String(parsed.values.out ?? ".");
   await Deno.mkdir(out, { recursive: true });
-  const csvPath = `${out}/discs.csv`, mdPath = `${out}/discs.md`;
-  const findingsPath = `${out}/findings.md`;
+  const paths = outputPaths(out);
   const sources = parts.map((p) => `\`${p.file}\` (${p.rows.length} rows)`).join(", ");
-  await writeFileAtomic(csvPath, rowsToCsv(rows));
-  await writeFileAtomic(
-    mdPath,
+  await writeOutputs(
+    paths,
+    rows,
     `# DISCS protocol results\n\nMerged from ${parts.length} file(s), in this order: ${sources}. ` +
-      `Run settings are in each source's own discs.md and in the run store.\n\n` +
-      rowsToMarkdown(rows),
+      `Run settings are in each source's own discs.md and in the run store.\n\n`,
   );
-  await writeFileAtomic(findingsPath, findingsMarkdown(rows));
   if (parsed.values.json) {
-    io.out(JSON.stringify({
-      from: files,
-      csv: csvPath,
-      markdown: mdPath,
-      findings: findingsPath,
-      rows: rows.length,
-    }));
-  } else io.out(`wrote ${csvPath}, ${mdPath} and ${findingsPath} (${rows.length} rows)`);
+    io.out(JSON.stringify({ from: files, ...paths, rows: rows.length }));
+  } else {io.out(
+      `wrote ${paths.csv}, ${paths.markdown} and ${paths.findings} (${rows.length} rows)`,
+    );}
   return 0;
 }
 
@@ -258,8 +267,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
   const adapter = backend.gpu ? `webgpu (${backend.gpu.adapter.description})` : "cpu";
   const store = new RunStore(s.runsDir);
   await Deno.mkdir(s.out, { recursive: true });
-  const csvPath = `${s.out}/discs.csv`, mdPath = `${s.out}/discs.md`;
-  const findingsPath = `${s.out}/findings.md`;
+  const paths = outputPaths(s.out);
   const rows: DiscsRow[] = [];
   const json = Boolean(parsed.values.json);
   for (const [k, cell] of cells.entries()) {
@@ -286,9 +294,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       run: id,
       ...r.metrics,
     });
-    await writeFileAtomic(csvPath, rowsToCsv(rows));
-    await writeFileAtomic(mdPath, markdownReport(s, rows, adapter, argv));
-    await writeFileAtomic(findingsPath, findingsMarkdown(rows));
+    await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
     if (!json) {
       const m = r.metrics;
       io.out(
@@ -309,11 +315,11 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       burnInFraction: s.burnInFraction,
       adapt: "always",
       backend: adapter,
-      csv: csvPath,
-      markdown: mdPath,
-      findings: findingsPath,
+      ...paths,
       rows,
     }));
-  } else io.out(`wrote ${csvPath}, ${mdPath} and ${findingsPath} (${rows.length} cells)`);
+  } else {io.out(
+      `wrote ${paths.csv}, ${paths.markdown} and ${paths.findings} (${rows.length} cells)`,
+    );}
   return 0;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { CRITICAL_BETA, SUITE_NAMES, type SuiteName } from "./suites.ts";
-import { CSV_COLUMNS, type DiscsRow, formatSig } from "./tables.ts";
+import { CSV_COLUMNS, type DiscsRow, formatSig, mdTable } from "./tables.ts";
 
 /** A malformed DISCS CSV: the message is `<source>:<line>: <what>; expected <what>`. */
 export class DiscsCsvError extends Error {
@@ -383,11 +383,6 @@ export function temperatureContrasts(
     }
   }
   return { criticalBeta, points, sides };
-}
-
-function mdTable(header: string[], body: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...body.map(line)].join("\n");
 }
 
 /** z with sign and two decimals ("+1.23"), "–" when undefined. */

@@ -90,7 +90,15 @@ const PIVOTS: Record<SuiteName, { metric: keyof DiscsMetrics; title: string; row
   size: { metric: "essPerEval", title: "ESS per energy evaluation", rowName: "lattice side" },
 };
 
-function mdTable(header: string[], body: string[][]): string {
+/**
+ * A markdown table from a header and rows of cells.
+ *
+ * @example
+ * ```ts
+ * mdTable(["a", "b"], [["1", "2"]]); // "| a | b |\n| --- | --- |\n| 1 | 2 |"
+ * ```
+ */
+export function mdTable(header: string[], body: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...body.map(line)].join("\n");
 }

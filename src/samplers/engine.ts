@@ -116,10 +116,7 @@ export function defaultBlockSteps(
 
 /** Loop iterations of a typical step of one chain (model calls counted by their loops). */
 function typicalLoops(model: DiscreteModel, sampler: DiscreteSampler): number {
-  const call = model.wgsl.loopCost?.call ?? 0;
-  const loops = sampler.typicalLoopsPerStep?.(model) ?? sampler.loopsPerStep?.(model) ??
-    6 * model.numSites * model.numCategories;
-  return loops * (1 + call);
+  return loopCost(model, sampler, true).step;
 }
 
 /** Most chains the fused adapting program runs (one workgroup loops over them). */
@@ -181,14 +178,19 @@ function checkOptions(
  * limiter), counting all loops of the invocation; kernels there must stay below it. */
 export const LLVMPIPE_LOOP_LIMIT = 65_535;
 
-/** Loop iterations of one engine step and of one energy evaluation, for one chain. */
+/**
+ * Loop iterations of one engine step (at most, or `typical`) and of one energy evaluation, for
+ * one chain.
+ */
 export function loopCost(
   model: DiscreteModel,
   sampler: DiscreteSampler,
+  typical = false,
 ): { step: number; energy: number } {
   const d = model.numSites, c = model.numCategories;
   const cost = model.wgsl.loopCost ?? { energy: d, call: 0 };
-  const loops = sampler.loopsPerStep?.(model) ?? 6 * d * c;
+  const most = sampler.loopsPerStep?.(model) ?? 6 * d * c;
+  const loops = typical ? sampler.typicalLoopsPerStep?.(model) ?? most : most;
   return { step: loops * (1 + cost.call), energy: cost.energy };
 }
 
@@ -574,6 +576,7 @@ async function runGpu(
         ? 1
         : Math.max(1, Math.min(n, stepsPerDispatch));
       writeParams(blockStart, perDispatch, blockStart + n);
+      // Samplers may read step_beta(step) directly, so the buffer is filled even when constant.
       writeBuffer(
         gpu,
         buf.betas,

@@ -43,7 +43,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var inv_log1mp = 0.0;
   if (p < 1.0) { inv_log1mp = math_recip(math_log(1.0 - p)); }
   let de = rwm_walk(chain, base, step, p, inv_log1mp, true);
-  let a = acc_prob(-step_beta(step) * de);
+  let a = acc_prob(-engine_beta * de);
   let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);
   if (u < a) {
     energy[chain] = energy[chain] + de;

@@ -3,7 +3,7 @@
  * independent chains against the enumerated target, and CPU/GPU run comparison.
  * @module
  */
-import { assert } from "../_assert.ts";
+import { assert, assertEquals } from "../_assert.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
 import {
   type DiscreteModel,
@@ -57,4 +57,13 @@ export function countDiffs(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Mean of the per-chain acceptance. */
 export function meanAcceptance(r: RunResult): number {
   return r.acceptance.reduce((s, v) => s + v, 0) / r.chains;
+}
+
+/** Asserts two runs agree bit for bit: parameter, energy and Hamming traces, states, acceptance. */
+export function assertSameRun(a: RunResult, b: RunResult, what: string): void {
+  assertEquals(Array.from(a.params), Array.from(b.params), `${what}: adaptive parameter`);
+  assertEquals(Array.from(a.energies), Array.from(b.energies), `${what}: energies`);
+  assertEquals(Array.from(a.hamming), Array.from(b.hamming), `${what}: Hamming statistic`);
+  assertEquals(Array.from(a.finalStates), Array.from(b.finalStates), `${what}: final states`);
+  assertEquals(Array.from(a.acceptance), Array.from(b.acceptance), `${what}: acceptance`);
 }

@@ -10,21 +10,13 @@ import {
   gwgSampler,
   pasSampler,
   type RunOptions,
-  type RunResult,
   runSampler,
   rwmSampler,
 } from "../../src/samplers/mod.ts";
 import type { DiscreteModel } from "../../src/models/discrete/model.ts";
 import type { DiscreteSampler } from "../../src/samplers/sampler.ts";
 import type { GpuContext } from "../../src/gpu/mod.ts";
-
-function assertSameRun(a: RunResult, b: RunResult, what: string) {
-  assertEquals(Array.from(a.params), Array.from(b.params), `${what}: adaptive parameter`);
-  assertEquals(Array.from(a.energies), Array.from(b.energies), `${what}: energies`);
-  assertEquals(Array.from(a.hamming), Array.from(b.hamming), `${what}: Hamming statistic`);
-  assertEquals(Array.from(a.finalStates), Array.from(b.finalStates), `${what}: final states`);
-  assertEquals(Array.from(a.acceptance), Array.from(b.acceptance), `${what}: acceptance`);
-}
+import { assertSameRun } from "./_exact.ts";
 
 /** The fused and the per-step adapting programs must both replay the CPU twin bit for bit. */
 async function fusedReplaysCpu(
