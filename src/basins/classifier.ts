@@ -7,62 +7,9 @@
  * @module
  */
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import { loadTf, type TfBackend } from "../nn/tf.ts";
+export { loadTf, type TfBackend };
 import { SplitMix32 } from "../models/continuous/prng.ts";
-
-/** tfjs backends. */
-export type TfBackend = "wasm" | "cpu" | "webgpu";
-
-type Tf = typeof TfNs;
-let tfPromise: Promise<Tf> | null = null;
-let activeBackend: TfBackend | null = null;
-
-/**
- * Loads tfjs once (silencing its "install tfjs-node" banner) and switches to `backend`
- * (default "wasm", falling back to "cpu" if wasm fails to initialise).
- *
- * @example
- * ```ts
- * const tf = await loadTf("cpu");
- * tf.getBackend(); // "cpu"
- * ```
- */
-export async function loadTf(backend: TfBackend = "wasm"): Promise<Tf> {
-  if (!tfPromise) {
-    tfPromise = (async () => {
-      const warn = console.warn, log = console.log;
-      console.warn = () => {};
-      console.log = () => {};
-      try {
-        const tf = await import("npm:@tensorflow/tfjs@4.22.0");
-        await import("npm:@tensorflow/tfjs-backend-wasm@4.22.0");
-        // PROD silences the cpu backend's first-write banner and skips debug checks.
-        tf.env().set("PROD", true);
-        return tf as unknown as Tf;
-      } finally {
-        console.warn = warn;
-        console.log = log;
-      }
-    })();
-  }
-  const tf = await tfPromise;
-  if (activeBackend !== backend) {
-    if (backend === "webgpu") await import("npm:@tensorflow/tfjs-backend-webgpu@4.22.0");
-    const warn = console.warn, log = console.log;
-    console.warn = () => {};
-    console.log = () => {};
-    try {
-      let ok = await tf.setBackend(backend);
-      if (!ok && backend === "wasm") ok = await tf.setBackend("cpu");
-      if (!ok) throw new Error(`tfjs backend '${backend}' failed to initialise`);
-      await tf.ready();
-    } finally {
-      console.warn = warn;
-      console.log = log;
-    }
-    activeBackend = backend;
-  }
-  return tf;
-}
 
 /** Options of {@link trainClassifier}. */
 export interface ClassifierOptions {
