@@ -285,7 +285,9 @@ class PyLiteralReader {
   constructor(readonly text: string) {}
 
   #fail(what: string): never {
-    throw new Error(`bad .npy header: ${what} at character ${this.#pos} of ${this.text.trim()}`);
+    // The header text may hold line breaks; the error stays one line.
+    const text = this.text.trim().replace(/\s+/g, " ");
+    throw new Error(`bad .npy header: ${what} at character ${this.#pos} of ${text}`);
   }
   #skipSpace(): void {
     while (this.#pos < this.text.length && /\s/.test(this.text[this.#pos])) this.#pos++;
@@ -362,7 +364,8 @@ class PyLiteralReader {
 
 function parseHeaderText(text: string): { dtype: NpyDtype; shape: number[] } {
   const dict = new PyLiteralReader(text).dict();
-  const keys = [...dict.keys()].sort().join(",");
+  // Keys and values come from the file: printed with JSON escapes so the error stays one line.
+  const keys = [...dict.keys()].sort().map((k) => JSON.stringify(k).slice(1, -1)).join(",");
   if (keys !== "descr,fortran_order,shape") {
     throw new Error(
       `bad .npy header: keys are {${keys}}, expected exactly {descr, fortran_order, shape}`,
@@ -371,7 +374,11 @@ function parseHeaderText(text: string): { dtype: NpyDtype; shape: number[] } {
   const descr = dict.get("descr");
   if (typeof descr !== "string") throw new Error("bad .npy header: 'descr' must be a string");
   const dtype = DESCR_TO_DTYPE[descr];
-  if (!dtype) throw new Error(`unsupported dtype '${descr}': expected one of ${SUPPORTED}`);
+  if (!dtype) {
+    throw new Error(
+      `unsupported dtype '${JSON.stringify(descr).slice(1, -1)}': expected one of ${SUPPORTED}`,
+    );
+  }
   const fortran = dict.get("fortran_order");
   if (typeof fortran !== "boolean") {
     throw new Error("bad .npy header: 'fortran_order' must be True or False");
