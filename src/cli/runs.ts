@@ -1,20 +1,24 @@
 /**
- * `cli.ts runs list|show <id>`: read the run store.
+ * `cli.ts runs list|show <id>|export <id>`: read the run store, or export a run for Python.
  * @module
  */
 import { RunStore } from "../io/run_store.ts";
 import { formatRunDetails, formatRunList } from "../io/runs_format.ts";
+import { exportRunZarr } from "../runs/export_zarr.ts";
 import { type CommandSpec, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `runs` command's flags. */
 export const RUNS_SPEC: CommandSpec = {
   name: "runs",
-  summary: "List stored runs, or show one run's manifest.",
-  usage: "cli.ts runs list | cli.ts runs show <id>   [--runs-dir DIR] [--json]",
+  summary: "List stored runs, show one run's manifest, or export a run (Zarr v2, ArviZ layout).",
+  usage: "cli.ts runs list | cli.ts runs show <id> | cli.ts runs export <id> --format zarr " +
+    "[--out PATH]   [--runs-dir DIR] [--json]",
   allowPositionals: true,
   flags: {
     "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
+    format: { type: "string", value: "FMT", help: "export format: zarr", default: "zarr" },
+    out: { type: "string", value: "PATH", help: "export: new folder (default <id>.zarr)" },
   },
 };
 
@@ -27,12 +31,27 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
     io.out(parsed.values.json ? JSON.stringify(list) : formatRunList(list, store.root));
     return 0;
   }
-  if (sub === "show" && id !== undefined && extra.length === 0) {
+  if ((sub === "show" || sub === "export") && id !== undefined && extra.length === 0) {
     let reader;
     try {
       reader = await store.open(id);
     } catch (e) {
-      throw new UsageError(`runs show: ${(e as Error).message}`);
+      throw new UsageError(`runs ${sub}: ${(e as Error).message}`);
+    }
+    if (sub === "export") {
+      const format = String(parsed.values.format ?? "zarr");
+      if (format !== "zarr") {
+        throw new UsageError(`runs export: --format '${format}' unknown: expected zarr`);
+      }
+      const out = String(parsed.values.out ?? `${id}.zarr`);
+      let groups: string[];
+      try {
+        groups = await exportRunZarr(reader, out);
+      } catch (e) {
+        throw new UsageError(`runs export: ${(e as Error).message}`);
+      }
+      io.out(parsed.values.json ? JSON.stringify({ out, groups }) : `${out}: ${groups.join(", ")}`);
+      return 0;
     }
     io.out(
       parsed.values.json ? JSON.stringify(reader.manifest) : formatRunDetails(reader.manifest),
@@ -40,6 +59,8 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
     return 0;
   }
   throw new UsageError(
-    `runs: expected 'runs list' or 'runs show <id>', got '${parsed.positionals.join(" ")}'`,
+    `runs: expected 'runs list', 'runs show <id>' or 'runs export <id>', got '${
+      parsed.positionals.join(" ")
+    }'`,
   );
 }
