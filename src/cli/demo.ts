@@ -8,7 +8,7 @@ import { rwmSampler } from "../samplers/rwm.ts";
 import { isingModel } from "../models/discrete/ising.ts";
 import { buildSampler } from "../samplers/registry.ts";
 import { parseConfig, SamplerConfig } from "../io/config.ts";
-import { demoMis } from "./solve.ts";
+import { demoMis } from "../co/demo.ts";
 import { mullerBrown } from "../models/continuous/muller_brown.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { simulate } from "../dynamics/langevin.ts";

@@ -5,8 +5,8 @@ import {
   createGpuFrameEmbedder,
   type FrameEmbeddingSpec,
   haarFrameEmbedding,
-  simulateToRun,
 } from "../../src/dynamics/mod.ts";
+import { simulateToRun } from "../../src/runs/simulate.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { SplitMix32 } from "../../src/models/continuous/prng.ts";
 
