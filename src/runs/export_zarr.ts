@@ -13,6 +13,8 @@ import type { RunReader } from "../io/run_store.ts";
 import { type NpyTypedArray, shapeSize } from "../io/npy.ts";
 import { ZarrWriter } from "../io/zarr.ts";
 import { LANDSCAPE_VERSION } from "../io/run_store.ts";
+import { SAMPLE_ARRAYS as S } from "./sample.ts";
+import { SIMULATE_ARRAYS as M } from "./simulate.ts";
 
 /** One exported variable: where it comes from and its dimension names. */
 interface VarSpec {
@@ -25,47 +27,52 @@ interface VarSpec {
   readonly swap01?: boolean;
 }
 
-/** Layouts of the run kinds that have one, by the run's command. */
+/** Layouts of the run kinds that have one. */
 const LAYOUTS: Readonly<Record<string, readonly VarSpec[]>> = {
   sample: [
     {
       group: "posterior",
       name: "hamming",
-      source: "hamming",
+      source: S.hamming.name,
       dims: ["chain", "draw"],
       swap01: true,
     },
     {
       group: "sample_stats",
       name: "energy",
-      source: "energy",
+      source: S.energy.name,
       dims: ["chain", "draw"],
       swap01: true,
     },
-    { group: "sample_stats", name: "acceptance_rate", source: "acceptance", dims: ["chain"] },
-    { group: "sample_stats", name: "adaptive_parameter", source: "param", dims: ["draw"] },
-    { group: "final_state", name: "final_state", source: "final_states", dims: ["chain", "site"] },
-    { group: "final_state", name: "reference", source: "reference", dims: ["site"] },
+    { group: "sample_stats", name: "acceptance_rate", source: S.acceptance.name, dims: ["chain"] },
+    { group: "sample_stats", name: "adaptive_parameter", source: S.param.name, dims: ["draw"] },
+    {
+      group: "final_state",
+      name: "final_state",
+      source: S.finalStates.name,
+      dims: ["chain", "site"],
+    },
+    { group: "final_state", name: "reference", source: S.reference.name, dims: ["site"] },
   ],
   simulate: [
     {
       group: "frames",
       name: "frames",
-      source: "frames",
+      source: M.frames.name,
       dims: ["chain", "draw", "dim"],
       swap01: true,
     },
     {
       group: "frames",
       name: "core_frames",
-      source: "core_frames",
+      source: M.coreFrames.name,
       dims: ["chain", "draw", "core_dim"],
       swap01: true,
     },
-    { group: "frames", name: "labels", source: "labels", dims: ["chain"] },
-    { group: "frames", name: "trajectory_start", source: "trajectory_start", dims: ["chain"] },
-    { group: "starts", name: "starts", source: "starts", dims: ["start", "coord"] },
-    { group: "starts", name: "start_labels", source: "start_labels", dims: ["start"] },
+    { group: "frames", name: "labels", source: M.labels.name, dims: ["chain"] },
+    { group: "frames", name: "trajectory_start", source: M.trajectoryStart.name, dims: ["chain"] },
+    { group: "starts", name: "starts", source: M.starts.name, dims: ["start", "coord"] },
+    { group: "starts", name: "start_labels", source: M.startLabels.name, dims: ["start"] },
   ],
 };
 
@@ -101,7 +108,8 @@ export async function exportRunZarr(
   out: string,
   options: { chunkBytes?: number } = {},
 ): Promise<string[]> {
-  const kind = run.manifest.command[0];
+  // Version 1 manifests have no kind: their command names it.
+  const kind = run.manifest.kind ?? run.manifest.command[0];
   const layout = LAYOUTS[kind];
   if (!layout) {
     throw new Error(
