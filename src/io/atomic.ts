@@ -3,6 +3,7 @@
  * rename it over the target, so readers see either the old file or the new one, never a mix.
  * @module
  */
+import { failShortWrite, faultPoint, writeBudget } from "./faults.ts";
 
 /** What {@linkcode writeFileAtomic} can write: text (UTF-8), bytes, or a stream of chunks. */
 export type AtomicWriteData =
@@ -24,10 +25,27 @@ export function dirnameOf(path: string): string {
   return i === 0 ? path.slice(0, 1) : path.slice(0, i);
 }
 
-/** Writes every byte of `chunk`, looping over short writes. */
-export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
+/**
+ * Writes every byte of `chunk`, looping over short writes. `tearable: false` marks a small
+ * in-place write (one system call, which a process crash cannot cut in half): injected faults
+ * then hit it whole, before any byte is written.
+ */
+export async function writeAll(
+  file: Deno.FsFile,
+  chunk: Uint8Array,
+  options: { tearable?: boolean } = {},
+): Promise<void> {
+  const allowed = writeBudget(chunk.length, options.tearable ?? true);
   let off = 0;
-  while (off < chunk.length) off += await file.write(chunk.subarray(off));
+  while (off < allowed) off += await file.write(chunk.subarray(off, allowed));
+  if (allowed < chunk.length) failShortWrite();
+}
+
+/** Renames `from` to `to`, the step that publishes a finished file (a fault point in tests). */
+export async function renameFile(from: string, to: string): Promise<void> {
+  faultPoint("rename");
+  await Deno.rename(from, to);
+  faultPoint("renamed");
 }
 
 /**
@@ -35,6 +53,7 @@ export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<vo
  * cannot (EINVAL, not supported) are skipped, real I/O errors are thrown.
  */
 export async function syncBestEffort(file: Deno.FsFile): Promise<void> {
+  faultPoint("sync");
   try {
     await file.syncData();
   } catch (e) {
@@ -79,7 +98,7 @@ export async function writeFileAtomic(path: string, data: AtomicWriteData): Prom
       for await (const chunk of chunksOf(data)) await writeAll(file, chunk);
       await syncBestEffort(file);
     }
-    await Deno.rename(tmp, path);
+    await renameFile(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;

@@ -18,7 +18,14 @@
  * @module
  */
 
-import { dirnameOf, randomHex, syncBestEffort, syncDirBestEffort, writeAll } from "./atomic.ts";
+import {
+  dirnameOf,
+  randomHex,
+  renameFile,
+  syncBestEffort,
+  syncDirBestEffort,
+  writeAll,
+} from "./atomic.ts";
 import { readHeaderFrom } from "./npy_file.ts";
 import {
   dtypeOf,
@@ -167,15 +174,21 @@ export class NpyAppender {
       const f = await Deno.open(partial, { read: true, write: true });
       return new NpyAppender(path, dtype, rowShape, f, reserve, rows, options);
     }
-    const file = await Deno.open(partial, { read: true, write: true, createNew: true });
+    // The empty partial file appears whole (header written, synced, renamed into place), so a
+    // crash never leaves a partial file without a complete header.
+    const tmp = `${partial}.${randomHex(6)}.tmp`;
     try {
-      await writeAll(file, encodeNpyHeader(dtype, [0, ...rowShape], reserve));
-      await syncBestEffort(file);
+      {
+        using f = await Deno.open(tmp, { write: true, createNew: true });
+        await writeAll(f, encodeNpyHeader(dtype, [0, ...rowShape], reserve));
+        await syncBestEffort(f);
+      }
+      await renameFile(tmp, partial);
     } catch (e) {
-      file.close();
-      await Deno.remove(partial).catch(() => {});
+      await Deno.remove(tmp).catch(() => {});
       throw e;
     }
+    const file = await Deno.open(partial, { read: true, write: true });
     return new NpyAppender(path, dtype, rowShape, file, reserve, 0, options);
   }
 
@@ -274,7 +287,8 @@ export class NpyAppender {
       this.#headerLength,
     );
     await file.seek(0, Deno.SeekMode.Start);
-    await writeAll(file, header);
+    // Same length as before, rewritten in place by one small write: never torn by a crash.
+    await writeAll(file, header, { tearable: false });
     await syncBestEffort(file);
     this.#rowsFlushed = this.#rowsOnDisk;
     await this.#onFlush?.(this.#rowsFlushed);
@@ -292,7 +306,7 @@ export class NpyAppender {
       await this.#flushNow();
       this.#file.close();
       this.#file = undefined;
-      await Deno.rename(this.partialPath, this.path);
+      await renameFile(this.partialPath, this.path);
       await syncDirBestEffort(dirnameOf(this.path));
     });
   }
@@ -360,7 +374,7 @@ async function copyWithReservedHeader(
       }
       await syncBestEffort(out);
     }
-    await Deno.rename(tmp, dest);
+    await renameFile(tmp, dest);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;

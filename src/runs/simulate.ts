@@ -188,6 +188,9 @@ export async function simulateToRun(
               }
             }
           }
+          // A block of frames is the unit of durability: on disk before the next one starts.
+          await coreOut?.flush();
+          await framesOut.flush();
           await options.onFrames?.(first + count);
         },
       ));
