@@ -6,7 +6,8 @@
  * @module
  */
 import { acquireGpu } from "../src/gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../src/io/config.ts";
+import { parseConfig } from "../src/io/config.ts";
+import { SamplerConfig } from "../src/samplers/registry.ts";
 import { erdosRenyi, misProblem } from "../src/models/co/mod.ts";
 import { coSamplerConfig, solveAnnealed, withLoopCost } from "../src/models/co/solve.ts";
 import { gpuLimitReason } from "../src/samplers/engine.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 import type { GpuContext } from "../gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../io/config.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { buildSampler } from "../samplers/registry.ts";
 import { gpuLimitReason } from "../samplers/engine.ts";
 import { erdosRenyi } from "../models/co/generators.ts";

@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertRejects } from "../../_assert.ts";
 import { gpuOrSkip } from "../../_gpu.ts";
 import type { GpuContext } from "../../../src/gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../../../src/io/config.ts";
+import { parseConfig } from "../../../src/io/config.ts";
+import { SamplerConfig } from "../../../src/samplers/registry.ts";
 import { buildSampler } from "../../../src/samplers/registry.ts";
 import {
   barabasiAlbert,
