@@ -13,7 +13,7 @@ import { numEdges } from "../models/co/graph.ts";
 import { misExact } from "../models/co/exact.ts";
 import { greedyMis } from "../models/co/baselines.ts";
 import { misProblem } from "../models/co/mis.ts";
-import { coSamplerConfig, solveAnnealed, withLoopCost } from "../models/co/solve.ts";
+import { coSamplerConfig, solveAnnealed, withLoopCost } from "./solve.ts";
 
 /** What {@link demoMis} reports. */
 export interface DemoMisResult {

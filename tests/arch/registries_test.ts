@@ -30,7 +30,7 @@ import { PottsConfig } from "../../src/models/discrete/potts.ts";
 import { FhmmConfig } from "../../src/models/discrete/fhmm.ts";
 import { RbmConfig } from "../../src/models/discrete/rbm.ts";
 import { ALL_SAMPLERS, BALANCED_SAMPLERS as SUITE_BALANCED } from "../../src/discs/suites.ts";
-import { coAdaptMode, coSamplerConfig } from "../../src/models/co/solve.ts";
+import { coAdaptMode, coSamplerConfig } from "../../src/co/solve.ts";
 import { CO_PROBLEM_NAMES, CO_PROBLEMS, CoProblemConfig } from "../../src/co/problems.ts";
 import { SAMPLE_SPEC } from "../../src/cli/sample.ts";
 import { SOLVE_SPEC } from "../../src/cli/solve.ts";

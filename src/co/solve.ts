@@ -6,14 +6,19 @@
  * @module
  */
 import type { z } from "npm:zod@4.6.7";
-import type { GpuContext } from "../../gpu/mod.ts";
-import { type AdaptMode, runSampler } from "../../samplers/engine.ts";
-import type { DiscreteSampler } from "../../samplers/sampler.ts";
-import { SAMPLERS } from "../../samplers/registry.ts";
-import type { DiscreteModel } from "../discrete/model.ts";
-import type { CoProblem } from "./problem.ts";
-import { type Schedule, ScheduleConfig, scheduleFromConfig } from "./schedule.ts";
-import { bestOfChains, exactReference, finalReport, ratioToReference } from "./evaluate.ts";
+import type { GpuContext } from "../gpu/mod.ts";
+import { type AdaptMode, runSampler } from "../samplers/engine.ts";
+import type { DiscreteSampler } from "../samplers/sampler.ts";
+import { SAMPLERS } from "../samplers/registry.ts";
+import type { DiscreteModel } from "../models/discrete/model.ts";
+import type { CoProblem } from "../models/co/problem.ts";
+import { type Schedule, ScheduleConfig, scheduleFromConfig } from "../models/co/schedule.ts";
+import {
+  bestOfChains,
+  exactReference,
+  finalReport,
+  ratioToReference,
+} from "../models/co/evaluate.ts";
 
 /** Options of {@link solveAnnealed}. */
 export interface SolveOptions {
@@ -31,7 +36,10 @@ export interface SolveOptions {
   logEvery?: number;
   /** Adaptation mode; default {@link coAdaptMode} of the sampler's name. */
   adapt?: AdaptMode;
-  /** Steps per block (WebGPU readback, progress and timestamp granularity); default 256. */
+  /**
+   * Steps per block (WebGPU readback, progress and timestamp granularity); default: the
+   * engine's own plan (`defaultBlockSteps`).
+   */
   blockSteps?: number;
   onProgress?: (done: number, total: number) => void;
 }
