@@ -6,7 +6,8 @@
 import fc from "npm:fast-check@4.11.0";
 import { assert, assertEquals } from "../_assert.ts";
 import { decodeNpy, encodeNpy, shapeSize } from "../../src/io/npy.ts";
-import { ConfigError, parseConfig, SampleConfig } from "../../src/io/config.ts";
+import { ConfigError, parseConfig } from "../../src/io/config.ts";
+import { SampleConfig } from "../../src/samplers/sample_config.ts";
 import { GraphFormatError } from "../../src/models/co/errors.ts";
 import { type GraphFormat, parseGraph } from "../../src/models/co/loaders.ts";
 import { parseCommand, UsageError } from "../../src/cli/args.ts";
