@@ -2,8 +2,10 @@
  * `cli.ts discs`: the DISCS benchmark protocol. Runs the suites (classical models x all
  * samplers, the zero-field Ising temperature sweep with sqrt(t) and t/(t+1), the Ising size
  * sweep), stores one run per cell, and writes `discs.csv`, `discs.md` and `findings.md` to `--out`
- * (rewritten after every cell, so a long run leaves usable partial tables). `--from-csv` runs
- * nothing: it merges earlier `discs.csv` files and writes the same three files from them.
+ * (rewritten after every cell, so a long run leaves usable partial tables). `--resume` continues an
+ * interrupted sweep in the same `--out`: cells whose run is stored `done` are kept, the rest run
+ * (the plan, `discs_plan.json`, must match). `--from-csv` runs nothing: it merges earlier
+ * `discs.csv` files and writes the same three files from them.
  * @module
  */
 import { resolveBackend } from "../gpu/mod.ts";
@@ -81,6 +83,10 @@ export const DISCS_SPEC: CommandSpec = {
       default: ".",
     },
     "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
+    resume: {
+      type: "boolean",
+      help: "continue the interrupted sweep in --out: keep cells stored done, run the rest",
+    },
   },
 };
 
@@ -196,6 +202,70 @@ function outputPaths(dir: string) {
   return { csv: `${dir}/discs.csv`, markdown: `${dir}/discs.md`, findings: `${dir}/findings.md` };
 }
 
+/** What a sweep is: its settings (not the backend, which gives the same bits) and its cells. */
+function sweepPlan(
+  s: DiscsSettings,
+  cells: readonly { suite: string; model: string; sampler: string; x: number | null }[],
+) {
+  return {
+    preset: s.preset,
+    suites: s.suites,
+    chains: s.chains,
+    seed: s.seed,
+    burnInFraction: s.burnInFraction,
+    overrides: s.overrides,
+    cells: cells.map((c) => `${c.suite}/${c.model}/${c.sampler}/${c.x ?? ""}`),
+  };
+}
+
+/** The key of a cell or row. */
+const cellKey = (c: { suite: string; model: string; sampler: string; x: number | null }) =>
+  `${c.suite}/${c.model}/${c.sampler}/${c.x ?? ""}`;
+
+/**
+ * The rows of an interrupted sweep in `out` that can be kept: the plan on disk must equal this
+ * one, and a row is kept when its run is stored `done`.
+ */
+async function resumedRows(
+  out: string,
+  plan: ReturnType<typeof sweepPlan>,
+  store: RunStore,
+): Promise<Map<string, DiscsRow>> {
+  const planPath = `${out}/discs_plan.json`;
+  let onDisk: unknown;
+  try {
+    onDisk = JSON.parse(await Deno.readTextFile(planPath));
+  } catch (e) {
+    throw new UsageError(
+      `discs --resume: cannot read ${planPath} (${(e as Error).name}): expected the plan of an ` +
+        `interrupted sweep in --out`,
+    );
+  }
+  const mine = plan as Record<string, unknown>, theirs = onDisk as Record<string, unknown>;
+  const differs = Object.keys(mine).find((k) =>
+    JSON.stringify(mine[k]) !== JSON.stringify(theirs?.[k])
+  );
+  if (differs) {
+    throw new UsageError(
+      `discs --resume: ${planPath} has another ${differs}: expected the same flags as the ` +
+        `interrupted sweep`,
+    );
+  }
+  const kept = new Map<string, DiscsRow>();
+  let rows: DiscsRow[] = [];
+  try {
+    rows = parseDiscsCsv(await Deno.readTextFile(`${out}/discs.csv`), `${out}/discs.csv`);
+  } catch (e) {
+    if (e instanceof DiscsCsvError) throw new UsageError(`discs --resume: ${e.message}`);
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  for (const row of rows) {
+    const run = await store.open(row.run).catch(() => null);
+    if (run?.manifest.status === "done") kept.set(cellKey(row), row);
+  }
+  return kept;
+}
+
 /** Writes the rows' CSV, the markdown tables (after `header`) and the findings, atomically. */
 async function writeOutputs(
   paths: ReturnType<typeof outputPaths>,
@@ -265,11 +335,19 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
   const backend = await resolveBackend(s.backend, io.notice);
   const adapter = backend.gpu ? `webgpu (${backend.gpu.adapter.description})` : "cpu";
   const store = new RunStore(s.runsDir);
+  const plan = sweepPlan(s, cells);
+  const kept = parsed.values.resume ? await resumedRows(s.out, plan, store) : new Map();
   await Deno.mkdir(s.out, { recursive: true });
+  await writeFileAtomic(`${s.out}/discs_plan.json`, JSON.stringify(plan, null, 2));
   const paths = outputPaths(s.out);
   const rows: DiscsRow[] = [];
   const json = Boolean(parsed.values.json);
   for (const [k, cell] of cells.entries()) {
+    const done = kept.get(cellKey(cell));
+    if (done) {
+      rows.push(done);
+      continue;
+    }
     const label = `[${k + 1}/${cells.length}] ${cell.suite} ${cell.model} ${cell.sampler}` +
       (cell.x !== null && cell.suite === "temperature" ? ` beta=${cell.x}` : "");
     const { runId: id, value: r } = await discsCellToRun(store, argv, cell, {

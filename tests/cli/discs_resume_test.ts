@@ -1,0 +1,83 @@
+/**
+ * `discs --resume`: an interrupted sweep continues in the same --out; cells stored `done` are kept
+ * (same run ids), the others run again and give the same arrays as the uninterrupted sweep.
+ */
+import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
+import { runCli } from "../../src/cli/main.ts";
+import { RunStore } from "../../src/io/run_store.ts";
+import { parseDiscsCsv, rowsToCsv } from "../../src/discs/mod.ts";
+
+async function cli(args: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const code = await runCli(args, { out: (t) => out.push(t), notice: (t) => err.push(t) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+const SWEEP = [
+  "discs",
+  "--quick",
+  "--suite",
+  "temperature",
+  "--betas",
+  "0.3,0.6",
+  "--samplers",
+  "dlmc",
+  "--steps",
+  "30",
+  "--chains",
+  "6",
+  "--backend",
+  "cpu",
+  "--json",
+];
+
+Deno.test("discs --resume keeps finished cells and recomputes the rest bit for bit", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const args = [...SWEEP, "--out", `${dir}/out`, "--runs-dir", `${dir}/runs`];
+    const full = await cli(args);
+    assertEquals(full.code, 0, full.err);
+    const rows = parseDiscsCsv(await Deno.readTextFile(`${dir}/out/discs.csv`));
+    assertEquals(rows.length, 4);
+    // Interrupt after two cells: the table lost the last two rows, the third cell's run failed.
+    const store = new RunStore(`${dir}/runs`);
+    const lost = await store.open(rows[3].run);
+    const hamming3 = await lost.readArray("hamming");
+    await Deno.writeTextFile(`${dir}/out/discs.csv`, rowsToCsv(rows.slice(0, 3)));
+    const failed = JSON.parse(await Deno.readTextFile(`${dir}/runs/${rows[2].run}/run.json`));
+    failed.status = "failed";
+    await Deno.writeTextFile(`${dir}/runs/${rows[2].run}/run.json`, JSON.stringify(failed));
+
+    const resumed = await cli([...args, "--resume"]);
+    assertEquals(resumed.code, 0, resumed.err);
+    const again = parseDiscsCsv(await Deno.readTextFile(`${dir}/out/discs.csv`));
+    assertEquals(again.length, 4);
+    assertEquals(again.slice(0, 2).map((r) => r.run), rows.slice(0, 2).map((r) => r.run));
+    assertNotEquals(again[2].run, rows[2].run);
+    assertNotEquals(again[3].run, rows[3].run);
+    const redone = await store.open(again[3].run);
+    assertEquals(Array.from((await redone.readArray("hamming")).data), Array.from(hamming3.data));
+    for (const k of [2, 3]) assertEquals(again[k].essMean, rows[k].essMean);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("discs --resume refuses another plan or a missing one, exit 2, nothing changed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = ["--out", `${dir}/out`, "--runs-dir", `${dir}/runs`];
+    const none = await cli([...SWEEP, ...out, "--resume"]);
+    assertEquals(none.code, 2);
+    assertMatch(none.err, /discs --resume: cannot read .*discs_plan\.json/);
+    assertEquals((await cli([...SWEEP, ...out])).code, 0);
+    const before = await Deno.readTextFile(`${dir}/out/discs.csv`);
+    const other = await cli([...SWEEP.map((a) => a === "30" ? "40" : a), ...out, "--resume"]);
+    assertEquals(other.code, 2);
+    assertMatch(other.err, /discs_plan\.json has another overrides: expected the same flags/);
+    assert(!other.err.includes("\n"));
+    assertEquals(await Deno.readTextFile(`${dir}/out/discs.csv`), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
