@@ -32,6 +32,28 @@ export interface CommandSpec {
   usage: string;
   flags: Record<string, FlagSpec>;
   allowPositionals?: boolean;
+  /**
+   * The command wraps another command (e.g. `shard plan discs --quick --shards 4`): its own flags
+   * are taken wherever they stand and every other token is passed on, in order, as a positional.
+   */
+  passThrough?: boolean;
+}
+
+/** Splits `argv` into the tokens of `spec`'s own flags and the rest (see `passThrough`). */
+function splitPassThrough(spec: CommandSpec, argv: string[]): { own: string[]; rest: string[] } {
+  const own: string[] = [], rest: string[] = [];
+  const flags = { ...COMMON_FLAGS, ...spec.flags };
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([\w-]+)(=.*)?$/.exec(argv[i]);
+    const f = m ? flags[m[1]] : undefined;
+    if (!f) {
+      rest.push(argv[i]);
+      continue;
+    }
+    own.push(argv[i]);
+    if (f.type === "string" && m![2] === undefined && i + 1 < argv.length) own.push(argv[++i]);
+  }
+  return { own, rest };
 }
 
 /** Flags every command accepts. */
@@ -66,14 +88,18 @@ export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
       },
     ]),
   );
+  const split = spec.passThrough ? splitPassThrough(spec, argv) : null;
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: split ? split.own : argv,
       options,
       strict: true,
       allowPositionals: spec.allowPositionals ?? false,
     });
-    return { values: values as Parsed["values"], positionals };
+    return {
+      values: values as Parsed["values"],
+      positionals: split ? [...positionals, ...split.rest] : positionals,
+    };
   } catch (e) {
     let msg = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);

@@ -198,12 +198,12 @@ function reportHeader(s: DiscsSettings, adapter: string, argv: string[]): string
 }
 
 /** The three output files of `discs` in `dir`. */
-function outputPaths(dir: string) {
+export function outputPaths(dir: string) {
   return { csv: `${dir}/discs.csv`, markdown: `${dir}/discs.md`, findings: `${dir}/findings.md` };
 }
 
 /** What a sweep is: its settings (not the backend, which gives the same bits) and its cells. */
-function sweepPlan(
+export function sweepPlan(
   s: DiscsSettings,
   cells: readonly { suite: string; model: string; sampler: string; x: number | null }[],
 ) {
@@ -267,7 +267,7 @@ async function resumedRows(
 }
 
 /** Writes the rows' CSV, the markdown tables (after `header`) and the findings, atomically. */
-async function writeOutputs(
+export async function writeOutputs(
   paths: ReturnType<typeof outputPaths>,
   rows: readonly DiscsRow[],
   header: string,
@@ -325,23 +325,44 @@ async function mergeCommand(parsed: Parsed, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** Runs `discs`. Returns the process exit code. */
-export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
-  if (parsed.values["from-csv"] !== undefined) return await mergeCommand(parsed, io);
-  const s = discsSettings(parsed);
-  const preset = PRESETS[s.preset];
-  const cells = s.suites.flatMap((suite) => suiteCells(suite, preset, s.overrides));
+/** The cells of a sweep's settings, in the protocol's order. */
+export function sweepCells(s: DiscsSettings) {
+  const cells = s.suites.flatMap((suite) => suiteCells(suite, PRESETS[s.preset], s.overrides));
   if (!cells.length) throw new UsageError("discs: the filters leave no cells to run");
+  return cells;
+}
+
+/** Key of a sweep cell: `suite/model/sampler/x`. */
+export { cellKey as discsCellKey };
+
+/** What {@link runDiscsSweep} did. */
+export interface SweepResult {
+  readonly rows: DiscsRow[];
+  readonly paths: ReturnType<typeof outputPaths>;
+  readonly adapter: string;
+}
+
+/**
+ * Runs the cells of a sweep (all, or `only` by key) into `s.out` and `s.runsDir`: one run per
+ * cell, the three tables rewritten after every cell. With `resume`, cells already stored `done`
+ * in `s.out` are kept (see {@link resumedRows}).
+ */
+export async function runDiscsSweep(
+  s: DiscsSettings,
+  argv: string[],
+  io: CliIo,
+  options: { resume?: boolean; json?: boolean; only?: ReadonlySet<string> } = {},
+): Promise<SweepResult> {
+  const cells = sweepCells(s).filter((c) => !options.only || options.only.has(cellKey(c)));
   const backend = await resolveBackend(s.backend, io.notice);
   const adapter = backend.gpu ? `webgpu (${backend.gpu.adapter.description})` : "cpu";
   const store = new RunStore(s.runsDir);
   const plan = sweepPlan(s, cells);
-  const kept = parsed.values.resume ? await resumedRows(s.out, plan, store) : new Map();
+  const kept = options.resume ? await resumedRows(s.out, plan, store) : new Map();
   await Deno.mkdir(s.out, { recursive: true });
   await writeFileAtomic(`${s.out}/discs_plan.json`, JSON.stringify(plan, null, 2));
   const paths = outputPaths(s.out);
   const rows: DiscsRow[] = [];
-  const json = Boolean(parsed.values.json);
   for (const [k, cell] of cells.entries()) {
     const done = kept.get(cellKey(cell));
     if (done) {
@@ -356,7 +377,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       burnInFraction: s.burnInFraction,
       gpu: backend.gpu,
       notice: io.notice,
-      onProgress: json ? undefined : progressBar(label),
+      onProgress: options.json ? undefined : progressBar(label),
     }, backend.gpu?.adapter);
     rows.push({
       suite: cell.suite,
@@ -371,7 +392,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       ...r.metrics,
     });
     await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
-    if (!json) {
+    if (!options.json) {
       const m = r.metrics;
       io.out(
         `${label}: ESS ${m.essMean.toFixed(1)} ± ${m.essStd.toFixed(1)}, ` +
@@ -382,6 +403,19 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       );
     }
   }
+  await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
+  return { rows, paths, adapter };
+}
+
+/** Runs `discs`. Returns the process exit code. */
+export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
+  if (parsed.values["from-csv"] !== undefined) return await mergeCommand(parsed, io);
+  const s = discsSettings(parsed);
+  const json = Boolean(parsed.values.json);
+  const { rows, paths, adapter } = await runDiscsSweep(s, argv, io, {
+    resume: Boolean(parsed.values.resume),
+    json,
+  });
   if (json) {
     io.out(JSON.stringify({
       preset: s.preset,
