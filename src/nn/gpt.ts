@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 import type { Tf } from "./tf.ts";
 
 type T = ReturnType<Tf["tensor"]>;
