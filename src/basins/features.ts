@@ -67,7 +67,12 @@ export function parseFeaturizer(text: string): Featurizer {
  *
  * @example
  * ```ts
+ * import { featurize } from "./features.ts";
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * const data = new Float32Array(2 * 4 * 3 * 1).map((_, i) => i);
+ * const ens = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 4, 3, 1], data });
  * const s = featurize(ens, { kind: "snapshot", frame: -1 }); // one row per trajectory
+ * console.log(s.x.length, s.dim); // 8 1
  * ```
  */
 export function featurize(e: FrameEnsemble, f: Featurizer): SampleSet {

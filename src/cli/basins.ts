@@ -414,14 +414,6 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
 
 /**
  * Runs `cli.ts basins ...`.
- *
- * @example
- * ```ts
- * import { consoleIo } from "./io.ts";
- * import { parseCommand } from "./args.ts";
- * const argv = ["--system", "quadruple-well", "--dim", "10"];
- * await basinsCommand(parseCommand(BASINS_SPEC, argv), argv, consoleIo);
- * ```
  */
 export async function basinsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = parsed.positionals;
