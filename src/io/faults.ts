@@ -55,12 +55,6 @@ function current(): FaultPlan | null {
 
 /**
  * Sets (or clears, with null) the fault plan and resets the counters. Tests only.
- *
- * @example
- * ```ts
- * setFaultPlan({ mode: "enospc", point: "write", n: 1000 });
- * setFaultPlan(null);
- * ```
  */
 export function setFaultPlan(p: FaultPlan | null): void {
   plan = p;

@@ -1,7 +1,7 @@
 /**
  * Data and runs: NumPy `.npy` arrays (whole-file and chunked/resumable appends), atomic file
- * writes, the zod-validated run manifest, the run store (`runs/<id>/run.json` + arrays) and
- * plain-text views of runs for the CLI.
+ * writes, the zod-validated run manifest, the run store (`runs/<id>/run.json` + arrays),
+ * plain-text views of runs for the CLI, and a Zarr v2 writer (xarray/ArviZ interchange).
  *
  * @example
  * ```ts
@@ -26,3 +26,4 @@ export * from "./manifest.ts";
 export * from "./run_store.ts";
 export * from "./runs_format.ts";
 export * from "./config.ts";
+export * from "./zarr.ts";

@@ -33,7 +33,8 @@ export interface ZarrArraySpec {
  *
  * @example
  * ```ts
- * const z = new ZarrWriter("out.zarr");
+ * import { ZarrWriter } from "./zarr.ts";
+ * const z = new ZarrWriter(`${await Deno.makeTempDir()}/out.zarr`);
  * await z.group("", { title: "demo" });
  * const a = await z.array("x", { shape: [2], chunks: [2], dtype: "f64", dims: ["i"] });
  * await a.writeChunk([0], new Float64Array([1, 2]));

@@ -96,12 +96,6 @@ function swapFirstAxes(data: NpyTypedArray, a: number, b: number, rest: number):
 /**
  * Writes `run` to `out` (a new folder) as a Zarr v2 store in ArviZ's InferenceData layout and
  * returns the groups written. Only a `done` run of a kind in {@link ZARR_EXPORT_KINDS} exports.
- *
- * @example
- * ```ts
- * const run = await new RunStore("runs").open("20261203-101500-ab12");
- * await exportRunZarr(run, "run.zarr"); // ["posterior", "sample_stats", "final_state"]
- * ```
  */
 export async function exportRunZarr(
   run: RunReader,

@@ -29,11 +29,6 @@ let cached: Promise<string> | null = null;
 
 /**
  * The running code's version: `<package version>+<first 16 hex of the source hash>`.
- *
- * @example
- * ```ts
- * console.log(await codeVersion()); // e.g. "0.1.0+3f2a9c0d1e4b5a67"
- * ```
  */
 export function codeVersion(): Promise<string> {
   cached ??= (async () => {

@@ -52,12 +52,6 @@ export function planPaths(dir: string) {
 /**
  * Assigns `units` round-robin to `n` shards (cells of a sweep differ in cost; round-robin spreads
  * each suite's costly cells) and builds the plan.
- *
- * @example
- * ```ts
- * const plan = await buildPlan("discs", ["--quick"], { preset: "quick" }, ["a", "b", "c"], 2, "img");
- * plan.shards; // [[0, 2], [1]]
- * ```
  */
 export async function buildPlan(
   command: "discs",

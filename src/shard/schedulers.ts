@@ -27,11 +27,6 @@ export function jobName(plan: ShardPlan): string {
 /**
  * The Slurm batch script: `sbatch slurm.sbatch` submits every shard; `sbatch --array=2
  * slurm.sbatch` reruns one. Deno is `$LANDSCAPE_DENO` or `deno` on the nodes' PATH.
- *
- * @example
- * ```ts
- * const script = slurmScript(plan, { repo: "/opt/landscape", planDir: "/shared/plan" });
- * ```
  */
 export function slurmScript(plan: ShardPlan, p: SchedulerPaths): string {
   const n = plan.shards.length;
