@@ -37,6 +37,8 @@ export interface CommandSpec {
    * are taken wherever they stand and every other token is passed on, in order, as a positional.
    */
   passThrough?: boolean;
+  /** Text after the options (e.g. the registered samplers with one line each). */
+  details?: () => string;
 }
 
 /** Splits `argv` into the tokens of `spec`'s own flags and the rest (see `passThrough`). */
@@ -123,11 +125,17 @@ export function helpText(spec: CommandSpec): string {
     const def = f.default !== undefined ? ` (default ${f.default})` : "";
     return `${left.padEnd(30)} ${f.help}${def}`;
   });
-  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n`;
+  const details = spec.details ? `\n${spec.details().trimEnd()}\n` : "";
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n${details}`;
 }
 
 /** Terminal styling that respects NO_COLOR and non-TTY output. */
 export function style(format: Parameters<typeof styleText>[0], text: string): string {
   if (!Deno.stdout.isTerminal() || Deno.env.get("NO_COLOR") !== undefined) return text;
   return styleText(format, text);
+}
+
+/** Indents every line of `text` by two spaces (help sections). */
+export function indentLines(text: string): string {
+  return text.split("\n").map((l) => `  ${l}`).join("\n");
 }

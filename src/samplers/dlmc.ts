@@ -162,7 +162,8 @@ export function dlmcfSampler(opts: Omit<DlmcOptions, "solver"> = {}): DiscreteSa
 /** The registry entry of `dlmc`. */
 export const dlmcDescriptor = defineSampler({
   name: "dlmc",
-  summary: "Discrete Langevin Monte Carlo: exact CTMC solution of the locally balanced flow.",
+  summary:
+    "Discrete Langevin Monte Carlo: the locally balanced CTMC solved exactly per site, then MH.",
   schema: DlmcConfig,
   build: (c) => dlmcSampler(c),
   cheap: false,

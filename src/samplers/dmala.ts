@@ -111,7 +111,7 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
 /** The registry entry of `dmala`. */
 export const dmalaDescriptor = defineSampler({
   name: "dmala",
-  summary: "Discrete MALA: factorised gradient proposal with Metropolis correction.",
+  summary: "Discrete MALA: every site proposes from its gradient, then Metropolis-Hastings.",
   schema: DmalaConfig,
   build: (c) => dmalaSampler(c),
   cheap: false,

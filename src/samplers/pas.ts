@@ -205,7 +205,7 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
 /** The registry entry of `pas`. */
 export const pasDescriptor = defineSampler({
   name: "pas",
-  summary: "Path auxiliary sampler: a path of locally balanced flips of adaptive length.",
+  summary: "Path auxiliary sampler: a path of R distinct locally balanced moves (adaptive R).",
   schema: PasConfig,
   build: (c) => pasSampler(c),
   cheap: false,
