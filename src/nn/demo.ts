@@ -45,12 +45,7 @@ function gflops(tf: Tf, m: number, k: number, n: number, transposeA: boolean): n
 
 /**
  * Prints the tfjs layer's showcase: a second-derivative check (stock tfjs vs the patched layer)
- * and the matrix-product speed-up of the wasm kernel.
- *
- * @example
- * ```ts
- * await demoSection(consoleIo);
- * ```
+ * and the matrix-product speed-up of the wasm kernel, in a few seconds.
  */
 export async function demoSection(io: CliIo): Promise<void> {
   const tf = await loadTf("wasm");

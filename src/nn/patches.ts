@@ -50,6 +50,7 @@ export const ZERO_GRADIENT_KERNELS = [
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("cpu"); // already patched
  * installGradientPatches(tf); // no-op the second time
  * ```
@@ -162,6 +163,7 @@ function installTapeOrderFix(tf: Tf): void {
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("cpu");
  * setTapeOrderFix(tf, false); // stock behaviour
  * setTapeOrderFix(tf, true);
@@ -186,6 +188,7 @@ let ussRegistered = false;
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("wasm"); // installs it
  * tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 1, 0], "int32"), 2); // [4, 2]
  * ```
