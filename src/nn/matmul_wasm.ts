@@ -14,7 +14,7 @@
  * (see tests/nn/matmul_wasm_test.ts for the checks against the stock kernel).
  * @module
  */
-import type { Tf } from "./tf.ts";
+import type { Tf } from "./tf_types.ts";
 
 // deno-lint-ignore no-explicit-any
 type WasmBackend = any;

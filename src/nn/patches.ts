@@ -21,7 +21,7 @@
  *    clones every tensor a gradient saves, 4 % of a Transformer step when copied.
  * @module
  */
-import type { Tf } from "./tf.ts";
+import type { Tf } from "./tf_types.ts";
 
 type AnyTensor = ReturnType<Tf["tensor"]>;
 // deno-lint-ignore no-explicit-any
