@@ -12,23 +12,28 @@ import {
   createUniform,
   DispatchBatch,
   type GpuContext,
+  type Program,
   readBuffers,
+  sizeFields,
+  sizeValues,
+  sizeVarsWgsl,
   synchronize,
+  type TypedScalar,
+  UniformLayout,
   writeBuffer,
 } from "../gpu/mod.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 import { uniformArray } from "../random/params.ts";
-import type { DiscreteModel } from "../models/discrete/model.ts";
+import { type DiscreteModel, modelSizes } from "../models/discrete/model.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptMain,
   ENGINE_BINDINGS,
+  ENGINE_FIELDS,
   ENGINE_HELPERS,
   fusedMain,
   INIT_MAIN,
-  PARAMS_BYTES,
-  PARAMS_STRUCT,
   REFRESH_MAIN,
   STEP_HELPERS,
   STEP_MAIN,
@@ -415,11 +420,34 @@ interface EnginePrograms {
 
 const WG = 16;
 
-async function compilePrograms(
-  gpu: GpuContext,
-  model: DiscreteModel,
-  sampler: DiscreteSampler,
-): Promise<EnginePrograms> {
+/** Every size the engine's programs read: the model's, then the sampler's. */
+function engineSizes(model: DiscreteModel, sampler: DiscreteSampler): Record<string, TypedScalar> {
+  const sizes = modelSizes(model);
+  for (const [name, v] of Object.entries(sampler.wgslSizes?.(model) ?? {})) {
+    if (name in sizes) throw new Error(`sampler size '${name}' clashes with a model size`);
+    sizes[name] = v;
+  }
+  return sizes;
+}
+
+/** The engine's uniform block: its own fields, then every size (names only, never values). */
+function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
+  return new UniformLayout("EngineParams", [...ENGINE_FIELDS, ...sizeFields(sizes)]);
+}
+
+/**
+ * The WGSL sources of the engine's programs for a model and sampler, in the order init, refresh,
+ * step, adapt, fused. Sizes travel in the uniform block, so the text depends on the model's
+ * family and options, never on its size (tests compare sizes n and 4n).
+ *
+ * @example
+ * ```ts
+ * const [init] = engineSources(isingModel({ size: 4 }), rwmSampler());
+ * console.log(init.code.includes("var<private> D: u32;")); // true
+ * ```
+ */
+export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): Program[] {
+  const sizes = engineSizes(model, sampler);
   const groups = [
     ENGINE_BINDINGS,
     model.wgsl.params.map((p) => ({
@@ -429,39 +457,45 @@ async function compilePrograms(
     })),
   ];
   const constants = {
-    D: { type: "u32" as const, value: model.numSites },
-    C: { type: "u32" as const, value: model.numCategories },
     WG: { type: "u32" as const, value: WG },
     FW: { type: "u32" as const, value: FW },
   };
   const snippets = [
-    PARAMS_STRUCT,
+    engineLayout(sizes).wgsl(),
+    sizeVarsWgsl(sizes, "params", "engine_load_sizes"),
     rngWgsl(),
     ENGINE_HELPERS,
     model.wgsl.code,
     sampler.wgsl(model),
     STEP_HELPERS,
   ];
-  const make = (label: string, body: string, workgroupSize: number) =>
-    gpu.cache.get(
-      gpu.device,
-      assembleProgram({
-        label: `${model.name}/${sampler.name}/${label}`,
-        groups,
-        constants,
-        snippets,
-        body,
-        workgroupSize,
-      }),
-    );
   const adaptive = Boolean(sampler.adaptation);
-  const [init, refresh, step, adapt, fused] = await Promise.all([
+  const make = (label: string, body: string, workgroupSize: number) =>
+    assembleProgram({
+      label: `${model.name}/${sampler.name}/${label}`,
+      groups,
+      constants,
+      snippets,
+      body,
+      workgroupSize,
+    });
+  return [
     make("init", INIT_MAIN, WG),
     make("refresh", REFRESH_MAIN, WG),
     make("step", STEP_MAIN, WG),
     make("adapt", adaptMain(adaptive), 1),
     make("fused", fusedMain(adaptive), FW),
-  ]);
+  ];
+}
+
+async function compilePrograms(
+  gpu: GpuContext,
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+): Promise<EnginePrograms> {
+  const [init, refresh, step, adapt, fused] = await Promise.all(
+    engineSources(model, sampler).map((p) => gpu.cache.get(gpu.device, p)),
+  );
   return { init, refresh, step, adapt, fused };
 }
 
@@ -482,86 +516,104 @@ async function runGpu(
   const ctrl = new Uint32Array(4);
   ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
   const traceFloats = block * chains * 2 + block;
-  const buf = {
-    state: createStorage(gpu, chains * d * 4, "state"),
-    energy: createStorage(gpu, chains * 4, "energy"),
-    hamming: createStorage(gpu, chains * 4, "hamming"),
-    reference: createStorage(gpu, reference, "reference"),
-    accept: createStorage(gpu, chains * 4, "accept"),
-    accSum: createStorage(gpu, chains * 4, "acc_sum"),
-    ctrl: createStorage(gpu, ctrl, "ctrl"),
-    trace: createStorage(gpu, traceFloats * 4, "trace"),
-    betas: createStorage(gpu, block * 4, "betas"),
-    params: createUniform(gpu, PARAMS_BYTES, "params"),
+  const sizes = engineSizes(model, sampler);
+  const layout = engineLayout(sizes);
+  const scratch = sampler.scratch?.(model) ?? {};
+  // Every buffer is created inside the try, so a failure anywhere releases all of them.
+  const owned: GPUBuffer[] = [];
+  const make = (b: GPUBuffer) => {
+    owned.push(b);
+    return b;
   };
-  const modelBufs = model.wgsl.params.map((p) => createStorage(gpu, p.data, p.name));
-  const all = [
-    [
-      buf.state,
-      buf.energy,
-      buf.hamming,
-      buf.reference,
-      buf.accept,
-      buf.accSum,
-      buf.ctrl,
-      buf.trace,
-      buf.betas,
-      buf.params,
-    ],
-    modelBufs,
-  ];
-  const groupsOf = (p: CompiledProgram) => bindGroups(gpu, p, all);
-  const g = {
-    init: groupsOf(programs.init),
-    refresh: groupsOf(programs.refresh),
-    step: groupsOf(programs.step),
-    adapt: groupsOf(programs.adapt),
-    fused: groupsOf(programs.fused),
-  };
-  const workgroups = Math.ceil(chains / WG);
-  const cost = loopCost(model, sampler);
-  const stepsPerDispatch = hasLoopLimit(gpu)
-    ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
-    : block;
-  const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
-  if (fuse && chains > FUSED_MAX_CHAINS) {
-    throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
-  }
-  // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
-  const fusedPerDispatch = hasLoopLimit(gpu)
-    ? Math.max(
-      1,
-      Math.floor(
-        (0.9 * LLVMPIPE_LOOP_LIMIT) / (Math.ceil(chains / FW) * (cost.step + 4) + chains + 8),
-      ),
-    )
-    : block;
-  const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
-    const p = new ArrayBuffer(PARAMS_BYTES);
-    const u = new Uint32Array(p), f = new Float32Array(p);
-    u[0] = key[0];
-    u[1] = key[1];
-    u[2] = chains;
-    u[3] = blockStart;
-    f[4] = o.betaAt(blockStart);
-    u[5] = burnIn;
-    u[6] = adaptUntil(o, burnIn);
-    u[7] = multi;
-    u[8] = block;
-    u[9] = blockEnd;
-    u[10] = o.constantBeta ? 1 : 0;
-    writeBuffer(gpu, buf.params, u);
-  };
-  const energies = new Float32Array(steps * chains);
-  const hamming = new Float32Array(steps * chains);
-  const paramTrace = new Float32Array(steps);
-  writeParams(0, 1, 1);
-  const first = new DispatchBatch(gpu, "init");
-  first.dispatch(programs.init, g.init, workgroups);
-  await first.submit();
-  await synchronize(gpu);
-  const start = performance.now();
   try {
+    const buf = {
+      state: make(createStorage(gpu, chains * d * 4, "state")),
+      energy: make(createStorage(gpu, chains * 4, "energy")),
+      hamming: make(createStorage(gpu, chains * 4, "hamming")),
+      reference: make(createStorage(gpu, reference, "reference")),
+      accept: make(createStorage(gpu, chains * 4, "accept")),
+      accSum: make(createStorage(gpu, chains * 4, "acc_sum")),
+      ctrl: make(createStorage(gpu, ctrl, "ctrl")),
+      trace: make(createStorage(gpu, traceFloats * 4, "trace")),
+      betas: make(createStorage(gpu, block * 4, "betas")),
+      params: make(createUniform(gpu, layout.byteLength, "params")),
+      scratchF: make(createStorage(gpu, chains * (scratch.f32 ?? 0) * 4, "scratch_f")),
+      scratchU: make(createStorage(gpu, chains * (scratch.u32 ?? 0) * 4, "scratch_u")),
+    };
+    const modelBufs = model.wgsl.params.map((p) => make(createStorage(gpu, p.data, p.name)));
+    const all = [
+      [
+        buf.state,
+        buf.energy,
+        buf.hamming,
+        buf.reference,
+        buf.accept,
+        buf.accSum,
+        buf.ctrl,
+        buf.trace,
+        buf.betas,
+        buf.params,
+        buf.scratchF,
+        buf.scratchU,
+      ],
+      modelBufs,
+    ];
+    const groupsOf = (p: CompiledProgram) => bindGroups(gpu, p, all);
+    const g = {
+      init: groupsOf(programs.init),
+      refresh: groupsOf(programs.refresh),
+      step: groupsOf(programs.step),
+      adapt: groupsOf(programs.adapt),
+      fused: groupsOf(programs.fused),
+    };
+    const workgroups = Math.ceil(chains / WG);
+    const cost = loopCost(model, sampler);
+    const stepsPerDispatch = hasLoopLimit(gpu)
+      ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
+      : block;
+    const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
+    if (fuse && chains > FUSED_MAX_CHAINS) {
+      throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
+    }
+    // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
+    const fusedPerDispatch = hasLoopLimit(gpu)
+      ? Math.max(
+        1,
+        Math.floor(
+          (0.9 * LLVMPIPE_LOOP_LIMIT) / (Math.ceil(chains / FW) * (cost.step + 4) + chains + 8),
+        ),
+      )
+      : block;
+    const sizeVals = sizeValues(sizes);
+    const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
+      writeBuffer(
+        gpu,
+        buf.params,
+        layout.pack({
+          key_lo: key[0],
+          key_hi: key[1],
+          chains,
+          block_start: blockStart,
+          beta: o.betaAt(blockStart),
+          burn_in: burnIn,
+          adapt_until: adaptUntil(o, burnIn),
+          multi,
+          trace_steps: block,
+          block_end: blockEnd,
+          constant_beta: o.constantBeta ? 1 : 0,
+          ...sizeVals,
+        }),
+      );
+    };
+    const energies = new Float32Array(steps * chains);
+    const hamming = new Float32Array(steps * chains);
+    const paramTrace = new Float32Array(steps);
+    writeParams(0, 1, 1);
+    const first = new DispatchBatch(gpu, "init");
+    first.dispatch(programs.init, g.init, workgroups);
+    await first.submit();
+    await synchronize(gpu);
+    const start = performance.now();
     const until = adaptUntil(o, burnIn);
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
     for (const { start: blockStart, length: n, adapting } of plan) {
@@ -616,6 +668,6 @@ async function runGpu(
       seconds,
     });
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    for (const b of owned) b.destroy();
   }
 }

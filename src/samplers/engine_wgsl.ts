@@ -4,27 +4,26 @@
  * entry programs (init, step, adapt). Samplers supply `sampler_step`/`sampler_adapt`.
  * @module
  */
-import type { BindingDecl } from "../gpu/mod.ts";
+import type { BindingDecl, UniformField } from "../gpu/mod.ts";
 
-/** Uniform block written once per submitted block of steps. */
-export const PARAMS_STRUCT = /* wgsl */ `
-struct EngineParams {
-  key: vec2<u32>,
-  chains: u32,
-  block_start: u32,
-  beta: f32,
-  burn_in: u32,
-  adapt_until: u32,
-  multi: u32,
-  trace_steps: u32,
-  block_end: u32,
+/**
+ * Fields of the engine's uniform block (written once per submitted block of steps); the model's
+ * and the sampler's sizes follow them (see `engineLayout` in `engine.ts`).
+ */
+export const ENGINE_FIELDS: readonly UniformField[] = [
+  { name: "key_lo", type: "u32" },
+  { name: "key_hi", type: "u32" },
+  { name: "chains", type: "u32" },
+  { name: "block_start", type: "u32" },
+  { name: "beta", type: "f32" },
+  { name: "burn_in", type: "u32" },
+  { name: "adapt_until", type: "u32" },
+  { name: "multi", type: "u32" },
+  { name: "trace_steps", type: "u32" },
+  { name: "block_end", type: "u32" },
   // 1 when every step has inverse temperature params.beta (no schedule): no per-step load.
-  constant_beta: u32,
-  pad2: u32,
-}`;
-
-/** Byte size of `EngineParams`. */
-export const PARAMS_BYTES = 48;
+  { name: "constant_beta", type: "u32" },
+];
 
 /** `@group(0)` of every engine program, in binding order. */
 export const ENGINE_BINDINGS: readonly BindingDecl[] = [
@@ -38,6 +37,10 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   { name: "trace", kind: "storage", type: "array<f32>" },
   { name: "betas", kind: "read", type: "array<f32>" },
   { name: "params", kind: "uniform", type: "EngineParams" },
+  // Per-chain scratch of samplers that need it (sized chains x words, chain-minor: word k of
+  // chain c at k * chains + c, so SIMD lanes touch neighbouring addresses).
+  { name: "scratch_f", kind: "storage", type: "array<f32>" },
+  { name: "scratch_u", kind: "storage", type: "array<u32>" },
 ];
 
 /** Slots of the `ctrl` buffer. */
@@ -46,7 +49,7 @@ export const CTRL = { step: 0, param: 1, words: 4 } as const;
 /** Helpers available to sampler snippets. */
 export const ENGINE_HELPERS = /* wgsl */ `
 fn rng_draw(chain: u32, step: u32, index: u32, stream: u32) -> vec4<u32> {
-  return rng_philox(vec4<u32>(index, step, chain, stream), params.key);
+  return rng_philox(vec4<u32>(index, step, chain, stream), vec2<u32>(params.key_lo, params.key_hi));
 }
 fn engine_set(chain: u32, i: u32, v: u32) {
   let base = chain * D;
@@ -65,17 +68,20 @@ fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
 var<private> engine_beta: f32;
 fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
 fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+// Word k of this chain's scratch.
+fn scratch_at(chain: u32, k: u32) -> u32 { return k * params.chains + chain; }
 `;
 
 /** Init: random uniform states, Hamming statistic, energies. */
 export const INIT_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   let base = chain * D;
   var h = 0u;
   for (var i = 0u; i < D; i++) {
-    let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), params.key);
+    let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
     let v = w.x % C;
     state[base + i] = v;
     if (v != reference[i]) { h++; }
@@ -87,6 +93,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 /** Recomputes cached energies from the states (start of each block, bounds f32 drift). */
 export const REFRESH_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   energy[chain] = model_energy(chain * D);
@@ -99,6 +106,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export const STEP_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   let first = ctrl[0];
@@ -143,6 +151,7 @@ var<workgroup> fused_param: f32;`;
 export function fusedMain(adaptive: boolean): string {
   return /* wgsl */ `
 fn main(@builtin(local_invocation_index) lid: u32) {
+  engine_load_sizes();
   if (lid == 0u) {
     fused_first = ctrl[0];
     fused_param = bitcast<f32>(ctrl[1]);
@@ -183,6 +192,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 export function adaptMain(adaptive: boolean): string {
   return /* wgsl */ `
 fn main() {
+  engine_load_sizes();
   let step = ctrl[0];
   let param = bitcast<f32>(ctrl[1]);
   engine_param = param;
