@@ -31,3 +31,5 @@ export * from "./pipeline_cache.ts";
 export * from "./buffers.ts";
 export * from "./dispatch.ts";
 export * from "./uniforms.ts";
+export * from "./limits.ts";
+export * from "./runner.ts";

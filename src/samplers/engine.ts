@@ -6,12 +6,13 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
+  hasLoopLimit,
+  LLVMPIPE_LOOP_LIMIT,
+  loopBudget,
   type Program,
   readBuffers,
   sizeFields,
@@ -68,6 +69,35 @@ export interface RunOptions {
   fuseAdaptation?: boolean;
   /** Called after each block with the number of steps done. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Initial states `[chains, D]` (warm starts, tempering, invariance tests); default: uniform
+   * random states from the seed. Both twins start from the same states.
+   */
+  initialState?: Uint32Array;
+  /**
+   * Receives each finished block's traces, in order, as they are produced (awaited before the
+   * next block is read): the run store appends them, so memory stays bounded for long runs and
+   * a killed run keeps every finished block. A throw stops the run.
+   */
+  onBlock?: (block: BlockTrace) => void | Promise<void>;
+  /**
+   * Whether the result also holds the whole traces. Default: true without `onBlock`, false
+   * with it (the result's `energies`, `hamming` and `params` are then empty).
+   */
+  keepTraces?: boolean;
+}
+
+/** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
+export interface BlockTrace {
+  start: number;
+  length: number;
+  chains: number;
+  energies: Float32Array;
+  hamming: Float32Array;
+  /** The shared adaptive parameter at each step of the block. */
+  params: Float32Array;
+  /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
+  acceptSum: Float32Array;
 }
 
 /** Everything a run produces. Traces are step-major: `[steps, chains]`. */
@@ -76,13 +106,16 @@ export interface RunResult {
   chains: number;
   steps: number;
   numSites: number;
-  /** Energy of each chain after each step. */
+  /** Energy of each chain after each step (empty when traces were streamed, not kept). */
   energies: Float32Array;
   /** DISCS statistic: Hamming distance to a fixed random reference state, after each step. */
   hamming: Float32Array;
   /** The shared adaptive parameter used at each step. */
   params: Float32Array;
-  /** Mean acceptance probability per chain after burn-in. */
+  /**
+   * Mean acceptance probability per chain after burn-in: per-block f32 sums (both twins)
+   * combined in f64.
+   */
   acceptance: Float64Array;
   /** Final states `[chains, D]`. */
   finalStates: Uint32Array;
@@ -95,8 +128,19 @@ export interface RunResult {
 }
 
 type CheckedOptions =
-  & Required<Omit<RunOptions, "onProgress" | "betaSchedule" | "fuseAdaptation">>
-  & { betaAt: (step: number) => number; constantBeta: boolean; fuseAdaptation?: boolean };
+  & Required<
+    Omit<
+      RunOptions,
+      "onProgress" | "betaSchedule" | "fuseAdaptation" | "initialState" | "onBlock" | "keepTraces"
+    >
+  >
+  & {
+    betaAt: (step: number) => number;
+    constantBeta: boolean;
+    fuseAdaptation?: boolean;
+    initialState?: Uint32Array;
+    keepTraces: boolean;
+  };
 
 /**
  * Default steps per block for a run: about 2^24 loop iterations of work per block (so cheap
@@ -168,7 +212,19 @@ function checkOptions(
   if (!(Number.isFinite(o.beta) && o.beta >= 0)) {
     throw new Error(`beta must be a finite number >= 0, got ${o.beta}`);
   }
-  const { onProgress: _, betaSchedule, ...rest } = o;
+  if (o.initialState !== undefined) {
+    const x = o.initialState, d = model.numSites, c = model.numCategories;
+    if (!(x instanceof Uint32Array) || x.length !== o.chains * d) {
+      throw new Error(
+        `initialState must be a Uint32Array of chains x sites = ${o.chains * d} values`,
+      );
+    }
+    const bad = x.findIndex((v) => v >= c);
+    if (bad >= 0) {
+      throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
+    }
+  }
+  const { onProgress: _, onBlock: _b, betaSchedule, ...rest } = o;
   const betaAt = (step: number) => {
     const b = Math.fround(betaSchedule ? betaSchedule(step) : o.beta);
     if (!(Number.isFinite(b) && b >= 0)) {
@@ -176,12 +232,15 @@ function checkOptions(
     }
     return b;
   };
-  return { ...rest, betaAt, constantBeta: betaSchedule === undefined };
+  return {
+    ...rest,
+    betaAt,
+    constantBeta: betaSchedule === undefined,
+    keepTraces: opts.keepTraces ?? opts.onBlock === undefined,
+  };
 }
 
-/** Mesa llvmpipe stops loops silently after 65,535 iterations per invocation (gallivm's loop
- * limiter), counting all loops of the invocation; kernels there must stay below it. */
-export const LLVMPIPE_LOOP_LIMIT = 65_535;
+export { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 
 /**
  * Loop iterations of one engine step (at most, or `typical`) and of one energy evaluation, for
@@ -197,11 +256,6 @@ export function loopCost(
   const most = sampler.loopsPerStep?.(model) ?? 6 * d * c;
   const loops = typical ? sampler.typicalLoopsPerStep?.(model) ?? most : most;
   return { step: loops * (1 + cost.call), energy: cost.energy };
-}
-
-/** True on Mesa's software adapter, whose loop limiter bounds each invocation's work. */
-export function hasLoopLimit(gpu: GpuContext): boolean {
-  return /llvmpipe/i.test(gpu.adapter.description);
 }
 
 /**
@@ -270,9 +324,8 @@ export function runSampler(
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
-  return gpu
-    ? runGpu(model, sampler, o, gpu, opts.onProgress)
-    : runCpu(model, sampler, o, opts.onProgress);
+  const sink = blockSink(o, opts.onBlock, opts.onProgress);
+  return gpu ? runGpu(model, sampler, o, gpu, sink) : runCpu(model, sampler, o, sink);
 }
 
 function burnInSteps(o: { steps: number; burnInFraction: number }): number {
@@ -283,30 +336,64 @@ function adaptUntil(o: { steps: number; adapt: AdaptMode }, burnIn: number): num
   return o.adapt === "off" ? 0 : o.adapt === "always" ? o.steps : burnIn;
 }
 
-function runCpu(
+/** Where finished blocks go: kept traces, the f64 acceptance total, onBlock, onProgress. */
+interface BlockSink {
+  take(block: BlockTrace): Promise<void>;
+  traces(): { energies: Float32Array; hamming: Float32Array; params: Float32Array };
+  /** Per chain, the f64 sum of the blocks' f32 acceptance sums. */
+  readonly acceptTotal: Float64Array;
+}
+
+function blockSink(
+  o: CheckedOptions,
+  onBlock?: (block: BlockTrace) => void | Promise<void>,
+  onProgress?: (done: number, total: number) => void,
+): BlockSink {
+  const { steps, chains } = o;
+  const n = o.keepTraces ? steps : 0;
+  const energies = new Float32Array(n * chains);
+  const hamming = new Float32Array(n * chains);
+  const params = new Float32Array(n);
+  const acceptTotal = new Float64Array(chains);
+  return {
+    acceptTotal,
+    async take(b) {
+      for (let ch = 0; ch < chains; ch++) acceptTotal[ch] += b.acceptSum[ch];
+      if (o.keepTraces) {
+        energies.set(b.energies, b.start * chains);
+        hamming.set(b.hamming, b.start * chains);
+        params.set(b.params, b.start);
+      }
+      await onBlock?.(b);
+      onProgress?.(b.start + b.length, steps);
+    },
+    traces: () => ({ energies, hamming, params }),
+  };
+}
+
+async function runCpu(
   model: DiscreteModel,
   sampler: DiscreteSampler,
   o: CheckedOptions,
-  onProgress?: (done: number, total: number) => void,
+  sink: BlockSink,
 ): Promise<RunResult> {
   const { chains, steps } = o;
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
   const reference = referenceState(model, o.seed);
-  const x = new Uint32Array(chains * d);
+  const x = o.initialState ? Uint32Array.from(o.initialState) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
   const energy = new Float32Array(chains);
   const accept = new Float32Array(chains);
-  const accSum = new Float32Array(chains);
-  const trace = { e: new Float32Array(steps * chains), h: new Float32Array(steps * chains) };
-  const paramTrace = new Float32Array(steps);
   const words = new Uint32Array(4);
   for (let ch = 0; ch < chains; ch++) {
     let h = 0;
     for (let i = 0; i < d; i++) {
-      const v = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] % c;
-      x[ch * d + i] = v;
-      if (v !== reference[i]) h++;
+      if (!o.initialState) {
+        x[ch * d + i] = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] %
+          c;
+      }
+      if (x[ch * d + i] !== reference[i]) h++;
     }
     hamming[ch] = h;
     energy[ch] = model.energy(x, ch * d);
@@ -334,47 +421,58 @@ function runCpu(
     },
   } satisfies CpuChain;
   const adaptive = Boolean(sampler.adaptation) && until > 0;
-  const blockStarts = new Set(
-    planBlocks(steps, o.blockSteps, adaptive ? until : 0).map((b) => b.start),
-  );
-  for (let step = 0; step < steps; step++) {
-    if (blockStarts.has(step)) {
-      for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
-      if (step > 0) onProgress?.(step, steps);
+  for (const block of planBlocks(steps, o.blockSteps, adaptive ? until : 0)) {
+    // Each block: energies recomputed from the states, acceptance summed afresh in f32.
+    for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
+    const n = block.length;
+    const trace = {
+      e: new Float32Array(n * chains),
+      h: new Float32Array(n * chains),
+      p: new Float32Array(n),
+      acc: new Float32Array(chains),
+    };
+    for (let k = 0; k < n; k++) {
+      const step = block.start + k;
+      chainView.step = step;
+      chainView.param = param;
+      chainView.beta = o.betaAt(step);
+      for (let ch = 0; ch < chains; ch++) {
+        chainView.chain = ch;
+        chainView.base = ch * d;
+        chainView.energy = energy[ch];
+        const a = Math.fround(sampler.cpuStep(model, chainView));
+        energy[ch] = chainView.energy;
+        accept[ch] = a;
+        if (step >= burnIn) trace.acc[ch] = Math.fround(trace.acc[ch] + a);
+        trace.e[k * chains + ch] = energy[ch];
+        trace.h[k * chains + ch] = hamming[ch];
+      }
+      trace.p[k] = param;
+      if (sampler.adaptation && step < until) {
+        let s = 0;
+        for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
+        param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
+      }
     }
-    chainView.step = step;
-    chainView.param = param;
-    chainView.beta = o.betaAt(step);
-    for (let ch = 0; ch < chains; ch++) {
-      chainView.chain = ch;
-      chainView.base = ch * d;
-      chainView.energy = energy[ch];
-      const a = Math.fround(sampler.cpuStep(model, chainView));
-      energy[ch] = chainView.energy;
-      accept[ch] = a;
-      if (step >= burnIn) accSum[ch] = Math.fround(accSum[ch] + a);
-      trace.e[step * chains + ch] = energy[ch];
-      trace.h[step * chains + ch] = hamming[ch];
-    }
-    paramTrace[step] = param;
-    if (sampler.adaptation && step < until) {
-      let s = 0;
-      for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
-      param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
-    }
+    await sink.take({
+      start: block.start,
+      length: n,
+      chains,
+      energies: trace.e,
+      hamming: trace.h,
+      params: trace.p,
+      acceptSum: trace.acc,
+    });
   }
-  onProgress?.(steps, steps);
   const seconds = (performance.now() - start) / 1000;
-  return Promise.resolve(finish(model, sampler, o, {
+  return finish(model, sampler, o, {
     backend: "cpu",
-    energies: trace.e,
-    hamming: trace.h,
-    params: paramTrace,
-    accSum,
+    ...sink.traces(),
+    acceptTotal: sink.acceptTotal,
     finalStates: x,
     reference,
     seconds,
-  }));
+  });
 }
 
 function finish(
@@ -386,7 +484,7 @@ function finish(
     energies: Float32Array;
     hamming: Float32Array;
     params: Float32Array;
-    accSum: Float32Array;
+    acceptTotal: Float64Array;
     finalStates: Uint32Array;
     reference: Uint32Array;
     seconds: number;
@@ -401,7 +499,7 @@ function finish(
     energies: r.energies,
     hamming: r.hamming,
     params: r.params,
-    acceptance: Float64Array.from(r.accSum, (s) => s / kept),
+    acceptance: r.acceptTotal.map((s) => s / kept),
     finalStates: r.finalStates,
     reference: r.reference,
     energyEvals: o.steps * sampler.evalsPerStep(model),
@@ -504,7 +602,7 @@ async function runGpu(
   sampler: DiscreteSampler,
   o: CheckedOptions,
   gpu: GpuContext,
-  onProgress?: (done: number, total: number) => void,
+  sink: BlockSink,
 ): Promise<RunResult> {
   const { chains, steps } = o;
   const d = model.numSites;
@@ -519,46 +617,26 @@ async function runGpu(
   const sizes = engineSizes(model, sampler);
   const layout = engineLayout(sizes);
   const scratch = sampler.scratch?.(model) ?? {};
-  // Every buffer is created inside the try, so a failure anywhere releases all of them.
-  const owned: GPUBuffer[] = [];
-  const make = (b: GPUBuffer) => {
-    owned.push(b);
-    return b;
-  };
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, `${model.name}/${sampler.name}`);
   try {
     const buf = {
-      state: make(createStorage(gpu, chains * d * 4, "state")),
-      energy: make(createStorage(gpu, chains * 4, "energy")),
-      hamming: make(createStorage(gpu, chains * 4, "hamming")),
-      reference: make(createStorage(gpu, reference, "reference")),
-      accept: make(createStorage(gpu, chains * 4, "accept")),
-      accSum: make(createStorage(gpu, chains * 4, "acc_sum")),
-      ctrl: make(createStorage(gpu, ctrl, "ctrl")),
-      trace: make(createStorage(gpu, traceFloats * 4, "trace")),
-      betas: make(createStorage(gpu, block * 4, "betas")),
-      params: make(createUniform(gpu, layout.byteLength, "params")),
-      scratchF: make(createStorage(gpu, chains * (scratch.f32 ?? 0) * 4, "scratch_f")),
-      scratchU: make(createStorage(gpu, chains * (scratch.u32 ?? 0) * 4, "scratch_u")),
+      state: runner.storage("state", o.initialState ?? chains * d * 4),
+      energy: runner.storage("energy", chains * 4),
+      hamming: runner.storage("hamming", chains * 4),
+      reference: runner.storage("reference", reference),
+      accept: runner.storage("accept", chains * 4),
+      acc_sum: runner.storage("acc_sum", chains * 4),
+      ctrl: runner.storage("ctrl", ctrl),
+      trace: runner.storage("trace", traceFloats * 4),
+      betas: runner.storage("betas", block * 4),
+      params: runner.uniform("params", layout),
+      scratch_f: runner.storage("scratch_f", chains * (scratch.f32 ?? 0) * 4),
+      scratch_u: runner.storage("scratch_u", chains * (scratch.u32 ?? 0) * 4),
     };
-    const modelBufs = model.wgsl.params.map((p) => make(createStorage(gpu, p.data, p.name)));
-    const all = [
-      [
-        buf.state,
-        buf.energy,
-        buf.hamming,
-        buf.reference,
-        buf.accept,
-        buf.accSum,
-        buf.ctrl,
-        buf.trace,
-        buf.betas,
-        buf.params,
-        buf.scratchF,
-        buf.scratchU,
-      ],
-      modelBufs,
-    ];
-    const groupsOf = (p: CompiledProgram) => bindGroups(gpu, p, all);
+    const named: Record<string, GPUBuffer> = { ...buf };
+    for (const p of model.wgsl.params) named[p.name] = runner.storage(p.name, p.data);
+    const groupsOf = (p: CompiledProgram) => runner.bindGroups(p, named);
     const g = {
       init: groupsOf(programs.init),
       refresh: groupsOf(programs.refresh),
@@ -568,28 +646,22 @@ async function runGpu(
     };
     const workgroups = Math.ceil(chains / WG);
     const cost = loopCost(model, sampler);
-    const stepsPerDispatch = hasLoopLimit(gpu)
-      ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
-      : block;
+    const stepsPerDispatch = Math.min(block, loopBudget(gpu, cost.step + 4));
     const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
     if (fuse && chains > FUSED_MAX_CHAINS) {
       throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
     }
     // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
-    const fusedPerDispatch = hasLoopLimit(gpu)
-      ? Math.max(
-        1,
-        Math.floor(
-          (0.9 * LLVMPIPE_LOOP_LIMIT) / (Math.ceil(chains / FW) * (cost.step + 4) + chains + 8),
-        ),
-      )
-      : block;
+    const fusedPerDispatch = Math.min(
+      block,
+      Math.max(1, loopBudget(gpu, Math.ceil(chains / FW) * (cost.step + 4) + chains + 8)),
+    );
     const sizeVals = sizeValues(sizes);
     const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
-      writeBuffer(
-        gpu,
+      runner.writeUniform(
         buf.params,
-        layout.pack({
+        layout,
+        {
           key_lo: key[0],
           key_hi: key[1],
           chains,
@@ -601,13 +673,11 @@ async function runGpu(
           trace_steps: block,
           block_end: blockEnd,
           constant_beta: o.constantBeta ? 1 : 0,
+          init_given: o.initialState ? 1 : 0,
           ...sizeVals,
-        }),
+        },
       );
     };
-    const energies = new Float32Array(steps * chains);
-    const hamming = new Float32Array(steps * chains);
-    const paramTrace = new Float32Array(steps);
     writeParams(0, 1, 1);
     const first = new DispatchBatch(gpu, "init");
     first.dispatch(programs.init, g.init, workgroups);
@@ -645,29 +715,32 @@ async function runGpu(
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
-      const [tr] = await readBuffers(gpu, [{ buffer: buf.trace, byteLength: traceFloats * 4 }]);
-      const t = new Float32Array(tr), rows = n * chains, at = blockStart * chains;
-      energies.set(t.subarray(0, rows), at);
-      hamming.set(t.subarray(block * chains, block * chains + rows), at);
-      paramTrace.set(t.subarray(2 * block * chains, 2 * block * chains + n), blockStart);
-      onProgress?.(blockStart + n, steps);
+      const [tr, acc] = await readBuffers(gpu, [
+        { buffer: buf.trace, byteLength: traceFloats * 4 },
+        { buffer: buf.acc_sum, byteLength: chains * 4 },
+      ]);
+      const t = new Float32Array(tr), rows = n * chains;
+      await sink.take({
+        start: blockStart,
+        length: n,
+        chains,
+        energies: t.subarray(0, rows),
+        hamming: t.subarray(block * chains, block * chains + rows),
+        params: t.subarray(2 * block * chains, 2 * block * chains + n),
+        acceptSum: new Float32Array(acc),
+      });
     }
-    const [states, accSum] = await readBuffers(gpu, [
-      { buffer: buf.state, byteLength: chains * d * 4 },
-      { buffer: buf.accSum, byteLength: chains * 4 },
-    ]);
+    const [states] = await readBuffers(gpu, [{ buffer: buf.state, byteLength: chains * d * 4 }]);
     const seconds = (performance.now() - start) / 1000;
     return finish(model, sampler, o, {
       backend: "webgpu",
-      energies,
-      hamming,
-      params: paramTrace,
-      accSum: new Float32Array(accSum),
+      ...sink.traces(),
+      acceptTotal: sink.acceptTotal,
       finalStates: new Uint32Array(states),
       reference,
       seconds,
     });
   } finally {
-    for (const b of owned) b.destroy();
+    runner.release();
   }
 }

@@ -23,6 +23,8 @@ export const ENGINE_FIELDS: readonly UniformField[] = [
   { name: "block_end", type: "u32" },
   // 1 when every step has inverse temperature params.beta (no schedule): no per-step load.
   { name: "constant_beta", type: "u32" },
+  // 1 when the state buffer holds given initial states (init then only derives the rest).
+  { name: "init_given", type: "u32" },
 ];
 
 /** `@group(0)` of every engine program, in binding order. */
@@ -72,7 +74,7 @@ fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * n
 fn scratch_at(chain: u32, k: u32) -> u32 { return k * params.chains + chain; }
 `;
 
-/** Init: random uniform states, Hamming statistic, energies. */
+/** Init: random uniform states (unless given), Hamming statistic, energies. */
 export const INIT_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   engine_load_sizes();
@@ -80,23 +82,31 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (chain >= params.chains) { return; }
   let base = chain * D;
   var h = 0u;
+  let given = params.init_given == 1u;
   for (var i = 0u; i < D; i++) {
-    let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
-    let v = w.x % C;
-    state[base + i] = v;
+    var v = state[base + i];
+    if (!given) {
+      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
+      v = w.x % C;
+      state[base + i] = v;
+    }
     if (v != reference[i]) { h++; }
   }
   hamming[chain] = h;
   energy[chain] = model_energy(base);
 }`;
 
-/** Recomputes cached energies from the states (start of each block, bounds f32 drift). */
+/**
+ * Start of each block: recomputes cached energies from the states (bounds f32 drift) and starts
+ * the block's acceptance sums (f32 per block; the host combines blocks in f64).
+ */
 export const REFRESH_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   energy[chain] = model_energy(chain * D);
+  acc_sum[chain] = 0.0;
 }`;
 
 /**
