@@ -30,6 +30,7 @@ import {
   normaliseLog,
 } from "./langevin_common.ts";
 import { dmalaWgsl } from "./dmala_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of the DMALA configuration (DISCS defaults). */
 export const DmalaConfig = z.object({
@@ -111,3 +112,14 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
     scratch: langevinScratch,
   };
 }
+
+/** The registry entry of `dmala`. */
+export const dmalaDescriptor = defineSampler({
+  name: "dmala",
+  summary: "Discrete MALA: factorised gradient proposal with Metropolis correction.",
+  schema: DmalaConfig,
+  build: (c) => dmalaSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});
