@@ -17,7 +17,8 @@ import { misProblem } from "../../src/models/co/mis.ts";
 import type { DiscreteModel } from "../../src/models/discrete/model.ts";
 import { engineSources } from "../../src/samplers/engine.ts";
 import { buildSampler, SAMPLER_NAMES } from "../../src/samplers/registry.ts";
-import { parseConfig, SamplerConfig } from "../../src/io/config.ts";
+import { parseConfig } from "../../src/io/config.ts";
+import { SamplerConfig } from "../../src/samplers/registry.ts";
 
 /** Each family at a size n and 4n (sites), same categories and options. */
 const FAMILIES: Record<string, (scale: number) => DiscreteModel> = {
