@@ -29,7 +29,7 @@ import {
 } from "../gpu/mod.ts";
 import { haarOrthogonal } from "../models/continuous/embedding.ts";
 import { seedToKey } from "../random/philox.ts";
-import { LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+import { LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 import { normals } from "./langevin.ts";
 import {

@@ -26,21 +26,20 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
   synchronize,
   writeBuffer,
 } from "../gpu/mod.ts";
+import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import type { PotentialCore, WgslPotential } from "../models/continuous/potential.ts";
 import { normal2 } from "../random/draws.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
-import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+
 import {
   BAOAB_MAIN,
   DYN_BINDINGS,
@@ -564,20 +563,19 @@ async function simulateGpu(
     boxData.set(pl.box.lo);
     boxData.set(pl.box.hi, dim);
   }
-  const buf = {
-    pos: createStorage(gpu, Float32Array.from(pl.x0), "dyn_pos"),
-    vel: createStorage(gpu, pl.v0 ? Float32Array.from(pl.v0) : 16, "dyn_vel"),
-    step: createStorage(gpu, n * 4, "dyn_step"),
-    frames: createStorage(gpu, blockFrames * n * dim * 4, "dyn_frames"),
-    box: createStorage(gpu, boxData, "dyn_box"),
-    params: createUniform(gpu, DYN_PARAMS_BYTES, "params"),
-  };
-  const modelBufs = p.wgsl.params ? [createStorage(gpu, p.wgsl.params, "model_params")] : [];
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, "langevin");
   try {
-    const groups = bindGroups(gpu, compiled, [
-      [buf.pos, buf.vel, buf.step, buf.frames, buf.box, buf.params],
-      ...(modelBufs.length ? [modelBufs] : []),
-    ]);
+    const buf = {
+      dyn_pos: runner.storage("dyn_pos", Float32Array.from(pl.x0)),
+      dyn_vel: runner.storage("dyn_vel", pl.v0 ? Float32Array.from(pl.v0) : 16),
+      dyn_step: runner.storage("dyn_step", n * 4),
+      dyn_frames: runner.storage("dyn_frames", blockFrames * n * dim * 4),
+      dyn_box: runner.storage("dyn_box", boxData),
+      params: runner.uniformBytes("params", DYN_PARAMS_BYTES),
+      ...(p.wgsl.params ? { model_params: runner.storage("model_params", p.wgsl.params) } : {}),
+    };
+    const groups = runner.bindGroups(compiled, buf);
     const workgroups = Math.ceil(n / WG);
     const params = new ArrayBuffer(DYN_PARAMS_BYTES);
     const u = new Uint32Array(params), f = new Float32Array(params);
@@ -601,15 +599,15 @@ async function simulateGpu(
       for (let k = 0; k < count * perFrame; k++) batch.dispatch(compiled, groups, workgroups);
       await batch.submit();
       const [data] = await readBuffers(gpu, [{
-        buffer: buf.frames,
+        buffer: buf.dyn_frames,
         byteLength: count * n * dim * 4,
       }]);
       await sink(new Float32Array(data), f0 + 1, count);
     }
     const seconds = (performance.now() - start) / 1000;
-    const [fin] = await readBuffers(gpu, [{ buffer: buf.pos, byteLength: n * dim * 4 }]);
+    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_pos, byteLength: n * dim * 4 }]);
     return { final: new Float32Array(fin), seconds };
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    runner.release();
   }
 }

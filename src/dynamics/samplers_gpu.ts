@@ -15,19 +15,18 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type BindingDecl,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
   writeBuffer,
 } from "../gpu/mod.ts";
+import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import { mathExp, mathLog, mathRecip, mathSqrt } from "../random/f32math.ts";
 import { uniform01 } from "../random/draws.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
-import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+
 import { rngWgsl } from "../wgsl/mod.ts";
 import { type DynamicsPotential, gradientLoopCost, normals } from "./langevin.ts";
 import type { ContinuousSamplerName, ContinuousSamplerOptions } from "./samplers.ts";
@@ -448,22 +447,21 @@ async function gpuRun(
     da[4 * c] = s.eps0;
   }
   const block = Math.max(1, Math.min(s.steps, blockSteps));
-  const buf = {
-    x: createStorage(gpu, s.x0, "smp_x"),
-    g: createStorage(gpu, g, "smp_g"),
-    u: createStorage(gpu, u, "smp_u"),
-    da: createStorage(gpu, da, "smp_da"),
-    acc: createStorage(gpu, m * 4, "smp_acc"),
-    step: createStorage(gpu, m * 4, "smp_step"),
-    out: createStorage(gpu, block * m * dim * 4, "smp_out"),
-    params: createUniform(gpu, PARAMS_BYTES, "params"),
-  };
-  const modelBufs = p.wgsl.params ? [createStorage(gpu, p.wgsl.params, "model_params")] : [];
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, "continuous-sampler");
   try {
-    const groups = bindGroups(gpu, compiled, [
-      Object.values(buf),
-      ...(modelBufs.length ? [modelBufs] : []),
-    ]);
+    const buf = {
+      smp_x: runner.storage("smp_x", s.x0),
+      smp_g: runner.storage("smp_g", g),
+      smp_u: runner.storage("smp_u", u),
+      smp_da: runner.storage("smp_da", da),
+      smp_acc: runner.storage("smp_acc", m * 4),
+      smp_step: runner.storage("smp_step", m * 4),
+      smp_out: runner.storage("smp_out", block * m * dim * 4),
+      params: runner.uniformBytes("params", PARAMS_BYTES),
+      ...(p.wgsl.params ? { model_params: runner.storage("model_params", p.wgsl.params) } : {}),
+    };
+    const groups = runner.bindGroups(compiled, buf);
     const workgroups = Math.ceil(m / WG);
     const pb = new ArrayBuffer(PARAMS_BYTES);
     const pu = new Uint32Array(pb), pf = new Float32Array(pb);
@@ -491,16 +489,19 @@ async function gpuRun(
     for (let k0 = 0; k0 < s.steps; k0 += block) {
       const count = Math.min(block, s.steps - k0);
       await run(burnIn + k0, burnIn + k0 + count);
-      const [data] = await readBuffers(gpu, [{ buffer: buf.out, byteLength: count * m * dim * 4 }]);
+      const [data] = await readBuffers(gpu, [{
+        buffer: buf.smp_out,
+        byteLength: count * m * dim * 4,
+      }]);
       samples.set(new Float32Array(data), k0 * m * dim);
     }
     const [accData, daData] = await readBuffers(gpu, [
-      { buffer: buf.acc, byteLength: m * 4 },
-      { buffer: buf.da, byteLength: 4 * m * 4 },
+      { buffer: buf.smp_acc, byteLength: m * 4 },
+      { buffer: buf.smp_da, byteLength: 4 * m * 4 },
     ]);
     return result(s, "webgpu", samples, new Float32Array(accData), new Float32Array(daData));
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    runner.release();
   }
 }
 

@@ -62,6 +62,11 @@ export class GpuRunner {
     return b;
   }
 
+  /** A uniform buffer of `byteLength` bytes for a hand-packed struct (prefer {@link uniform}). */
+  uniformBytes(name: string, byteLength: number): GPUBuffer {
+    return this.#own(createUniform(this.gpu, byteLength, `${this.label}/${name}`));
+  }
+
   /** Writes `values` packed by `layout` into a uniform buffer (lands before the next submit). */
   writeUniform(buffer: GPUBuffer, layout: UniformLayout, values: Record<string, number>): void {
     writeBuffer(this.gpu, buffer, layout.pack(values));
