@@ -18,12 +18,10 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
   writeBuffer,
 } from "../gpu/mod.ts";
@@ -284,37 +282,33 @@ export async function createGpuFrameEmbedder(
     compile(gpu, spec, "reduce"),
     compile(gpu, spec, "project"),
   ]);
-  const bufs = {
-    params: createUniform(gpu, EMBED_PARAMS_BYTES, "embed_params"),
-    q1: createStorage(gpu, Float32Array.from(spec.q1), "embed_q1"),
-    core: createStorage(gpu, fs * tc * d * 4, "embed_core"),
-    out: createStorage(gpu, fs * tc * D * 4, "embed_out"),
-    partial: createStorage(gpu, fs * tc * nb * d * 4, "embed_partial"),
-    coef: createStorage(gpu, fs * tc * d * 4, "embed_coef"),
-  };
-  // One OU state buffer per trajectory chunk (each fits one binding); white noise needs none.
-  const states = Array.from(
-    { length: spec.noise === "ou" ? chunks : 1 },
-    (_, c) =>
-      createStorage(
-        gpu,
-        spec.noise === "ou" ? Math.min(tc, T - c * tc) * D * 4 : 16,
-        "embed_state",
-      ),
-  );
-  const groupsOf = states.map((state) =>
-    [noise, reduce, project].map((p) =>
-      bindGroups(gpu, p, [[
-        bufs.params,
-        bufs.q1,
-        bufs.core,
-        state,
-        bufs.out,
-        bufs.partial,
-        bufs.coef,
-      ]])
-    )
-  );
+  // The runner owns every buffer: released by destroy(), or at once if setup fails.
+  const runner = new GpuRunner(gpu, "embed");
+  let bufs: Record<string, GPUBuffer>;
+  let groupsOf: GPUBindGroup[][][];
+  try {
+    bufs = {
+      embed_params: runner.uniformBytes("embed_params", EMBED_PARAMS_BYTES),
+      embed_q1: runner.storage("embed_q1", Float32Array.from(spec.q1)),
+      embed_core: runner.storage("embed_core", fs * tc * d * 4),
+      embed_out: runner.storage("embed_out", fs * tc * D * 4),
+      embed_partial: runner.storage("embed_partial", fs * tc * nb * d * 4),
+      embed_coef: runner.storage("embed_coef", fs * tc * d * 4),
+    };
+    // One OU state buffer per trajectory chunk (each fits one binding); white noise needs none.
+    const states = Array.from(
+      { length: spec.noise === "ou" ? chunks : 1 },
+      (_, c) =>
+        runner.storage("embed_state", spec.noise === "ou" ? Math.min(tc, T - c * tc) * D * 4 : 16),
+    );
+    const named = bufs;
+    groupsOf = states.map((embed_state) =>
+      [noise, reduce, project].map((p) => runner.bindGroups(p, { ...named, embed_state }))
+    );
+  } catch (e) {
+    runner.release();
+    throw e;
+  }
   const key = seedToKey(spec.seed);
   const { a, b } = ouCoefficients(spec);
   const params = new ArrayBuffer(EMBED_PARAMS_BYTES);
@@ -357,12 +351,12 @@ export async function createGpuFrameEmbedder(
             const src = ((f0 + f) * T + t0) * d;
             coreChunk.set(core.subarray(src, src + nt * d), f * nt * d);
           }
-          writeBuffer(gpu, bufs.core, coreChunk.subarray(0, nf * nt * d));
+          writeBuffer(gpu, bufs.embed_core, coreChunk.subarray(0, nf * nt * d));
           u[2] = first + f0;
           u[3] = nf;
           u[4] = t0;
           u[5] = nt;
-          writeBuffer(gpu, bufs.params, u);
+          writeBuffer(gpu, bufs.embed_params, u);
           const groups = groupsOf[spec.noise === "ou" ? c : 0];
           const batch = new DispatchBatch(gpu, "embed");
           batch.dispatch(noise, groups[0], Math.ceil((nt * nb) / WG));
@@ -370,7 +364,7 @@ export async function createGpuFrameEmbedder(
           batch.dispatch(project, groups[2], Math.ceil((nf * nt * D) / WG));
           await batch.submit();
           const [data] = await readBuffers(gpu, [{
-            buffer: bufs.out,
+            buffer: bufs.embed_out,
             byteLength: nf * nt * D * 4,
           }]);
           const y = new Float32Array(data);
@@ -389,7 +383,7 @@ export async function createGpuFrameEmbedder(
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      for (const buf of [...Object.values(bufs), ...states]) buf.destroy();
+      runner.release();
     },
   };
 }
