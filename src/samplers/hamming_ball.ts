@@ -101,7 +101,7 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
       }
       return 1;
     },
-    wgsl: () => hammingBallWgsl(),
+    wgsl: (model) => hammingBallWgsl(blockSize, model.numCategories),
     wgslSizes(model) {
       const { k, m } = ballOf(model, blockSize);
       return hammingBallSizes(k, m);

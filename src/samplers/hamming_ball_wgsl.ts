@@ -5,13 +5,16 @@
 import type { TypedScalar } from "../gpu/uniforms.ts";
 
 /**
- * `sampler_step` for the radius-1 Hamming ball; the block `k` and ball size `m` travel as the
- * sizes of {@link hammingBallSizes}. The member loop walks (site offset, value shift) by
- * increments rather than dividing by C - 1 and wrapping by D: a vector integer division by a
- * runtime value is scalarised on SIMD software adapters.
+ * `sampler_step` for the radius-1 Hamming ball. The member loop runs to the constant ball size
+ * `HB_M = 1 + blockSize (C - 1)` (options and the family's C, never D), so the compiler unrolls it
+ * and indexes the Philox words statically; the effective size `SAMPLER_HB_M` (smaller only when
+ * D < blockSize) is a size, and members beyond it are never selected. The loop walks (site
+ * offset, value shift) by increments rather than dividing by C - 1 and wrapping by D: a vector
+ * integer division by a runtime value is scalarised on SIMD software adapters.
  */
-export function hammingBallWgsl(): string {
+export function hammingBallWgsl(blockSize: number, numCategories: number): string {
   return /* wgsl */ `
+const HB_M: u32 = ${1 + blockSize * (numCategories - 1)}u;
 // Site start + t (t < k <= D) and site i's value moved up by s (0 < s < C), wrapped.
 fn hb_site(start: u32, t: u32) -> u32 {
   let i = start + t;
@@ -44,13 +47,13 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var best_de = 0.0;
   var t = 0u;
   var s = 1u;
-  for (var e = 1u; e < SAMPLER_HB_M; e++) {
+  for (var e = 1u; e < HB_M; e++) {
     if ((e & 3u) == 0u) { w = rng_draw(chain, step, e >> 2u, 0u); }
     let i = hb_site(start, t);
     let de = model_delta(base, i, hb_value(base, i, s));
     let key = math_mad(-engine_beta, de, rng_gumbel(w[e & 3u]));
     // Selects, not a branch: lanes (chains) disagree about the maximum.
-    let better = key > best;
+    let better = key > best && e < SAMPLER_HB_M;
     best = select(best, key, better);
     best_e = select(best_e, e, better);
     best_de = select(best_de, de, better);
