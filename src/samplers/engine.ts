@@ -57,6 +57,11 @@ export interface RunOptions {
   /** Inverse temperature per step (annealing); overrides `beta`. Must be finite and >= 0. */
   betaSchedule?: (step: number) => number;
   /**
+   * Per-chain factors of the inverse temperature (parallel tempering): chain c targets
+   * exp(-beta(step) * chainBetas[c] * E), the product rounded to f32 on both twins.
+   */
+  chainBetas?: Float32Array;
+  /**
    * Steps per block: one readback per block on WebGPU, and both twins recompute the cached
    * energies at each block start. Default {@link defaultBlockSteps}.
    */
@@ -131,7 +136,13 @@ type CheckedOptions =
   & Required<
     Omit<
       RunOptions,
-      "onProgress" | "betaSchedule" | "fuseAdaptation" | "initialState" | "onBlock" | "keepTraces"
+      | "onProgress"
+      | "betaSchedule"
+      | "fuseAdaptation"
+      | "initialState"
+      | "onBlock"
+      | "keepTraces"
+      | "chainBetas"
     >
   >
   & {
@@ -139,6 +150,7 @@ type CheckedOptions =
     constantBeta: boolean;
     fuseAdaptation?: boolean;
     initialState?: Uint32Array;
+    chainBetas?: Float32Array;
     keepTraces: boolean;
   };
 
@@ -222,6 +234,16 @@ function checkOptions(
     const bad = x.findIndex((v) => v >= c);
     if (bad >= 0) {
       throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
+    }
+  }
+  if (o.chainBetas !== undefined) {
+    const b = o.chainBetas;
+    if (!(b instanceof Float32Array) || b.length !== o.chains) {
+      throw new Error(`chainBetas must be a Float32Array of ${o.chains} values (one per chain)`);
+    }
+    const bad = b.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+    if (bad >= 0) {
+      throw new Error(`chainBetas[${bad}] is ${b[bad]}: expected a finite number >= 0`);
     }
   }
   const { onProgress: _, onBlock: _b, betaSchedule, ...rest } = o;
@@ -435,8 +457,9 @@ async function runCpu(
       const step = block.start + k;
       chainView.step = step;
       chainView.param = param;
-      chainView.beta = o.betaAt(step);
+      const stepBeta = o.betaAt(step);
       for (let ch = 0; ch < chains; ch++) {
+        chainView.beta = o.chainBetas ? Math.fround(stepBeta * o.chainBetas[ch]) : stepBeta;
         chainView.chain = ch;
         chainView.base = ch * d;
         chainView.energy = energy[ch];
@@ -633,6 +656,7 @@ async function runGpu(
       params: runner.uniform("params", layout),
       scratch_f: runner.storage("scratch_f", chains * (scratch.f32 ?? 0) * 4),
       scratch_u: runner.storage("scratch_u", chains * (scratch.u32 ?? 0) * 4),
+      chain_betas: runner.storage("chain_betas", o.chainBetas ?? 4),
     };
     const named: Record<string, GPUBuffer> = { ...buf };
     for (const p of model.wgsl.params) named[p.name] = runner.storage(p.name, p.data);
@@ -674,6 +698,7 @@ async function runGpu(
           block_end: blockEnd,
           constant_beta: o.constantBeta ? 1 : 0,
           init_given: o.initialState ? 1 : 0,
+          chain_beta_given: o.chainBetas ? 1 : 0,
           ...sizeVals,
         },
       );

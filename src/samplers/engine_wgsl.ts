@@ -25,6 +25,8 @@ export const ENGINE_FIELDS: readonly UniformField[] = [
   { name: "constant_beta", type: "u32" },
   // 1 when the state buffer holds given initial states (init then only derives the rest).
   { name: "init_given", type: "u32" },
+  // 1 when each chain's inverse temperature is scaled by chain_betas[chain] (tempering).
+  { name: "chain_beta_given", type: "u32" },
 ];
 
 /** `@group(0)` of every engine program, in binding order. */
@@ -43,6 +45,8 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   // chain c at k * chains + c, so SIMD lanes touch neighbouring addresses).
   { name: "scratch_f", kind: "storage", type: "array<f32>" },
   { name: "scratch_u", kind: "storage", type: "array<u32>" },
+  // Per-chain inverse temperature factors (read when params.chain_beta_given == 1).
+  { name: "chain_betas", kind: "read", type: "array<f32>" },
 ];
 
 /** Slots of the `ctrl` buffer. */
@@ -64,8 +68,8 @@ fn engine_set(chain: u32, i: u32, v: u32) {
 // The shared adaptive parameter of the current step; every entry program sets it.
 var<private> engine_param: f32;
 fn ctrl_param() -> f32 { return engine_param; }
-// Inverse temperature of this step (annealing schedules change it per step); the step loop
-// also stores it in engine_beta for helpers that do not receive the step.
+// Inverse temperature of this step (annealing schedules change it per step), before any
+// per-chain factor; the step loop stores the chain's beta in engine_beta, which samplers use.
 fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
 var<private> engine_beta: f32;
 fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
@@ -136,11 +140,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 /** Step one chain and record its trace row; returns the acceptance probability. */
 export const STEP_HELPERS = /* wgsl */ `
 fn engine_step(chain: u32, step: u32) -> f32 {
-  if (params.constant_beta == 1u) {
-    engine_beta = params.beta;
-  } else {
-    engine_beta = step_beta(step);
-  }
+  var b = params.beta;
+  if (params.constant_beta != 1u) { b = step_beta(step); }
+  if (params.chain_beta_given == 1u) { b = b * chain_betas[chain]; }
+  engine_beta = b;
   let a = sampler_step(chain, chain * D, step);
   let t = (step - params.block_start) * params.chains + chain;
   // Energies, then Hamming statistics, then parameters: each a contiguous copy on the host.

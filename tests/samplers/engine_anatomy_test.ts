@@ -156,3 +156,40 @@ Deno.test("streaming: a long run with onBlock keeps resident traces bounded", as
   assertEquals(retained, 0);
   assertEquals(biggest, blockSteps * chains * 8 + blockSteps * 4);
 });
+
+Deno.test("tempering: a chain's beta factor equals running it at the product temperature", async () => {
+  const gpu = await gpuOrSkip("per-chain inverse temperature");
+  const f = Math.fround;
+  for (const device of gpu ? [null, gpu] : [null]) {
+    for (const sampler of [dmalaSampler(), blockGibbsSampler()]) {
+      const opts = { chains: 1, steps: 24, seed: 6, blockSteps: 8, beta: 0.75 };
+      const tempered = await runSampler(ising, sampler, {
+        ...opts,
+        chainBetas: Float32Array.of(0.4),
+      }, device);
+      const product = await runSampler(ising, sampler, { ...opts, beta: f(0.75 * 0.4) }, device);
+      assertSameRun(tempered, product, `${sampler.name} ${device ? "webgpu" : "cpu"}`);
+    }
+  }
+});
+
+Deno.test("tempering: WebGPU and the CPU twin agree with per-chain betas; bad factors refused", async () => {
+  const opts = { chains: 4, steps: 32, seed: 8, blockSteps: 16, adapt: "always" as const };
+  const chainBetas = Float32Array.of(1, 0.5, 0.25, 2);
+  assertThrows(
+    () => runSampler(ising, rwmSampler(), { ...opts, chainBetas: Float32Array.of(1, 2) }, null),
+    /one per chain/,
+  );
+  assertThrows(
+    () =>
+      runSampler(ising, rwmSampler(), { ...opts, chainBetas: Float32Array.of(1, NaN, 1, 1) }, null),
+    /chainBetas\[1\] is NaN/,
+  );
+  const gpu = await gpuOrSkip("per-chain inverse temperature identity");
+  if (!gpu) return;
+  for (const sampler of [dmalaSampler(), rwmSampler()]) {
+    const cpu = await runSampler(ising, sampler, { ...opts, chainBetas }, null);
+    const web = await runSampler(ising, sampler, { ...opts, chainBetas }, gpu);
+    assertSameRun(web, cpu, `${sampler.name} tempered`);
+  }
+});
