@@ -32,7 +32,6 @@ import {
   GpuRunner,
   readBuffers,
   synchronize,
-  writeBuffer,
 } from "../gpu/mod.ts";
 import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import type { PotentialCore, WgslPotential } from "../models/continuous/potential.ts";
@@ -43,8 +42,7 @@ import { rngWgsl } from "../wgsl/mod.ts";
 import {
   BAOAB_MAIN,
   DYN_BINDINGS,
-  DYN_PARAMS_BYTES,
-  DYN_PARAMS_STRUCT,
+  DYN_PARAMS,
   DYN_STREAM,
   dynHelpersWgsl,
   EM_MAIN,
@@ -536,7 +534,7 @@ export function compileIntegrator(
         HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
         NOISE_GROUP: { type: "u32", value: p.dim <= 2 ? 4 / p.dim : 1 },
       },
-      snippets: [DYN_PARAMS_STRUCT, rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
+      snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
       body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
       workgroupSize: WG,
     }),
@@ -572,29 +570,29 @@ async function simulateGpu(
       dyn_step: runner.storage("dyn_step", n * 4),
       dyn_frames: runner.storage("dyn_frames", blockFrames * n * dim * 4),
       dyn_box: runner.storage("dyn_box", boxData),
-      params: runner.uniformBytes("params", DYN_PARAMS_BYTES),
+      params: runner.uniform("params", DYN_PARAMS),
       ...(p.wgsl.params ? { model_params: runner.storage("model_params", p.wgsl.params) } : {}),
     };
     const groups = runner.bindGroups(compiled, buf);
     const workgroups = Math.ceil(n / WG);
-    const params = new ArrayBuffer(DYN_PARAMS_BYTES);
-    const u = new Uint32Array(params), f = new Float32Array(params);
-    u[0] = pl.key[0];
-    u[1] = pl.key[1];
-    u[2] = n;
-    u[3] = pl.stride;
-    f[4] = pl.dt;
-    f[5] = pl.integrator === "baoab"
-      ? Math.sqrt((1 - c1 * c1) / pl.beta)
-      : Math.sqrt(2 * pl.dt / pl.beta);
-    f[6] = c1;
-    u[8] = chunk;
+    const values = {
+      key_lo: pl.key[0],
+      key_hi: pl.key[1],
+      trajectories: n,
+      stride: pl.stride,
+      dt: pl.dt,
+      noise: pl.integrator === "baoab"
+        ? Math.sqrt((1 - c1 * c1) / pl.beta)
+        : Math.sqrt(2 * pl.dt / pl.beta),
+      c1,
+      block_frame0: 0,
+      chunk,
+    };
     await synchronize(gpu);
     const start = performance.now();
     for (let f0 = 0; f0 < saved; f0 += blockFrames) {
       const count = Math.min(blockFrames, saved - f0);
-      u[7] = f0;
-      writeBuffer(gpu, buf.params, u);
+      runner.writeUniform(buf.params, DYN_PARAMS, { ...values, block_frame0: f0 });
       const batch = new DispatchBatch(gpu, "langevin");
       for (let k = 0; k < count * perFrame; k++) batch.dispatch(compiled, groups, workgroups);
       await batch.submit();
