@@ -33,8 +33,7 @@ import { normals } from "./langevin.ts";
 import {
   EMBED_BINDINGS,
   EMBED_NOISE_MAIN,
-  EMBED_PARAMS_BYTES,
-  EMBED_PARAMS_STRUCT,
+  EMBED_PARAMS,
   EMBED_PROJECT_MAIN,
   EMBED_REDUCE_MAIN,
 } from "./embed_gpu_wgsl.ts";
@@ -216,7 +215,7 @@ function compile(
         OU: { type: "u32", value: spec.noise === "ou" ? 1 : 0 },
         STREAM: { type: "u32", value: EMBED_NOISE_STREAM },
       },
-      snippets: [EMBED_PARAMS_STRUCT, ...(kind === "noise" ? [rngWgsl()] : [])],
+      snippets: [EMBED_PARAMS.wgsl(), ...(kind === "noise" ? [rngWgsl()] : [])],
       body: kind === "noise"
         ? EMBED_NOISE_MAIN
         : kind === "reduce"
@@ -288,7 +287,7 @@ export async function createGpuFrameEmbedder(
   let groupsOf: GPUBindGroup[][][];
   try {
     bufs = {
-      embed_params: runner.uniformBytes("embed_params", EMBED_PARAMS_BYTES),
+      embed_params: runner.uniform("embed_params", EMBED_PARAMS),
       embed_q1: runner.storage("embed_q1", Float32Array.from(spec.q1)),
       embed_core: runner.storage("embed_core", fs * tc * d * 4),
       embed_out: runner.storage("embed_out", fs * tc * D * 4),
@@ -311,13 +310,17 @@ export async function createGpuFrameEmbedder(
   }
   const key = seedToKey(spec.seed);
   const { a, b } = ouCoefficients(spec);
-  const params = new ArrayBuffer(EMBED_PARAMS_BYTES);
-  const u = new Uint32Array(params), pf = new Float32Array(params);
-  u[0] = key[0];
-  u[1] = key[1];
-  pf[6] = a;
-  pf[7] = b;
-  pf[8] = spec.sigma;
+  const values = {
+    key_lo: key[0],
+    key_hi: key[1],
+    frame0: 0,
+    frames: 0,
+    traj0: 0,
+    trajs: 0,
+    a,
+    b,
+    sigma: spec.sigma,
+  };
   const gather = chunks > 1 ? new Float32Array(fs * T * D) : null;
   const coreChunk = new Float32Array(fs * tc * d);
   let next = 0;
@@ -352,11 +355,13 @@ export async function createGpuFrameEmbedder(
             coreChunk.set(core.subarray(src, src + nt * d), f * nt * d);
           }
           writeBuffer(gpu, bufs.embed_core, coreChunk.subarray(0, nf * nt * d));
-          u[2] = first + f0;
-          u[3] = nf;
-          u[4] = t0;
-          u[5] = nt;
-          writeBuffer(gpu, bufs.embed_params, u);
+          runner.writeUniform(bufs.embed_params, EMBED_PARAMS, {
+            ...values,
+            frame0: first + f0,
+            frames: nf,
+            traj0: t0,
+            trajs: nt,
+          });
           const groups = groupsOf[spec.noise === "ou" ? c : 0];
           const batch = new DispatchBatch(gpu, "embed");
           batch.dispatch(noise, groups[0], Math.ceil((nt * nb) / WG));
