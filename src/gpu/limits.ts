@@ -22,7 +22,9 @@ export function hasLoopLimit(gpu: GpuContext): boolean {
  *
  * @example
  * ```ts
- * loopBudget(gpu, 1000, 0); // 58 on llvmpipe, Infinity elsewhere
+ * import { acquireGpu } from "./device.ts";
+ * const gpu = await acquireGpu();
+ * if (gpu) console.log(loopBudget(gpu, 1000, 0)); // 58 on llvmpipe, Infinity elsewhere
  * ```
  */
 export function loopBudget(gpu: GpuContext, perRepeat: number, fixed = 0): number {

@@ -18,14 +18,23 @@ let live = 0;
  *
  * @example
  * ```ts
- * const runner = new GpuRunner(gpu, "double");
- * try {
- *   const data = runner.storage("data", new Float32Array([1, 2, 3, 4]));
- *   const batch = new DispatchBatch(gpu);
- *   batch.dispatch(compiled, runner.bindGroups(compiled, { data }), 1);
- *   await batch.submit();
- * } finally {
- *   runner.release();
+ * import { acquireGpu, assembleProgram, DispatchBatch, GpuRunner } from "./mod.ts";
+ * const gpu = await acquireGpu();
+ * if (gpu) {
+ *   const compiled = await gpu.cache.get(gpu.device, assembleProgram({
+ *     label: "double", workgroupSize: 64, snippets: [],
+ *     groups: [[{ name: "data", kind: "storage", type: "array<f32>" }]],
+ *     body: "fn main(@builtin(global_invocation_id) id: vec3<u32>) { data[id.x] *= 2.0; }",
+ *   }));
+ *   const runner = new GpuRunner(gpu, "double");
+ *   try {
+ *     const data = runner.storage("data", new Float32Array([1, 2, 3, 4]));
+ *     const batch = new DispatchBatch(gpu);
+ *     batch.dispatch(compiled, runner.bindGroups(compiled, { data }), 1);
+ *     await batch.submit();
+ *   } finally {
+ *     runner.release();
+ *   }
  * }
  * ```
  */
