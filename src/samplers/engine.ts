@@ -543,7 +543,11 @@ const WG = 16;
 
 /** Every size the engine's programs read: the model's, then the sampler's. */
 function engineSizes(model: DiscreteModel, sampler: DiscreteSampler): Record<string, TypedScalar> {
-  const sizes = modelSizes(model);
+  const sizes: Record<string, TypedScalar> = {
+    ...modelSizes(model),
+    // Where the sampler's u32 scratch words start (after its f32 words).
+    SCRATCH_U0: { type: "u32", value: sampler.scratch?.(model).f32 ?? 0 },
+  };
   for (const [name, v] of Object.entries(sampler.wgslSizes?.(model) ?? {})) {
     if (name in sizes) throw new Error(`sampler size '${name}' clashes with a model size`);
     sizes[name] = v;
@@ -652,12 +656,14 @@ async function runGpu(
       acc_sum: runner.storage("acc_sum", chains * 4),
       ctrl: runner.storage("ctrl", ctrl),
       trace: runner.storage("trace", traceFloats * 4),
-      betas: runner.storage("betas", block * 4),
+      betas: runner.storage("betas", (block + chains) * 4),
       params: runner.uniform("params", layout),
-      scratch_f: runner.storage("scratch_f", chains * (scratch.f32 ?? 0) * 4),
-      scratch_u: runner.storage("scratch_u", chains * (scratch.u32 ?? 0) * 4),
-      chain_betas: runner.storage("chain_betas", o.chainBetas ?? 4),
+      scratch: runner.storage(
+        "scratch",
+        chains * ((scratch.f32 ?? 0) + (scratch.u32 ?? 0)) * 4,
+      ),
     };
+    if (o.chainBetas) writeBuffer(gpu, buf.betas, o.chainBetas, block * 4);
     const named: Record<string, GPUBuffer> = { ...buf };
     for (const p of model.wgsl.params) named[p.name] = runner.storage(p.name, p.data);
     const groupsOf = (p: CompiledProgram) => runner.bindGroups(p, named);

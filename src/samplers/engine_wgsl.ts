@@ -39,14 +39,14 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   { name: "acc_sum", kind: "storage", type: "array<f32>" },
   { name: "ctrl", kind: "storage", type: "array<u32>" },
   { name: "trace", kind: "storage", type: "array<f32>" },
+  // Inverse temperature of each step of the block, then each chain's factor (tempering).
   { name: "betas", kind: "read", type: "array<f32>" },
   { name: "params", kind: "uniform", type: "EngineParams" },
   // Per-chain scratch of samplers that need it (sized chains x words, chain-minor: word k of
-  // chain c at k * chains + c, so SIMD lanes touch neighbouring addresses).
-  { name: "scratch_f", kind: "storage", type: "array<f32>" },
-  { name: "scratch_u", kind: "storage", type: "array<u32>" },
-  // Per-chain inverse temperature factors (read when params.chain_beta_given == 1).
-  { name: "chain_betas", kind: "read", type: "array<f32>" },
+  // chain c at k * chains + c, so SIMD lanes touch neighbouring addresses); the sampler's f32
+  // words come first (bitcast), its u32 words from SCRATCH_U0 on. One buffer, since storage
+  // bindings per stage are limited (the FHMM alone binds five).
+  { name: "scratch", kind: "storage", type: "array<u32>" },
 ];
 
 /** Slots of the `ctrl` buffer. */
@@ -74,8 +74,11 @@ fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
 var<private> engine_beta: f32;
 fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
 fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
-// Word k of this chain's scratch.
+// f32 word k of this chain's scratch (scratch_get_f / scratch_set_f), and u32 word k.
 fn scratch_at(chain: u32, k: u32) -> u32 { return k * params.chains + chain; }
+fn scratch_u_at(chain: u32, k: u32) -> u32 { return (SCRATCH_U0 + k) * params.chains + chain; }
+fn scratch_get_f(at: u32) -> f32 { return bitcast<f32>(scratch[at]); }
+fn scratch_set_f(at: u32, v: f32) { scratch[at] = bitcast<u32>(v); }
 `;
 
 /** Init: random uniform states (unless given), Hamming statistic, energies. */
@@ -142,7 +145,7 @@ export const STEP_HELPERS = /* wgsl */ `
 fn engine_step(chain: u32, step: u32) -> f32 {
   var b = params.beta;
   if (params.constant_beta != 1u) { b = step_beta(step); }
-  if (params.chain_beta_given == 1u) { b = b * chain_betas[chain]; }
+  if (params.chain_beta_given == 1u) { b = b * betas[params.trace_steps + chain]; }
   engine_beta = b;
   let a = sampler_step(chain, chain * D, step);
   let t = (step - params.block_start) * params.chains + chain;

@@ -68,7 +68,7 @@ const GWG_BLOCK: u32 = ${o.blockSites}u;
 var<private> gwg_chain: u32;
 var<private> gwg_top: vec2<u32>;
 fn gwg_mark(b: u32) -> vec2<f32> {
-  return vec2<f32>(scratch_f[scratch_at(gwg_chain, 2u * b)], scratch_f[scratch_at(gwg_chain, 2u * b + 1u)]);
+  return vec2<f32>(scratch_get_f(scratch_at(gwg_chain, 2u * b)), scratch_get_f(scratch_at(gwg_chain, 2u * b + 1u)));
 }
 // vec2(max logit m, sum of exp(logit - m)) over all single-site moves at the current state, in
 // one pass (online log-sum-exp: rescale the running sum when a new maximum appears).
@@ -83,8 +83,8 @@ fn gwg_normaliser(base: u32) -> vec2<f32> {
       let gx = sampler_grad_x(base, i, xi);
       ${unitsOfSite(c, normUnit)}
     }
-    scratch_f[scratch_at(gwg_chain, 2u * b)] = m;
-    scratch_f[scratch_at(gwg_chain, 2u * b + 1u)] = s;
+    scratch_set_f(scratch_at(gwg_chain, 2u * b), m);
+    scratch_set_f(scratch_at(gwg_chain, 2u * b + 1u), s);
   }
   gwg_top = top;
   return vec2<f32>(m, s);

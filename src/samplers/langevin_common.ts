@@ -177,7 +177,7 @@ export function langevinCpuStep(
 }
 
 /**
- * Per-chain scratch words of the Langevin step (engine `scratch_f` / `scratch_u`): binary models
+ * Per-chain scratch words of the Langevin step (engine `scratch`: f32 words, then u32 words): binary models
  * cache the log-ratios at x and at y (2 D floats) and the flip bit mask (ceil(D / 32) words);
  * categorical ones the proposal's C log-probabilities and one value per site.
  */
@@ -196,7 +196,7 @@ export interface LangevinDistWgsl {
   binary: string;
   /**
    * Categorical models: `fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32)`
-   * filling q_c at `scratch_f[sampler_lg_qi(c)]` (`xi` the site's value, `gx` the gradient
+   * filling q_c at `scratch_set_f(sampler_lg_qi(c), q)` (`xi` the site's value, `gx` the gradient
    * there; use `sampler_lg_ratio(base, i, xi, gx, c)`).
    */
   categorical: string;
@@ -239,8 +239,8 @@ function binaryStepWgsl(rule: LogTauRule, pair: string): string {
 // Scratch of the running chain: f32 words [s * D + i] hold d_i at x (half sampler_lg_slot) and
 // at y (the other half); u32 word w holds bits 32w.. of the flip mask (bit i: site i moves).
 var<private> sampler_lg_at: u32;
-fn sampler_lg_dc(s: u32, i: u32) -> f32 { return scratch_f[scratch_at(sampler_lg_at, s * D + i)]; }
-fn sampler_lg_flips(w: u32) -> u32 { return scratch_u[scratch_at(sampler_lg_at, w)]; }
+fn sampler_lg_dc(s: u32, i: u32) -> f32 { return scratch_get_f(scratch_at(sampler_lg_at, s * D + i)); }
+fn sampler_lg_flips(w: u32) -> u32 { return scratch[scratch_u_at(sampler_lg_at, w)]; }
 var<private> sampler_lg_slot: u32;
 var<private> sampler_lg_zx: f32;
 // The cache holds x of (chain, step + 1) at inverse temperature beta when valid.
@@ -260,7 +260,7 @@ fn sampler_lg_scan(base: u32, s: u32) -> f32 {
   var z = 0.0;
   for (var i = 0u; i < D; i++) {
     let d = sampler_lg_d(base, i, state[base + i]);
-    scratch_f[scratch_at(sampler_lg_at, s * D + i)] = d;
+    scratch_set_f(scratch_at(sampler_lg_at, s * D + i), d);
     ${rule === "rate" ? "z = z + math_exp(acc_balance(d));" : ""}
   }
   return z;
@@ -290,7 +290,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     fwd = fwd + select(p.y, p.x, flip);
     word = word | (select(0u, 1u, flip) << (i & 31u));
     if ((i & 31u) == 31u || i + 1u == D) {
-      scratch_u[scratch_at(chain, i >> 5u)] = word;
+      scratch[scratch_u_at(chain, i >> 5u)] = word;
       word = 0u;
     }
   }
@@ -350,8 +350,8 @@ function categoricalStepWgsl(rule: LogTauRule, dist: string): string {
 var<private> sampler_lg_at: u32;
 // q_c (f32 scratch word c) and the other state's value at site i (u32 scratch word i).
 fn sampler_lg_qi(c: u32) -> u32 { return scratch_at(sampler_lg_at, c); }
-fn sampler_lg_get(i: u32) -> u32 { return scratch_u[scratch_at(sampler_lg_at, i)]; }
-fn sampler_lg_put(i: u32, v: u32) { scratch_u[scratch_at(sampler_lg_at, i)] = v; }
+fn sampler_lg_get(i: u32) -> u32 { return scratch[scratch_u_at(sampler_lg_at, i)]; }
+fn sampler_lg_put(i: u32, v: u32) { scratch[scratch_u_at(sampler_lg_at, i)] = v; }
 // d_{i,c} given xi = x_i and gx = grad(x_i); 0 at c = xi.
 fn sampler_lg_ratio(base: u32, i: u32, xi: u32, gx: f32, c: u32) -> f32 {
   return select(-engine_beta * (model_grad(base, i, c) - gx), 0.0, c == xi);
@@ -367,12 +367,12 @@ fn sampler_lg_rate(base: u32, i: u32) -> f32 {
 }
 fn sampler_lg_normalise(start: f32) {
   var m = start;
-  for (var c = 0u; c < C; c++) { m = max(m, scratch_f[sampler_lg_qi(c)]); }
+  for (var c = 0u; c < C; c++) { m = max(m, scratch_get_f(sampler_lg_qi(c))); }
   var s = 0.0;
-  for (var c = 0u; c < C; c++) { s = s + math_exp(scratch_f[sampler_lg_qi(c)] - m); }
+  for (var c = 0u; c < C; c++) { s = s + math_exp(scratch_get_f(sampler_lg_qi(c)) - m); }
   let lse = m + math_log(s);
   for (var c = 0u; c < C; c++) {
-    scratch_f[sampler_lg_qi(c)] = scratch_f[sampler_lg_qi(c)] - lse;
+    scratch_set_f(sampler_lg_qi(c), scratch_get_f(sampler_lg_qi(c)) - lse);
   }
 }
 ${dist}
@@ -401,13 +401,13 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     var found = false;
     var acc = 0.0;
     for (var v = 0u; v < C; v++) {
-      acc = acc + math_exp(scratch_f[sampler_lg_qi(v)]);
+      acc = acc + math_exp(scratch_get_f(sampler_lg_qi(v)));
       let take = !found && u < acc;
       y = select(y, v, take);
       found = found || take;
     }
     sampler_lg_put(i, y);
-    fwd = fwd + scratch_f[sampler_lg_qi(y)];
+    fwd = fwd + scratch_get_f(sampler_lg_qi(y));
   }
   var de = 0.0;
   for (var i = 0u; i < D; i++) {
@@ -424,7 +424,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   for (var i = 0u; i < D; i++) {
     let yi = state[base + i];
     sampler_lg_dist(base, i, yi, model_grad(base, i, yi), ty);
-    rev = rev + scratch_f[sampler_lg_qi(sampler_lg_get(i))];
+    rev = rev + scratch_get_f(sampler_lg_qi(sampler_lg_get(i)));
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
   let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);

@@ -74,8 +74,10 @@ export interface DiscreteSampler {
    */
   wgslSizes?(model: DiscreteModel): Record<string, TypedScalar>;
   /**
-   * Words of per-chain scratch the WGSL needs (`scratch_f` / `scratch_u`, word k of a chain at
-   * `scratch_at(chain, k)`): storage instead of per-invocation arrays that grow with the model.
+   * Words of per-chain scratch the WGSL needs (one `scratch` buffer: f32 word k of a chain at
+   * `scratch_at(chain, k)`, read and written with `scratch_get_f` / `scratch_set_f`; u32 word k
+   * at `scratch_u_at(chain, k)`): storage instead of per-invocation arrays that grow with the
+   * model.
    */
   scratch?(model: DiscreteModel): { f32?: number; u32?: number };
 }

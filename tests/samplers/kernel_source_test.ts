@@ -14,6 +14,10 @@ import {
 } from "../../src/models/discrete/mod.ts";
 import { erdosRenyi } from "../../src/models/co/generators.ts";
 import { misProblem } from "../../src/models/co/mis.ts";
+import { maxCutProblem } from "../../src/models/co/maxcut.ts";
+import { maxCliqueProblem } from "../../src/models/co/maxclique.ts";
+import { partitionProblem } from "../../src/models/co/partition.ts";
+import { gpuOrSkip } from "../_gpu.ts";
 import type { DiscreteModel } from "../../src/models/discrete/model.ts";
 import { engineSources } from "../../src/samplers/engine.ts";
 import { buildSampler, SAMPLER_NAMES } from "../../src/samplers/registry.ts";
@@ -30,8 +34,15 @@ const FAMILIES: Record<string, (scale: number) => DiscreteModel> = {
   rbm: (s) => rbmModel({ numVisible: 20 * s, numHidden: 5 * s, seed: 1 }) as DiscreteModel,
   fhmm_categorical: (s) => fhmmModel({ numSteps: 10 * s, numChains: 3, numCategories: 3, seed: 1 }),
   rbm_categorical: (s) => rbmModel({ numVisible: 12 * s, numHidden: 4 * s, numCategories: 3 }),
-  mis: (s) => misProblem(erdosRenyi({ nMin: 30 * s, nMax: 30 * s, p: 0.2, seed: 3 })),
+  mis: (s) => misProblem(graph(s)),
+  maxcut: (s) => maxCutProblem(graph(s)),
+  maxclique: (s) => maxCliqueProblem(graph(s)),
+  partition: (s) => partitionProblem(graph(s), { numParts: 3 }),
 };
+
+function graph(scale: number) {
+  return erdosRenyi({ nMin: 30 * scale, nMax: 30 * scale, p: 0.2, seed: 3 });
+}
 
 Deno.test("engine WGSL is the same text for a model of size n and 4n (every sampler x family)", () => {
   let pairs = 0;
@@ -60,4 +71,21 @@ Deno.test("kernel-source check fails when a size is baked into the text", () => 
   const sampler = buildSampler(parseConfig(SamplerConfig, { name: "rwm" }, "test"));
   const [a] = engineSources(baked(10), sampler), [b] = engineSources(baked(40), sampler);
   assert(a.code !== b.code);
+});
+
+Deno.test("engine WGSL compiles for every model family and every sampler (sizes not constants)", async () => {
+  // Sizes are run-time values, so a snippet that sizes an array by one (array<f32, C>) or uses
+  // one in a constant expression fails here, not only in a long run.
+  const gpu = await gpuOrSkip("engine WGSL compiles");
+  if (!gpu) return;
+  const refresh = (m: DiscreteModel, name: string) =>
+    engineSources(m, buildSampler(parseConfig(SamplerConfig, { name }, "test")))[1];
+  for (const [family, make] of Object.entries(FAMILIES)) {
+    await gpu.cache.get(gpu.device, refresh(make(1), "rwm")); // throws GpuCompileError
+  }
+  for (const name of SAMPLER_NAMES) {
+    for (const family of ["ising", "potts"]) {
+      await gpu.cache.get(gpu.device, refresh(FAMILIES[family](1), name));
+    }
+  }
 });
