@@ -29,12 +29,6 @@ export interface StoredSample {
 /**
  * Samples `model` with `sampler` and streams the run into `store`. `opts.onBlock`, if given, is
  * called after each block is stored (a throw there fails the run after that block).
- *
- * @example
- * ```ts
- * const { id } = await sampleToStore(new RunStore("runs"), ["sample"], cfg, model, sampler,
- *   { kind: "cpu", gpu: null }, { chains: 4, steps: 100, seed: 0 });
- * ```
  */
 export async function sampleToStore(
   store: RunStore,

@@ -573,6 +573,8 @@ function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
  *
  * @example
  * ```ts
+ * import { isingModel } from "../models/discrete/ising.ts";
+ * import { rwmSampler } from "./rwm.ts";
  * const [init] = engineSources(isingModel({ size: 4 }), rwmSampler());
  * console.log(init.code.includes("var<private> D: u32;")); // true
  * ```

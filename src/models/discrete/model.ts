@@ -48,7 +48,8 @@ export interface WgslDiscreteModel {
  *
  * @example
  * ```ts
- * modelSizes(isingModel({ size: 3 })).D; // { type: "u32", value: 9 }
+ * import { isingModel } from "./ising.ts";
+ * console.log(modelSizes(isingModel({ size: 3 })).D); // { type: "u32", value: 9 }
  * ```
  */
 export function modelSizes(model: DiscreteModel): Record<string, TypedScalar> {
