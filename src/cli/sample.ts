@@ -9,11 +9,11 @@ import { resolveBackend } from "../gpu/mod.ts";
 import { dirname } from "node:path";
 import { loadDiscreteModel, MODEL_NAMES, modelHelp } from "../models/discrete/registry.ts";
 import { buildSampler, SAMPLER_NAMES, samplerHelp } from "../samplers/registry.ts";
-import { gpuLimitReason, runSampler } from "../samplers/engine.ts";
+import { gpuLimitReason } from "../samplers/engine.ts";
 import { type CommandSpec, indentLines, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
-import { storeSampleRun } from "./store_sample.ts";
+import { sampleToStore } from "./store_sample.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `sample` command's flags. */
@@ -122,9 +122,12 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
     backend = { kind: "cpu", gpu: null };
   }
   const onProgress = parsed.values.json ? undefined : progressBar("sampling");
-  const result = await runSampler(model, sampler, { ...cfg, onProgress }, backend.gpu);
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
-  const id = await storeSampleRun(store, argv, cfg, model, sampler, backend, result);
+  // The run is created before the first step and receives every block as it finishes.
+  const { id, result } = await sampleToStore(store, argv, cfg, model, sampler, backend, {
+    ...cfg,
+    onProgress,
+  });
   const summary = {
     run: id,
     backend: result.backend,

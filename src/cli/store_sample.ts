@@ -1,61 +1,105 @@
 /**
- * Stores a sampling run: manifest with the full config, and the traces as `.npy` arrays.
+ * Runs a sampler into the run store as it goes: the run is created `running` before the first
+ * step, every finished block's traces are appended to `energy`, `hamming` and `param` and flushed
+ * (so a killed run keeps every finished block, readable from the `.npy.partial` files), and the
+ * run ends `done` with the per-chain arrays and summary, or `failed` with the reason. Resident
+ * memory is one block of traces, whatever the number of steps.
  * @module
  */
 import type { RunStore } from "../io/run_store.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
 import type { ResolvedBackend } from "../gpu/mod.ts";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import type { DiscreteSampler } from "../samplers/sampler.ts";
-import type { RunResult } from "../samplers/engine.ts";
+import {
+  type BlockTrace,
+  type RunOptions,
+  type RunResult,
+  runSampler,
+} from "../samplers/engine.ts";
+import { failureReason, startRun } from "../runs/writer.ts";
+import { SAMPLE_ARRAYS } from "../runs/sample.ts";
 
-/** Writes `result` as a new run and returns its id. */
-export async function storeSampleRun(
+/** A stored sampling run: its id and the engine's result (traces not kept in memory). */
+export interface StoredSample {
+  id: string;
+  result: RunResult;
+}
+
+/**
+ * Samples `model` with `sampler` and streams the run into `store`. `opts.onBlock`, if given, is
+ * called after each block is stored (a throw there fails the run after that block).
+ */
+export async function sampleToStore(
   store: RunStore,
   argv: string[],
   config: Record<string, unknown>,
   model: DiscreteModel,
   sampler: DiscreteSampler,
   backend: ResolvedBackend,
-  result: RunResult,
-): Promise<string> {
-  const run = await store.create({
+  opts: RunOptions,
+): Promise<StoredSample> {
+  const run = await startRun(store, "sample", {
     command: ["sample", ...argv],
     config: { ...config, resolvedModel: model.config, resolvedSampler: sampler.config },
-    seed: Number(config.seed ?? 0),
-    backend: result.backend,
+    seed: opts.seed,
+    backend: backend.kind,
     adapter: backend.gpu?.adapter,
   });
+  const { chains } = opts, d = model.numSites;
+  const A = SAMPLE_ARRAYS;
+  const appenders: NpyAppender[] = [];
   try {
-    const { chains, steps, numSites } = result;
-    await run.writeArray("energy", { dtype: "f32", shape: [steps, chains], data: result.energies });
-    await run.writeArray("hamming", { dtype: "f32", shape: [steps, chains], data: result.hamming });
-    await run.writeArray("param", { dtype: "f32", shape: [steps], data: result.params });
-    await run.writeArray("acceptance", {
-      dtype: "f64",
+    const energy = await run.appender(A.energy.name, A.energy.dtype, [chains]);
+    appenders.push(energy);
+    const hamming = await run.appender(A.hamming.name, A.hamming.dtype, [chains]);
+    appenders.push(hamming);
+    const param = await run.appender(A.param.name, A.param.dtype, []);
+    appenders.push(param);
+    const result = await runSampler(model, sampler, {
+      ...opts,
+      keepTraces: false,
+      onBlock: async (b: BlockTrace) => {
+        await energy.append(b.energies, b.length);
+        await hamming.append(b.hamming, b.length);
+        await param.append(b.params, b.length);
+        for (const app of appenders) await app.flush();
+        await opts.onBlock?.(b);
+      },
+    }, backend.gpu);
+    for (const app of appenders.splice(0)) await app.close();
+    await run.writeArray(A.acceptance.name, {
+      dtype: A.acceptance.dtype,
       shape: [chains],
       data: result.acceptance,
     });
-    await run.writeArray("final_states", {
-      dtype: "u32",
-      shape: [chains, numSites],
+    await run.writeArray(A.finalStates.name, {
+      dtype: A.finalStates.dtype,
+      shape: [chains, d],
       data: result.finalStates,
     });
-    await run.writeArray("reference", { dtype: "u32", shape: [numSites], data: result.reference });
+    await run.writeArray(A.reference.name, {
+      dtype: A.reference.dtype,
+      shape: [d],
+      data: result.reference,
+    });
     await run.recordPhase("sampling", result.seconds);
     await run.setSummary({
       model: model.name,
       sampler: sampler.name,
       chains,
-      steps,
-      numSites,
-      stepsPerSecond: steps / result.seconds,
+      steps: result.steps,
+      numSites: d,
+      stepsPerSecond: result.steps / result.seconds,
       meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / chains,
       energyEvals: result.energyEvals,
     });
     await run.finish("done");
+    return { id: run.id, result };
   } catch (e) {
-    await run.finish("failed", (e as Error).message).catch(() => {});
+    // Finished blocks stay: close the appenders so their arrays hold every flushed row.
+    for (const app of appenders) await app.close().catch(() => {});
+    await run.finish("failed", failureReason(e)).catch(() => {});
     throw e;
   }
-  return run.id;
 }

@@ -18,25 +18,22 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
   writeBuffer,
 } from "../gpu/mod.ts";
 import { haarOrthogonal } from "../models/continuous/embedding.ts";
 import { seedToKey } from "../random/philox.ts";
-import { LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+import { LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 import { normals } from "./langevin.ts";
 import {
   EMBED_BINDINGS,
   EMBED_NOISE_MAIN,
-  EMBED_PARAMS_BYTES,
-  EMBED_PARAMS_STRUCT,
+  EMBED_PARAMS,
   EMBED_PROJECT_MAIN,
   EMBED_REDUCE_MAIN,
 } from "./embed_gpu_wgsl.ts";
@@ -218,7 +215,7 @@ function compile(
         OU: { type: "u32", value: spec.noise === "ou" ? 1 : 0 },
         STREAM: { type: "u32", value: EMBED_NOISE_STREAM },
       },
-      snippets: [EMBED_PARAMS_STRUCT, ...(kind === "noise" ? [rngWgsl()] : [])],
+      snippets: [EMBED_PARAMS.wgsl(), ...(kind === "noise" ? [rngWgsl()] : [])],
       body: kind === "noise"
         ? EMBED_NOISE_MAIN
         : kind === "reduce"
@@ -284,46 +281,46 @@ export async function createGpuFrameEmbedder(
     compile(gpu, spec, "reduce"),
     compile(gpu, spec, "project"),
   ]);
-  const bufs = {
-    params: createUniform(gpu, EMBED_PARAMS_BYTES, "embed_params"),
-    q1: createStorage(gpu, Float32Array.from(spec.q1), "embed_q1"),
-    core: createStorage(gpu, fs * tc * d * 4, "embed_core"),
-    out: createStorage(gpu, fs * tc * D * 4, "embed_out"),
-    partial: createStorage(gpu, fs * tc * nb * d * 4, "embed_partial"),
-    coef: createStorage(gpu, fs * tc * d * 4, "embed_coef"),
-  };
-  // One OU state buffer per trajectory chunk (each fits one binding); white noise needs none.
-  const states = Array.from(
-    { length: spec.noise === "ou" ? chunks : 1 },
-    (_, c) =>
-      createStorage(
-        gpu,
-        spec.noise === "ou" ? Math.min(tc, T - c * tc) * D * 4 : 16,
-        "embed_state",
-      ),
-  );
-  const groupsOf = states.map((state) =>
-    [noise, reduce, project].map((p) =>
-      bindGroups(gpu, p, [[
-        bufs.params,
-        bufs.q1,
-        bufs.core,
-        state,
-        bufs.out,
-        bufs.partial,
-        bufs.coef,
-      ]])
-    )
-  );
+  // The runner owns every buffer: released by destroy(), or at once if setup fails.
+  const runner = new GpuRunner(gpu, "embed");
+  let bufs: Record<string, GPUBuffer>;
+  let groupsOf: GPUBindGroup[][][];
+  try {
+    bufs = {
+      embed_params: runner.uniform("embed_params", EMBED_PARAMS),
+      embed_q1: runner.storage("embed_q1", Float32Array.from(spec.q1)),
+      embed_core: runner.storage("embed_core", fs * tc * d * 4),
+      embed_out: runner.storage("embed_out", fs * tc * D * 4),
+      embed_partial: runner.storage("embed_partial", fs * tc * nb * d * 4),
+      embed_coef: runner.storage("embed_coef", fs * tc * d * 4),
+    };
+    // One OU state buffer per trajectory chunk (each fits one binding); white noise needs none.
+    const states = Array.from(
+      { length: spec.noise === "ou" ? chunks : 1 },
+      (_, c) =>
+        runner.storage("embed_state", spec.noise === "ou" ? Math.min(tc, T - c * tc) * D * 4 : 16),
+    );
+    const named = bufs;
+    groupsOf = states.map((embed_state) =>
+      [noise, reduce, project].map((p) => runner.bindGroups(p, { ...named, embed_state }))
+    );
+  } catch (e) {
+    runner.release();
+    throw e;
+  }
   const key = seedToKey(spec.seed);
   const { a, b } = ouCoefficients(spec);
-  const params = new ArrayBuffer(EMBED_PARAMS_BYTES);
-  const u = new Uint32Array(params), pf = new Float32Array(params);
-  u[0] = key[0];
-  u[1] = key[1];
-  pf[6] = a;
-  pf[7] = b;
-  pf[8] = spec.sigma;
+  const values = {
+    key_lo: key[0],
+    key_hi: key[1],
+    frame0: 0,
+    frames: 0,
+    traj0: 0,
+    trajs: 0,
+    a,
+    b,
+    sigma: spec.sigma,
+  };
   const gather = chunks > 1 ? new Float32Array(fs * T * D) : null;
   const coreChunk = new Float32Array(fs * tc * d);
   let next = 0;
@@ -357,12 +354,14 @@ export async function createGpuFrameEmbedder(
             const src = ((f0 + f) * T + t0) * d;
             coreChunk.set(core.subarray(src, src + nt * d), f * nt * d);
           }
-          writeBuffer(gpu, bufs.core, coreChunk.subarray(0, nf * nt * d));
-          u[2] = first + f0;
-          u[3] = nf;
-          u[4] = t0;
-          u[5] = nt;
-          writeBuffer(gpu, bufs.params, u);
+          writeBuffer(gpu, bufs.embed_core, coreChunk.subarray(0, nf * nt * d));
+          runner.writeUniform(bufs.embed_params, EMBED_PARAMS, {
+            ...values,
+            frame0: first + f0,
+            frames: nf,
+            traj0: t0,
+            trajs: nt,
+          });
           const groups = groupsOf[spec.noise === "ou" ? c : 0];
           const batch = new DispatchBatch(gpu, "embed");
           batch.dispatch(noise, groups[0], Math.ceil((nt * nb) / WG));
@@ -370,7 +369,7 @@ export async function createGpuFrameEmbedder(
           batch.dispatch(project, groups[2], Math.ceil((nf * nt * D) / WG));
           await batch.submit();
           const [data] = await readBuffers(gpu, [{
-            buffer: bufs.out,
+            buffer: bufs.embed_out,
             byteLength: nf * nt * D * 4,
           }]);
           const y = new Float32Array(data);
@@ -389,7 +388,7 @@ export async function createGpuFrameEmbedder(
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      for (const buf of [...Object.values(bufs), ...states]) buf.destroy();
+      runner.release();
     },
   };
 }

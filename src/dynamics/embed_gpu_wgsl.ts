@@ -14,24 +14,21 @@
  * the CPU twin's `normals(..., traj, frame, stream)`.
  * @module
  */
-import type { BindingDecl } from "../gpu/mod.ts";
+import { type BindingDecl, UniformLayout } from "../gpu/mod.ts";
 
-/** Uniform block, written before each submitted (frames, trajectories) chunk. */
-export const EMBED_PARAMS_STRUCT = /* wgsl */ `
-struct EmbedParams {
-  key: vec2<u32>,
-  frame0: u32,
-  frames: u32,
-  traj0: u32,
-  trajs: u32,
+/** The embedder's uniform block; WGSL struct and packing both come from this field list. */
+export const EMBED_PARAMS = new UniformLayout("EmbedParams", [
+  { name: "key_lo", type: "u32" },
+  { name: "key_hi", type: "u32" },
+  { name: "frame0", type: "u32" },
+  { name: "frames", type: "u32" },
+  { name: "traj0", type: "u32" },
+  { name: "trajs", type: "u32" },
   // OU: w <- a w + b eps (frame > 0), w <- sigma eps (frame 0); white: w <- sigma eps.
-  a: f32,
-  b: f32,
-  sigma: f32,
-}`;
-
-/** Byte size of `EmbedParams` (36 bytes of fields, padded to 16). */
-export const EMBED_PARAMS_BYTES = 48;
+  { name: "a", type: "f32" },
+  { name: "b", type: "f32" },
+  { name: "sigma", type: "f32" },
+]);
 
 /** `@group(0)` shared by the three kernels, in binding order. */
 export const EMBED_BINDINGS: readonly BindingDecl[] = [
@@ -68,7 +65,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) n
     let yo = (f * trajs + tl) * AMBIENT;
     var acc = array<f32, CORE>();
     for (var i0 = r0; i0 < r1; i0 += 4u) {
-      let w = rng_philox(vec4<u32>(i0 / 4u, frame, traj, STREAM), embed_params.key);
+      let w = rng_philox(vec4<u32>(i0 / 4u, frame, traj, STREAM), vec2<u32>(embed_params.key_lo, embed_params.key_hi));
       let n01 = rng_normal2(w.x, w.y);
       let n23 = rng_normal2(w.z, w.w);
       let eps = vec4<f32>(n01.x, n01.y, n23.x, n23.y);

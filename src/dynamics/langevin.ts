@@ -26,26 +26,23 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
   synchronize,
-  writeBuffer,
 } from "../gpu/mod.ts";
+import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import type { PotentialCore, WgslPotential } from "../models/continuous/potential.ts";
 import { normal2 } from "../random/draws.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
-import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+
 import {
   BAOAB_MAIN,
   DYN_BINDINGS,
-  DYN_PARAMS_BYTES,
-  DYN_PARAMS_STRUCT,
+  DYN_PARAMS,
   DYN_STREAM,
   dynHelpersWgsl,
   EM_MAIN,
@@ -537,7 +534,7 @@ export function compileIntegrator(
         HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
         NOISE_GROUP: { type: "u32", value: p.dim <= 2 ? 4 / p.dim : 1 },
       },
-      snippets: [DYN_PARAMS_STRUCT, rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
+      snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
       body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
       workgroupSize: WG,
     }),
@@ -564,52 +561,51 @@ async function simulateGpu(
     boxData.set(pl.box.lo);
     boxData.set(pl.box.hi, dim);
   }
-  const buf = {
-    pos: createStorage(gpu, Float32Array.from(pl.x0), "dyn_pos"),
-    vel: createStorage(gpu, pl.v0 ? Float32Array.from(pl.v0) : 16, "dyn_vel"),
-    step: createStorage(gpu, n * 4, "dyn_step"),
-    frames: createStorage(gpu, blockFrames * n * dim * 4, "dyn_frames"),
-    box: createStorage(gpu, boxData, "dyn_box"),
-    params: createUniform(gpu, DYN_PARAMS_BYTES, "params"),
-  };
-  const modelBufs = p.wgsl.params ? [createStorage(gpu, p.wgsl.params, "model_params")] : [];
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, "langevin");
   try {
-    const groups = bindGroups(gpu, compiled, [
-      [buf.pos, buf.vel, buf.step, buf.frames, buf.box, buf.params],
-      ...(modelBufs.length ? [modelBufs] : []),
-    ]);
+    const buf = {
+      dyn_pos: runner.storage("dyn_pos", Float32Array.from(pl.x0)),
+      dyn_vel: runner.storage("dyn_vel", pl.v0 ? Float32Array.from(pl.v0) : 16),
+      dyn_step: runner.storage("dyn_step", n * 4),
+      dyn_frames: runner.storage("dyn_frames", blockFrames * n * dim * 4),
+      dyn_box: runner.storage("dyn_box", boxData),
+      params: runner.uniform("params", DYN_PARAMS),
+      ...(p.wgsl.params ? { model_params: runner.storage("model_params", p.wgsl.params) } : {}),
+    };
+    const groups = runner.bindGroups(compiled, buf);
     const workgroups = Math.ceil(n / WG);
-    const params = new ArrayBuffer(DYN_PARAMS_BYTES);
-    const u = new Uint32Array(params), f = new Float32Array(params);
-    u[0] = pl.key[0];
-    u[1] = pl.key[1];
-    u[2] = n;
-    u[3] = pl.stride;
-    f[4] = pl.dt;
-    f[5] = pl.integrator === "baoab"
-      ? Math.sqrt((1 - c1 * c1) / pl.beta)
-      : Math.sqrt(2 * pl.dt / pl.beta);
-    f[6] = c1;
-    u[8] = chunk;
+    const values = {
+      key_lo: pl.key[0],
+      key_hi: pl.key[1],
+      trajectories: n,
+      stride: pl.stride,
+      dt: pl.dt,
+      noise: pl.integrator === "baoab"
+        ? Math.sqrt((1 - c1 * c1) / pl.beta)
+        : Math.sqrt(2 * pl.dt / pl.beta),
+      c1,
+      block_frame0: 0,
+      chunk,
+    };
     await synchronize(gpu);
     const start = performance.now();
     for (let f0 = 0; f0 < saved; f0 += blockFrames) {
       const count = Math.min(blockFrames, saved - f0);
-      u[7] = f0;
-      writeBuffer(gpu, buf.params, u);
+      runner.writeUniform(buf.params, DYN_PARAMS, { ...values, block_frame0: f0 });
       const batch = new DispatchBatch(gpu, "langevin");
       for (let k = 0; k < count * perFrame; k++) batch.dispatch(compiled, groups, workgroups);
       await batch.submit();
       const [data] = await readBuffers(gpu, [{
-        buffer: buf.frames,
+        buffer: buf.dyn_frames,
         byteLength: count * n * dim * 4,
       }]);
       await sink(new Float32Array(data), f0 + 1, count);
     }
     const seconds = (performance.now() - start) / 1000;
-    const [fin] = await readBuffers(gpu, [{ buffer: buf.pos, byteLength: n * dim * 4 }]);
+    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_pos, byteLength: n * dim * 4 }]);
     return { final: new Float32Array(fin), seconds };
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    runner.release();
   }
 }

@@ -8,24 +8,24 @@
  * CPU twin in `langevin.ts`.
  * @module
  */
-import type { BindingDecl } from "../gpu/mod.ts";
+import { type BindingDecl, UniformLayout } from "../gpu/mod.ts";
 
-/** Uniform block, written once per submitted block of frames. */
-export const DYN_PARAMS_STRUCT = /* wgsl */ `
-struct DynParams {
-  key: vec2<u32>,
-  trajectories: u32,
-  stride: u32,
-  dt: f32,
-  noise: f32,
-  c1: f32,
-  block_frame0: u32,
+/**
+ * The integrator's uniform block, written once per block of frames; WGSL struct and packing both
+ * come from this field list.
+ */
+export const DYN_PARAMS = new UniformLayout("DynParams", [
+  { name: "key_lo", type: "u32" },
+  { name: "key_hi", type: "u32" },
+  { name: "trajectories", type: "u32" },
+  { name: "stride", type: "u32" },
+  { name: "dt", type: "f32" },
+  { name: "noise", type: "f32" },
+  { name: "c1", type: "f32" },
+  { name: "block_frame0", type: "u32" },
   // Most steps one dispatch runs (the llvmpipe loop budget); a dispatch also stops at a frame.
-  chunk: u32,
-}`;
-
-/** Byte size of `DynParams` (36 bytes of fields, padded to 16). */
-export const DYN_PARAMS_BYTES = 48;
+  { name: "chunk", type: "u32" },
+]);
 
 /** `@group(0)` of the integrator program, in binding order. */
 export const DYN_BINDINGS: readonly BindingDecl[] = [
@@ -46,7 +46,7 @@ const HELPERS = /* wgsl */ `
 fn dyn_add_noise(v: ptr<function, array<f32, DIM>>, keep: f32, scale: f32, traj: u32, step: u32,
                  stream: u32) {
   for (var j = 0u; 4u * j < DIM; j++) {
-    let w = rng_philox(vec4<u32>(j, step, traj, stream), params.key);
+    let w = rng_philox(vec4<u32>(j, step, traj, stream), vec2<u32>(params.key_lo, params.key_hi));
     let a = rng_normal2(w.x, w.y);
     let i = 4u * j;
     (*v)[i] = keep * (*v)[i] + scale * a.x;
@@ -71,7 +71,7 @@ fn dyn_reflect(y: f32, lo: f32, hi: f32) -> vec2<f32> {
 // The 4 normals of Philox counter (0, step0, traj, stream), step0 a multiple of NOISE_GROUP:
 // at DIM <= 2 one call serves NOISE_GROUP = 4 / DIM consecutive steps (all four words used).
 fn dyn_group_normals(step0: u32, traj: u32, stream: u32) -> vec4<f32> {
-  let w = rng_philox(vec4<u32>(0u, step0, traj, stream), params.key);
+  let w = rng_philox(vec4<u32>(0u, step0, traj, stream), vec2<u32>(params.key_lo, params.key_hi));
   let a = rng_normal2(w.x, w.y);
   let b = rng_normal2(w.z, w.w);
   return vec4<f32>(a.x, a.y, b.x, b.y);

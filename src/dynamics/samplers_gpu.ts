@@ -15,19 +15,18 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type BindingDecl,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
   readBuffers,
-  writeBuffer,
+  UniformLayout,
 } from "../gpu/mod.ts";
+import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 import { mathExp, mathLog, mathRecip, mathSqrt } from "../random/f32math.ts";
 import { uniform01 } from "../random/draws.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
-import { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../samplers/engine.ts";
+
 import { rngWgsl } from "../wgsl/mod.ts";
 import { type DynamicsPotential, gradientLoopCost, normals } from "./langevin.ts";
 import type { ContinuousSamplerName, ContinuousSamplerOptions } from "./samplers.ts";
@@ -238,21 +237,21 @@ function result(
   };
 }
 
-const PARAMS_STRUCT = /* wgsl */ `
-struct SmpParams {
-  key: vec2<u32>,
-  chains: u32,
-  burn_in: u32,
-  block_end: u32,
-  out0: u32,
-  chunk: u32,
-  leapfrog: u32,
-  beta: f32,
-  mu: f32,
-  target_acc: f32,
-  adapt: u32,
-}`;
-const PARAMS_BYTES = 48;
+/** The samplers' uniform block; WGSL struct and packing both come from this field list. */
+const PARAMS = new UniformLayout("SmpParams", [
+  { name: "key_lo", type: "u32" },
+  { name: "key_hi", type: "u32" },
+  { name: "chains", type: "u32" },
+  { name: "burn_in", type: "u32" },
+  { name: "block_end", type: "u32" },
+  { name: "out0", type: "u32" },
+  { name: "chunk", type: "u32" },
+  { name: "leapfrog", type: "u32" },
+  { name: "beta", type: "f32" },
+  { name: "mu", type: "f32" },
+  { name: "target_acc", type: "f32" },
+  { name: "adapt", type: "u32" },
+]);
 
 const BINDINGS: readonly BindingDecl[] = [
   { name: "smp_x", kind: "storage", type: "array<f32>" },
@@ -269,7 +268,7 @@ const HELPERS = /* wgsl */ `
 // DIM standard normals of (chain, step), the twin of normals() in langevin.ts.
 fn sampler_normals(xi: ptr<function, array<f32, DIM>>, c: u32, step: u32) {
   for (var j = 0u; 4u * j < DIM; j++) {
-    let w = rng_philox(vec4<u32>(j, step, c, 0u), params.key);
+    let w = rng_philox(vec4<u32>(j, step, c, 0u), vec2<u32>(params.key_lo, params.key_hi));
     let a = rng_normal2(w.x, w.y);
     let i = 4u * j;
     (*xi)[i] = a.x;
@@ -354,7 +353,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     var accept = SAMPLER_KIND == 0u;
     if (!accept) {
-      accept = rng_uniform(rng_philox(vec4<u32>(0u, step, c, 1u), params.key).x) < a;
+      accept = rng_uniform(rng_philox(vec4<u32>(0u, step, c, 1u), vec2<u32>(params.key_lo, params.key_hi)).x) < a;
     }
     if (accept) {
       for (var i = 0u; i < DIM; i++) { x[i] = y[i]; g[i] = gy[i]; }
@@ -436,7 +435,7 @@ async function gpuRun(
         WG: { type: "u32", value: WG },
         SAMPLER_KIND: { type: "u32", value: KIND[s.kind] },
       },
-      snippets: [PARAMS_STRUCT, rngWgsl(), p.wgsl.code, HELPERS],
+      snippets: [PARAMS.wgsl(), rngWgsl(), p.wgsl.code, HELPERS],
       body: MAIN,
       workgroupSize: WG,
     }),
@@ -448,39 +447,42 @@ async function gpuRun(
     da[4 * c] = s.eps0;
   }
   const block = Math.max(1, Math.min(s.steps, blockSteps));
-  const buf = {
-    x: createStorage(gpu, s.x0, "smp_x"),
-    g: createStorage(gpu, g, "smp_g"),
-    u: createStorage(gpu, u, "smp_u"),
-    da: createStorage(gpu, da, "smp_da"),
-    acc: createStorage(gpu, m * 4, "smp_acc"),
-    step: createStorage(gpu, m * 4, "smp_step"),
-    out: createStorage(gpu, block * m * dim * 4, "smp_out"),
-    params: createUniform(gpu, PARAMS_BYTES, "params"),
-  };
-  const modelBufs = p.wgsl.params ? [createStorage(gpu, p.wgsl.params, "model_params")] : [];
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, "continuous-sampler");
   try {
-    const groups = bindGroups(gpu, compiled, [
-      Object.values(buf),
-      ...(modelBufs.length ? [modelBufs] : []),
-    ]);
+    const buf = {
+      smp_x: runner.storage("smp_x", s.x0),
+      smp_g: runner.storage("smp_g", g),
+      smp_u: runner.storage("smp_u", u),
+      smp_da: runner.storage("smp_da", da),
+      smp_acc: runner.storage("smp_acc", m * 4),
+      smp_step: runner.storage("smp_step", m * 4),
+      smp_out: runner.storage("smp_out", block * m * dim * 4),
+      params: runner.uniform("params", PARAMS),
+      ...(p.wgsl.params ? { model_params: runner.storage("model_params", p.wgsl.params) } : {}),
+    };
+    const groups = runner.bindGroups(compiled, buf);
     const workgroups = Math.ceil(m / WG);
-    const pb = new ArrayBuffer(PARAMS_BYTES);
-    const pu = new Uint32Array(pb), pf = new Float32Array(pb);
-    pu[0] = s.key[0];
-    pu[1] = s.key[1];
-    pu[2] = m;
-    pu[3] = burnIn;
-    pu[6] = Math.min(chunk, 0x7fffffff);
-    pu[7] = s.L;
-    pf[8] = s.beta;
-    pf[9] = s.mu;
-    pf[10] = s.target;
-    pu[11] = s.adapt ? 1 : 0;
+    const values = {
+      key_lo: s.key[0],
+      key_hi: s.key[1],
+      chains: m,
+      burn_in: burnIn,
+      block_end: 0,
+      out0: 0,
+      chunk: Math.min(chunk, 0x7fffffff),
+      leapfrog: s.L,
+      beta: s.beta,
+      mu: s.mu,
+      target_acc: s.target,
+      adapt: s.adapt ? 1 : 0,
+    };
     const run = async (start: number, end: number) => {
-      pu[4] = end;
-      pu[5] = Math.max(start, burnIn);
-      writeBuffer(gpu, buf.params, pu);
+      runner.writeUniform(buf.params, PARAMS, {
+        ...values,
+        block_end: end,
+        out0: Math.max(start, burnIn),
+      });
       const batch = new DispatchBatch(gpu, "continuous-sampler");
       const dispatches = Math.ceil((end - start) / Math.min(chunk, end - start));
       for (let k = 0; k < dispatches; k++) batch.dispatch(compiled, groups, workgroups);
@@ -491,16 +493,19 @@ async function gpuRun(
     for (let k0 = 0; k0 < s.steps; k0 += block) {
       const count = Math.min(block, s.steps - k0);
       await run(burnIn + k0, burnIn + k0 + count);
-      const [data] = await readBuffers(gpu, [{ buffer: buf.out, byteLength: count * m * dim * 4 }]);
+      const [data] = await readBuffers(gpu, [{
+        buffer: buf.smp_out,
+        byteLength: count * m * dim * 4,
+      }]);
       samples.set(new Float32Array(data), k0 * m * dim);
     }
     const [accData, daData] = await readBuffers(gpu, [
-      { buffer: buf.acc, byteLength: m * 4 },
-      { buffer: buf.da, byteLength: 4 * m * 4 },
+      { buffer: buf.smp_acc, byteLength: m * 4 },
+      { buffer: buf.smp_da, byteLength: 4 * m * 4 },
     ]);
     return result(s, "webgpu", samples, new Float32Array(accData), new Float32Array(daData));
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    runner.release();
   }
 }
 

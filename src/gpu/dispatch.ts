@@ -89,7 +89,14 @@ export class DispatchBatch {
     const { device } = this.#gpu;
     device.pushErrorScope("validation");
     device.pushErrorScope("out-of-memory");
-    device.queue.submit([this.#encoder.finish()]);
+    try {
+      device.queue.submit([this.#encoder.finish()]);
+    } catch (e) {
+      // Keep the device's error-scope stack balanced for whoever submits next.
+      await device.popErrorScope();
+      await device.popErrorScope();
+      throw new GpuOperationError("dispatch", (e as Error).message.split("\n")[0]);
+    }
     const oom = await device.popErrorScope();
     const invalid = await device.popErrorScope();
     assertAlive(this.#gpu);

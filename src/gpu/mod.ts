@@ -30,3 +30,6 @@ export * from "./program.ts";
 export * from "./pipeline_cache.ts";
 export * from "./buffers.ts";
 export * from "./dispatch.ts";
+export * from "./uniforms.ts";
+export * from "./limits.ts";
+export * from "./runner.ts";

@@ -27,6 +27,7 @@ import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptJumps,
   langevinCpuStep,
+  langevinScratch,
   log1mexp,
   logRatio,
   normaliseLog,
@@ -144,6 +145,7 @@ export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
       : undefined,
     cpuStep: step,
     wgsl: (model) => dlmcWgsl(model, cfg.balancing, cfg.solver, cfg.targetAcceptance),
+    scratch: langevinScratch,
   };
 }
 

@@ -33,23 +33,26 @@ fn sampler_lg_pair(d: f32, log_tau: f32) -> vec4<f32> {
     categorical: moveFn + /* wgsl */ `
 const LG_ONE_MINUS: f32 = 0.99999994;
 fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32) {
-  for (var c = 0u; c < C; c++) { sampler_lg_q[c] = sampler_lg_ratio(base, i, xi, gx, c); }
+  for (var c = 0u; c < C; c++) {
+    scratch_set_f(sampler_lg_qi(c), sampler_lg_ratio(base, i, xi, gx, c));
+  }
   var m = 0.0;
-  for (var c = 0u; c < C; c++) { m = max(m, sampler_lg_q[c]); }
+  for (var c = 0u; c < C; c++) { m = max(m, scratch_get_f(sampler_lg_qi(c))); }
   var s = 0.0;
-  for (var c = 0u; c < C; c++) { s = s + math_exp(sampler_lg_q[c] - m); }
+  for (var c = 0u; c < C; c++) { s = s + math_exp(scratch_get_f(sampler_lg_qi(c)) - m); }
   let lse = m + math_log(s);
   var moves = 0.0;
   for (var c = 0u; c < C; c++) {
-    let d = sampler_lg_q[c];
+    let d = scratch_get_f(sampler_lg_qi(c));
     let lp = sampler_lg_move(log_tau, acc_balance(d), d - lse);
     let ok = c != xi;
-    sampler_lg_q[c] = select(d, lp, ok);
+    scratch_set_f(sampler_lg_qi(c), select(d, lp, ok));
     moves = select(moves, moves + math_exp(lp), ok);
   }
   // Stay: max(1 - sum of moves, nu_x); d_x = 0, so log nu_x = -lse.
-  sampler_lg_q[xi] = max(math_log1p(-min(moves, LG_ONE_MINUS)), -lse);
-  sampler_lg_normalise(sampler_lg_q[xi]);
+  let stay = max(math_log1p(-min(moves, LG_ONE_MINUS)), -lse);
+  scratch_set_f(sampler_lg_qi(xi), stay);
+  sampler_lg_normalise(stay);
 }`,
   };
 }

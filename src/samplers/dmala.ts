@@ -22,7 +22,13 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import { mathLog1pExp } from "../random/f32math.ts";
 import { BALANCING_FNS, type BalancingFn, logBalance } from "./balancing.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
-import { adaptJumps, langevinCpuStep, logRatio, normaliseLog } from "./langevin_common.ts";
+import {
+  adaptJumps,
+  langevinCpuStep,
+  langevinScratch,
+  logRatio,
+  normaliseLog,
+} from "./langevin_common.ts";
 import { dmalaWgsl } from "./dmala_wgsl.ts";
 import { defineSampler } from "./descriptor.ts";
 
@@ -105,6 +111,7 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
       : undefined,
     cpuStep: step,
     wgsl: (model) => dmalaWgsl(model, cfg.balancing, rule, cfg.targetAcceptance),
+    scratch: langevinScratch,
   };
 }
 

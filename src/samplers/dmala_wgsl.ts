@@ -25,7 +25,7 @@ fn sampler_lg_pair(d: f32, log_tau: f32) -> vec4<f32> {
 fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32) {
   for (var c = 0u; c < C; c++) {
     let l = log_tau + acc_balance(sampler_lg_ratio(base, i, xi, gx, c));
-    sampler_lg_q[c] = select(l, 0.0, c == xi);
+    scratch_set_f(sampler_lg_qi(c), select(l, 0.0, c == xi));
   }
   sampler_lg_normalise(0.0);
 }`,

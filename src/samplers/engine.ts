@@ -6,29 +6,35 @@
  */
 import {
   assembleProgram,
-  bindGroups,
   type CompiledProgram,
-  createStorage,
-  createUniform,
   DispatchBatch,
   type GpuContext,
+  GpuRunner,
+  hasLoopLimit,
+  LLVMPIPE_LOOP_LIMIT,
+  loopBudget,
+  type Program,
   readBuffers,
+  sizeFields,
+  sizeValues,
+  sizeVarsWgsl,
   synchronize,
+  type TypedScalar,
+  UniformLayout,
   writeBuffer,
 } from "../gpu/mod.ts";
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 import { uniformArray } from "../random/params.ts";
-import type { DiscreteModel } from "../models/discrete/model.ts";
+import { type DiscreteModel, modelSizes } from "../models/discrete/model.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptMain,
   ENGINE_BINDINGS,
+  ENGINE_FIELDS,
   ENGINE_HELPERS,
   fusedMain,
   INIT_MAIN,
-  PARAMS_BYTES,
-  PARAMS_STRUCT,
   REFRESH_MAIN,
   STEP_HELPERS,
   STEP_MAIN,
@@ -51,6 +57,11 @@ export interface RunOptions {
   /** Inverse temperature per step (annealing); overrides `beta`. Must be finite and >= 0. */
   betaSchedule?: (step: number) => number;
   /**
+   * Per-chain factors of the inverse temperature (parallel tempering): chain c targets
+   * exp(-beta(step) * chainBetas[c] * E), the product rounded to f32 on both twins.
+   */
+  chainBetas?: Float32Array;
+  /**
    * Steps per block: one readback per block on WebGPU, and both twins recompute the cached
    * energies at each block start. Default {@link defaultBlockSteps}.
    */
@@ -63,6 +74,35 @@ export interface RunOptions {
   fuseAdaptation?: boolean;
   /** Called after each block with the number of steps done. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Initial states `[chains, D]` (warm starts, tempering, invariance tests); default: uniform
+   * random states from the seed. Both twins start from the same states.
+   */
+  initialState?: Uint32Array;
+  /**
+   * Receives each finished block's traces, in order, as they are produced (awaited before the
+   * next block is read): the run store appends them, so memory stays bounded for long runs and
+   * a killed run keeps every finished block. A throw stops the run.
+   */
+  onBlock?: (block: BlockTrace) => void | Promise<void>;
+  /**
+   * Whether the result also holds the whole traces. Default: true without `onBlock`, false
+   * with it (the result's `energies`, `hamming` and `params` are then empty).
+   */
+  keepTraces?: boolean;
+}
+
+/** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
+export interface BlockTrace {
+  start: number;
+  length: number;
+  chains: number;
+  energies: Float32Array;
+  hamming: Float32Array;
+  /** The shared adaptive parameter at each step of the block. */
+  params: Float32Array;
+  /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
+  acceptSum: Float32Array;
 }
 
 /** Everything a run produces. Traces are step-major: `[steps, chains]`. */
@@ -71,13 +111,16 @@ export interface RunResult {
   chains: number;
   steps: number;
   numSites: number;
-  /** Energy of each chain after each step. */
+  /** Energy of each chain after each step (empty when traces were streamed, not kept). */
   energies: Float32Array;
   /** DISCS statistic: Hamming distance to a fixed random reference state, after each step. */
   hamming: Float32Array;
   /** The shared adaptive parameter used at each step. */
   params: Float32Array;
-  /** Mean acceptance probability per chain after burn-in. */
+  /**
+   * Mean acceptance probability per chain after burn-in: per-block f32 sums (both twins)
+   * combined in f64.
+   */
   acceptance: Float64Array;
   /** Final states `[chains, D]`. */
   finalStates: Uint32Array;
@@ -90,8 +133,26 @@ export interface RunResult {
 }
 
 type CheckedOptions =
-  & Required<Omit<RunOptions, "onProgress" | "betaSchedule" | "fuseAdaptation">>
-  & { betaAt: (step: number) => number; constantBeta: boolean; fuseAdaptation?: boolean };
+  & Required<
+    Omit<
+      RunOptions,
+      | "onProgress"
+      | "betaSchedule"
+      | "fuseAdaptation"
+      | "initialState"
+      | "onBlock"
+      | "keepTraces"
+      | "chainBetas"
+    >
+  >
+  & {
+    betaAt: (step: number) => number;
+    constantBeta: boolean;
+    fuseAdaptation?: boolean;
+    initialState?: Uint32Array;
+    chainBetas?: Float32Array;
+    keepTraces: boolean;
+  };
 
 /**
  * Default steps per block for a run: about 2^24 loop iterations of work per block (so cheap
@@ -166,7 +227,29 @@ function checkOptions(
   if (!(Number.isFinite(o.beta) && o.beta >= 0)) {
     throw new Error(`beta must be a finite number >= 0, got ${o.beta}`);
   }
-  const { onProgress: _, betaSchedule, ...rest } = o;
+  if (o.initialState !== undefined) {
+    const x = o.initialState, d = model.numSites, c = model.numCategories;
+    if (!(x instanceof Uint32Array) || x.length !== o.chains * d) {
+      throw new Error(
+        `initialState must be a Uint32Array of chains x sites = ${o.chains * d} values`,
+      );
+    }
+    const bad = x.findIndex((v) => v >= c);
+    if (bad >= 0) {
+      throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
+    }
+  }
+  if (o.chainBetas !== undefined) {
+    const b = o.chainBetas;
+    if (!(b instanceof Float32Array) || b.length !== o.chains) {
+      throw new Error(`chainBetas must be a Float32Array of ${o.chains} values (one per chain)`);
+    }
+    const bad = b.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+    if (bad >= 0) {
+      throw new Error(`chainBetas[${bad}] is ${b[bad]}: expected a finite number >= 0`);
+    }
+  }
+  const { onProgress: _, onBlock: _b, betaSchedule, ...rest } = o;
   const betaAt = (step: number) => {
     const b = Math.fround(betaSchedule ? betaSchedule(step) : o.beta);
     if (!(Number.isFinite(b) && b >= 0)) {
@@ -174,12 +257,15 @@ function checkOptions(
     }
     return b;
   };
-  return { ...rest, betaAt, constantBeta: betaSchedule === undefined };
+  return {
+    ...rest,
+    betaAt,
+    constantBeta: betaSchedule === undefined,
+    keepTraces: opts.keepTraces ?? opts.onBlock === undefined,
+  };
 }
 
-/** Mesa llvmpipe stops loops silently after 65,535 iterations per invocation (gallivm's loop
- * limiter), counting all loops of the invocation; kernels there must stay below it. */
-export const LLVMPIPE_LOOP_LIMIT = 65_535;
+export { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
 
 /**
  * Loop iterations of one engine step (at most, or `typical`) and of one energy evaluation, for
@@ -195,11 +281,6 @@ export function loopCost(
   const most = sampler.loopsPerStep?.(model) ?? 6 * d * c;
   const loops = typical ? sampler.typicalLoopsPerStep?.(model) ?? most : most;
   return { step: loops * (1 + cost.call), energy: cost.energy };
-}
-
-/** True on Mesa's software adapter, whose loop limiter bounds each invocation's work. */
-export function hasLoopLimit(gpu: GpuContext): boolean {
-  return /llvmpipe/i.test(gpu.adapter.description);
 }
 
 /**
@@ -271,9 +352,8 @@ export function runSampler(
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
-  return gpu
-    ? runGpu(model, sampler, o, gpu, opts.onProgress)
-    : runCpu(model, sampler, o, opts.onProgress);
+  const sink = blockSink(o, opts.onBlock, opts.onProgress);
+  return gpu ? runGpu(model, sampler, o, gpu, sink) : runCpu(model, sampler, o, sink);
 }
 
 function burnInSteps(o: { steps: number; burnInFraction: number }): number {
@@ -284,30 +364,64 @@ function adaptUntil(o: { steps: number; adapt: AdaptMode }, burnIn: number): num
   return o.adapt === "off" ? 0 : o.adapt === "always" ? o.steps : burnIn;
 }
 
-function runCpu(
+/** Where finished blocks go: kept traces, the f64 acceptance total, onBlock, onProgress. */
+interface BlockSink {
+  take(block: BlockTrace): Promise<void>;
+  traces(): { energies: Float32Array; hamming: Float32Array; params: Float32Array };
+  /** Per chain, the f64 sum of the blocks' f32 acceptance sums. */
+  readonly acceptTotal: Float64Array;
+}
+
+function blockSink(
+  o: CheckedOptions,
+  onBlock?: (block: BlockTrace) => void | Promise<void>,
+  onProgress?: (done: number, total: number) => void,
+): BlockSink {
+  const { steps, chains } = o;
+  const n = o.keepTraces ? steps : 0;
+  const energies = new Float32Array(n * chains);
+  const hamming = new Float32Array(n * chains);
+  const params = new Float32Array(n);
+  const acceptTotal = new Float64Array(chains);
+  return {
+    acceptTotal,
+    async take(b) {
+      for (let ch = 0; ch < chains; ch++) acceptTotal[ch] += b.acceptSum[ch];
+      if (o.keepTraces) {
+        energies.set(b.energies, b.start * chains);
+        hamming.set(b.hamming, b.start * chains);
+        params.set(b.params, b.start);
+      }
+      await onBlock?.(b);
+      onProgress?.(b.start + b.length, steps);
+    },
+    traces: () => ({ energies, hamming, params }),
+  };
+}
+
+async function runCpu(
   model: DiscreteModel,
   sampler: DiscreteSampler,
   o: CheckedOptions,
-  onProgress?: (done: number, total: number) => void,
+  sink: BlockSink,
 ): Promise<RunResult> {
   const { chains, steps } = o;
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
   const reference = referenceState(model, o.seed);
-  const x = new Uint32Array(chains * d);
+  const x = o.initialState ? Uint32Array.from(o.initialState) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
   const energy = new Float32Array(chains);
   const accept = new Float32Array(chains);
-  const accSum = new Float32Array(chains);
-  const trace = { e: new Float32Array(steps * chains), h: new Float32Array(steps * chains) };
-  const paramTrace = new Float32Array(steps);
   const words = new Uint32Array(4);
   for (let ch = 0; ch < chains; ch++) {
     let h = 0;
     for (let i = 0; i < d; i++) {
-      const v = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] % c;
-      x[ch * d + i] = v;
-      if (v !== reference[i]) h++;
+      if (!o.initialState) {
+        x[ch * d + i] = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] %
+          c;
+      }
+      if (x[ch * d + i] !== reference[i]) h++;
     }
     hamming[ch] = h;
     energy[ch] = model.energy(x, ch * d);
@@ -335,47 +449,59 @@ function runCpu(
     },
   } satisfies CpuChain;
   const adaptive = Boolean(sampler.adaptation) && until > 0;
-  const blockStarts = new Set(
-    planBlocks(steps, o.blockSteps, adaptive ? until : 0).map((b) => b.start),
-  );
-  for (let step = 0; step < steps; step++) {
-    if (blockStarts.has(step)) {
-      for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
-      if (step > 0) onProgress?.(step, steps);
+  for (const block of planBlocks(steps, o.blockSteps, adaptive ? until : 0)) {
+    // Each block: energies recomputed from the states, acceptance summed afresh in f32.
+    for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
+    const n = block.length;
+    const trace = {
+      e: new Float32Array(n * chains),
+      h: new Float32Array(n * chains),
+      p: new Float32Array(n),
+      acc: new Float32Array(chains),
+    };
+    for (let k = 0; k < n; k++) {
+      const step = block.start + k;
+      chainView.step = step;
+      chainView.param = param;
+      const stepBeta = o.betaAt(step);
+      for (let ch = 0; ch < chains; ch++) {
+        chainView.beta = o.chainBetas ? Math.fround(stepBeta * o.chainBetas[ch]) : stepBeta;
+        chainView.chain = ch;
+        chainView.base = ch * d;
+        chainView.energy = energy[ch];
+        const a = Math.fround(sampler.cpuStep(model, chainView));
+        energy[ch] = chainView.energy;
+        accept[ch] = a;
+        if (step >= burnIn) trace.acc[ch] = Math.fround(trace.acc[ch] + a);
+        trace.e[k * chains + ch] = energy[ch];
+        trace.h[k * chains + ch] = hamming[ch];
+      }
+      trace.p[k] = param;
+      if (sampler.adaptation && step < until) {
+        let s = 0;
+        for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
+        param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
+      }
     }
-    chainView.step = step;
-    chainView.param = param;
-    chainView.beta = o.betaAt(step);
-    for (let ch = 0; ch < chains; ch++) {
-      chainView.chain = ch;
-      chainView.base = ch * d;
-      chainView.energy = energy[ch];
-      const a = Math.fround(sampler.cpuStep(model, chainView));
-      energy[ch] = chainView.energy;
-      accept[ch] = a;
-      if (step >= burnIn) accSum[ch] = Math.fround(accSum[ch] + a);
-      trace.e[step * chains + ch] = energy[ch];
-      trace.h[step * chains + ch] = hamming[ch];
-    }
-    paramTrace[step] = param;
-    if (sampler.adaptation && step < until) {
-      let s = 0;
-      for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
-      param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
-    }
+    await sink.take({
+      start: block.start,
+      length: n,
+      chains,
+      energies: trace.e,
+      hamming: trace.h,
+      params: trace.p,
+      acceptSum: trace.acc,
+    });
   }
-  onProgress?.(steps, steps);
   const seconds = (performance.now() - start) / 1000;
-  return Promise.resolve(finish(model, sampler, o, {
+  return finish(model, sampler, o, {
     backend: "cpu",
-    energies: trace.e,
-    hamming: trace.h,
-    params: paramTrace,
-    accSum,
+    ...sink.traces(),
+    acceptTotal: sink.acceptTotal,
     finalStates: x,
     reference,
     seconds,
-  }));
+  });
 }
 
 function finish(
@@ -387,7 +513,7 @@ function finish(
     energies: Float32Array;
     hamming: Float32Array;
     params: Float32Array;
-    accSum: Float32Array;
+    acceptTotal: Float64Array;
     finalStates: Uint32Array;
     reference: Uint32Array;
     seconds: number;
@@ -402,7 +528,7 @@ function finish(
     energies: r.energies,
     hamming: r.hamming,
     params: r.params,
-    acceptance: Float64Array.from(r.accSum, (s) => s / kept),
+    acceptance: r.acceptTotal.map((s) => s / kept),
     finalStates: r.finalStates,
     reference: r.reference,
     energyEvals: o.steps * sampler.evalsPerStep(model),
@@ -421,11 +547,40 @@ interface EnginePrograms {
 
 const WG = 16;
 
-async function compilePrograms(
-  gpu: GpuContext,
-  model: DiscreteModel,
-  sampler: DiscreteSampler,
-): Promise<EnginePrograms> {
+/** Every size the engine's programs read: the model's, then the sampler's. */
+function engineSizes(model: DiscreteModel, sampler: DiscreteSampler): Record<string, TypedScalar> {
+  const sizes: Record<string, TypedScalar> = {
+    ...modelSizes(model),
+    // Where the sampler's u32 scratch words start (after its f32 words).
+    SCRATCH_U0: { type: "u32", value: sampler.scratch?.(model).f32 ?? 0 },
+  };
+  for (const [name, v] of Object.entries(sampler.wgslSizes?.(model) ?? {})) {
+    if (name in sizes) throw new Error(`sampler size '${name}' clashes with a model size`);
+    sizes[name] = v;
+  }
+  return sizes;
+}
+
+/** The engine's uniform block: its own fields, then every size (names only, never values). */
+function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
+  return new UniformLayout("EngineParams", [...ENGINE_FIELDS, ...sizeFields(sizes)]);
+}
+
+/**
+ * The WGSL sources of the engine's programs for a model and sampler, in the order init, refresh,
+ * step, adapt, fused. Sizes travel in the uniform block, so the text depends on the model's
+ * family and options, never on its size (tests compare sizes n and 4n).
+ *
+ * @example
+ * ```ts
+ * import { isingModel } from "../models/discrete/ising.ts";
+ * import { rwmSampler } from "./rwm.ts";
+ * const [init] = engineSources(isingModel({ size: 4 }), rwmSampler());
+ * console.log(init.code.includes("var<private> D: u32;")); // true
+ * ```
+ */
+export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): Program[] {
+  const sizes = engineSizes(model, sampler);
   const groups = [
     ENGINE_BINDINGS,
     model.wgsl.params.map((p) => ({
@@ -435,39 +590,45 @@ async function compilePrograms(
     })),
   ];
   const constants = {
-    D: { type: "u32" as const, value: model.numSites },
-    C: { type: "u32" as const, value: model.numCategories },
     WG: { type: "u32" as const, value: WG },
     FW: { type: "u32" as const, value: FW },
   };
   const snippets = [
-    PARAMS_STRUCT,
+    engineLayout(sizes).wgsl(),
+    sizeVarsWgsl(sizes, "params", "engine_load_sizes"),
     rngWgsl(),
     ENGINE_HELPERS,
     model.wgsl.code,
     sampler.wgsl(model),
     STEP_HELPERS,
   ];
-  const make = (label: string, body: string, workgroupSize: number) =>
-    gpu.cache.get(
-      gpu.device,
-      assembleProgram({
-        label: `${model.name}/${sampler.name}/${label}`,
-        groups,
-        constants,
-        snippets,
-        body,
-        workgroupSize,
-      }),
-    );
   const adaptive = Boolean(sampler.adaptation);
-  const [init, refresh, step, adapt, fused] = await Promise.all([
+  const make = (label: string, body: string, workgroupSize: number) =>
+    assembleProgram({
+      label: `${model.name}/${sampler.name}/${label}`,
+      groups,
+      constants,
+      snippets,
+      body,
+      workgroupSize,
+    });
+  return [
     make("init", INIT_MAIN, WG),
     make("refresh", REFRESH_MAIN, WG),
     make("step", STEP_MAIN, WG),
     make("adapt", adaptMain(adaptive), 1),
     make("fused", fusedMain(adaptive), FW),
-  ]);
+  ];
+}
+
+async function compilePrograms(
+  gpu: GpuContext,
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+): Promise<EnginePrograms> {
+  const [init, refresh, step, adapt, fused] = await Promise.all(
+    engineSources(model, sampler).map((p) => gpu.cache.get(gpu.device, p)),
+  );
   return { init, refresh, step, adapt, fused };
 }
 
@@ -476,7 +637,7 @@ async function runGpu(
   sampler: DiscreteSampler,
   o: CheckedOptions,
   gpu: GpuContext,
-  onProgress?: (done: number, total: number) => void,
+  sink: BlockSink,
 ): Promise<RunResult> {
   const { chains, steps } = o;
   const d = model.numSites;
@@ -488,86 +649,80 @@ async function runGpu(
   const ctrl = new Uint32Array(4);
   ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
   const traceFloats = block * chains * 2 + block;
-  const buf = {
-    state: createStorage(gpu, chains * d * 4, "state"),
-    energy: createStorage(gpu, chains * 4, "energy"),
-    hamming: createStorage(gpu, chains * 4, "hamming"),
-    reference: createStorage(gpu, reference, "reference"),
-    accept: createStorage(gpu, chains * 4, "accept"),
-    accSum: createStorage(gpu, chains * 4, "acc_sum"),
-    ctrl: createStorage(gpu, ctrl, "ctrl"),
-    trace: createStorage(gpu, traceFloats * 4, "trace"),
-    betas: createStorage(gpu, block * 4, "betas"),
-    params: createUniform(gpu, PARAMS_BYTES, "params"),
-  };
-  const modelBufs = model.wgsl.params.map((p) => createStorage(gpu, p.data, p.name));
-  const all = [
-    [
-      buf.state,
-      buf.energy,
-      buf.hamming,
-      buf.reference,
-      buf.accept,
-      buf.accSum,
-      buf.ctrl,
-      buf.trace,
-      buf.betas,
-      buf.params,
-    ],
-    modelBufs,
-  ];
-  const groupsOf = (p: CompiledProgram) => bindGroups(gpu, p, all);
-  const g = {
-    init: groupsOf(programs.init),
-    refresh: groupsOf(programs.refresh),
-    step: groupsOf(programs.step),
-    adapt: groupsOf(programs.adapt),
-    fused: groupsOf(programs.fused),
-  };
-  const workgroups = Math.ceil(chains / WG);
-  const cost = loopCost(model, sampler);
-  const stepsPerDispatch = hasLoopLimit(gpu)
-    ? Math.floor((0.9 * LLVMPIPE_LOOP_LIMIT) / Math.max(cost.step + 4, 1))
-    : block;
-  const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
-  if (fuse && chains > FUSED_MAX_CHAINS) {
-    throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
-  }
-  // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
-  const fusedPerDispatch = hasLoopLimit(gpu)
-    ? Math.max(
-      1,
-      Math.floor(
-        (0.9 * LLVMPIPE_LOOP_LIMIT) / (Math.ceil(chains / FW) * (cost.step + 4) + chains + 8),
-      ),
-    )
-    : block;
-  const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
-    const p = new ArrayBuffer(PARAMS_BYTES);
-    const u = new Uint32Array(p), f = new Float32Array(p);
-    u[0] = key[0];
-    u[1] = key[1];
-    u[2] = chains;
-    u[3] = blockStart;
-    f[4] = o.betaAt(blockStart);
-    u[5] = burnIn;
-    u[6] = adaptUntil(o, burnIn);
-    u[7] = multi;
-    u[8] = block;
-    u[9] = blockEnd;
-    u[10] = o.constantBeta ? 1 : 0;
-    writeBuffer(gpu, buf.params, u);
-  };
-  const energies = new Float32Array(steps * chains);
-  const hamming = new Float32Array(steps * chains);
-  const paramTrace = new Float32Array(steps);
-  writeParams(0, 1, 1);
-  const first = new DispatchBatch(gpu, "init");
-  first.dispatch(programs.init, g.init, workgroups);
-  await first.submit();
-  await synchronize(gpu);
-  const start = performance.now();
+  const sizes = engineSizes(model, sampler);
+  const layout = engineLayout(sizes);
+  const scratch = sampler.scratch?.(model) ?? {};
+  // Every buffer belongs to the runner, released in the finally whatever fails.
+  const runner = new GpuRunner(gpu, `${model.name}/${sampler.name}`);
   try {
+    const buf = {
+      state: runner.storage("state", o.initialState ?? chains * d * 4),
+      energy: runner.storage("energy", chains * 4),
+      hamming: runner.storage("hamming", chains * 4),
+      reference: runner.storage("reference", reference),
+      accept: runner.storage("accept", chains * 4),
+      acc_sum: runner.storage("acc_sum", chains * 4),
+      ctrl: runner.storage("ctrl", ctrl),
+      trace: runner.storage("trace", traceFloats * 4),
+      betas: runner.storage("betas", (block + chains) * 4),
+      params: runner.uniform("params", layout),
+      scratch: runner.storage(
+        "scratch",
+        chains * ((scratch.f32 ?? 0) + (scratch.u32 ?? 0)) * 4,
+      ),
+    };
+    if (o.chainBetas) writeBuffer(gpu, buf.betas, o.chainBetas, block * 4);
+    const named: Record<string, GPUBuffer> = { ...buf };
+    for (const p of model.wgsl.params) named[p.name] = runner.storage(p.name, p.data);
+    const groupsOf = (p: CompiledProgram) => runner.bindGroups(p, named);
+    const g = {
+      init: groupsOf(programs.init),
+      refresh: groupsOf(programs.refresh),
+      step: groupsOf(programs.step),
+      adapt: groupsOf(programs.adapt),
+      fused: groupsOf(programs.fused),
+    };
+    const workgroups = Math.ceil(chains / WG);
+    const cost = loopCost(model, sampler);
+    const stepsPerDispatch = Math.min(block, loopBudget(gpu, cost.step + 4));
+    const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
+    if (fuse && chains > FUSED_MAX_CHAINS) {
+      throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
+    }
+    // One fused invocation steps ceil(chains / FW) chains and (invocation 0) sums all acceptances.
+    const fusedPerDispatch = Math.min(
+      block,
+      Math.max(1, loopBudget(gpu, Math.ceil(chains / FW) * (cost.step + 4) + chains + 8)),
+    );
+    const sizeVals = sizeValues(sizes);
+    const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
+      runner.writeUniform(
+        buf.params,
+        layout,
+        {
+          key_lo: key[0],
+          key_hi: key[1],
+          chains,
+          block_start: blockStart,
+          beta: o.betaAt(blockStart),
+          burn_in: burnIn,
+          adapt_until: adaptUntil(o, burnIn),
+          multi,
+          trace_steps: block,
+          block_end: blockEnd,
+          constant_beta: o.constantBeta ? 1 : 0,
+          init_given: o.initialState ? 1 : 0,
+          chain_beta_given: o.chainBetas ? 1 : 0,
+          ...sizeVals,
+        },
+      );
+    };
+    writeParams(0, 1, 1);
+    const first = new DispatchBatch(gpu, "init");
+    first.dispatch(programs.init, g.init, workgroups);
+    await first.submit();
+    await synchronize(gpu);
+    const start = performance.now();
     const until = adaptUntil(o, burnIn);
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
     for (const { start: blockStart, length: n, adapting } of plan) {
@@ -599,29 +754,32 @@ async function runGpu(
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
-      const [tr] = await readBuffers(gpu, [{ buffer: buf.trace, byteLength: traceFloats * 4 }]);
-      const t = new Float32Array(tr), rows = n * chains, at = blockStart * chains;
-      energies.set(t.subarray(0, rows), at);
-      hamming.set(t.subarray(block * chains, block * chains + rows), at);
-      paramTrace.set(t.subarray(2 * block * chains, 2 * block * chains + n), blockStart);
-      onProgress?.(blockStart + n, steps);
+      const [tr, acc] = await readBuffers(gpu, [
+        { buffer: buf.trace, byteLength: traceFloats * 4 },
+        { buffer: buf.acc_sum, byteLength: chains * 4 },
+      ]);
+      const t = new Float32Array(tr), rows = n * chains;
+      await sink.take({
+        start: blockStart,
+        length: n,
+        chains,
+        energies: t.subarray(0, rows),
+        hamming: t.subarray(block * chains, block * chains + rows),
+        params: t.subarray(2 * block * chains, 2 * block * chains + n),
+        acceptSum: new Float32Array(acc),
+      });
     }
-    const [states, accSum] = await readBuffers(gpu, [
-      { buffer: buf.state, byteLength: chains * d * 4 },
-      { buffer: buf.accSum, byteLength: chains * 4 },
-    ]);
+    const [states] = await readBuffers(gpu, [{ buffer: buf.state, byteLength: chains * d * 4 }]);
     const seconds = (performance.now() - start) / 1000;
     return finish(model, sampler, o, {
       backend: "webgpu",
-      energies,
-      hamming,
-      params: paramTrace,
-      accSum: new Float32Array(accSum),
+      ...sink.traces(),
+      acceptTotal: sink.acceptTotal,
       finalStates: new Uint32Array(states),
       reference,
       seconds,
     });
   } finally {
-    for (const b of [...Object.values(buf), ...modelBufs]) b.destroy();
+    runner.release();
   }
 }

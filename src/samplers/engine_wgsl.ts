@@ -4,27 +4,30 @@
  * entry programs (init, step, adapt). Samplers supply `sampler_step`/`sampler_adapt`.
  * @module
  */
-import type { BindingDecl } from "../gpu/mod.ts";
+import type { BindingDecl, UniformField } from "../gpu/mod.ts";
 
-/** Uniform block written once per submitted block of steps. */
-export const PARAMS_STRUCT = /* wgsl */ `
-struct EngineParams {
-  key: vec2<u32>,
-  chains: u32,
-  block_start: u32,
-  beta: f32,
-  burn_in: u32,
-  adapt_until: u32,
-  multi: u32,
-  trace_steps: u32,
-  block_end: u32,
+/**
+ * Fields of the engine's uniform block (written once per submitted block of steps); the model's
+ * and the sampler's sizes follow them (see `engineLayout` in `engine.ts`).
+ */
+export const ENGINE_FIELDS: readonly UniformField[] = [
+  { name: "key_lo", type: "u32" },
+  { name: "key_hi", type: "u32" },
+  { name: "chains", type: "u32" },
+  { name: "block_start", type: "u32" },
+  { name: "beta", type: "f32" },
+  { name: "burn_in", type: "u32" },
+  { name: "adapt_until", type: "u32" },
+  { name: "multi", type: "u32" },
+  { name: "trace_steps", type: "u32" },
+  { name: "block_end", type: "u32" },
   // 1 when every step has inverse temperature params.beta (no schedule): no per-step load.
-  constant_beta: u32,
-  pad2: u32,
-}`;
-
-/** Byte size of `EngineParams`. */
-export const PARAMS_BYTES = 48;
+  { name: "constant_beta", type: "u32" },
+  // 1 when the state buffer holds given initial states (init then only derives the rest).
+  { name: "init_given", type: "u32" },
+  // 1 when each chain's inverse temperature is scaled by chain_betas[chain] (tempering).
+  { name: "chain_beta_given", type: "u32" },
+];
 
 /** `@group(0)` of every engine program, in binding order. */
 export const ENGINE_BINDINGS: readonly BindingDecl[] = [
@@ -36,8 +39,14 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   { name: "acc_sum", kind: "storage", type: "array<f32>" },
   { name: "ctrl", kind: "storage", type: "array<u32>" },
   { name: "trace", kind: "storage", type: "array<f32>" },
+  // Inverse temperature of each step of the block, then each chain's factor (tempering).
   { name: "betas", kind: "read", type: "array<f32>" },
   { name: "params", kind: "uniform", type: "EngineParams" },
+  // Per-chain scratch of samplers that need it (sized chains x words, chain-minor: word k of
+  // chain c at k * chains + c, so SIMD lanes touch neighbouring addresses); the sampler's f32
+  // words come first (bitcast), its u32 words from SCRATCH_U0 on. One buffer, since storage
+  // bindings per stage are limited (the FHMM alone binds five).
+  { name: "scratch", kind: "storage", type: "array<u32>" },
 ];
 
 /** Slots of the `ctrl` buffer. */
@@ -46,7 +55,7 @@ export const CTRL = { step: 0, param: 1, words: 4 } as const;
 /** Helpers available to sampler snippets. */
 export const ENGINE_HELPERS = /* wgsl */ `
 fn rng_draw(chain: u32, step: u32, index: u32, stream: u32) -> vec4<u32> {
-  return rng_philox(vec4<u32>(index, step, chain, stream), params.key);
+  return rng_philox(vec4<u32>(index, step, chain, stream), vec2<u32>(params.key_lo, params.key_hi));
 }
 fn engine_set(chain: u32, i: u32, v: u32) {
   let base = chain * D;
@@ -59,37 +68,52 @@ fn engine_set(chain: u32, i: u32, v: u32) {
 // The shared adaptive parameter of the current step; every entry program sets it.
 var<private> engine_param: f32;
 fn ctrl_param() -> f32 { return engine_param; }
-// Inverse temperature of this step (annealing schedules change it per step); the step loop
-// also stores it in engine_beta for helpers that do not receive the step.
+// Inverse temperature of this step (annealing schedules change it per step), before any
+// per-chain factor; the step loop stores the chain's beta in engine_beta, which samplers use.
 fn step_beta(step: u32) -> f32 { return betas[step - params.block_start]; }
 var<private> engine_beta: f32;
 fn acc_prob(log_acc: f32) -> f32 { return math_exp(min(log_acc, 0.0)); }
 fn chain_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }
+// f32 word k of this chain's scratch (scratch_get_f / scratch_set_f), and u32 word k.
+fn scratch_at(chain: u32, k: u32) -> u32 { return k * params.chains + chain; }
+fn scratch_u_at(chain: u32, k: u32) -> u32 { return (SCRATCH_U0 + k) * params.chains + chain; }
+fn scratch_get_f(at: u32) -> f32 { return bitcast<f32>(scratch[at]); }
+fn scratch_set_f(at: u32, v: f32) { scratch[at] = bitcast<u32>(v); }
 `;
 
-/** Init: random uniform states, Hamming statistic, energies. */
+/** Init: random uniform states (unless given), Hamming statistic, energies. */
 export const INIT_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   let base = chain * D;
   var h = 0u;
+  let given = params.init_given == 1u;
   for (var i = 0u; i < D; i++) {
-    let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), params.key);
-    let v = w.x % C;
-    state[base + i] = v;
+    var v = state[base + i];
+    if (!given) {
+      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
+      v = w.x % C;
+      state[base + i] = v;
+    }
     if (v != reference[i]) { h++; }
   }
   hamming[chain] = h;
   energy[chain] = model_energy(base);
 }`;
 
-/** Recomputes cached energies from the states (start of each block, bounds f32 drift). */
+/**
+ * Start of each block: recomputes cached energies from the states (bounds f32 drift) and starts
+ * the block's acceptance sums (f32 per block; the host combines blocks in f64).
+ */
 export const REFRESH_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   energy[chain] = model_energy(chain * D);
+  acc_sum[chain] = 0.0;
 }`;
 
 /**
@@ -99,6 +123,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
  */
 export const STEP_MAIN = /* wgsl */ `
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
   let chain = chain_index(gid, nwg);
   if (chain >= params.chains) { return; }
   let first = ctrl[0];
@@ -118,11 +143,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 /** Step one chain and record its trace row; returns the acceptance probability. */
 export const STEP_HELPERS = /* wgsl */ `
 fn engine_step(chain: u32, step: u32) -> f32 {
-  if (params.constant_beta == 1u) {
-    engine_beta = params.beta;
-  } else {
-    engine_beta = step_beta(step);
-  }
+  var b = params.beta;
+  if (params.constant_beta != 1u) { b = step_beta(step); }
+  if (params.chain_beta_given == 1u) { b = b * betas[params.trace_steps + chain]; }
+  engine_beta = b;
   let a = sampler_step(chain, chain * D, step);
   let t = (step - params.block_start) * params.chains + chain;
   // Energies, then Hamming statistics, then parameters: each a contiguous copy on the host.
@@ -143,6 +167,7 @@ var<workgroup> fused_param: f32;`;
 export function fusedMain(adaptive: boolean): string {
   return /* wgsl */ `
 fn main(@builtin(local_invocation_index) lid: u32) {
+  engine_load_sizes();
   if (lid == 0u) {
     fused_first = ctrl[0];
     fused_param = bitcast<f32>(ctrl[1]);
@@ -183,6 +208,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
 export function adaptMain(adaptive: boolean): string {
   return /* wgsl */ `
 fn main() {
+  engine_load_sizes();
   let step = ctrl[0];
   let param = bitcast<f32>(ctrl[1]);
   engine_param = param;

@@ -26,7 +26,7 @@ import { madF32, mathExp, mathLog, mathRecip, roundHalfEven } from "../random/f3
 import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
-import { gwgWgsl } from "./gwg_wgsl.ts";
+import { gwgSizes, gwgWgsl } from "./gwg_wgsl.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** GWG configuration (DISCS: 1 flip, adaptive, target 0.574, sqrt). */
@@ -193,14 +193,14 @@ export function gwgSampler(opts: GwgOptions = {}): DiscreteSampler {
     wgsl: (model) =>
       gwgWgsl({
         maxFlips: model.numCategories > 2 ? 1 : o.maxFlips,
-        maxRadius: Math.min(model.numSites, o.maxFlips),
         target: o.targetAcceptance,
         categorical: model.numCategories > 2,
         balancing: fn,
         numCategories: model.numCategories,
-        numSites: model.numSites,
         blockSites: o.blockSites,
       }),
+    wgslSizes: (model) => gwgSizes(model.numSites, o.blockSites, o.maxFlips),
+    scratch: (model) => ({ f32: 2 * Math.ceil(model.numSites / o.blockSites) }),
   };
 }
 

@@ -6,6 +6,7 @@
  * blocks below its goal in a cheap inner loop, so lanes walk different blocks together).
  * @module
  */
+import type { TypedScalar } from "../gpu/uniforms.ts";
 import type { BalancingFn } from "./balancing.ts";
 import { localLogitWgsl, lseUnitWgsl, unitLogitWgsl, wgslF32 } from "./local_logits.ts";
 
@@ -13,13 +14,10 @@ import { localLogitWgsl, lseUnitWgsl, unitLogitWgsl, wgslF32 } from "./local_log
 export interface GwgWgslOptions {
   /** Size of the per-chain draw buffer (1 for categorical models). */
   maxFlips: number;
-  /** Upper clip of the adaptive radius. */
-  maxRadius: number;
   target: number;
   categorical: boolean;
   balancing: BalancingFn;
   numCategories: number;
-  numSites: number;
   /** Sites per checkpoint block of the normaliser. */
   blockSites: number;
 }
@@ -62,28 +60,31 @@ export function gwgWgsl(o: GwgWgslOptions): string {
         }`;
   return localLogitWgsl(c, "grad", o.balancing) + unitLogitWgsl(c, "grad") + /* wgsl */ `
 const GWG_MAX_FLIPS: u32 = ${o.maxFlips}u;
-const GWG_MAX_RADIUS: f32 = ${wgslF32(o.maxRadius)};
 const GWG_TARGET: f32 = ${wgslF32(o.target)};
 const GWG_CATEGORICAL: bool = ${o.categorical};
 const GWG_BLOCK: u32 = ${o.blockSites}u;
-const GWG_BLOCKS: u32 = ${Math.ceil(o.numSites / o.blockSites)}u;
-// Running (max, sum) after each block of sites, and the argmax unit, of the last normaliser.
-var<private> gwg_marks: array<vec2<f32>, GWG_BLOCKS>;
+// Running (max, sum) after each block of sites (per-chain scratch words 2b, 2b + 1), and the
+// argmax unit, of the last normaliser.
+var<private> gwg_chain: u32;
 var<private> gwg_top: vec2<u32>;
+fn gwg_mark(b: u32) -> vec2<f32> {
+  return vec2<f32>(scratch_get_f(scratch_at(gwg_chain, 2u * b)), scratch_get_f(scratch_at(gwg_chain, 2u * b + 1u)));
+}
 // vec2(max logit m, sum of exp(logit - m)) over all single-site moves at the current state, in
 // one pass (online log-sum-exp: rescale the running sum when a new maximum appears).
 fn gwg_normaliser(base: u32) -> vec2<f32> {
   var m = -math_inf();
   var s = 0.0;
   var top = vec2<u32>(0u, 0u);
-  for (var b = 0u; b < GWG_BLOCKS; b++) {
+  for (var b = 0u; b < SAMPLER_GWG_BLOCKS; b++) {
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end; i++) {
       let xi = state[base + i];
       let gx = sampler_grad_x(base, i, xi);
       ${unitsOfSite(c, normUnit)}
     }
-    gwg_marks[b] = vec2<f32>(m, s);
+    scratch_set_f(scratch_at(gwg_chain, 2u * b), m);
+    scratch_set_f(scratch_at(gwg_chain, 2u * b + 1u), s);
   }
   gwg_top = top;
   return vec2<f32>(m, s);
@@ -92,6 +93,7 @@ fn gwg_spacing(chain: u32, step: u32, k: u32) -> f32 {
   return -math_log(rng_uniform_open(rng_draw(chain, step, k, 2u).x));
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
+  gwg_chain = chain;
   var n = 1u;
   if (!GWG_CATEGORICAL) { n = u32(clamp(round(ctrl_param()), 1.0, f32(GWG_MAX_FLIPS))); }
   let ms = gwg_normaliser(base);
@@ -123,14 +125,15 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   var b = 0u;
   loop {
     loop {
-      if (k >= n || b >= GWG_BLOCKS) { break; }
+      if (k >= n || b >= SAMPLER_GWG_BLOCKS) { break; }
       // Mass through block b, in units of exp(m): no draw lands in it when below the goal.
-      let mass = gwg_marks[b].y * math_exp(gwg_marks[b].x - ms.x);
+      let mark = gwg_mark(b);
+      let mass = mark.y * math_exp(mark.x - ms.x);
       if (mass > goal) { break; }
       cum = mass;
       b++;
     }
-    if (k >= n || b >= GWG_BLOCKS) { break; }
+    if (k >= n || b >= SAMPLER_GWG_BLOCKS) { break; }
     let end = min(D, (b + 1u) * GWG_BLOCK);
     for (var i = b * GWG_BLOCK; i < end && k < n; i++) {
       let xi = state[base + i];
@@ -174,7 +177,19 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
   if (GWG_CATEGORICAL) { return param; }
   // math_keep: compilers otherwise fold this into param + (mean_acc - target).
-  return clamp(math_keep(param + mean_acc) - GWG_TARGET, 1.0, GWG_MAX_RADIUS);
+  return clamp(math_keep(param + mean_acc) - GWG_TARGET, 1.0, SAMPLER_GWG_MAX_RADIUS);
 }
 `;
+}
+
+/** GWG's size-derived values: checkpoint blocks and the radius clip `min(D, maxFlips)`. */
+export function gwgSizes(
+  numSites: number,
+  blockSites: number,
+  maxFlips: number,
+): Record<string, TypedScalar> {
+  return {
+    SAMPLER_GWG_BLOCKS: { type: "u32", value: Math.ceil(numSites / blockSites) },
+    SAMPLER_GWG_MAX_RADIUS: { type: "f32", value: Math.min(numSites, maxFlips) },
+  };
 }

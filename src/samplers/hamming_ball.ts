@@ -19,7 +19,7 @@ import { gumbel } from "../random/draws.ts";
 import { madF32 } from "../random/f32math.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { blockStart } from "./block_gibbs.ts";
-import { hammingBallWgsl } from "./hamming_ball_wgsl.ts";
+import { hammingBallSizes, hammingBallWgsl } from "./hamming_ball_wgsl.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** Hamming ball configuration (DISCS: block 10, radius 1). */
@@ -103,9 +103,10 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
       }
       return 1;
     },
-    wgsl(model) {
+    wgsl: (model) => hammingBallWgsl(blockSize, model.numCategories),
+    wgslSizes(model) {
       const { k, m } = ballOf(model, blockSize);
-      return hammingBallWgsl(k, m);
+      return hammingBallSizes(k, m);
     },
   };
 }

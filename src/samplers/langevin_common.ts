@@ -160,17 +160,15 @@ export function langevinCpuStep(
   };
 }
 
-/** Bits per site needed to store a value in {0..C-1}, rounded up to a divisor of 32. */
-function bitsPerSite(c: number): number {
-  for (const b of [1, 2, 4, 8, 16]) if (c <= 2 ** b) return b;
-  return 32;
-}
-
 /**
- * Most sites whose log-ratios a binary kernel caches (two halves, x and y: 32 KB of private
- * memory per invocation); larger models recompute them from the model's gradient.
+ * Per-chain scratch words of the Langevin step (engine `scratch`: f32 words, then u32 words): binary models
+ * cache the log-ratios at x and at y (2 D floats) and the flip bit mask (ceil(D / 32) words);
+ * categorical ones the proposal's C log-probabilities and one value per site.
  */
-export const LANGEVIN_CACHE_MAX_SITES = 4096;
+export function langevinScratch(model: DiscreteModel): { f32: number; u32: number } {
+  const d = model.numSites, c = model.numCategories;
+  return c === 2 ? { f32: 2 * d, u32: Math.ceil(d / 32) } : { f32: c, u32: d };
+}
 
 /** The sampler's per-site proposal in WGSL, for binary and for categorical models. */
 export interface LangevinDistWgsl {
@@ -182,8 +180,8 @@ export interface LangevinDistWgsl {
   binary: string;
   /**
    * Categorical models: `fn sampler_lg_dist(base: u32, i: u32, xi: u32, gx: f32, log_tau: f32)`
-   * filling `sampler_lg_q` (`xi` the site's value, `gx` the gradient there; use
-   * `sampler_lg_ratio(base, i, xi, gx, c)`).
+   * filling q_c at `scratch_set_f(sampler_lg_qi(c), q)` (`xi` the site's value, `gx` the gradient
+   * there; use `sampler_lg_ratio(base, i, xi, gx, c)`).
    */
   categorical: string;
 }
@@ -214,26 +212,19 @@ function logTauWgsl(rule: LogTauRule): string {
  * Binary step, shaped for SIMD software adapters (llvmpipe runs 8 chains in lock step, every
  * divergent branch runs both sides and every storage access is a per-lane gather): one move
  * per site (`1 - x_i`), branch-free site updates, one Philox draw per 4 sites, a flip bit mask
- * so the apply and undo loops visit 32 sites per word, and (D <= LANGEVIN_CACHE_MAX_SITES) the
- * log-ratios d_i cached in private memory: the rate pass fills them for the dist pass, and a
- * step's y pass serves as the next step's x pass when the same invocation steps the same chain
- * at the next step with the same beta (same values, so the same bits as recomputing).
+ * so the apply and undo loops visit 32 sites per word, and the log-ratios d_i cached in the
+ * chain's scratch (storage, so the program does not grow with D): the rate pass fills them for
+ * the dist pass, and a step's y pass serves as the next step's x pass when the same invocation
+ * steps the same chain at the next step with the same beta (same values, so the same bits as
+ * recomputing).
  */
-function binaryStepWgsl(d: number, rule: LogTauRule, pair: string): string {
-  const words = Math.ceil(d / 32);
-  const cache = d <= LANGEVIN_CACHE_MAX_SITES;
-  // Loads d_i at the current state (slot `s` of the cache; `xi` in scope when not cached).
-  const load = (s: string) =>
-    cache ? `sampler_lg_dc[${s} * D + i]` : "sampler_lg_d(base, i, state[base + i])";
-  // Whether step needs a scan of x: to fill the cache, or for Z (rule "rate").
-  const scan = cache || rule === "rate";
+function binaryStepWgsl(rule: LogTauRule, pair: string): string {
   return /* wgsl */ `
-const LG_WORDS: u32 = ${words}u;
-const LG_CACHE: bool = ${cache};
-// Bit i: site i moves in this step's proposal.
-var<private> sampler_lg_flips: array<u32, LG_WORDS>;
-// d_i at x (half sampler_lg_slot) and at y (the other half); Z(x) in sampler_lg_zx.
-var<private> sampler_lg_dc: array<f32, ${cache ? 2 * d : 1}u>;
+// Scratch of the running chain: f32 words [s * D + i] hold d_i at x (half sampler_lg_slot) and
+// at y (the other half); u32 word w holds bits 32w.. of the flip mask (bit i: site i moves).
+var<private> sampler_lg_at: u32;
+fn sampler_lg_dc(s: u32, i: u32) -> f32 { return scratch_get_f(scratch_at(sampler_lg_at, s * D + i)); }
+fn sampler_lg_flips(w: u32) -> u32 { return scratch[scratch_u_at(sampler_lg_at, w)]; }
 var<private> sampler_lg_slot: u32;
 var<private> sampler_lg_zx: f32;
 // The cache holds x of (chain, step + 1) at inverse temperature beta when valid.
@@ -253,17 +244,19 @@ fn sampler_lg_scan(base: u32, s: u32) -> f32 {
   var z = 0.0;
   for (var i = 0u; i < D; i++) {
     let d = sampler_lg_d(base, i, state[base + i]);
-    ${cache ? "sampler_lg_dc[s * D + i] = d;" : ""}
+    scratch_set_f(scratch_at(sampler_lg_at, s * D + i), d);
     ${rule === "rate" ? "z = z + math_exp(acc_balance(d));" : ""}
   }
   return z;
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
-  let hit = LG_CACHE && sampler_lg_valid && sampler_lg_chain == chain &&
+  sampler_lg_at = chain;
+  let hit = sampler_lg_valid && sampler_lg_chain == chain &&
     sampler_lg_step + 1u == step && sampler_lg_beta == engine_beta;
-  ${scan ? "if (!hit) { sampler_lg_zx = sampler_lg_scan(base, sampler_lg_slot); }" : ""}
+  if (!hit) { sampler_lg_zx = sampler_lg_scan(base, sampler_lg_slot); }
   let sx = sampler_lg_slot;
   let tx = sampler_lg_log_tau(sampler_lg_zx);
+  let words = (D + 31u) >> 5u;
   // Forward: y_i from the cumulative walk over v = 0, 1 (as the CPU twin), branch-free.
   var fwd = 0.0;
   var r = vec4<u32>(0u);
@@ -272,7 +265,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     if ((i & 3u) == 0u) { r = rng_draw(chain, step, i >> 2u, 0u); }
     let u = rng_uniform(r[i & 3u]);
     let xi = state[base + i];
-    let p = sampler_lg_pair(${cache ? load("sx") : "sampler_lg_d(base, i, xi)"}, tx);
+    let p = sampler_lg_pair(sampler_lg_dc(sx, i), tx);
     let one = xi == 1u;
     let acc0 = select(p.w, p.z, one);
     let acc1 = acc0 + select(p.z, p.w, one);
@@ -281,14 +274,14 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     fwd = fwd + select(p.y, p.x, flip);
     word = word | (select(0u, 1u, flip) << (i & 31u));
     if ((i & 31u) == 31u || i + 1u == D) {
-      sampler_lg_flips[i >> 5u] = word;
+      scratch[scratch_u_at(chain, i >> 5u)] = word;
       word = 0u;
     }
   }
   // Move to y, in site order (delta sees the earlier moves).
   var de = 0.0;
-  for (var w = 0u; w < LG_WORDS; w++) {
-    var bits = sampler_lg_flips[w];
+  for (var w = 0u; w < words; w++) {
+    var bits = sampler_lg_flips(w);
     while (bits != 0u) {
       let i = w * 32u + countTrailingZeros(bits);
       bits = bits & (bits - 1u);
@@ -298,13 +291,13 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     }
   }
   let sy = sx ^ 1u;
-  let zy = ${scan ? "sampler_lg_scan(base, sy)" : "0.0"};
+  let zy = sampler_lg_scan(base, sy);
   let ty = sampler_lg_log_tau(zy);
   // Reverse: log q(x_i | y) is the move's log-probability where the site moved.
   var rev = 0.0;
   for (var i = 0u; i < D; i++) {
-    if ((i & 31u) == 0u) { word = sampler_lg_flips[i >> 5u]; }
-    let p = sampler_lg_pair(${load("sy")}, ty);
+    if ((i & 31u) == 0u) { word = sampler_lg_flips(i >> 5u); }
+    let p = sampler_lg_pair(sampler_lg_dc(sy, i), ty);
     rev = rev + select(p.y, p.x, ((word >> (i & 31u)) & 1u) != 0u);
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
@@ -314,8 +307,8 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     sampler_lg_slot = sy;
     sampler_lg_zx = zy;
   } else {
-    for (var w = 0u; w < LG_WORDS; w++) {
-      var bits = sampler_lg_flips[w];
+    for (var w = 0u; w < words; w++) {
+      var bits = sampler_lg_flips(w);
       while (bits != 0u) {
         let i = w * 32u + countTrailingZeros(bits);
         bits = bits & (bits - 1u);
@@ -332,27 +325,17 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
 `;
 }
 
-/** Categorical step: the CPU twin's five passes, with `x_i` and `grad(x_i)` loaded once. */
-function categoricalStepWgsl(model: DiscreteModel, rule: LogTauRule, dist: string): string {
-  const bits = bitsPerSite(model.numCategories);
-  const words = Math.ceil((model.numSites * bits) / 32);
-  const mask = bits === 32 ? "0xffffffffu" : `${2 ** bits - 1}u`;
+/**
+ * Categorical step: the CPU twin's five passes, with `x_i` and `grad(x_i)` loaded once. The
+ * proposal's C log-probabilities and the other state (y, then x) live in the chain's scratch.
+ */
+function categoricalStepWgsl(rule: LogTauRule, dist: string): string {
   return /* wgsl */ `
-const LG_BITS: u32 = ${bits}u;
-const LG_MASK: u32 = ${mask};
-// y (during the forward pass), then x (after the move), packed LG_BITS per site.
-var<private> sampler_lg_other: array<u32, ${words}u>;
-var<private> sampler_lg_q: array<f32, C>;
-fn sampler_lg_get(i: u32) -> u32 {
-  let b = i * LG_BITS;
-  return (sampler_lg_other[b >> 5u] >> (b & 31u)) & LG_MASK;
-}
-fn sampler_lg_put(i: u32, v: u32) {
-  let b = i * LG_BITS;
-  let w = b >> 5u;
-  let s = b & 31u;
-  sampler_lg_other[w] = (sampler_lg_other[w] & ~(LG_MASK << s)) | (v << s);
-}
+var<private> sampler_lg_at: u32;
+// q_c (f32 scratch word c) and the other state's value at site i (u32 scratch word i).
+fn sampler_lg_qi(c: u32) -> u32 { return scratch_at(sampler_lg_at, c); }
+fn sampler_lg_get(i: u32) -> u32 { return scratch[scratch_u_at(sampler_lg_at, i)]; }
+fn sampler_lg_put(i: u32, v: u32) { scratch[scratch_u_at(sampler_lg_at, i)] = v; }
 // d_{i,c} given xi = x_i and gx = grad(x_i); 0 at c = xi.
 fn sampler_lg_ratio(base: u32, i: u32, xi: u32, gx: f32, c: u32) -> f32 {
   return select(-engine_beta * (model_grad(base, i, c) - gx), 0.0, c == xi);
@@ -368,11 +351,13 @@ fn sampler_lg_rate(base: u32, i: u32) -> f32 {
 }
 fn sampler_lg_normalise(start: f32) {
   var m = start;
-  for (var c = 0u; c < C; c++) { m = max(m, sampler_lg_q[c]); }
+  for (var c = 0u; c < C; c++) { m = max(m, scratch_get_f(sampler_lg_qi(c))); }
   var s = 0.0;
-  for (var c = 0u; c < C; c++) { s = s + math_exp(sampler_lg_q[c] - m); }
+  for (var c = 0u; c < C; c++) { s = s + math_exp(scratch_get_f(sampler_lg_qi(c)) - m); }
   let lse = m + math_log(s);
-  for (var c = 0u; c < C; c++) { sampler_lg_q[c] = sampler_lg_q[c] - lse; }
+  for (var c = 0u; c < C; c++) {
+    scratch_set_f(sampler_lg_qi(c), scratch_get_f(sampler_lg_qi(c)) - lse);
+  }
 }
 ${dist}
 ${logTauWgsl(rule)}
@@ -386,6 +371,7 @@ fn sampler_lg_total(base: u32) -> f32 {
   }
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
+  sampler_lg_at = chain;
   let tx = sampler_lg_log_tau(sampler_lg_total(base));
   var fwd = 0.0;
   var r = vec4<u32>(0u);
@@ -399,13 +385,13 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     var found = false;
     var acc = 0.0;
     for (var v = 0u; v < C; v++) {
-      acc = acc + math_exp(sampler_lg_q[v]);
+      acc = acc + math_exp(scratch_get_f(sampler_lg_qi(v)));
       let take = !found && u < acc;
       y = select(y, v, take);
       found = found || take;
     }
     sampler_lg_put(i, y);
-    fwd = fwd + sampler_lg_q[y];
+    fwd = fwd + scratch_get_f(sampler_lg_qi(y));
   }
   var de = 0.0;
   for (var i = 0u; i < D; i++) {
@@ -422,7 +408,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   for (var i = 0u; i < D; i++) {
     let yi = state[base + i];
     sampler_lg_dist(base, i, yi, model_grad(base, i, yi), ty);
-    rev = rev + sampler_lg_q[sampler_lg_get(i)];
+    rev = rev + scratch_get_f(sampler_lg_qi(sampler_lg_get(i)));
   }
   let a = acc_prob(math_mad(-engine_beta, de, rev) - fwd);
   let u = rng_uniform(rng_draw(chain, step, 0u, 1u).x);
@@ -453,8 +439,8 @@ export function langevinWgsl(
 ): string {
   return commonWgsl(balancing, target) +
     (model.numCategories === 2
-      ? binaryStepWgsl(model.numSites, rule, dist.binary)
-      : categoricalStepWgsl(model, rule, dist.categorical));
+      ? binaryStepWgsl(rule, dist.binary)
+      : categoricalStepWgsl(rule, dist.categorical));
 }
 
 /**

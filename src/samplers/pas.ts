@@ -22,7 +22,7 @@ import { madF32, mathExp, mathLog, mathLog1p, roundHalfEven } from "../random/f3
 import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, type LogRatioMode, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
-import { pasWgsl } from "./pas_wgsl.ts";
+import { pasSizes, pasWgsl } from "./pas_wgsl.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** PAS configuration (DISCS: fast path, 1 flip, adaptive, target 0.574, sqrt, gradients). */
@@ -192,13 +192,14 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
     },
     wgsl: (model) =>
       pasWgsl({
-        maxFlips: Math.min(o.maxFlips, model.numSites),
+        maxFlips: o.maxFlips,
         target: o.targetAcceptance,
         adaptive: o.adaptive,
         balancing: fn,
         mode,
         numCategories: model.numCategories,
       }),
+    wgslSizes: (model) => pasSizes(model.numSites, o.maxFlips),
   };
 }
 

@@ -8,6 +8,7 @@
  * exact keys and insertions.
  * @module
  */
+import type { TypedScalar } from "../gpu/uniforms.ts";
 import type { BalancingFn } from "./balancing.ts";
 import {
   localLogitWgsl,
@@ -19,7 +20,7 @@ import {
 
 /** Program-changing PAS options. */
 export interface PasWgslOptions {
-  /** Size of the per-chain path buffer and upper clip of the adaptive path length. */
+  /** Size of the per-chain path buffer (the option; the length clip min(maxFlips, D) is a size). */
   maxFlips: number;
   target: number;
   adaptive: boolean;
@@ -53,10 +54,12 @@ export function pasWgsl(o: PasWgslOptions): string {
   const c = o.numCategories;
   return localLogitWgsl(c, o.mode, o.balancing) + unitLogitWgsl(c, o.mode) +
     siteWeightWgsl(c) + /* wgsl */ `
-const PAS_MAX: u32 = ${o.maxFlips}u;
+// Capacity of the per-chain path buffers (an option); the path length is clipped at
+// SAMPLER_PAS_MAX = min(maxFlips, D), a size.
+const PAS_CAP: u32 = ${o.maxFlips}u;
 const PAS_TARGET: f32 = ${wgslF32(o.target)};
-var<private> pas_key: array<f32, PAS_MAX>;
-var<private> pas_i: array<u32, PAS_MAX>;
+var<private> pas_key: array<f32, PAS_CAP>;
+var<private> pas_i: array<u32, PAS_CAP>;
 // log Z of the site distribution in one pass; with r > 0 also the Gumbel-top-r sites into pas_*.
 // The keys w + Gumbel are evaluated only for candidate sites: a cheap upper bound of the Gumbel
 // noise (below) rules out most sites against the running r-th best key, so a chunk of 32 sites
@@ -123,14 +126,14 @@ fn pas_pl_term(w: f32, log_z: f32, cum: f32) -> vec2<f32> {
   return vec2<f32>(lp - math_log1p(max(-cum, -1.0)), cum + math_exp(lp));
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
-  let r = u32(clamp(round(ctrl_param()), 1.0, f32(PAS_MAX)));
+  let r = u32(clamp(round(ctrl_param()), 1.0, f32(SAMPLER_PAS_MAX)));
   let log_z = pas_sites(chain, base, step, r);
   // The path's site weights are recomputed at x (same bits) rather than carried through the
   // insertions, which shift the buffers about D times per step.
   var fwd = 0.0;
   var cum = 0.0;
-  var pw: array<f32, PAS_MAX>;
-  var ov: array<u32, PAS_MAX>;
+  var pw: array<f32, PAS_CAP>;
+  var ov: array<u32, PAS_CAP>;
   for (var k = 0u; k < r; k++) {
     let i = pas_i[k];
     let xi = state[base + i];
@@ -140,7 +143,7 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
     fwd = fwd + t.x;
     cum = t.y;
   }
-  var nv: array<u32, PAS_MAX>;
+  var nv: array<u32, PAS_CAP>;
   for (var k = 0u; k < r; k++) {
     let i = pas_i[k];
     let xi = ov[k];
@@ -193,7 +196,12 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
 }
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
   // math_keep: compilers otherwise fold this into param + (mean_acc - target).
-  return clamp(math_keep(param + mean_acc) - PAS_TARGET, 1.0, f32(PAS_MAX));
+  return clamp(math_keep(param + mean_acc) - PAS_TARGET, 1.0, f32(SAMPLER_PAS_MAX));
 }
 `;
+}
+
+/** PAS's size-derived value: the path length clip `min(maxFlips, D)`. */
+export function pasSizes(numSites: number, maxFlips: number): Record<string, TypedScalar> {
+  return { SAMPLER_PAS_MAX: { type: "u32", value: Math.min(maxFlips, numSites) } };
 }

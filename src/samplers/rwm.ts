@@ -13,7 +13,7 @@ import { z } from "npm:zod@4.6.7";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { mathExp, mathLog, mathRecip } from "../random/f32math.ts";
 import { type CpuChain, type DiscreteSampler, uniform01, uniformOpen } from "./sampler.ts";
-import { rwmWgsl } from "./rwm_wgsl.ts";
+import { rwmSizes, rwmWgsl } from "./rwm_wgsl.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of RWM's configuration (DISCS: radius 1, adaptive; target 0.234). */
@@ -110,7 +110,8 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
       else walk(model, ch, p, invLog1mp, false);
       return a;
     },
-    wgsl: (model) => rwmWgsl(1 / model.numSites, target, model.numSites),
+    wgsl: () => rwmWgsl(target),
+    wgslSizes: (model) => rwmSizes(model.numSites),
   };
 }
 

@@ -2,14 +2,16 @@
  * WGSL twin of the random-walk Metropolis step (see `rwm.ts`).
  * @module
  */
+import type { TypedScalar } from "../gpu/uniforms.ts";
 
-/** `sampler_step` and `sampler_adapt` for RWM, with the options baked in as constants. */
-export function rwmWgsl(invD: number, target: number, maxRadius: number): string {
+/**
+ * `sampler_step` and `sampler_adapt` for RWM with the target baked in; `1 / D` and the radius
+ * clip travel as the sizes of {@link rwmSizes}.
+ */
+export function rwmWgsl(target: number): string {
   const f = (v: number) => Math.fround(v).toPrecision(9);
   return /* wgsl */ `
-const RWM_INV_D: f32 = ${f(invD)};
 const RWM_TARGET: f32 = ${f(target)};
-const RWM_MAX_RADIUS: f32 = ${f(maxRadius)};
 // Walks the sites flipped by the proposal (each with probability p, by geometric skips) and
 // either applies them (apply = true) or restores the values they had before.
 fn rwm_walk(chain: u32, base: u32, step: u32, p: f32, inv_log1mp: f32, apply: bool) -> f32 {
@@ -39,7 +41,7 @@ fn rwm_walk(chain: u32, base: u32, step: u32, p: f32, inv_log1mp: f32, apply: bo
   return de;
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
-  let p = min(ctrl_param() * RWM_INV_D, 1.0);
+  let p = min(ctrl_param() * SAMPLER_RWM_INV_D, 1.0);
   var inv_log1mp = 0.0;
   if (p < 1.0) { inv_log1mp = math_recip(math_log(1.0 - p)); }
   let de = rwm_walk(chain, base, step, p, inv_log1mp, true);
@@ -53,7 +55,15 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   return a;
 }
 fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
-  return clamp(math_keep(param + mean_acc) - RWM_TARGET, 1.0, RWM_MAX_RADIUS);
+  return clamp(math_keep(param + mean_acc) - RWM_TARGET, 1.0, SAMPLER_RWM_MAX_RADIUS);
 }
 `;
+}
+
+/** RWM's size-derived values: f32 `1 / D` and the radius clip D. */
+export function rwmSizes(numSites: number): Record<string, TypedScalar> {
+  return {
+    SAMPLER_RWM_INV_D: { type: "f32", value: Math.fround(1 / numSites) },
+    SAMPLER_RWM_MAX_RADIUS: { type: "f32", value: numSites },
+  };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { DiscreteModel } from "../models/discrete/model.ts";
+import type { TypedScalar } from "../gpu/uniforms.ts";
 
 /** Per-chain view the CPU step works on; mirrors the WGSL engine functions. */
 export interface CpuChain {
@@ -63,9 +64,22 @@ export interface DiscreteSampler {
   /**
    * WGSL defining `fn sampler_step(chain: u32, base: u32, step: u32) -> f32` (returns the
    * acceptance probability) and, when adaptive, `fn sampler_adapt(param: f32, mean_acc: f32)
-   * -> f32`. Its text must depend only on options that change the program.
+   * -> f32`. Its text must depend only on options that change the program and on the model's
+   * family (never on its sizes: those travel in {@link wgslSizes} and the engine's uniform).
    */
   wgsl(model: DiscreteModel): string;
+  /**
+   * Sizes and size-derived values the WGSL reads by name (`SAMPLER_*`), loaded from the
+   * engine's uniform block at each entry point.
+   */
+  wgslSizes?(model: DiscreteModel): Record<string, TypedScalar>;
+  /**
+   * Words of per-chain scratch the WGSL needs (one `scratch` buffer: f32 word k of a chain at
+   * `scratch_at(chain, k)`, read and written with `scratch_get_f` / `scratch_set_f`; u32 word k
+   * at `scratch_u_at(chain, k)`): storage instead of per-invocation arrays that grow with the
+   * model.
+   */
+  scratch?(model: DiscreteModel): { f32?: number; u32?: number };
 }
 
 export { uniform01, uniformOpen } from "../random/draws.ts";

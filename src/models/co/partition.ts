@@ -111,12 +111,12 @@ fn model_part_size(base: u32, c: u32) -> u32 {
   for (var i = 0u; i < D; i++) { if (state[base + i] == c) { s = s + 1u; } }
   return s;
 }
+// Part sizes are counted per part (no array sized by the number of parts C, which the engine
+// supplies at run time): O(C D) loop iterations, once per block.
 fn model_energy(base: u32) -> f32 {
-  var sizes: array<u32, C>;
   var cut = 0.0;
   for (var i = 0u; i < D; i++) {
     let xi = state[base + i];
-    sizes[xi] = sizes[xi] + 1u;
     for (var k = model_row_ptr[i]; k < model_row_ptr[i + 1u]; k++) {
       let j = model_col_idx[k];
       if (j > i && state[base + j] != xi) { cut = cut + model_w(k); }
@@ -124,7 +124,7 @@ fn model_energy(base: u32) -> f32 {
   }
   var bal = 0.0;
   for (var c = 0u; c < C; c++) {
-    let t = math_keep(f32(sizes[c]) - model_penalty[2]);
+    let t = math_keep(f32(model_part_size(base, c)) - model_penalty[2]);
     bal = math_mad(t, t, bal);
   }
   return math_mad(model_penalty[0], bal, cut + cut);
@@ -205,7 +205,11 @@ fn model_grad(base: u32, i: u32, c: u32) -> f32 {
     },
     wgsl: {
       code,
-      loopCost: csrLoopCost(graph, 2 * graph.n),
+      loopCost: {
+        ...csrLoopCost(graph, 2 * graph.n),
+        // model_energy counts each of the K parts' sizes in a loop over the n sites.
+        energy: csrLoopCost(graph).energy + K * graph.n,
+      },
       params: [...csrParams(graph, true), {
         name: "model_penalty",
         data: Float32Array.of(lam, lam2, q),

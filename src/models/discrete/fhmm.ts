@@ -75,23 +75,21 @@ export interface FhmmModel extends DiscreteModel {
   readonly truth: Uint32Array;
 }
 
-function fhmmWgsl(l: number, k: number): string {
+function fhmmWgsl(): string {
   return /* wgsl */ `
-const FHMM_L: u32 = ${l}u;
-const FHMM_K: u32 = ${k}u;
 fn model_energy(base: u32) -> f32 {
   let b = model_fhmm_scalars[0];
   let h = model_fhmm_scalars[1];
   var e = 0.0;
-  for (var l = 0u; l < FHMM_L; l++) {
+  for (var l = 0u; l < MODEL_FHMM_L; l++) {
     var mu = b;
-    for (var k = 0u; k < FHMM_K; k++) {
-      let x = state[base + l * FHMM_K + k];
+    for (var k = 0u; k < MODEL_FHMM_K; k++) {
+      let x = state[base + l * MODEL_FHMM_K + k];
       mu = mu + model_fhmm_w[k * C + x];
       if (l == 0u) {
         e = e - model_fhmm_log_init[x];
       } else {
-        e = e - model_fhmm_log_trans[state[base + (l - 1u) * FHMM_K + k] * C + x];
+        e = e - model_fhmm_log_trans[state[base + (l - 1u) * MODEL_FHMM_K + k] * C + x];
       }
     }
     let r = model_fhmm_y[l] - mu;
@@ -105,16 +103,16 @@ fn model_fhmm_prior(base: u32, l: u32, k: u32, c: u32) -> f32 {
   if (l == 0u) {
     t = t - model_fhmm_log_init[c];
   } else {
-    t = t - model_fhmm_log_trans[state[base + (l - 1u) * FHMM_K + k] * C + c];
+    t = t - model_fhmm_log_trans[state[base + (l - 1u) * MODEL_FHMM_K + k] * C + c];
   }
-  if (l + 1u < FHMM_L) { t = t - model_fhmm_log_trans[c * C + state[base + (l + 1u) * FHMM_K + k]]; }
+  if (l + 1u < MODEL_FHMM_L) { t = t - model_fhmm_log_trans[c * C + state[base + (l + 1u) * MODEL_FHMM_K + k]]; }
   return t;
 }
 // Residual y_l - mu_l with site (l, k) set to c.
 fn model_fhmm_resid(base: u32, l: u32, k: u32, c: u32) -> f32 {
   var mu = model_fhmm_scalars[0];
-  for (var q = 0u; q < FHMM_K; q++) {
-    var x = state[base + l * FHMM_K + q];
+  for (var q = 0u; q < MODEL_FHMM_K; q++) {
+    var x = state[base + l * MODEL_FHMM_K + q];
     if (q == k) { x = c; }
     mu = mu + model_fhmm_w[q * C + x];
   }
@@ -127,16 +125,16 @@ fn model_fhmm_local(base: u32, l: u32, k: u32, c: u32) -> f32 {
 fn model_delta(base: u32, i: u32, v: u32) -> f32 {
   let x = state[base + i];
   if (v == x) { return 0.0; }
-  let l = i / FHMM_K;
-  let k = i % FHMM_K;
+  let l = i / MODEL_FHMM_K;
+  let k = i % MODEL_FHMM_K;
   return model_fhmm_local(base, l, k, v) - model_fhmm_local(base, l, k, x);
 }
 fn model_fhmm_gradc(base: u32, l: u32, k: u32, c: u32, s: f32) -> f32 {
   return model_fhmm_prior(base, l, k, c) - s * model_fhmm_w[k * C + c];
 }
 fn model_grad(base: u32, i: u32, c: u32) -> f32 {
-  let l = i / FHMM_K;
-  let k = i % FHMM_K;
+  let l = i / MODEL_FHMM_K;
+  let k = i % MODEL_FHMM_K;
   let r = model_fhmm_resid(base, l, k, state[base + i]);
   let s = (r + r) * model_fhmm_scalars[1];
   if (C == 2u) { return model_fhmm_gradc(base, l, k, 1u, s) - model_fhmm_gradc(base, l, k, 0u, s); }
@@ -330,7 +328,11 @@ export function fhmmModel(opts: FhmmOptions = {}): FhmmModel {
       return gradc(x, base, t, q, a, s);
     },
     wgsl: {
-      code: fhmmWgsl(l, k),
+      code: fhmmWgsl(),
+      sizes: {
+        MODEL_FHMM_L: { type: "u32", value: l },
+        MODEL_FHMM_K: { type: "u32", value: k },
+      },
       loopCost: { energy: 2 * l * k + l, call: 2 * k },
       params: [
         { name: "model_fhmm_w", data: weights },

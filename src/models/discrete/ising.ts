@@ -17,6 +17,7 @@ import {
   checkLatticeSize,
   type FieldCircle,
   latticeField,
+  latticeSizes,
   neighbours,
   neighboursWgsl,
 } from "./lattice.ts";
@@ -56,8 +57,8 @@ export interface IsingModel extends DiscreteModel {
   readonly field: Float32Array;
 }
 
-function isingWgsl(p: number, periodic: boolean): string {
-  return neighboursWgsl("model_ising", p, periodic) + /* wgsl */ `
+function isingWgsl(periodic: boolean): string {
+  return neighboursWgsl("model_ising", periodic) + /* wgsl */ `
 fn model_ising_spin(base: u32, j: i32) -> f32 {
   return f32(state[base + u32(j)]) * 2.0 - 1.0;
 }
@@ -168,7 +169,8 @@ export function isingModel(opts: IsingOptions = {}): IsingModel {
       return f(2 * local(x, base, i));
     },
     wgsl: {
-      code: isingWgsl(p, periodic),
+      code: isingWgsl(periodic),
+      sizes: latticeSizes("model_ising", p),
       params: [
         { name: "model_ising_field", data: field },
         { name: "model_ising_lambda", data: lamArr },

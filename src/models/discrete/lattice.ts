@@ -4,6 +4,7 @@
  * @module
  */
 import { uniformArray } from "../../random/params.ts";
+import type { TypedScalar } from "../../gpu/uniforms.ts";
 
 /**
  * Which circle marks the "inside" of the DISCS field. DISCS's code uses
@@ -65,15 +66,29 @@ export function neighbours(i: number, p: number, periodic: boolean, out: Int32Ar
   return out;
 }
 
-/** WGSL of `fn <prefix>_nb(i: u32, k: u32) -> i32`: neighbour k of site i, or -1 (as above). */
-export function neighboursWgsl(prefix: string, p: number, periodic: boolean): string {
+/**
+ * WGSL of `fn <prefix>_nb(i: u32, k: u32) -> i32` (neighbour k of site i, or -1, as above) and
+ * `fn <prefix>_nbs(i: u32) -> vec4<i32>`. The side travels as the sizes `<PREFIX>_P` and
+ * `<PREFIX>_INV_P` (see {@link latticeSizes}), not in the text; the row `i / P` comes from an f32
+ * reciprocal corrected by one step (exact for i < 2^24), since a vector integer division by a
+ * runtime value is scalarised on SIMD software adapters.
+ */
+export function neighboursWgsl(prefix: string, periodic: boolean): string {
   const P = `${prefix.toUpperCase()}_P`;
+  const INV = `${prefix.toUpperCase()}_INV_P`;
   return /* wgsl */ `
-const ${P}: u32 = ${p}u;
 const ${prefix.toUpperCase()}_PERIODIC: bool = ${periodic};
+// (row, column) of site i.
+fn ${prefix}_rc(i: u32) -> vec2<u32> {
+  var r = u32(f32(i) * ${INV});
+  r = select(r, r - 1u, r * ${P} > i);
+  r = select(r, r + 1u, (r + 1u) * ${P} <= i);
+  return vec2<u32>(r, i - r * ${P});
+}
 fn ${prefix}_nb(i: u32, k: u32) -> i32 {
-  let r = i / ${P};
-  let c = i % ${P};
+  let rc = ${prefix}_rc(i);
+  let r = rc.x;
+  let c = rc.y;
   let per = ${prefix.toUpperCase()}_PERIODIC;
   if (k == 0u) {
     if (r > 0u) { return i32(i - ${P}); }
@@ -93,8 +108,9 @@ fn ${prefix}_nb(i: u32, k: u32) -> i32 {
 // All four neighbours (up, down, left, right; -1 where none) without branches: llvmpipe runs
 // one SIMD lane per chain, and divergent ifs there execute every side under a mask.
 fn ${prefix}_nbs(i: u32) -> vec4<i32> {
-  let r = i / ${P};
-  let c = i % ${P};
+  let rc = ${prefix}_rc(i);
+  let r = rc.x;
+  let c = rc.y;
   let per = ${prefix.toUpperCase()}_PERIODIC;
   let none = vec4<i32>(-1);
   let wrapped = select(none, vec4<i32>(
@@ -107,6 +123,15 @@ fn ${prefix}_nbs(i: u32) -> vec4<i32> {
   return select(wrapped, inner, vec4<bool>(r > 0u, r + 1u < ${P}, c > 0u, c + 1u < ${P}));
 }
 `;
+}
+
+/** The sizes {@link neighboursWgsl} reads: the side p and its f32 reciprocal. */
+export function latticeSizes(prefix: string, p: number): Record<string, TypedScalar> {
+  const P = prefix.toUpperCase();
+  return {
+    [`${P}_P`]: { type: "u32", value: p },
+    [`${P}_INV_P`]: { type: "f32", value: Math.fround(1 / p) },
+  };
 }
 
 /** Checks the lattice side: >= 1, and >= 3 when periodic (smaller tori double-count edges). */

@@ -5,6 +5,7 @@
  * `base = chain * D`. Models define an energy `E(x)`; samplers target `exp(-beta * E(x))`.
  * @module
  */
+import type { TypedScalar } from "../../gpu/uniforms.ts";
 
 /** Read-only model parameters bound at `@group(1)`, in order. */
 export interface WgslParam {
@@ -21,17 +22,42 @@ export interface WgslParam {
  * - `fn model_delta(base: u32, i: u32, v: u32) -> f32`: E(x with x_i = v) - E(x);
  * - `fn model_grad(base: u32, i: u32, c: u32) -> f32`: dE/dx_{i,c} of the one-hot relaxation
  *   (binary models: dE/dx_i, `c` ignored), used by gradient-informed proposals.
- * Constants `D` (sites) and `C` (categories) are defined by the assembler, not the snippet.
+ * Sizes `D` (sites), `C` (categories) and the model's own `sizes` are defined by the
+ * assembler, not the snippet (the engine loads them from its uniform block, so one compiled
+ * program serves every size; test harnesses may declare them as constants). The snippet must
+ * not size arrays or unroll code by them.
  */
 export interface WgslDiscreteModel {
   /** Shader text; together with the params' names it fully determines the program. */
   readonly code: string;
   readonly params: readonly WgslParam[];
   /**
+   * The model's own sizes (e.g. a lattice side), named `MODEL_<FAMILY>_<NAME>`; they travel in
+   * a uniform, never in the text.
+   */
+  readonly sizes?: Readonly<Record<string, TypedScalar>>;
+  /**
    * Loop iterations of one `model_energy` call and of one `model_delta`/`model_grad` call
    * (defaults: D and 0; loops with a small constant trip count are unrolled and do not count). The engine uses them to respect llvmpipe's per-invocation loop limit.
    */
   readonly loopCost?: { readonly energy: number; readonly call: number };
+}
+
+/**
+ * Every size the WGSL of a model reads: `D`, `C` and the model's own sizes.
+ *
+ * @example
+ * ```ts
+ * import { isingModel } from "./ising.ts";
+ * console.log(modelSizes(isingModel({ size: 3 })).D); // { type: "u32", value: 9 }
+ * ```
+ */
+export function modelSizes(model: DiscreteModel): Record<string, TypedScalar> {
+  return {
+    D: { type: "u32", value: model.numSites },
+    C: { type: "u32", value: model.numCategories },
+    ...model.wgsl.sizes,
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   checkLatticeSize,
   type FieldCircle,
   latticeField,
+  latticeSizes,
   neighbours,
   neighboursWgsl,
 } from "./lattice.ts";
@@ -57,8 +58,8 @@ export interface PottsModel extends DiscreteModel {
   readonly field: Float32Array;
 }
 
-function pottsWgsl(p: number, periodic: boolean): string {
-  return neighboursWgsl("model_potts", p, periodic) + /* wgsl */ `
+function pottsWgsl(periodic: boolean): string {
+  return neighboursWgsl("model_potts", periodic) + /* wgsl */ `
 // dE/dx_{i,c} of the one-hot relaxation: b_{i,c} - lambda * #(neighbours in category c).
 fn model_potts_local(base: u32, i: u32, c: u32) -> f32 {
   let lam = model_potts_lambda[0];
@@ -168,7 +169,8 @@ export function pottsModel(opts: PottsOptions = {}): PottsModel {
       return local(x, base, i, k);
     },
     wgsl: {
-      code: pottsWgsl(p, periodic),
+      code: pottsWgsl(periodic),
+      sizes: latticeSizes("model_potts", p),
       params: [
         { name: "model_potts_field", data: field },
         { name: "model_potts_lambda", data: Float32Array.of(lam) },

@@ -63,7 +63,7 @@ export interface RbmModel extends DiscreteModel {
   readonly hiddenBias: Float32Array;
 }
 
-function rbmWgsl(h: number, binary: boolean): string {
+function rbmWgsl(binary: boolean): string {
   // Binary units store one weight per (j, i) and one bias per i; categorical ones C of each.
   const wAt = binary ? "j * D + i" : "(j * D + i) * C + x";
   const wIdx = (c: string) => (binary ? "j * D + i" : `(j * D + i) * C + ${c}`);
@@ -76,7 +76,7 @@ function rbmWgsl(h: number, binary: boolean): string {
   const deltaBody = binary
     ? `var de = model_rbm_b[i];
   if (v == 1u) { de = -model_rbm_b[i]; }
-  for (var j = 0u; j < RBM_H; j++) {
+  for (var j = 0u; j < MODEL_RBM_H; j++) {
     let a = model_rbm_act(base, j);
     var a2 = a - model_rbm_w[${wIdx("")}];
     if (v == 1u) { a2 = a + model_rbm_w[${wIdx("")}]; }
@@ -84,7 +84,7 @@ function rbmWgsl(h: number, binary: boolean): string {
   }
   return de;`
     : `var de = model_rbm_b[i * C + x] - model_rbm_b[i * C + v];
-  for (var j = 0u; j < RBM_H; j++) {
+  for (var j = 0u; j < MODEL_RBM_H; j++) {
     let a = model_rbm_act(base, j);
     let a2 = (a - model_rbm_w[${wIdx("x")}]) + model_rbm_w[${wIdx("v")}];
     de = de - (math_log1p_exp(a2) - math_log1p_exp(a));
@@ -92,17 +92,16 @@ function rbmWgsl(h: number, binary: boolean): string {
   return de;`;
   const gradBody = binary
     ? `var g = -model_rbm_b[i];
-  for (var j = 0u; j < RBM_H; j++) {
+  for (var j = 0u; j < MODEL_RBM_H; j++) {
     g = g - math_sigmoid(model_rbm_act(base, j)) * model_rbm_w[${wIdx("")}];
   }
   return g;`
     : `var g = -model_rbm_b[i * C + c];
-  for (var j = 0u; j < RBM_H; j++) {
+  for (var j = 0u; j < MODEL_RBM_H; j++) {
     g = g - math_sigmoid(model_rbm_act(base, j)) * model_rbm_w[${wIdx("c")}];
   }
   return g;`;
   return /* wgsl */ `
-const RBM_H: u32 = ${h}u;
 fn model_rbm_act(base: u32, j: u32) -> f32 {
   var a = model_rbm_c[j];
   for (var i = 0u; i < D; i++) {
@@ -113,7 +112,7 @@ fn model_rbm_act(base: u32, j: u32) -> f32 {
 fn model_energy(base: u32) -> f32 {
   var e = 0.0;
   for (var i = 0u; i < D; i++) { ${energyBias} }
-  for (var j = 0u; j < RBM_H; j++) { e = e - math_log1p_exp(model_rbm_act(base, j)); }
+  for (var j = 0u; j < MODEL_RBM_H; j++) { e = e - math_log1p_exp(model_rbm_act(base, j)); }
   return e;
 }
 fn model_delta(base: u32, i: u32, v: u32) -> f32 {
@@ -249,7 +248,8 @@ export function rbmModel(opts: RbmOptions = {}): RbmModel {
       return g;
     },
     wgsl: {
-      code: rbmWgsl(h, binary),
+      code: rbmWgsl(binary),
+      sizes: { MODEL_RBM_H: { type: "u32", value: h } },
       loopCost: { energy: d * h + d, call: d * h + h },
       params: [
         { name: "model_rbm_w", data: w },

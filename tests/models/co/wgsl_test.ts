@@ -13,7 +13,7 @@ import {
   readBuffer,
 } from "../../../src/gpu/mod.ts";
 import { mathWgsl } from "../../../src/wgsl/mod.ts";
-import type { DiscreteModel } from "../../../src/models/discrete/model.ts";
+import { type DiscreteModel, modelSizes } from "../../../src/models/discrete/model.ts";
 import {
   erdosRenyi,
   graphFromEdges,
@@ -47,11 +47,7 @@ async function gpuEvaluate(gpu: GpuContext, m: DiscreteModel, states: Uint32Arra
   const program = assembleProgram({
     label: `co-wgsl/${m.name}`,
     workgroupSize: 64,
-    constants: {
-      D: { type: "u32", value: d },
-      C: { type: "u32", value: c },
-      CHAINS: { type: "u32", value: chains },
-    },
+    constants: { ...modelSizes(m), CHAINS: { type: "u32", value: chains } },
     groups: [
       [
         { name: "state", kind: "read", type: "array<u32>" },

@@ -19,6 +19,7 @@ import { uniformArray } from "../../../src/random/params.ts";
 import {
   type DiscreteModel,
   enumerateLogProbs,
+  modelSizes,
   stateIndex,
 } from "../../../src/models/discrete/model.ts";
 import { runSampler } from "../../../src/samplers/engine.ts";
@@ -109,11 +110,8 @@ export async function evaluateWgsl(
   const program = assembleProgram({
     label: `${model.name}/harness`,
     workgroupSize: 64,
-    constants: {
-      D: { type: "u32", value: model.numSites },
-      C: { type: "u32", value: model.numCategories },
-      N: { type: "u32", value: n },
-    },
+    // The model's sizes (which the engine loads from its uniform) as constants here.
+    constants: { ...modelSizes(model), N: { type: "u32", value: n } },
     groups: [
       [
         { name: "state", kind: "read", type: "array<u32>" },
