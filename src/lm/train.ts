@@ -73,6 +73,8 @@ export const TrainConfigSchema = z.strictObject({
   temperature: z.number().positive().default(0.8),
   topK: z.number().int().min(0).default(10),
   backend: z.enum(["wasm", "cpu", "webgpu", "auto"]).default("wasm"),
+  /** Set by `lm study`: the study's tag and the cell's setting. */
+  study: z.strictObject({ tag: z.string(), setting: z.enum(["same_width", "matched"]) }).optional(),
 });
 
 /** `lm train` settings. */
@@ -256,6 +258,8 @@ export interface TrainRunOptions {
   log?: (line: string) => void;
   /** Stop after this many steps without finishing the run (simulates a kill; tests). */
   stopAfter?: number;
+  /** A chosen run id (`lm study`); refused if taken. */
+  id?: string;
 }
 
 /** What a finished (or stopped) training run reports. */
@@ -374,6 +378,7 @@ export async function trainLm(
     },
     seed: cfg.seed,
     backend: manifestBackend(backend),
+    ...(opts.id ? { id: opts.id } : {}),
   });
   const t = makeTrainer(tf, cfg, corpus);
   try {
