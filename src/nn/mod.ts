@@ -14,3 +14,16 @@
 export * from "./tf.ts";
 export { installGradientPatches, setTapeOrderFix, tapeOrderFixEnabled } from "./patches.ts";
 export { fastMatMulEnabled, setFastMatMul } from "./matmul_wasm.ts";
+export {
+  BENCH_GPT,
+  createGpt,
+  type Gpt,
+  type GptConfig,
+  GptConfigSchema,
+  gptGradients,
+  gptLoss,
+  gptShapes,
+  GptTrainer,
+  randomTokens,
+} from "./gpt.ts";
+export { type DataParallelOptions, DataParallelTrainer } from "./data_parallel.ts";
