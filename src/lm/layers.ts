@@ -127,19 +127,21 @@ export function tiedAttentionGrad(
   const q = rope(tf, splitHeads(tf, tf.matMul(u2, params[p + "wq"]), b, t, h), ctx.cos, ctx.sin);
   const k = rope(tf, splitHeads(tf, tf.matMul(c2, params[p + "wk"]), b, t, h), ctx.cos, ctx.sin);
   const diag = model.blocks[layer].diag ? params[p + "diag"] : undefined;
-  let cTiled: Tensor | undefined, dd: Tensor | undefined;
-  let extra: Tensor | undefined;
+  let dd: Tensor | undefined, extra: Tensor | undefined;
   if (diag) {
-    // u^T diag(d_k) c_j for each head: [B,H,T,d] x [B,H,T,d]^T.
-    cTiled = tf.tile(tf.reshape(c, [b, 1, t, d]), [1, h, 1, 1]);
+    // u^T diag(d_k) c_j for every head as one [B, H*T, d] x [B, T, d]^T product (no tiling).
     dd = tf.reshape(diag, [1, h, 1, d]);
-    extra = tf.matMul(tf.mul(tf.reshape(u, [b, 1, t, d]), dd), cTiled, false, true);
+    const ud = tf.reshape(tf.mul(tf.reshape(u, [b, 1, t, d]), dd), [b, h * t, d]);
+    extra = tf.reshape(tf.matMul(ud, c, false, true), [b, h, t, t]);
   }
   const w = attentionWeights(ctx, q, k, extra);
   const o = rope(tf, tf.matMul(w, k), ctx.cos, ctx.sin, true);
   let minusGrad = tf.matMul(mergeHeads(tf, o), params[p + "wq"], false, true);
   if (diag) {
-    const wc = tf.sum(tf.mul(tf.matMul(w, cTiled!), dd!), 1); // [B,T,d]
+    const wc = tf.sum(
+      tf.mul(tf.reshape(tf.matMul(tf.reshape(w, [b, h * t, t]), c), [b, h, t, d]), dd!),
+      1,
+    );
     minusGrad = tf.add(minusGrad, tf.reshape(wc, [b * t, d]));
   }
   return tf.reshape(tf.neg(minusGrad), [b, t, d]);
