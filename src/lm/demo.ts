@@ -5,7 +5,6 @@
  * @module
  */
 import type { Tensor } from "npm:@tensorflow/tfjs@4.22.0";
-import type { CliIo } from "../cli/io.ts";
 import { loadTf } from "../nn/tf.ts";
 import { normalArray } from "../random/params.ts";
 import {
@@ -23,6 +22,11 @@ import { disposeTrainer, makeTrainer, TrainConfigSchema, trainStep } from "./tra
 import { decode } from "./tokenizer.ts";
 import { generateTokens } from "./generate.ts";
 
+/** Where the demo prints (structurally the CLI's `CliIo`; src/lm does not import the CLI). */
+export interface DemoIo {
+  out(text: string): void;
+}
+
 /**
  * Prints the showcase (about 10 s on one core).
  *
@@ -31,7 +35,7 @@ import { generateTokens } from "./generate.ts";
  * await demoSection(consoleIo);
  * ```
  */
-export async function demoSection(io: CliIo): Promise<void> {
+export async function demoSection(io: DemoIo): Promise<void> {
   io.out("CEM language models (arXiv 2605.07588): each layer is a descent step on an energy");
   const tf = await loadTf("cpu");
   // 1. Closed form = -eta P grad E (autodiff of the explicit energy; phi by quadrature).

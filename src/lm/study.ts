@@ -292,7 +292,9 @@ export async function studyReport(
     "  --set batch=16 --set steps=2000 --set evalEvery=250 --set checkpointEvery=50 --set evalWindows=0",
     "```",
     "",
-    "2,000 steps × 16 × 128 = 4.1 M tokens, about 4 passes over the 1.0 M training characters. Runs are " +
+    "2,000 steps × 16 × 128 = 4.1 M tokens, about 4 passes over the 1.0 M training characters; at the " +
+      "throughputs of docs/PERFORMANCE.md (idle machine, one core per run) that is hours per CEM run, so " +
+      "plan it over several sessions or on a GPU (`--set backend=webgpu`). Runs are " +
       "stored under fixed ids; rerunning the command resumes an interrupted run from its last checkpoint " +
       "and skips finished ones, so the study can span several sessions.",
     "",

@@ -116,8 +116,12 @@ export interface Trainer {
   losses: number[];
   lrs: number[];
   val: [number, number][];
-  /** Seconds spent in training steps (not evaluation). */
+  /** Seconds spent in timed training steps (not evaluation; the first step is warm-up). */
   trainSeconds: number;
+  /** Training steps timed in `trainSeconds`. */
+  timedSteps: number;
+  /** Whether this process has done its first (untimed) step. */
+  warm: boolean;
 }
 
 let variableCounter = 0;
@@ -148,7 +152,20 @@ export function makeTrainer(
       });
     }
   }
-  return { tf, cfg, model, corpus, params, opt, losses: [], lrs: [], val: [], trainSeconds: 0 };
+  return {
+    tf,
+    cfg,
+    model,
+    corpus,
+    params,
+    opt,
+    losses: [],
+    lrs: [],
+    val: [],
+    trainSeconds: 0,
+    timedSteps: 0,
+    warm: false,
+  };
 }
 
 /** Parameters as a plain record. */
@@ -182,7 +199,12 @@ export async function trainStep(t: Trainer): Promise<number> {
   tf.dispose(Object.values(grads));
   t.losses.push(loss);
   t.lrs.push(lr);
-  t.trainSeconds += (performance.now() - t0) / 1000;
+  // The first step of a process sets up kernels: left out of the throughput.
+  if (t.warm) {
+    t.trainSeconds += (performance.now() - t0) / 1000;
+    t.timedSteps++;
+  }
+  t.warm = true;
   return loss;
 }
 
@@ -296,8 +318,8 @@ async function loop(t: Trainer, run: RunWriter, opts: TrainRunOptions): Promise<
   }
   const valBits = t.val.length ? t.val[t.val.length - 1][1] : await validationBits(t);
   const tokensPerSecond = t.trainSeconds > 0
-    ? (t.losses.length * cfg.batch * cfg.context) / t.trainSeconds
-    : 0;
+    ? (t.timedSteps * cfg.batch * cfg.context) / t.trainSeconds
+    : NaN;
   const prompt = t.corpus.validation.subarray(0, Math.min(16, t.corpus.validation.length));
   const ids = cfg.sampleLength > 0
     ? await generateTokens(t.tf, t.model, paramsOf(t), prompt, {
@@ -370,7 +392,7 @@ export async function trainLm(
       variant: variantOf(cfg),
       tfBackend: backend,
       model,
-      tokenizer: corpus.tokenizer,
+      vocabulary: corpus.tokenizer,
       trainTokens: corpus.train.length,
       validationTokens: corpus.validation.length,
       params: counts.total,
@@ -378,6 +400,7 @@ export async function trainLm(
     },
     seed: cfg.seed,
     backend: manifestBackend(backend),
+    kind: "lm",
     ...(opts.id ? { id: opts.id } : {}),
   });
   const t = makeTrainer(tf, cfg, corpus);
@@ -426,7 +449,7 @@ export async function resumeLm(
     kind: _k,
     tfBackend: _b,
     model: _m,
-    tokenizer: _t,
+    vocabulary: _t,
     trainTokens: _tt,
     validationTokens: _vt,
     params: _p,

@@ -19,7 +19,7 @@ export const LM_LOSS_POINTS = 500;
 
 /** Whether a manifest is a language-model run. */
 export function isLmRun(m: RunManifest): boolean {
-  return m.config.kind === "lm";
+  return (m as { kind?: string }).kind === "lm" || m.config.kind === "lm";
 }
 
 /** Bucket means of `values` down to at most `points` (x: the bucket's last step, 1-based). */
