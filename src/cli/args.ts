@@ -48,12 +48,6 @@ export interface Parsed {
 
 /**
  * Parses `argv` for a command; unknown flags and missing values become a {@link UsageError}.
- *
- * @example
- * ```ts
- * const spec = { name: "x", summary: "", usage: "x", flags: { n: { type: "string", help: "" } } } as const;
- * console.log(parseCommand(spec, ["--n", "3"]).values.n); // "3"
- * ```
  */
 export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
   const options = Object.fromEntries(

@@ -115,8 +115,10 @@ export function dlmcDist(fn: BalancingFn, solver: DlmcSolver) {
  *
  * @example
  * ```ts
+ * import { dlmcSampler } from "./dlmc.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dlmcSampler({ solver: "euler_forward", adaptive: false });
- * console.log(sampler.name, sampler.initialParam(model)); // dlmcf 3
+ * console.log(sampler.name, sampler.initialParam(bernoulliModel({ numSites: 10 }))); // dlmcf 3
  * ```
  */
 export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {

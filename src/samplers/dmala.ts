@@ -80,8 +80,10 @@ export function dmalaDist(fn: BalancingFn) {
  *
  * @example
  * ```ts
+ * import { dmalaSampler } from "./dmala.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dmalaSampler({ adaptive: false, stepSize: 0.5 });
- * console.log(sampler.name, sampler.evalsPerStep(model)); // dmala 4
+ * console.log(sampler.name, sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // dmala 4
  * ```
  */
 export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {

@@ -50,6 +50,8 @@ export function uniformIndex(w: number, n: number): number {
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { hammingBallSampler } from "./hamming_ball.ts";
  * const sampler = hammingBallSampler({ blockSize: 10 });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 100 }))); // 11
  * ```

@@ -68,6 +68,8 @@ function pathLength(model: DiscreteModel, param: number, maxFlips: number): numb
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { pasSampler } from "./pas.ts";
  * const sampler = pasSampler({ numFlips: 3, adaptive: false });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // 4
  * ```
