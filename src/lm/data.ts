@@ -25,7 +25,9 @@ export interface Corpus {
  *
  * @example
  * ```ts
- * const text = await readTextStrict("../shared/data/tinyshakespeare/input.txt");
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "to be or not to be");
+ * const text = await readTextStrict(path); // "to be or not to be"
  * ```
  */
 export async function readTextStrict(path: string): Promise<string> {

@@ -32,7 +32,7 @@ export interface DemoIo {
  *
  * @example
  * ```ts
- * await demoSection(consoleIo);
+ * await demoSection({ out: (line) => console.log(line) }); // about 10 s
  * ```
  */
 export async function demoSection(io: DemoIo): Promise<void> {

@@ -11,6 +11,7 @@ import type { ModelConfig } from "./config.ts";
  *
  * @example
  * ```ts
+ * import { buildModelConfig, LLAMA_BLOCK } from "./config.ts";
  * forwardFlopsPerToken(buildModelConfig({ vocabSize: 65, dModel: 128, nHeads: 4, nLayers: 4, context: 128 }, LLAMA_BLOCK));
  * ```
  */

@@ -29,6 +29,7 @@ const P_RAW_INIT = Math.log(Math.expm1(1 - PRECOND_EPS));
  *
  * @example
  * ```ts
+ * import { buildModelConfig, LLAMA_BLOCK } from "./config.ts";
  * const host = initParameters(buildModelConfig({ vocabSize: 8, dModel: 8, nHeads: 2, nLayers: 1, context: 8 }, LLAMA_BLOCK), 0);
  * ```
  */

@@ -371,7 +371,14 @@ const manifestBackend = (b: TfBackend) => (b === "webgpu" ? "webgpu" : "cpu") as
  *
  * @example
  * ```ts
- * const res = await trainLm(new RunStore("runs"), TrainConfigSchema.parse({ steps: 10 }), { command: ["lm", "train"] });
+ * import { RunStore } from "../io/run_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/t.txt`, "to be or not to be, ".repeat(20));
+ * const cfg = TrainConfigSchema.parse({
+ *   text: `${dir}/t.txt`, dModel: 8, nHeads: 2, nLayers: 1, context: 8, batch: 2, steps: 3,
+ * });
+ * const res = await trainLm(new RunStore(`${dir}/runs`), cfg, { command: ["lm", "train"] });
+ * console.log(res.valBits); // validation bits per character
  * ```
  */
 export async function trainLm(
