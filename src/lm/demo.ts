@@ -22,21 +22,16 @@ import { disposeTrainer, makeTrainer, TrainConfigSchema, trainStep } from "./tra
 import { decode } from "./tokenizer.ts";
 import { generateTokens } from "./generate.ts";
 
-/** Where the demo prints (structurally the CLI's `CliIo`; src/lm does not import the CLI). */
-export interface DemoIo {
-  out(text: string): void;
-}
-
 /**
  * Prints the showcase (about 10 s on one core).
  *
  * @example
- * ```ts
- * await demoSection({ out: (line) => console.log(line) }); // about 10 s
+ * ```ts ignore
+ * await demoSection(console.log); // about 10 s: trains a tiny model
  * ```
  */
-export async function demoSection(io: DemoIo): Promise<void> {
-  io.out("CEM language models (arXiv 2605.07588): each layer is a descent step on an energy");
+export async function demoSection(print: (line: string) => void): Promise<void> {
+  print("CEM language models (arXiv 2605.07588): each layer is a descent step on an energy");
   const tf = await loadTf("cpu");
   // 1. Closed form = -eta P grad E (autodiff of the explicit energy; phi by quadrature).
   const block = { ...CEM_BLOCK, steps: 1 };
@@ -83,7 +78,7 @@ export async function demoSection(io: DemoIo): Promise<void> {
   });
   const [ga, gm] = await gaps.data();
   gaps.dispose();
-  io.out(
+  print(
     `  closed form vs -P grad E by autodiff: attention ${ga.toExponential(1)}, MLP ${
       gm.toExponential(1)
     } (max abs)`,
@@ -92,7 +87,7 @@ export async function demoSection(io: DemoIo): Promise<void> {
   const shape = { vocabSize: 65, dModel: 128, nHeads: 4, nLayers: 4, context: 128 };
   const base = parameterCount(buildModelConfig(shape, LLAMA_BLOCK)).nonEmbedding;
   const cem = parameterCount(buildModelConfig(shape, CEM_BLOCK)).nonEmbedding;
-  io.out(
+  print(
     `  non-embedding parameters at d = 128, 4 layers: Llama ${base.toLocaleString("en-US")}, ` +
       `full CEM ${cem.toLocaleString("en-US")} (${(100 * cem / base).toFixed(1)} %)`,
   );
@@ -118,7 +113,7 @@ export async function demoSection(io: DemoIo): Promise<void> {
     while (t.opt.step < cfg.steps) await trainStep(t);
     const s = (performance.now() - t0) / 1000;
     const first = t.losses[0], last = t.losses.slice(-5).reduce((a, b) => a + b, 0) / 5;
-    io.out(
+    print(
       `  tiny full CEM (T = 2, diag, P) on a sentence: loss ${first.toFixed(2)} -> ${
         last.toFixed(3)
       } nats/char in ${cfg.steps} steps (${s.toFixed(1)} s)`,
@@ -130,7 +125,7 @@ export async function demoSection(io: DemoIo): Promise<void> {
       topK: 5,
       seed: 1,
     });
-    io.out(`  sample: ${JSON.stringify(decode(corpus.tokenizer, [...prompt, ...ids]))}`);
+    print(`  sample: ${JSON.stringify(decode(corpus.tokenizer, [...prompt, ...ids]))}`);
   } finally {
     disposeTrainer(t);
   }
