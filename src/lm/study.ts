@@ -142,6 +142,14 @@ export async function runStudy(store: RunStore, opts: StudyOptions): Promise<str
   return page;
 }
 
+/** The `lm study` command line that reproduces `opts`. */
+export function studyCommand(opts: StudyOptions): string {
+  const sets = Object.entries(opts.base).map(([k, v]) => `--set ${k}=${v}`).join(" ");
+  const variants = opts.variants ? ` --variants ${opts.variants.join(",")}` : "";
+  return `deno task cli lm study --seeds ${opts.seeds} --settings ${opts.settings.join(",")}` +
+    `${variants} ${sets}`.trimEnd();
+}
+
 function meanSd(xs: number[]): { mean: number; sd: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = xs.length > 1
@@ -207,10 +215,9 @@ export async function studyReport(
     }
   };
   const budgetNote = passes < 1
-    ? `**This is a pilot, not the study the issue asks for:** each run sees ${
-      fmt(passes, 3)
-    } passes ` +
-      `over the training text (the study asks for at least one), with the settings below.`
+    ? `**This is a pilot, not the study the issue asks for:** each run sees ` +
+      `${(100 * passes).toPrecision(2)} % of one pass over the training text (the study asks for ` +
+      `at least one pass), so these are early-training differences, not converged ones.`
     : `Each run sees ${fmt(passes, 2)} passes over the training text.`;
   lines.unshift(
     "# CEM study: validation bits per character, Llama-style baseline vs CEM layers",
@@ -223,6 +230,12 @@ export async function studyReport(
     "## Budget",
     "",
     budgetNote,
+    "",
+    "Command (rerun it to resume; add `--report-only` to recompute this page only):",
+    "",
+    "```sh",
+    studyCommand(opts),
+    "```",
     "",
     `- text: \`${cfg.text}\`, ${cfg.tokenizer} tokeniser, first 90 % train (${
       trainTokens.toLocaleString("en-US")
@@ -253,9 +266,18 @@ export async function studyReport(
     if (!ra.length || !rb.length) return `- ${name}: not measured yet.`;
     const ma = meanSd(ra.map((r) => num(r, "val_bits"))),
       mb = meanSd(rb.map((r) => num(r, "val_bits")));
-    return `- ${name}: ${fmt(ma.mean - mb.mean, 4)} ${unit} (seed-to-seed sd ${fmt(ma.sd, 4)} and ${
-      fmt(mb.sd, 4)
-    }; ${ra.length} and ${rb.length} seeds).`;
+    const delta = ma.mean - mb.mean;
+    // Standard error of a difference of two means; "beyond noise" = more than 2 of them.
+    const se = Math.sqrt(ma.sd ** 2 / ra.length + mb.sd ** 2 / rb.length);
+    const verdict = !Number.isFinite(se)
+      ? "one seed, no noise estimate"
+      : Math.abs(delta) <= 2 * se
+      ? "within seed noise (|Δ| ≤ 2 s.e.)"
+      : delta < 0
+      ? "first better, beyond seed noise"
+      : "first worse, beyond seed noise";
+    return `- ${name}: Δ = ${fmt(delta, 4)} ${unit}, s.e. ${fmt(se, 4)} (sd ${fmt(ma.sd, 4)} and ` +
+      `${fmt(mb.sd, 4)}; ${ra.length} and ${rb.length} seeds): **${verdict}**.`;
   };
   lines.push(
     "",
