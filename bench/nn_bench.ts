@@ -132,6 +132,11 @@ async function profileStep(label: string, step: () => void): Promise<number> {
     "wasm, replacement BatchMatMul, 2 workers",
     await timeSteps(() => dp.step(data.tokens, data.targets, BATCH), STEPS),
   );
+  const { compute, exchange } = dp.lastTimings;
+  rows.push(
+    `| (2 workers, last step: ${compute.toFixed(0)} ms gradients, ` +
+      `${exchange.toFixed(0)} ms averaging + Adam) | | |`,
+  );
   dp.close();
 }
 

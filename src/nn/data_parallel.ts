@@ -64,6 +64,7 @@ class Replica {
  *
  * @example
  * ```ts
+ * import { BENCH_GPT, randomTokens } from "./gpt.ts";
  * const cfg = { ...BENCH_GPT, layers: 1, context: 8 };
  * const dp = await DataParallelTrainer.create(cfg, { learningRate: 1e-3 });
  * const { tokens, targets } = randomTokens(cfg, 4, 1);

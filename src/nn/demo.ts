@@ -3,7 +3,6 @@
  * against finite differences, and the wasm matrix-product speed-up (a few seconds).
  * @module
  */
-import type { CliIo } from "../cli/io.ts";
 import { loadTf, type Tf } from "./tf.ts";
 import { setTapeOrderFix } from "./patches.ts";
 import { fastMatMulEnabled, setFastMatMul } from "./matmul_wasm.ts";
@@ -45,16 +44,11 @@ function gflops(tf: Tf, m: number, k: number, n: number, transposeA: boolean): n
 
 /**
  * Prints the tfjs layer's showcase: a second-derivative check (stock tfjs vs the patched layer)
- * and the matrix-product speed-up of the wasm kernel.
- *
- * @example
- * ```ts
- * await demoSection(consoleIo);
- * ```
+ * and the matrix-product speed-up of the wasm kernel, in a few seconds.
  */
-export async function demoSection(io: CliIo): Promise<void> {
+export async function demoSection(print: (line: string) => void): Promise<void> {
   const tf = await loadTf("wasm");
-  io.out("The tfjs layer (tfjs 4.22.0, " + tf.getBackend() + " backend)");
+  print("The tfjs layer (tfjs 4.22.0, " + tf.getBackend() + " backend)");
   const x = tf.tensor2d(Array.from({ length: 24 }, (_, i) => Math.sin(1.7 * i)), [8, 3]);
   const w = tf.tensor2d(Array.from({ length: 12 }, (_, i) => 0.5 * Math.cos(2.3 * i)), [3, 4]);
   const v = tf.tensor2d(Array.from({ length: 12 }, (_, i) => Math.sin(0.9 * i + 1)), [3, 4]);
@@ -68,20 +62,20 @@ export async function demoSection(io: CliIo): Promise<void> {
   }
   tf.dispose([x, w, v]);
   const rel = (r: { ad: number; fd: number }) => Math.abs(r.ad - r.fd) / Math.abs(r.fd);
-  io.out(
+  print(
     "   d/dw ||dE/dx||^2 through tanh, exp and softmax (finite differences: " +
       `${patched.fd.toFixed(4)}):`,
   );
-  io.out(
+  print(
     `     stock tfjs   ${stock.ad.toFixed(4)}  (${(100 * rel(stock)).toFixed(1)} % off, no error)`,
   );
-  io.out(`     patched      ${patched.ad.toFixed(4)}  (${rel(patched).toExponential(1)} relative)`);
+  print(`     patched      ${patched.ad.toFixed(4)}  (${rel(patched).toExponential(1)} relative)`);
   if (tf.getBackend() === "wasm" && fastMatMulEnabled()) {
     setFastMatMul(false);
     const stockT = gflops(tf, 1024, 128, 256, true);
     setFastMatMul(true);
     const fastT = gflops(tf, 1024, 128, 256, true);
-    io.out(
+    print(
       `   weight-gradient product [128,1024]^T x [128,256] (transposeA): stock kernel ` +
         `${stockT.toFixed(2)} GFLOP/s, replacement ${fastT.toFixed(2)} GFLOP/s ` +
         `(${(fastT / stockT).toFixed(1)}x)`,

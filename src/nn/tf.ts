@@ -6,15 +6,10 @@
  * gets tfjs from {@link loadTf}.
  * @module
  */
-import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { installGradientPatches, installWasmKernels } from "./patches.ts";
 import { installFastMatMul } from "./matmul_wasm.ts";
-
-/** tfjs backends. */
-export type TfBackend = "wasm" | "cpu" | "webgpu";
-
-/** The tfjs namespace. */
-export type Tf = typeof TfNs;
+import type { Tf, TfBackend } from "./tf_types.ts";
+export type { Tf, TfBackend } from "./tf_types.ts";
 let tfPromise: Promise<Tf> | null = null;
 let activeBackend: TfBackend | null = null;
 
