@@ -11,6 +11,7 @@ import { renderPage } from "./components/layout.tsx";
 import { indexPage } from "./routes/index.tsx";
 import { runPage } from "./routes/runs/[id].tsx";
 import { comparePage } from "./routes/compare.tsx";
+import { lmPage } from "./routes/lm.tsx";
 import {
   arrayData,
   basins,
@@ -91,6 +92,11 @@ export function createApp(opts: AppOptions): Hono {
   app.get("/compare", async (c) => {
     const ids = (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");
     return c.html(await comparePage(state, ids));
+  });
+
+  app.get("/lm", async (c) => {
+    const ids = (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");
+    return c.html(await lmPage(state, ids));
   });
 
   const query = (c: Context) => new URL(c.req.url).searchParams;

@@ -15,6 +15,7 @@ import { SOLVE_SPEC, solveCommand } from "./solve.ts";
 import { DISCS_SPEC, discsCommand } from "./discs.ts";
 import { BASINS_SPEC, basinsCommand } from "./basins.ts";
 import { SHARD_SPEC, shardCommand } from "./shard.ts";
+import { LM_SPEC, lmCommand } from "./lm.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   discs: { spec: DISCS_SPEC, run: discsCommand },
   basins: { spec: BASINS_SPEC, run: basinsCommand },
   shard: { spec: SHARD_SPEC, run: shardCommand },
+  lm: { spec: LM_SPEC, run: lmCommand },
 };
 
 /** Top-level help. */

@@ -56,6 +56,7 @@ export function Layout({ title, children }: LayoutProps) {
           <strong>Landscape</strong>
           <a href="/">Runs</a>
           <a href="/compare">Compare samplers</a>
+          <a href="/lm">Language models</a>
         </header>
         <main>{children}</main>
         <script type="module" src="/static/client.js"></script>

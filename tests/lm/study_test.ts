@@ -1,0 +1,85 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { parameterCount, VARIANTS } from "../../src/lm/config.ts";
+import { runStudy, studyCells } from "../../src/lm/study.ts";
+import { modelOf } from "../../src/lm/train.ts";
+import { RunStore } from "../../src/io/run_store.ts";
+
+const TEXT = "It is a truth universally acknowledged, that a single man. ".repeat(6);
+
+Deno.test("study grid: every variant in both settings, baseline once, matched widths, fixed ids", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/t.txt`, TEXT);
+    const base = { text: `${dir}/t.txt`, dModel: 16, nHeads: 2, nLayers: 2, context: 8 };
+    const { tag, cells } = await studyCells({
+      base,
+      seeds: 2,
+      settings: ["same_width", "matched"],
+      out: `${dir}/cem.md`,
+      command: [],
+    });
+    const n = Object.keys(VARIANTS).length;
+    assertEquals(cells.length, 2 * (2 * n - 1));
+    assertEquals(new Set(cells.map((c) => c.id)).size, cells.length);
+    const vocab = new Set(TEXT).size;
+    const baseline = parameterCount(modelOf(cells[0].cfg, vocab)).nonEmbedding;
+    assertEquals(cells[0].variant, "baseline");
+    for (const c of cells.filter((c) => c.setting === "matched")) {
+      const m = modelOf(c.cfg, vocab);
+      // Within one hidden unit's cost (2 or 3 d per unit, plus nothing else) of the baseline.
+      assert(Math.abs(parameterCount(m).nonEmbedding - baseline) <= 3 * 16 * 2, `${c.id}`);
+    }
+    const sameFull = cells.find((c) => c.setting === "same_width" && c.variant === "full_cem")!;
+    assert(parameterCount(modelOf(sameFull.cfg, vocab)).nonEmbedding < 0.7 * baseline);
+    // The same base config gives the same tag (so a rerun resumes the same runs).
+    const again = await studyCells({
+      base,
+      seeds: 1,
+      settings: ["same_width"],
+      out: "",
+      command: [],
+    });
+    assertEquals(again.tag, tag);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("study: runs are stored, a rerun skips finished cells, the page counts them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/t.txt`, TEXT);
+    const opts = {
+      base: {
+        text: `${dir}/t.txt`,
+        dModel: 8,
+        nHeads: 2,
+        nLayers: 1,
+        context: 8,
+        batch: 2,
+        steps: 2,
+        evalWindows: 2,
+        sampleLength: 4,
+      },
+      seeds: 2,
+      variants: ["baseline", "cem_t2"],
+      settings: ["same_width"] as ("same_width" | "matched")[],
+      out: `${dir}/docs/cem.md`,
+      command: ["test"],
+    };
+    const store = new RunStore(`${dir}/runs`);
+    await runStudy(store, opts);
+    const first = (await store.list()).runs.map((r) => `${r.id}:${r.timings.createdAt}`).sort();
+    assertEquals(first.length, 4);
+    const page = await runStudy(store, opts);
+    assertEquals(
+      (await store.list()).runs.map((r) => `${r.id}:${r.timings.createdAt}`).sort(),
+      first,
+    );
+    assert(page.includes("4 finished runs of 4 stored"), page);
+    assert(/\| cem_t2 \| 2 \| \d\.\d{4} ± \d\.\d{4} \|/.test(page), page);
+    assertEquals(await Deno.readTextFile(`${dir}/docs/cem.md`), page);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
