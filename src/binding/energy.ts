@@ -92,7 +92,7 @@ export class EnergyNet {
     netCounter++;
     this.names = Object.keys(shapes);
     this.variables = this.names.map((k) => this.#v[k]);
-    this.#mu = tf.keep(tf.linspace(0, cutoff, K).reshape([1, K]));
+    this.#mu = tf.tidy(() => tf.linspace(0, cutoff, K).reshape([1, K]));
     const spacing = cutoff / (K - 1);
     this.#gamma = 1 / (2 * spacing * spacing);
   }
