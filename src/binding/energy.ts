@@ -13,7 +13,7 @@
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
-import { centroid, inertia, type Mat3 } from "./rigid.ts";
+import { centroid, expSO3, inertia, type Mat3, rigidMotion } from "./rigid.ts";
 import { Rng } from "./rng.ts";
 
 type Tensor = TfNs.Tensor;
@@ -264,4 +264,27 @@ export async function scorePose(
     torque: Array.from(data[3]),
     omega: Array.from(data[4]),
   };
+}
+
+/**
+ * The predicted rigid correction of a pose: a denoising step at reference noise levels. A model
+ * trained by NERE has t_pred ~ -t/eps^2 and omega ~ axis s_sigma(theta) ~ -theta axis/(2 sigma^2)
+ * (small noise), so the step dt = eps^2 t_pred, dw = 2 sigma^2 omega undoes a perturbation of
+ * that size: x' = exp(dw)(x - mu) + mu + dt.
+ *
+ * @example
+ * ```ts
+ * const back = rigidCorrection(x, out.translation, out.omega, { transNoise: 0.5, rotNoise: 0.2 });
+ * ```
+ */
+export function rigidCorrection(
+  x: ArrayLike<number>,
+  translation: ArrayLike<number>,
+  omega: ArrayLike<number>,
+  noise: { transNoise: number; rotNoise: number },
+): { pose: Float64Array; shift: number[]; rotation: number[] } {
+  const e2 = noise.transNoise ** 2, s2 = 2 * noise.rotNoise ** 2;
+  const shift = [0, 1, 2].map((k) => e2 * translation[k]);
+  const rotation = [0, 1, 2].map((k) => s2 * omega[k]);
+  return { pose: rigidMotion(x, expSO3(rotation), centroid(x), shift), shift, rotation };
 }
