@@ -10,7 +10,7 @@
 import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
-import { EnergyNet, inputsOf, scorePose } from "../src/binding/energy.ts";
+import { batchOf, EnergyNet, scorePose } from "../src/binding/energy.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
 import { Rng } from "../src/binding/rng.ts";
 
@@ -68,11 +68,11 @@ for (const s of sizes) {
   const cfg = TrainConfig.parse({ method: "nere" });
   const net = new EnergyNet(tf, { ligandDim: s.ldim, pocketDim: s.pdim });
   const opt = tf.train.adam(1e-3);
-  const inputs = data.map((d) => inputsOf(tf, d));
-  const batch = data.map((d, i) => [d, inputs[i]] as [BindingExample, ReturnType<typeof inputsOf>]);
+  const { inputs, poses } = batchOf(tf, data);
+  const natives = data.map((d) => d.ligand);
   const noise = rigidNoiseOf(cfg);
   const step = async () => {
-    const l = trainStep(tf, net, opt, batch, cfg, noise, rng);
+    const l = trainStep(tf, net, opt, data, cfg, noise, rng);
     await l.data();
     l.dispose();
   };
@@ -97,24 +97,12 @@ for (const s of sizes) {
     }
     return (performance.now() - t) / n / BATCH;
   };
-  const fwd = await time(() =>
-    tf.tidy(() =>
-      tf.addN(
-        batch.map(([d, inp]) =>
-          net.energy(tf.tensor2d(Float32Array.from(d.ligand), [s.nL, 3]), inp)
-        ),
-      )
-    )
-  );
+  const fwd = await time(() => tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs))));
   const first = await time(() =>
     tf.tidy(() =>
-      tf.addN(
-        batch.map(([d, inp]) =>
-          tf.sum(
-            tf.grad((l: TfNs.Tensor) => net.energy(l as TfNs.Tensor2D, inp))(
-              tf.tensor2d(Float32Array.from(d.ligand), [s.nL, 3]),
-            ),
-          )
+      tf.sum(
+        tf.grad((l: TfNs.Tensor) => tf.sum(net.energyBatch(l as TfNs.Tensor3D, inputs)))(
+          poses(natives),
         ),
       )
     )
@@ -128,7 +116,7 @@ for (const s of sizes) {
   const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, ms]) =>
     `${n} ${ms.toFixed(1)}`
   ).join(", ");
-  inputs.forEach((i) => Object.values(i).forEach((t) => t.dispose()));
+  Object.values(inputs).forEach((t) => t?.dispose());
   net.dispose();
   opt.dispose();
   const peer = await new Deno.Command("/usr/bin/python3", {

@@ -19,6 +19,8 @@ import { Rng } from "./rng.ts";
 type Tensor = TfNs.Tensor;
 type Tensor2D = TfNs.Tensor2D;
 type Scalar = TfNs.Scalar;
+type Tensor1D = TfNs.Tensor1D;
+type Tensor3D = TfNs.Tensor3D;
 type Variable = TfNs.Variable;
 let netCounter = 0;
 
@@ -106,32 +108,52 @@ export class EnergyNet {
    * Energy of a pose: `lig` [nL, 3] ligand coordinates, the rest of the complex from `inputs`.
    */
   energy(lig: Tensor2D, inputs: ExampleInputs): Scalar {
-    const tf = this.#tf, v = this.#v;
-    const { hidden: H, rbf: K, cutoff } = this.config;
+    const tf = this.#tf;
     const nL = lig.shape[0], nP = inputs.pocket.shape[0];
+    const e = this.energyBatch(tf.reshape(lig, [1, nL, 3]), {
+      ligandFeatures: inputs.ligandFeatures,
+      pocket: tf.reshape(inputs.pocket, [1, nP, 3]),
+      pocketFeatures: inputs.pocketFeatures,
+      pairMask: null,
+    });
+    return tf.reshape(e, []) as Scalar;
+  }
+
+  /**
+   * Energies of a padded batch of poses: `lig` [B, L, 3]; padded atoms are switched off by
+   * `inputs.pairMask`. One set of kernels serves the whole batch (tfjs's per-kernel overhead
+   * dominates at these sizes).
+   */
+  energyBatch(lig: Tensor3D, inputs: BatchInputs): Tensor1D {
+    const tf = this.#tf, v = this.#v;
+    const { hidden: H, cutoff } = this.config;
+    const [B, nL] = lig.shape, nP = inputs.pocket.shape[1];
     const silu = (x: Tensor) => tf.mul(x, tf.sigmoid(x));
-    const hL = silu(tf.add(tf.matMul(inputs.ligandFeatures, v.wl), v.bl)) as Tensor2D;
-    const hP = silu(tf.add(tf.matMul(inputs.pocketFeatures, v.wp), v.bp)) as Tensor2D;
-    const diff = tf.sub(tf.reshape(lig, [nL, 1, 3]), tf.reshape(inputs.pocket, [1, nP, 3]));
-    const d = tf.sqrt(tf.add(tf.sum(tf.square(diff), 2), 1e-6)); // [nL, nP]
-    const dFlat = tf.reshape(d, [nL * nP, 1]);
-    const rbf = tf.exp(tf.mul(tf.square(tf.sub(dFlat, this.#mu)), -this.#gamma)); // [nL nP, K]
+    const hL = silu(tf.add(tf.matMul(inputs.ligandFeatures, v.wl), v.bl)); // [B nL, H]
+    const hP = silu(tf.add(tf.matMul(inputs.pocketFeatures, v.wp), v.bp)); // [B nP, H]
+    const diff = tf.sub(tf.reshape(lig, [B, nL, 1, 3]), tf.reshape(inputs.pocket, [B, 1, nP, 3]));
+    const d = tf.sqrt(tf.add(tf.sum(tf.square(diff), 3), 1e-6)); // [B, nL, nP]
+    const dFlat = tf.reshape(d, [B * nL * nP, 1]);
+    const rbf = tf.exp(tf.mul(tf.square(tf.sub(dFlat, this.#mu)), -this.#gamma)); // [B nL nP, K]
     const u = tf.relu(tf.sub(1, tf.square(tf.div(d, cutoff))));
-    const cut = tf.reshape(tf.square(u), [nL, nP, 1]); // C1 at the cutoff
+    let cut = tf.reshape(tf.square(u), [B, nL, nP, 1]); // C1 at the cutoff
+    if (inputs.pairMask) cut = tf.mul(cut, inputs.pairMask);
     // Messages across the interface, filtered by distance.
-    const filt = tf.mul(tf.reshape(tf.matMul(rbf, v.wr), [nL, nP, H]), cut);
-    const mL = tf.sum(tf.mul(filt, tf.reshape(hP, [1, nP, H])), 1); // [nL, H]
-    const mP = tf.sum(tf.mul(filt, tf.reshape(hL, [nL, 1, H])), 0); // [nP, H]
-    const hL2 = tf.add(hL, silu(tf.matMul(tf.div(mL, 8), v.wml)));
-    const hP2 = tf.add(hP, silu(tf.matMul(tf.div(mP, 8), v.wmp)));
+    const filt = tf.mul(tf.reshape(tf.matMul(rbf, v.wr), [B, nL, nP, H]), cut);
+    const mL = tf.sum(tf.mul(filt, tf.reshape(hP, [B, 1, nP, H])), 2); // [B, nL, H]
+    const mP = tf.sum(tf.mul(filt, tf.reshape(hL, [B, nL, 1, H])), 1); // [B, nP, H]
+    const hL2 = tf.add(hL, silu(tf.matMul(tf.reshape(tf.div(mL, 8), [B * nL, H]), v.wml)));
+    const hP2 = tf.add(hP, silu(tf.matMul(tf.reshape(tf.div(mP, 8), [B * nP, H]), v.wmp)));
     // Pairwise energy.
-    const a = tf.reshape(tf.matMul(hL2, v.ul), [nL, 1, H]);
-    const b = tf.reshape(tf.matMul(hP2, v.up), [1, nP, H]);
-    const e = tf.reshape(tf.add(tf.matMul(rbf, v.we), v.be), [nL, nP, H]);
+    const a = tf.reshape(tf.matMul(hL2, v.ul), [B, nL, 1, H]);
+    const b = tf.reshape(tf.matMul(hP2, v.up), [B, 1, nP, H]);
+    const e = tf.reshape(tf.add(tf.matMul(rbf, v.we), v.be), [B, nL, nP, H]);
     const z = silu(tf.add(tf.add(a, b), e));
-    const pair = tf.reshape(tf.matMul(tf.reshape(tf.mul(z, cut), [nL * nP, H]), v.wo), [nL * nP]);
-    void K;
-    return tf.div(tf.sum(pair), 4) as Scalar;
+    const pair = tf.reshape(tf.matMul(tf.reshape(tf.mul(z, cut), [B * nL * nP, H]), v.wo), [
+      B,
+      nL * nP,
+    ]);
+    return tf.div(tf.sum(pair, 1), 4) as Tensor1D;
   }
 
   /** The parameters as plain arrays (for saving). */
@@ -167,6 +189,99 @@ export interface ExampleInputs {
   pocket: Tensor2D;
   pocketFeatures: Tensor2D;
 }
+
+/**
+ * A padded batch of complexes: ligand feature rows [B L, FL], pocket coordinates [B, P, 3] and
+ * feature rows [B P, FP], and the pair mask [B, L, P, 1] (1 for real ligand-pocket pairs), or
+ * null when nothing is padded.
+ */
+export interface BatchInputs {
+  ligandFeatures: Tensor2D;
+  pocket: Tensor3D;
+  pocketFeatures: Tensor2D;
+  pairMask: Tensor | null;
+}
+
+/**
+ * Pads `examples` into one batch: the fixed inputs and a function turning ligand poses
+ * (flat, one per example) into the padded [B, L, 3] coordinate tensor.
+ */
+export function batchOf(
+  tf: Tf,
+  examples: BindingExample[],
+): { inputs: BatchInputs; poses: (xs: ArrayLike<number>[]) => Tensor3D; maxLigand: number } {
+  const B = examples.length;
+  const L = Math.max(...examples.map((e) => e.ligand.length / 3));
+  const P = Math.max(...examples.map((e) => e.pocket.length / 3));
+  const FL = examples[0].ligandDim, FP = examples[0].pocketDim;
+  const lf = new Float32Array(B * L * FL), pc = new Float32Array(B * P * 3);
+  const pf = new Float32Array(B * P * FP), mask = new Float32Array(B * L * P);
+  let padded = false;
+  examples.forEach((ex, b) => {
+    const nL = ex.ligand.length / 3, nP = ex.pocket.length / 3;
+    if (nL < L || nP < P) padded = true;
+    lf.set(ex.ligandFeatures, b * L * FL);
+    pc.set(ex.pocket, b * P * 3);
+    pf.set(ex.pocketFeatures, b * P * FP);
+    for (let i = 0; i < nL; i++) mask.fill(1, (b * L + i) * P, (b * L + i) * P + nP);
+  });
+  return {
+    inputs: {
+      ligandFeatures: tf.tensor2d(lf, [B * L, FL]),
+      pocket: tf.tensor3d(pc, [B, P, 3]),
+      pocketFeatures: tf.tensor2d(pf, [B * P, FP]),
+      pairMask: padded ? tf.tensor4d(mask, [B, L, P, 1]) : null,
+    },
+    poses: (xs) => {
+      const x = new Float32Array(B * L * 3);
+      xs.forEach((p, b) => x.set(Float32Array.from(p), b * L * 3));
+      return tf.tensor3d(x, [B, L, 3]);
+    },
+    maxLigand: L,
+  };
+}
+
+/**
+ * The batched NERE rigid readout (as {@link rigidReadout}) of forces [B, L, 3] at the poses `xs`
+ * (padded rows of the forces are zero): translations [B, 3], torques [B, 3], omegas [B, 3].
+ */
+export function rigidReadoutBatch(
+  tf: Tf,
+  forces: Tensor3D,
+  xs: ArrayLike<number>[],
+): { translation: Tensor; torque: Tensor; omega: Tensor } {
+  const [B, L] = forces.shape;
+  const r = new Float32Array(B * L * 3), inv = new Float32Array(B * 9), count = new Float32Array(B);
+  xs.forEach((x, b) => {
+    const n = x.length / 3, c = centroid(x);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 3; k++) r[(b * L + i) * 3 + k] = x[3 * i + k] - c[k];
+    }
+    inv.set(inverse3(inertia(x, c)), b * 9);
+    count[b] = 1 / n;
+  });
+  const g = tf.matMul(tf.tensor3d(r, [B, L, 3]), forces, true, false); // [B, 3, 3]
+  const torque = tf.matMul(tf.reshape(g, [B, 9]), tf.tensor2d(TORQUE_SELECT, [9, 3])); // [B, 3]
+  const omega = tf.reshape(
+    tf.matMul(tf.reshape(torque, [B, 1, 3]), tf.tensor3d(inv, [B, 3, 3]), false, true),
+    [B, 3],
+  );
+  const translation = tf.mul(tf.sum(forces, 1), tf.tensor2d(count, [B, 1]));
+  return { translation, torque, omega };
+}
+
+/** tau = (G_yz - G_zy, G_zx - G_xz, G_xy - G_yx) from the flattened G_ab = sum r_a f_b. */
+const TORQUE_SELECT = (() => {
+  const sel = new Float32Array(27);
+  const put = (a: number, b: number, k: number, s: number) => sel[(3 * a + b) * 3 + k] = s;
+  put(1, 2, 0, 1),
+    put(2, 1, 0, -1),
+    put(2, 0, 1, 1),
+    put(0, 2, 1, -1),
+    put(0, 1, 2, 1),
+    put(1, 0, 2, -1);
+  return sel;
+})();
 
 /** Tensors of a binding example (dispose them, or create them inside tf.tidy). */
 export function inputsOf(tf: Tf, ex: BindingExample): ExampleInputs {

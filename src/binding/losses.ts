@@ -11,7 +11,7 @@
  */
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
-import { rigidReadout } from "./energy.ts";
+import { rigidReadout, rigidReadoutBatch } from "./energy.ts";
 import { type Igso3Sampler, igso3Score } from "./igso3.ts";
 import { centroid, expSO3, rigidMotion, type Vec3 } from "./rigid.ts";
 import type { Rng } from "./rng.ts";
@@ -134,4 +134,82 @@ export function decoyLoss(
   const es = [x, ...decoys].map((p) => energy(tf.tensor2d(Float32Array.from(p), [n, 3])));
   const neg = tf.neg(tf.stack(es));
   return tf.sub(tf.logSumExp(neg), neg.slice([0], [1]).reshape([])) as Scalar;
+}
+
+/** Energies of a padded batch of poses [B, L, 3] (see EnergyNet.energyBatch). */
+export type BatchEnergyFn = (ligands: TfNs.Tensor3D) => TfNs.Tensor1D;
+/** Turns one flat pose per batch entry into the padded [B, L, 3] tensor (see batchOf). */
+export type PoseBatcher = (xs: ArrayLike<number>[]) => TfNs.Tensor3D;
+
+/** {@link nereLoss} over a padded batch in one set of kernels; the batch mean. */
+export function nereLossBatch(
+  tf: Tf,
+  energy: BatchEnergyFn,
+  poses: PoseBatcher,
+  perturbed: Float64Array[],
+  noises: RigidNoise[],
+  haar = false,
+): Scalar {
+  const B = perturbed.length;
+  const x = poses(perturbed);
+  const forces = tf.neg(
+    tf.grad((l: TfNs.Tensor) => tf.sum(energy(l as TfNs.Tensor3D)))(x),
+  ) as TfNs.Tensor3D;
+  const { translation, omega } = rigidReadoutBatch(tf, forces, perturbed);
+  const rot = new Float32Array(3 * B), tr = new Float32Array(3 * B), eps = new Float32Array(B);
+  noises.forEach((n, b) => {
+    const tg = nereTargets(n, haar);
+    rot.set(tg.rotation, 3 * b);
+    tr.set(tg.translation, 3 * b);
+    eps[b] = n.eps;
+  });
+  const lr = tf.sum(tf.square(tf.sub(omega, tf.tensor2d(rot, [B, 3]))));
+  const lt = tf.sum(
+    tf.square(tf.sub(tf.mul(translation, tf.tensor2d(eps, [B, 1])), tf.tensor2d(tr, [B, 3]))),
+  );
+  return tf.div(tf.add(lr, lt), B) as Scalar;
+}
+
+/** {@link gaussianLoss} over a padded batch (one noise scale per entry); the batch mean. */
+export function gaussianLossBatch(
+  tf: Tf,
+  energy: BatchEnergyFn,
+  poses: PoseBatcher,
+  natives: ArrayLike<number>[],
+  rngs: Rng[],
+  eps: number[],
+): Scalar {
+  const B = natives.length;
+  const zs = natives.map((x, b) => Float64Array.from({ length: x.length }, () => rngs[b].normal()));
+  const xt = natives.map((x, b) =>
+    Float64Array.from({ length: x.length }, (_, i) => x[i] + eps[b] * zs[b][i])
+  );
+  const forces = tf.neg(tf.grad((l: TfNs.Tensor) => tf.sum(energy(l as TfNs.Tensor3D)))(poses(xt)));
+  const L = forces.shape[1]!;
+  // Per entry: mean over its atoms of |eps f_i + z_i|^2 (padded rows have f = z = 0).
+  const scale = new Float32Array(B * L), epsRows = new Float32Array(B);
+  natives.forEach((x, b) => {
+    scale.fill(1 / (x.length / 3), b * L, b * L + x.length / 3);
+    epsRows[b] = eps[b];
+  });
+  const r = tf.add(tf.mul(forces, tf.tensor3d(epsRows, [B, 1, 1])), poses(zs));
+  return tf.div(tf.sum(tf.mul(tf.sum(tf.square(r), 2), tf.tensor2d(scale, [B, L]))), B) as Scalar;
+}
+
+/**
+ * {@link decoyLoss} over a batch laid out as [native, decoys...] per complex (K + 1 entries
+ * each, in one padded batch); the mean over complexes.
+ */
+export function decoyLossBatch(
+  tf: Tf,
+  energy: BatchEnergyFn,
+  poses: PoseBatcher,
+  natives: ArrayLike<number>[],
+  decoys: Float64Array[][],
+): Scalar {
+  const B = natives.length, K1 = decoys[0].length + 1;
+  const all = natives.flatMap((x, b) => [x, ...decoys[b]]);
+  const neg = tf.reshape(tf.neg(energy(poses(all))), [B, K1]);
+  const native = tf.reshape(tf.slice(neg, [0, 0], [B, 1]), [B]);
+  return tf.div(tf.sum(tf.sub(tf.logSumExp(neg, 1), native)), B) as Scalar;
 }

@@ -8,12 +8,12 @@ import { z } from "npm:zod@4.6.7";
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
-import { EnergyNet, type ExampleInputs, inputsOf } from "./energy.ts";
+import { batchOf, EnergyNet, inputsOf } from "./energy.ts";
 import { Igso3Sampler, sigmaGrid } from "./igso3.ts";
 import {
-  decoyLoss,
-  gaussianLoss,
-  nereLoss,
+  decoyLossBatch,
+  gaussianLossBatch,
+  nereLossBatch,
   perturbLigand,
   type RigidNoiseConfig,
   sampleRigidNoise,
@@ -94,8 +94,6 @@ export async function trainEnergy(
   const rng = new Rng(cfg.seed * 7919 + 1);
   const noise = rigidNoiseOf(cfg);
   const opt = tf.train.adam(cfg.lr);
-  // Created outside any tidy scope, so they live until disposed below.
-  const inputs = examples.map((ex) => inputsOf(tf, ex));
   const stepLosses: number[] = [], epochLosses: number[] = [];
   try {
     for (let epoch = 0; epoch < cfg.epochs; epoch++) {
@@ -112,7 +110,7 @@ export async function trainEnergy(
           tf,
           net,
           opt,
-          batch.map((b) => [examples[b], inputs[b]]),
+          batch.map((b) => examples[b]),
           cfg,
           noise,
           rng,
@@ -127,7 +125,6 @@ export async function trainEnergy(
       await onEpoch?.(epoch, sum / count);
     }
   } finally {
-    inputs.forEach((i) => Object.values(i).forEach((t) => t.dispose()));
     opt.dispose();
   }
   return { net, stepLosses, epochLosses, seconds: (performance.now() - t0) / 1000 };
@@ -138,37 +135,37 @@ export function trainStep(
   tf: Tf,
   net: EnergyNet,
   opt: TfNs.Optimizer,
-  batch: [BindingExample, ExampleInputs][],
+  batch: BindingExample[],
   cfg: TrainConfig,
   noise: RigidNoiseConfig,
   rng: Rng,
 ): TfNs.Scalar {
   // Noise is drawn in JS before the tape so the same seed gives the same draws.
-  const plans = batch.map(([ex]) => {
-    if (cfg.method === "nere") {
-      const n = sampleRigidNoise(rng, noise);
-      return { n, x: perturbLigand(ex.ligand, n) };
-    }
-    if (cfg.method === "decoy") {
-      return {
-        decoys: Array.from(
-          { length: cfg.decoys },
-          () => perturbLigand(ex.ligand, sampleRigidNoise(rng, noise)),
-        ),
-      };
-    }
-    return { eps: rng.range(cfg.gaussMin, cfg.gaussMax), seed: rng.nextU32() };
-  });
-  const { value, grads } = tf.variableGrads(() => {
-    const terms = batch.map(([ex, inp], b) => {
-      const energy = (l: TfNs.Tensor2D) => net.energy(l, inp);
-      const p = plans[b];
-      if (cfg.method === "nere") return nereLoss(tf, energy, p.x!, p.n!, cfg.haar);
-      if (cfg.method === "decoy") return decoyLoss(tf, energy, ex.ligand, p.decoys!);
-      return gaussianLoss(tf, energy, ex.ligand, new Rng(p.seed!), p.eps!);
-    });
-    return tf.div(tf.addN(terms), terms.length) as TfNs.Scalar;
-  }, net.variables);
+  const natives = batch.map((ex) => ex.ligand);
+  const group = cfg.method === "decoy"
+    ? batch.flatMap((ex) => Array(cfg.decoys + 1).fill(ex))
+    : batch;
+  const { inputs, poses } = batchOf(tf, group);
+  const energy = (l: TfNs.Tensor3D) => net.energyBatch(l, inputs);
+  let loss: () => TfNs.Scalar;
+  if (cfg.method === "nere") {
+    const noises = batch.map(() => sampleRigidNoise(rng, noise));
+    const perturbed = batch.map((ex, b) => perturbLigand(ex.ligand, noises[b]));
+    loss = () => nereLossBatch(tf, energy, poses, perturbed, noises, cfg.haar);
+  } else if (cfg.method === "decoy") {
+    const decoys = batch.map((ex) =>
+      Array.from(
+        { length: cfg.decoys },
+        () => perturbLigand(ex.ligand, sampleRigidNoise(rng, noise)),
+      )
+    );
+    loss = () => decoyLossBatch(tf, energy, poses, natives, decoys);
+  } else {
+    const eps = batch.map(() => rng.range(cfg.gaussMin, cfg.gaussMax));
+    const seeds = batch.map(() => rng.nextU32());
+    loss = () => gaussianLossBatch(tf, energy, poses, natives, seeds.map((s) => new Rng(s)), eps);
+  }
+  const { value, grads } = tf.variableGrads(loss, net.variables);
   tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(cfg.clip, tf.add(norm, 1e-12)));
@@ -177,6 +174,7 @@ export function trainStep(
     opt.applyGradients(clipped as TfNs.NamedTensorMap);
   });
   Object.values(grads).forEach((g) => g.dispose());
+  Object.values(inputs).forEach((t) => t?.dispose());
   return value;
 }
 
