@@ -166,10 +166,14 @@ export function pocketOf(
  *
  * @example
  * ```ts
- * const ex = featurize("1hpv", ligand, pocket);
+ * const ex = featurizeComplex("1hpv", ligand, pocket);
  * ```
  */
-export function featurize(name: string, ligand: Structure, pocket: Structure): BindingExample {
+export function featurizeComplex(
+  name: string,
+  ligand: Structure,
+  pocket: Structure,
+): BindingExample {
   const nE = ELEMENT_CLASSES.length, nR = RESIDUE_CLASSES.length;
   const lf = new Float32Array(ligand.atoms.length * nE);
   ligand.atoms.forEach((a, i) => lf[i * nE + elementClass(a.element)] = 1);

@@ -7,7 +7,7 @@
 import { ConfigError } from "../io/config.ts";
 import {
   type BindingExample,
-  featurize,
+  featurizeComplex,
   pocketOf,
   type PocketOptions,
   selectLigand,
@@ -45,7 +45,7 @@ export async function loadComplex(
   }
   const pocket = pocketOf(receptor, ligand.coords, options);
   const name = options.name ?? protein.split("/").pop()!.replace(/\.(pdb|pdbqt|ent)(\.gz)?$/i, "");
-  return featurize(name, ligand, pocket);
+  return featurizeComplex(name, ligand, pocket);
 }
 
 /**

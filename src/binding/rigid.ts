@@ -174,7 +174,7 @@ export function rmsd(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Eigen-decomposition of a symmetric n x n matrix by cyclic Jacobi; columns of `vectors`. */
-export function symmetricEigen(a: number[], n: number): { values: number[]; vectors: number[] } {
+export function jacobiEigen(a: number[], n: number): { values: number[]; vectors: number[] } {
   const m = a.slice(), v = new Array(n * n).fill(0);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
@@ -251,7 +251,7 @@ export function kabsch(
     yz + zy,
     -xx - yy + zz,
   ];
-  const { values, vectors } = symmetricEigen(k, 4);
+  const { values, vectors } = jacobiEigen(k, 4);
   let best = 0;
   for (let i = 1; i < 4; i++) if (values[i] > values[best]) best = i;
   const [w, x, y, z] = [0, 1, 2, 3].map((i) => vectors[i * 4 + best]);

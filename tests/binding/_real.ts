@@ -3,7 +3,7 @@
  * autodock-test, autodock-vina). Each loader returns null, after printing why, when its file
  * is absent.
  */
-import { featurize, pocketOf, selectLigand } from "../../src/binding/complex.ts";
+import { featurizeComplex, pocketOf, selectLigand } from "../../src/binding/complex.ts";
 import type { BindingExample } from "../../src/binding/complex.ts";
 import { readStructure, type Structure } from "../../src/binding/structure.ts";
 
@@ -97,5 +97,5 @@ export async function loadReal(name: string): Promise<RealComplex | null> {
 /** A featurised example of a real complex (pocket: 50 nearest residues within 10 A). */
 export function exampleOf(c: RealComplex, maxResidues = 50): BindingExample {
   const pocket = pocketOf(c.receptor, c.ligand.coords, { cutoff: 10, maxResidues });
-  return featurize(c.name, c.ligand, pocket);
+  return featurizeComplex(c.name, c.ligand, pocket);
 }

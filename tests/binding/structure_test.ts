@@ -1,7 +1,12 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { ConfigError } from "../../src/io/config.ts";
 import { parsePdb, parseSdf, readStructure, toSdf } from "../../src/binding/structure.ts";
-import { featurize, pocketOf, residueClass, selectLigand } from "../../src/binding/complex.ts";
+import {
+  featurizeComplex,
+  pocketOf,
+  residueClass,
+  selectLigand,
+} from "../../src/binding/complex.ts";
 import { loadReal, REAL_NAMES } from "./_real.ts";
 
 const PDB = [
@@ -34,7 +39,7 @@ Deno.test("PDB reader: columns, alternate locations, elements from names, CONECT
     new Set([1, 2]),
     "residue 40 is too far",
   );
-  const ex = featurize("t", ligand, pocket);
+  const ex = featurizeComplex("t", ligand, pocket);
   assertEquals(ex.ligandFeatures.length, 2 * 7);
   assertEquals([...ex.ligandFeatures.subarray(7, 14)], [0, 0, 0, 0, 0, 1, 0], "Cl is a halogen");
   assertEquals(ex.pocketFeatures[0 * 28 + 7 + residueClass("ALA")], 1);

@@ -1,0 +1,28 @@
+/**
+ * Protein-ligand binding energies by NERE (SE(3) denoising score matching, Jin et al. 2023):
+ * rigid-body maths and IGSO(3), structure input, the SE(3)-invariant energy network on tfjs,
+ * NERE and baseline losses, training, the synthetic benchmark with a known answer, and
+ * rigid-body Langevin on SE(3).
+ *
+ * @example
+ * ```ts
+ * import { loadComplex, loadTf, TrainConfig, trainEnergy } from "./mod.ts";
+ * const ex = await loadComplex("1hpv.pdb", { resName: "478" });
+ * const tf = await loadTf();
+ * const { net } = await trainEnergy(tf, [ex], TrainConfig.parse({ epochs: 5 }));
+ * ```
+ * @module
+ */
+export * from "./rigid.ts";
+export * from "./igso3.ts";
+export { Rng } from "./rng.ts";
+export * from "./structure.ts";
+export * from "./complex.ts";
+export * from "./dataset.ts";
+export * from "./energy.ts";
+export * from "./losses.ts";
+export * from "./train.ts";
+export * from "./rigid_langevin.ts";
+export * from "./synthetic.ts";
+export * from "./benchmark.ts";
+export * from "./model_store.ts";
