@@ -58,6 +58,7 @@ export const BIND_SPEC: CommandSpec = {
       help: "ligand residue name inside --protein (score, train)",
     },
     model: { type: "string", value: "RUN", help: "id of a finished bind train run (score)" },
+    save: { type: "boolean", help: "store the scored pose and its forces as a run (score)" },
     "trans-noise": {
       type: "string",
       value: "A",
@@ -111,7 +112,7 @@ export async function bindCommand(parsed: Parsed, argv: string[], io: CliIo): Pr
     );
   }
   if (sub === "train") return await bindTrain(parsed, argv, io);
-  if (sub === "score") return await bindScore(parsed, io);
+  if (sub === "score") return await bindScore(parsed, argv, io);
   return await bindBench(parsed, argv, io);
 }
 
@@ -203,7 +204,7 @@ async function bindTrain(p: Parsed, argv: string[], io: CliIo): Promise<number> 
   }
 }
 
-async function bindScore(p: Parsed, io: CliIo): Promise<number> {
+async function bindScore(p: Parsed, argv: string[], io: CliIo): Promise<number> {
   const cmd = "bind score";
   const protein = p.values.protein, ligand = p.values.ligand, resName = p.values.resname;
   if (typeof protein !== "string") throw new UsageError(`${cmd}: --protein FILE is required`);
@@ -254,6 +255,39 @@ async function bindScore(p: Parsed, io: CliIo): Promise<number> {
         rmsdMoved: rmsd(corr.pose, ex.ligand),
       },
     };
+    if (p.values.save) {
+      const store = new RunStore(String(p.values["runs-dir"] ?? "runs"));
+      const run = await store.create({
+        command: ["bind", ...argv],
+        config: {
+          kind: "bind-score",
+          protein,
+          ligand: ligand ?? null,
+          resName: resName ?? null,
+          model: p.values.model,
+        },
+        seed: 0,
+        backend: "cpu",
+      });
+      const nL = ex.ligand.length / 3, nP = ex.pocket.length / 3;
+      const f32 = (a: ArrayLike<number>, n: number) => ({
+        dtype: "f32" as const,
+        shape: [n, 3],
+        data: Float32Array.from(a),
+      });
+      await run.writeArray("ligand_xyz", f32(ex.ligand, nL));
+      await run.writeArray("pocket_xyz", f32(ex.pocket, nP));
+      await run.writeArray("forces", f32(out.forces, nL));
+      await run.writeArray("corrected_xyz", f32(corr.pose, nL));
+      await run.setSummary({
+        complex: ex.name,
+        score_energy: out.energy,
+        max_force: fmax,
+        correction_rmsd: result.correction.rmsdMoved,
+      });
+      await run.finish("done");
+      (result as Record<string, unknown>).run = run.id;
+    }
     if (p.values.json) io.out(JSON.stringify(result));
     else {
       const v = (a: number[]) => `[${a.map((x) => x.toFixed(4)).join(", ")}]`;

@@ -4,6 +4,7 @@ import type { CliIo } from "../../src/cli/io.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { toSdf } from "../../src/binding/structure.ts";
 import { loadReal } from "./_real.ts";
+import { createApp } from "../../web/app.tsx";
 
 async function cli(args: string[]) {
   const stdout: string[] = [], stderr: string[] = [];
@@ -136,6 +137,42 @@ Deno.test("bind train on a folder of complexes, then bind score with the stored 
   ]);
   assertEquals(s.code, 0, s.err);
   const out = JSON.parse(s.out);
+  // --save stores the pose and forces as a run, and the dashboard draws it.
+  const saved = await cli([
+    "bind",
+    "score",
+    "--protein",
+    "/usr/share/autodock/Tests/1pgp_rec.pdbqt",
+    "--ligand",
+    `${dir}/data/1pgp_lig.sdf`,
+    "--model",
+    run,
+    "--runs-dir",
+    `${dir}/runs`,
+    "--json",
+    "--save",
+  ]);
+  const savedRun = JSON.parse(saved.out).run;
+  const forces = await (await new RunStore(`${dir}/runs`).open(savedRun)).readArray("forces");
+  assertEquals(forces.shape, [17, 3]);
+  assert(Math.abs(forces.data[0] - out.forces[0]) < 1e-6);
+  const staticDir = await Deno.makeTempDir();
+  const abort = new AbortController();
+  const app = createApp({
+    runsDir: `${dir}/runs`,
+    staticDir,
+    sseIntervalMs: 20,
+    signal: abort.signal,
+  });
+  const page = await (await app.request(`/runs/${savedRun}`)).text();
+  abort.abort();
+  await Deno.remove(staticDir, { recursive: true });
+  assert(page.includes("predicted force per ligand atom"), "bind view rendered");
+  assertEquals(
+    (page.match(/stroke="#dc2626"/g) ?? []).length,
+    3 * 17,
+    "one force arrow per atom per view",
+  );
   assertEquals(out.ligandAtoms, 17);
   assertEquals(out.forces.length, 51);
   // The reported translation score is the mean force.
