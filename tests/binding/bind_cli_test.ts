@@ -183,3 +183,36 @@ Deno.test("bind train on a folder of complexes, then bind score with the stored 
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("bind bench (tiny): a run with the ceiling, the contact score and each method's correlations", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await cli([
+    "bind",
+    "bench",
+    "--quick",
+    "--complexes",
+    "10",
+    "--test",
+    "4",
+    "--epochs",
+    "1",
+    "--methods",
+    "nere,decoy",
+    "--runs-dir",
+    dir,
+    "--json",
+  ]);
+  assertEquals(r.code, 0, r.err);
+  const out = JSON.parse(r.out);
+  assertEquals([out.nTrain, out.nTest], [6, 4]);
+  assertEquals(out.runs.map((x: { method: string }) => x.method), ["nere", "decoy"]);
+  const m = (await new RunStore(dir).open(out.run)).manifest;
+  assertEquals(m.status, "done");
+  assertEquals(m.summary.ceiling_pearson, out.ceiling.pearson);
+  for (const k of ["ceiling_pearson", "contact_spearman", "nere_pearson", "decoy_spearman"]) {
+    const v = m.summary[k] as number;
+    assert(v >= -1 && v <= 1, `${k} = ${v}`);
+  }
+  assertEquals(m.arrays["loss_nere_0"].shape, [1]);
+  await Deno.remove(dir, { recursive: true });
+});
