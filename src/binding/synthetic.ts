@@ -40,6 +40,8 @@ export const SyntheticConfig = z.object({
   mcSamples: z.number().int().positive().default(50000),
   langevinSteps: z.number().int().positive().default(1500),
   seed: z.number().int().nonnegative().default(0),
+  /** Index of the first complex (each complex is seeded by its index, so a range regenerates). */
+  first: z.number().int().nonnegative().default(0),
 }).strict();
 /** The parsed synthetic configuration. */
 export type SyntheticConfig = z.infer<typeof SyntheticConfig>;
@@ -179,7 +181,7 @@ export function trueAffinity(
  */
 export function generateSynthetic(cfg: SyntheticConfig): SyntheticComplex[] {
   const out: SyntheticComplex[] = [];
-  for (let c = 0; c < cfg.complexes; c++) {
+  for (let c = cfg.first; c < cfg.first + cfg.complexes; c++) {
     const rng = new Rng(cfg.seed * 100003 + c);
     const nL = cfg.ligandMin + rng.int(cfg.ligandMax - cfg.ligandMin + 1);
     const ligand0 = randomLigand(rng, nL);

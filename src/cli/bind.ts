@@ -354,6 +354,9 @@ async function bindBench(p: Parsed, argv: string[], io: CliIo): Promise<number> 
     const summary: Record<string, number | string> = {
       n_train: r.nTrain,
       n_test: r.nTest,
+      dG_min: r.dGRange[0],
+      dG_max: r.dGRange[1],
+      dG_error_median: r.dGErrorMedian,
       ceiling_pearson: r.ceiling.pearson,
       ceiling_spearman: r.ceiling.spearman,
       contact_pearson: r.contact.pearson,
