@@ -4,7 +4,7 @@ import { EnergyNet, scorePose } from "../../src/binding/energy.ts";
 import type { BindingExample } from "../../src/binding/complex.ts";
 import { centroid, expSO3, matVec3, rigidMotion, rotateVectors } from "../../src/binding/rigid.ts";
 import { Rng } from "../../src/binding/rng.ts";
-import { exampleOf, loadReal } from "./_real.ts";
+import { exampleOf, loadReal, REAL_NAMES } from "./_real.ts";
 import { toyExample } from "./_toy.ts";
 
 /** Applies one rigid motion (about the origin) to the whole complex. */
@@ -99,7 +99,7 @@ Deno.test("forces equal central finite differences of the energy", async () => {
 });
 
 Deno.test("energy invariance and force equivariance on real complexes", async () => {
-  for (const name of ["1hpv", "1pgp"]) {
+  for (const name of REAL_NAMES) {
     const c = await loadReal(name);
     if (!c) continue;
     await checkEquivariance(exampleOf(c, 20), 3);
