@@ -4,7 +4,9 @@
  * twin), samples with adaptation never frozen (DISCS) and computes the DISCS figures.
  * @module
  */
-import { ModelConfig, parseConfig, SamplerConfig } from "../io/config.ts";
+import { ModelConfig } from "../models/discrete/registry.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { buildDiscreteModel } from "../models/discrete/registry.ts";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { buildSampler } from "../samplers/registry.ts";
@@ -12,6 +14,7 @@ import type { DiscreteSampler } from "../samplers/sampler.ts";
 import { gpuLimitReason, type RunResult, runSampler } from "../samplers/engine.ts";
 import type { GpuContext } from "../gpu/mod.ts";
 import type { DiscsCell } from "./suites.ts";
+import type { DiscsRow } from "./tables.ts";
 import { type DiscsMetrics, discsMetrics } from "./protocol.ts";
 
 /** Protocol settings shared by all cells of a run. */
@@ -43,6 +46,7 @@ export interface DiscsCellResult {
  *
  * @example
  * ```ts
+ * import { buildCell, PRESETS, suiteCells } from "./mod.ts";
  * const { model, sampler } = buildCell(suiteCells("size", PRESETS.quick)[0]);
  * ```
  */
@@ -58,7 +62,9 @@ export function buildCell(cell: DiscsCell): { model: DiscreteModel; sampler: Dis
  *
  * @example
  * ```ts
- * const r = await runDiscsCell(cell, { chains: 100, seed: 0, burnInFraction: 0.5, gpu: null });
+ * import { PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cell = suiteCells("size", PRESETS.quick, { steps: 40, sizes: [4] })[0];
+ * const r = await runDiscsCell(cell, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null });
  * console.log(r.metrics.essMean, r.result.backend);
  * ```
  */
@@ -66,6 +72,21 @@ export async function runDiscsCell(
   cell: DiscsCell,
   opts: DiscsRunOptions,
 ): Promise<DiscsCellResult> {
+  return await runPreparedCell(cell, prepareDiscsCell(cell, opts), opts);
+}
+
+/** A cell's model and sampler, and the GPU it will run on (null: the CPU twin). */
+export interface PreparedDiscsCell {
+  model: DiscreteModel;
+  sampler: DiscreteSampler;
+  gpu: GpuContext | null;
+}
+
+/**
+ * Builds a cell and picks its backend: the GPU unless the software adapter's loop limit refuses
+ * the pair (then the CPU twin, with a notice).
+ */
+export function prepareDiscsCell(cell: DiscsCell, opts: DiscsRunOptions): PreparedDiscsCell {
   const { model, sampler } = buildCell(cell);
   let gpu = opts.gpu;
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
@@ -73,6 +94,16 @@ export async function runDiscsCell(
     opts.notice?.(`notice: ${cell.model} x ${cell.sampler} runs on the CPU twin: ${reason}`);
     gpu = null;
   }
+  return { model, sampler, gpu };
+}
+
+/** Runs a prepared cell (see {@link runDiscsCell}). */
+export async function runPreparedCell(
+  cell: DiscsCell,
+  prepared: PreparedDiscsCell,
+  opts: DiscsRunOptions,
+): Promise<DiscsCellResult> {
+  const { model, sampler, gpu } = prepared;
   const result = await runSampler(model, sampler, {
     chains: opts.chains,
     steps: cell.steps,
@@ -82,4 +113,30 @@ export async function runDiscsCell(
     onProgress: opts.onProgress,
   }, gpu);
   return { cell, model, sampler, result, metrics: discsMetrics(result, opts.burnInFraction) };
+}
+
+/**
+ * The table row of a finished cell (`run`: its run id, or "" when not stored).
+ *
+ * @example
+ * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cell = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] })[0];
+ * const row = discsRow(await runDiscsCell(cell, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null }));
+ * console.log(row.model, row.sampler, row.essMean > 0); // bernoulli rwm true
+ * ```
+ */
+export function discsRow(r: DiscsCellResult, run = ""): DiscsRow {
+  return {
+    suite: r.cell.suite,
+    model: r.cell.model,
+    sampler: r.cell.sampler,
+    x: r.cell.x,
+    numSites: r.model.numSites,
+    chains: r.result.chains,
+    steps: r.result.steps,
+    backend: r.result.backend,
+    run,
+    ...r.metrics,
+  };
 }

@@ -6,8 +6,11 @@
 
 import { z } from "npm:zod@4.6.7";
 
-/** The manifest schema version this code writes and reads. */
-export const RUN_MANIFEST_VERSION = 1;
+/**
+ * The manifest schema version this code writes. Version 2 adds `kind` (which run kind wrote the
+ * run, see `src/runs`); version 1 manifests (no `kind`) are still read.
+ */
+export const RUN_MANIFEST_VERSION = 2;
 
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
@@ -18,8 +21,13 @@ const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
  *
  * @example
  * ```ts
+ * import { checkSafeName } from "./manifest.ts";
  * checkSafeName("run id", "20261128-101500-a1b2c3"); // ok
- * checkSafeName("run id", "../etc"); // throws
+ * try {
+ *   checkSafeName("run id", "../etc");
+ * } catch (e) {
+ *   console.log((e as Error).message); // invalid run id '../etc': path separators are not allowed
+ * }
  * ```
  */
 export function checkSafeName(kind: string, name: string): void {
@@ -79,8 +87,10 @@ export const ArrayEntrySchema = z.strictObject({
 
 /** The zod schema of `run.json`. */
 export const RunManifestSchema = z.strictObject({
-  schemaVersion: z.literal(RUN_MANIFEST_VERSION),
+  schemaVersion: z.literal([1, RUN_MANIFEST_VERSION]),
   id: safeName("run id"),
+  /** The run kind (`sample`, `solve`, ...); absent in version 1 manifests. */
+  kind: safeName("run kind").optional(),
   command: z.array(z.string()),
   config: z.record(z.string(), z.unknown()),
   seed: z.number().int(),
@@ -138,7 +148,12 @@ export function formatZodError(what: string, error: z.ZodError): string {
  *
  * @example
  * ```ts
- * const m = parseRunManifest(JSON.parse(await Deno.readTextFile("runs/x/run.json")));
+ * import { parseRunManifest } from "./manifest.ts";
+ * import { RunStore } from "./run_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const run = await new RunStore(dir).create({ command: ["x"], config: {}, seed: 0, backend: "cpu" });
+ * const m = parseRunManifest(JSON.parse(await Deno.readTextFile(`${run.dir}/run.json`)));
+ * console.log(m.status); // running
  * ```
  */
 export function parseRunManifest(value: unknown, what = "invalid run manifest"): RunManifest {

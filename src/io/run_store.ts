@@ -11,6 +11,7 @@ import {
   type Backend,
   checkSafeName,
   parseRunManifest,
+  RUN_MANIFEST_VERSION,
   type RunManifest,
   type RunStatus,
   type Versions,
@@ -36,6 +37,8 @@ export function currentVersions(): Versions {
 export type CreateRunOptions = {
   /** argv of the command that started the run. */
   command: string[];
+  /** The run kind recorded in `run.json` (`src/runs` always sets it). */
+  kind?: string;
   /** The full resolved config (must survive JSON round trip). */
   config: Record<string, unknown>;
   seed: number;
@@ -134,12 +137,14 @@ async function exists(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
- * const store = new RunStore("runs");
+ * import { RunStore } from "./run_store.ts";
+ * const store = new RunStore(await Deno.makeTempDir());
  * const run = await store.create({ command: ["sample"], config: {}, seed: 1, backend: "cpu" });
  * await run.writeArray("x", { dtype: "f64", shape: [2], data: new Float64Array([1, 2]) });
  * await run.finish("done");
  * const { runs } = await store.list();
  * const x = await (await store.open(runs[0].id)).readArray("x");
+ * console.log(x.data); // Float64Array [1, 2]
  * ```
  */
 export class RunStore {
@@ -170,9 +175,12 @@ export class RunStore {
         id = newRunId(now);
       }
     }
+    const kind = options.kind;
+    if (kind !== undefined) checkSafeName("run kind", kind);
     const manifest: RunManifest = {
-      schemaVersion: 1,
+      schemaVersion: RUN_MANIFEST_VERSION,
       id,
+      kind,
       command: [...options.command],
       config: jsonRoundTrip("config", options.config),
       seed: options.seed,
@@ -185,6 +193,7 @@ export class RunStore {
       summary: {},
     };
     if (manifest.adapter === undefined) delete manifest.adapter;
+    if (manifest.kind === undefined) delete manifest.kind;
     const writer = new RunWriter(this.runDir(id), manifest);
     try {
       await writer.save();

@@ -14,3 +14,5 @@
 export * from "./philox.ts";
 export * from "./draws.ts";
 export * from "./f32math.ts";
+export * from "./splitmix.ts";
+export * from "./params.ts";

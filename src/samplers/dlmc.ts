@@ -32,6 +32,7 @@ import {
   normaliseLog,
 } from "./langevin_common.ts";
 import { type DlmcSolver, dlmcWgsl } from "./dlmc_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 export type { DlmcSolver } from "./dlmc_wgsl.ts";
 
@@ -114,8 +115,10 @@ export function dlmcDist(fn: BalancingFn, solver: DlmcSolver) {
  *
  * @example
  * ```ts
+ * import { dlmcSampler } from "./dlmc.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dlmcSampler({ solver: "euler_forward", adaptive: false });
- * console.log(sampler.name, sampler.initialParam(model)); // dlmcf 3
+ * console.log(sampler.name, sampler.initialParam(bernoulliModel({ numSites: 10 }))); // dlmcf 3
  * ```
  */
 export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
@@ -155,3 +158,26 @@ export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
 export function dlmcfSampler(opts: Omit<DlmcOptions, "solver"> = {}): DiscreteSampler {
   return dlmcSampler({ ...opts, solver: "euler_forward" });
 }
+
+/** The registry entry of `dlmc`. */
+export const dlmcDescriptor = defineSampler({
+  name: "dlmc",
+  summary:
+    "Discrete Langevin Monte Carlo: the locally balanced CTMC solved exactly per site, then MH.",
+  schema: DlmcConfig,
+  build: (c) => dlmcSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});
+
+/** The registry entry of `dlmcf`. */
+export const dlmcfDescriptor = defineSampler({
+  name: "dlmcf",
+  summary: "DLMC with the Euler-forward solver.",
+  schema: DlmcfConfig,
+  build: ({ name: _, ...opts }) => dlmcfSampler(opts),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});

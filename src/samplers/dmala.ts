@@ -24,6 +24,7 @@ import { BALANCING_FNS, type BalancingFn, logBalance } from "./balancing.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { adaptJumps, langevinCpuStep, logRatio, normaliseLog } from "./langevin_common.ts";
 import { dmalaWgsl } from "./dmala_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of the DMALA configuration (DISCS defaults). */
 export const DmalaConfig = z.object({
@@ -79,8 +80,10 @@ export function dmalaDist(fn: BalancingFn) {
  *
  * @example
  * ```ts
+ * import { dmalaSampler } from "./dmala.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dmalaSampler({ adaptive: false, stepSize: 0.5 });
- * console.log(sampler.name, sampler.evalsPerStep(model)); // dmala 4
+ * console.log(sampler.name, sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // dmala 4
  * ```
  */
 export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
@@ -104,3 +107,14 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
     wgsl: (model) => dmalaWgsl(model, cfg.balancing, rule, cfg.targetAcceptance),
   };
 }
+
+/** The registry entry of `dmala`. */
+export const dmalaDescriptor = defineSampler({
+  name: "dmala",
+  summary: "Discrete MALA: every site proposes from its gradient, then Metropolis-Hastings.",
+  schema: DmalaConfig,
+  build: (c) => dmalaSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});

@@ -20,6 +20,7 @@ import { madF32 } from "../random/f32math.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { blockStart } from "./block_gibbs.ts";
 import { hammingBallWgsl } from "./hamming_ball_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Hamming ball configuration (DISCS: block 10, radius 1). */
 export const HammingBallConfig = z.object({
@@ -49,6 +50,8 @@ export function uniformIndex(w: number, n: number): number {
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { hammingBallSampler } from "./hamming_ball.ts";
  * const sampler = hammingBallSampler({ blockSize: 10 });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 100 }))); // 11
  * ```
@@ -106,3 +109,14 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
     },
   };
 }
+
+/** The registry entry of `hamming_ball`. */
+export const hammingBallDescriptor = defineSampler({
+  name: "hamming_ball",
+  summary: "Hamming ball (HB-k-1): auxiliary-variable Gibbs over radius-1 balls within a block.",
+  schema: HammingBallConfig,
+  build: (c) => hammingBallSampler(c),
+  cheap: true,
+  balanced: false,
+  co: { config: {}, adapt: "always" },
+});

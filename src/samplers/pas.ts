@@ -23,6 +23,7 @@ import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, type LogRatioMode, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { pasWgsl } from "./pas_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** PAS configuration (DISCS: fast path, 1 flip, adaptive, target 0.574, sqrt, gradients). */
 export const PasConfig = z.object({
@@ -67,6 +68,8 @@ function pathLength(model: DiscreteModel, param: number, maxFlips: number): numb
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { pasSampler } from "./pas.ts";
  * const sampler = pasSampler({ numFlips: 3, adaptive: false });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // 4
  * ```
@@ -198,3 +201,14 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
       }),
   };
 }
+
+/** The registry entry of `pas`. */
+export const pasDescriptor = defineSampler({
+  name: "pas",
+  summary: "Path auxiliary sampler: a path of R distinct locally balanced moves (adaptive R).",
+  schema: PasConfig,
+  build: (c) => pasSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: {}, adapt: "always" },
+});

@@ -6,13 +6,19 @@
  * @module
  */
 import type { z } from "npm:zod@4.6.7";
-import type { GpuContext } from "../../gpu/mod.ts";
-import { type AdaptMode, runSampler } from "../../samplers/engine.ts";
-import type { DiscreteSampler } from "../../samplers/sampler.ts";
-import type { DiscreteModel } from "../discrete/model.ts";
-import type { CoProblem } from "./problem.ts";
-import { type Schedule, ScheduleConfig, scheduleFromConfig } from "./schedule.ts";
-import { bestOfChains, exactReference, finalReport, ratioToReference } from "./evaluate.ts";
+import type { GpuContext } from "../gpu/mod.ts";
+import { type AdaptMode, runSampler } from "../samplers/engine.ts";
+import type { DiscreteSampler } from "../samplers/sampler.ts";
+import { SAMPLERS } from "../samplers/registry.ts";
+import type { DiscreteModel } from "../models/discrete/model.ts";
+import type { CoProblem } from "../models/co/problem.ts";
+import { type Schedule, ScheduleConfig, scheduleFromConfig } from "../models/co/schedule.ts";
+import {
+  bestOfChains,
+  exactReference,
+  finalReport,
+  ratioToReference,
+} from "../models/co/evaluate.ts";
 
 /** Options of {@link solveAnnealed}. */
 export interface SolveOptions {
@@ -30,7 +36,10 @@ export interface SolveOptions {
   logEvery?: number;
   /** Adaptation mode; default {@link coAdaptMode} of the sampler's name. */
   adapt?: AdaptMode;
-  /** Steps per block (WebGPU readback, progress and timestamp granularity); default 256. */
+  /**
+   * Steps per block (WebGPU readback, progress and timestamp granularity); default: the
+   * engine's own plan (`defaultBlockSteps`).
+   */
   blockSteps?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -73,35 +82,34 @@ export interface SolveResult {
 }
 
 /**
- * DISCS's CO-mode adaptation (reference notes 1.5-1.7, 2.8): RWM and PAS adapt their radius all
+ * DISCS's CO-mode adaptation (each sampler descriptor's `co.adapt`; reference notes 1.5-1.7, 2.8): RWM and PAS adapt their radius all
  * run long ("always", DISCS never freezes adaptation); DMALA and DLMC use `tau = 3 / Z(x)` per
  * step with n fixed at 3 ("off" keeps n at its initial 3); GWG runs non-adaptive with one flip.
  *
  * @example
  * ```ts
+ * import { coAdaptMode } from "./solve.ts";
  * console.log(coAdaptMode("pas"), coAdaptMode("dmala")); // always off
  * ```
  */
 export function coAdaptMode(samplerName: string): AdaptMode {
-  return ["dmala", "dlmc", "dlmcf", "gwg"].includes(samplerName) ? "off" : "always";
+  return SAMPLERS.find((d) => d.name === samplerName)?.co.adapt ?? "always";
 }
 
 /**
- * The sampler configuration DISCS's CO sweeps use for a sampler name (DMALA adaptive so that n
+ * The sampler configuration DISCS's CO sweeps use for a sampler name (the descriptor's
+ * `co.config`: DMALA adaptive so that n
  * holds 3 and tau = n / Z(x); GWG non-adaptive with one flip); other fields keep their
  * defaults. Pass the result through `parseConfig(SamplerConfig, ...)`.
  *
  * @example
  * ```ts
+ * import { coSamplerConfig } from "./solve.ts";
  * console.log(coSamplerConfig("gwg")); // { name: "gwg", adaptive: false, numFlips: 1 }
  * ```
  */
 export function coSamplerConfig(name: string): Record<string, unknown> {
-  if (name === "gwg") return { name, adaptive: false, numFlips: 1 };
-  if (name === "dmala" || name === "dlmc" || name === "dlmcf") {
-    return { name, adaptive: true };
-  }
-  return { name };
+  return { name, ...SAMPLERS.find((d) => d.name === name)?.co.config };
 }
 
 /**
@@ -111,7 +119,11 @@ export function coSamplerConfig(name: string): Record<string, unknown> {
  *
  * @example
  * ```ts
- * console.log(coLoopCost(misProblem(graph)).call); // max degree + 1
+ * import { coLoopCost } from "./solve.ts";
+ * import { misProblem } from "../models/co/mis.ts";
+ * import { graphFromEdges } from "../models/co/graph.ts";
+ * const graph = graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] });
+ * console.log(coLoopCost(misProblem(graph)).call); // max degree + 1 = 3
  * ```
  */
 export function coLoopCost(problem: CoProblem): { energy: number; call: number } {
@@ -172,11 +184,15 @@ function timeTrace(marks: [number, number][], steps: number, loopStart: number):
  *
  * @example
  * ```ts
- * const p = misProblem(erdosRenyi({ n: 40, p: 0.2, seed: 1 }));
+ * import { solveAnnealed } from "./solve.ts";
+ * import { misProblem } from "../models/co/mis.ts";
+ * import { erdosRenyi } from "../models/co/generators.ts";
+ * import { pasSampler } from "../samplers/pas.ts";
+ * const p = misProblem(erdosRenyi({ n: 30, p: 0.2, seed: 1 }));
  * const r = await solveAnnealed(p, pasSampler(), {
- *   chains: 16, steps: 2000, seed: 1, schedule: { kind: "exp_decay", t0: 1, decay: 0.01 },
+ *   chains: 8, steps: 300, seed: 1, schedule: { kind: "exp_decay", t0: 1, decay: 0.01 },
  * }, null);
- * console.log(r.repairedObjective, r.ratio); // optimum size, 1
+ * console.log(r.repairedObjective, r.ratio); // the optimum size and 1 (or close)
  * ```
  */
 export async function solveAnnealed(
