@@ -12,14 +12,15 @@ import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
 import { batchOf, EnergyNet, scorePose } from "../src/binding/energy.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
-import { Rng } from "../src/binding/rng.ts";
+import { SplitMix32 } from "../src/random/splitmix.ts";
+import { uniformIn, uniformIndex, unitVector3 } from "../src/random/seeded_draws.ts";
 
 const stepsArg = Deno.args.indexOf("--steps");
 const STEPS = stepsArg >= 0 ? Number(Deno.args[stepsArg + 1]) : 20;
 const BATCH = 4;
 
 function randomComplex(
-  rng: Rng,
+  rng: SplitMix32,
   nL: number,
   nP: number,
   ldim: number,
@@ -28,12 +29,12 @@ function randomComplex(
   const ligand = Float64Array.from({ length: 3 * nL }, () => rng.normal() * 1.2);
   const pocket = new Float64Array(3 * nP);
   for (let j = 0; j < nP; j++) {
-    const u = rng.unitVector(), r = rng.range(3.5, 6);
+    const u = unitVector3(rng), r = uniformIn(rng, 3.5, 6);
     for (let k = 0; k < 3; k++) pocket[3 * j + k] = u[k] * r;
   }
   const hot = (n: number, d: number) => {
     const f = new Float32Array(n * d);
-    for (let i = 0; i < n; i++) f[i * d + rng.int(d)] = 1;
+    for (let i = 0; i < n; i++) f[i * d + uniformIndex(rng, d)] = 1;
     return f;
   };
   return {
@@ -63,7 +64,7 @@ const sizes = [
 ];
 const rows: string[] = [];
 for (const s of sizes) {
-  const rng = new Rng(1);
+  const rng = new SplitMix32(1);
   const data = Array.from({ length: BATCH }, () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim));
   const cfg = TrainConfig.parse({ method: "nere" });
   const net = new EnergyNet(tf, { ligandDim: s.ldim, pocketDim: s.pdim });

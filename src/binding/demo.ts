@@ -4,7 +4,6 @@
  * of -E with the true affinity, and equivariance of the forces on a real complex when present.
  * @module
  */
-import type { CliIo } from "../cli/io.ts";
 import { loadTf } from "../nn/tf.ts";
 import { scorePose } from "./energy.ts";
 import { expSO3, matVec3, rigidMotion } from "./rigid.ts";
@@ -16,18 +15,18 @@ import { contactScore, energies, TrainConfig, trainEnergy } from "./train.ts";
  *
  * @example
  * ```ts
- * await demoSection(consoleIo);
+ * await demoSection(console.log);
  * ```
  */
-export async function demoSection(io: CliIo): Promise<void> {
+export async function demoSection(print: (line: string) => void): Promise<void> {
   const t0 = performance.now();
-  io.out("NERE binding energies (src/binding): unsupervised, SE(3) denoising score matching");
+  print("NERE binding energies (src/binding): unsupervised, SE(3) denoising score matching");
   const set = generateSynthetic(
     SyntheticConfig.parse({ complexes: 48, mcSamples: 4000, langevinSteps: 600, seed: 7 }),
   );
   const train = set.slice(0, 32), test = set.slice(32);
   const truth = test.map((s) => -s.dG);
-  io.out(
+  print(
     `  ${set.length} synthetic complexes, true dG from ${
       Math.min(...set.map((s) => s.dG)).toFixed(1)
     } to ${Math.max(...set.map((s) => s.dG)).toFixed(1)}; ceiling (-U at pose) Pearson ${
@@ -41,7 +40,7 @@ export async function demoSection(io: CliIo): Promise<void> {
     TrainConfig.parse({ method: "nere", epochs: 4, lr: 3e-3 }),
   );
   const e = await energies(tf, r.net, test.map((s) => s.example));
-  io.out(
+  print(
     `  NERE trained on ${train.length} poses (no labels) in ${
       r.seconds.toFixed(1)
     } s: held-out Pearson ${pearson(e.map((v) => -v), truth).toFixed(2)}, Spearman ${
@@ -61,13 +60,13 @@ export async function demoSection(io: CliIo): Promise<void> {
   const b = await scorePose(tf, r.net, moved, moved.ligand);
   const want = matVec3(R, a.omega);
   const err = Math.max(...[0, 1, 2].map((k) => Math.abs(b.omega[k] - want[k])));
-  io.out(
+  print(
     `  rotate + shift the complex: |dE| = ${
       Math.abs(a.energy - b.energy).toExponential(1)
     }, |R omega - omega'| = ${err.toExponential(1)}`,
   );
   r.net.dispose();
-  io.out(
+  print(
     `  (${((performance.now() - t0) / 1000).toFixed(1)} s; full benchmark: cli.ts bind bench)`,
   );
 }

@@ -14,7 +14,7 @@ import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
 import { centroid, expSO3, inertia, type Mat3, rigidMotion } from "./rigid.ts";
-import { Rng } from "./rng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 
 type Tensor = TfNs.Tensor;
 type Tensor2D = TfNs.Tensor2D;
@@ -64,7 +64,7 @@ export class EnergyNet {
     this.#tf = tf;
     this.config = { hidden: 32, rbf: 16, cutoff: 8, seed: 0, ...config };
     const { ligandDim, pocketDim, hidden: H, rbf: K, cutoff, seed } = this.config;
-    const rng = new Rng(seed);
+    const rng = new SplitMix32(seed);
     const shapes: Record<string, number[]> = {
       wl: [ligandDim, H],
       bl: [H],

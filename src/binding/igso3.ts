@@ -5,7 +5,8 @@
  * exponent, as in the authors' code), sampling by inverse CDF on a fine grid, and the score.
  * @module
  */
-import type { Rng } from "./rng.ts";
+import type { SplitMix32 } from "../random/splitmix.ts";
+import { unitVector3 } from "../random/seeded_draws.ts";
 
 /** Highest l kept: terms stop once exp(-l(l+1) s^2) < e^-60, and never past 2000 (the repo's L). */
 export function igso3MaxL(sigma: number): number {
@@ -100,7 +101,7 @@ export function igso3Score(theta: number, sigma: number, options: Igso3ScoreOpti
  * @example
  * ```ts
  * const sampler = new Igso3Sampler([0.1, 0.2]);
- * const theta = sampler.sampleAngle(0, new Rng(1)); // at sigma = 0.1
+ * const theta = sampler.sampleAngle(0, new SplitMix32(1)); // at sigma = 0.1
  * ```
  */
 export class Igso3Sampler {
@@ -130,7 +131,7 @@ export class Igso3Sampler {
   }
 
   /** An angle at noise level index `level`, by inverse CDF. */
-  sampleAngle(level: number, rng: Rng): number {
+  sampleAngle(level: number, rng: SplitMix32): number {
     const cdf = this.cdfs[level], u = rng.uniform();
     let lo = 0, hi = cdf.length - 1;
     while (hi - lo > 1) {
@@ -146,9 +147,9 @@ export class Igso3Sampler {
   /** A rotation vector theta * axis with a uniform axis, at noise level index `level`. */
   sampleRotation(
     level: number,
-    rng: Rng,
+    rng: SplitMix32,
   ): { omega: [number, number, number]; theta: number; axis: [number, number, number] } {
-    const theta = this.sampleAngle(level, rng), axis = rng.unitVector();
+    const theta = this.sampleAngle(level, rng), axis = unitVector3(rng);
     return { omega: [axis[0] * theta, axis[1] * theta, axis[2] * theta], theta, axis };
   }
 }

@@ -14,7 +14,8 @@ import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { rigidReadout, rigidReadoutBatch } from "./energy.ts";
 import { type Igso3Sampler, igso3Score } from "./igso3.ts";
 import { centroid, expSO3, rigidMotion, type Vec3 } from "./rigid.ts";
-import type { Rng } from "./rng.ts";
+import type { SplitMix32 } from "../random/splitmix.ts";
+import { uniformIn, uniformIndex } from "../random/seeded_draws.ts";
 
 type Tensor2D = TfNs.Tensor2D;
 type Scalar = TfNs.Scalar;
@@ -44,10 +45,10 @@ export interface RigidNoise {
 }
 
 /** Draws a rigid perturbation. */
-export function sampleRigidNoise(rng: Rng, cfg: RigidNoiseConfig): RigidNoise {
-  const level = rng.int(cfg.sampler.sigmas.length);
+export function sampleRigidNoise(rng: SplitMix32, cfg: RigidNoiseConfig): RigidNoise {
+  const level = uniformIndex(rng, cfg.sampler.sigmas.length);
   const { omega, theta, axis } = cfg.sampler.sampleRotation(level, rng);
-  const eps = rng.range(cfg.transMin, cfg.transMax);
+  const eps = uniformIn(rng, cfg.transMin, cfg.transMax);
   const shift: Vec3 = [rng.normal() * eps, rng.normal() * eps, rng.normal() * eps];
   return { omega, theta, axis, sigma: cfg.sampler.sigmas[level], shift, eps };
 }
@@ -106,7 +107,7 @@ export function gaussianLoss(
   tf: Tf,
   energy: EnergyFn,
   x: ArrayLike<number>,
-  rng: Rng,
+  rng: SplitMix32,
   eps: number,
 ): Scalar {
   const n = x.length / 3;
@@ -176,7 +177,7 @@ export function gaussianLossBatch(
   energy: BatchEnergyFn,
   poses: PoseBatcher,
   natives: ArrayLike<number>[],
-  rngs: Rng[],
+  rngs: SplitMix32[],
   eps: number[],
 ): Scalar {
   const B = natives.length;

@@ -15,7 +15,6 @@
  */
 export * from "./rigid.ts";
 export * from "./igso3.ts";
-export { Rng } from "./rng.ts";
 export * from "./structure.ts";
 export * from "./complex.ts";
 export * from "./dataset.ts";

@@ -8,7 +8,7 @@
  * @module
  */
 import { centroid, cross, expSO3, rigidMotion, type Vec3 } from "./rigid.ts";
-import type { Rng } from "./rng.ts";
+import type { SplitMix32 } from "../random/splitmix.ts";
 
 /** A potential of ligand coordinates giving U and the forces -dU/dx. */
 export type RigidPotential = (x: Float64Array) => { energy: number; forces: Float64Array };
@@ -46,14 +46,14 @@ function drift(f: Float64Array, x: Float64Array, c: Vec3): { force: Vec3; torque
  *
  * @example
  * ```ts
- * const { x } = rigidLangevin(x0, potential, { steps: 2000, dt: 0.01, kT: 0.6 }, new Rng(1));
+ * const { x } = rigidLangevin(x0, potential, { steps: 2000, dt: 0.01, kT: 0.6 }, new SplitMix32(1));
  * ```
  */
 export function rigidLangevin(
   x0: Float64Array,
   potential: RigidPotential,
   options: RigidLangevinOptions,
-  rng: Rng,
+  rng: SplitMix32,
 ): { x: Float64Array; acceptance: number; dt: number; energy: number } {
   const { steps, kT } = options;
   const adapt = options.adaptSteps ?? Math.floor(steps / 2);

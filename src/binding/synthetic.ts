@@ -18,7 +18,8 @@ import { z } from "npm:zod@4.6.7";
 import type { BindingExample } from "./complex.ts";
 import { centroid, expSO3, rigidMotion } from "./rigid.ts";
 import { rigidLangevin, type RigidPotential } from "./rigid_langevin.ts";
-import { Rng } from "./rng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
+import { uniformIn, uniformIndex, unitVector3 } from "../random/seeded_draws.ts";
 
 /** Well depths eps_ab (ligand type a, pocket type b): apolar-apolar, donor-acceptor attract. */
 export const SYNTH_EPS: number[][] = [
@@ -97,10 +98,10 @@ export function syntheticPotential(
   };
 }
 
-function randomLigand(rng: Rng, n: number): Float64Array {
+function randomLigand(rng: SplitMix32, n: number): Float64Array {
   const pts: number[][] = [[0, 0, 0]];
   while (pts.length < n) {
-    const from = pts[rng.int(pts.length)], u = rng.unitVector();
+    const from = pts[uniformIndex(rng, pts.length)], u = unitVector3(rng);
     const p = [from[0] + 1.5 * u[0], from[1] + 1.5 * u[1], from[2] + 1.5 * u[2]];
     if (pts.every((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) > 1.45)) pts.push(p);
   }
@@ -108,12 +109,12 @@ function randomLigand(rng: Rng, n: number): Float64Array {
   return x.map((v, i) => v - c[i % 3]);
 }
 
-function randomPocket(rng: Rng, n: number): Float64Array {
+function randomPocket(rng: SplitMix32, n: number): Float64Array {
   const x = new Float64Array(3 * n);
   for (let j = 0; j < n; j++) {
-    let u = rng.unitVector();
-    while (u[2] < -0.5) u = rng.unitVector(); // an open cup: no atoms below the opening
-    const r = rng.range(5.0, 6.5);
+    let u = unitVector3(rng);
+    while (u[2] < -0.5) u = unitVector3(rng); // an open cup: no atoms below the opening
+    const r = uniformIn(rng, 5.0, 6.5);
     for (let k = 0; k < 3; k++) x[3 * j + k] = u[k] * r;
   }
   return x;
@@ -126,11 +127,11 @@ function oneHot(types: Int32Array): Float32Array {
 }
 
 /** Uniform random rotation vector (Haar): angle density (1 - cos t)/pi by rejection. */
-function haarRotation(rng: Rng): [number, number, number] {
+function haarRotation(rng: SplitMix32): [number, number, number] {
   for (;;) {
-    const t = rng.range(0, Math.PI);
+    const t = uniformIn(rng, 0, Math.PI);
     if (rng.uniform() * 2 < 1 - Math.cos(t)) {
-      const a = rng.unitVector();
+      const a = unitVector3(rng);
       return [a[0] * t, a[1] * t, a[2] * t];
     }
   }
@@ -143,13 +144,13 @@ export function trueAffinity(
   ligand: Float64Array,
   potential: RigidPotential,
   cfg: SyntheticConfig,
-  rng: Rng,
+  rng: SplitMix32,
 ): { dG: number; error: number } {
   const ws = new Float64Array(cfg.mcSamples);
   let maxLog = -Infinity;
   for (let s = 0; s < cfg.mcSamples; s++) {
     let c: number[];
-    do c = [rng.range(-1, 1), rng.range(-1, 1), rng.range(-1, 1)]; while (
+    do c = [uniformIn(rng, -1, 1), uniformIn(rng, -1, 1), uniformIn(rng, -1, 1)]; while (
       Math.hypot(c[0], c[1], c[2]) > 1
     );
     const t = c.map((v) => v * cfg.boundRadius);
@@ -182,10 +183,10 @@ export function trueAffinity(
 export function generateSynthetic(cfg: SyntheticConfig): SyntheticComplex[] {
   const out: SyntheticComplex[] = [];
   for (let c = cfg.first; c < cfg.first + cfg.complexes; c++) {
-    const rng = new Rng(cfg.seed * 100003 + c);
-    const nL = cfg.ligandMin + rng.int(cfg.ligandMax - cfg.ligandMin + 1);
+    const rng = new SplitMix32(cfg.seed * 100003 + c);
+    const nL = cfg.ligandMin + uniformIndex(rng, cfg.ligandMax - cfg.ligandMin + 1);
     const ligand0 = randomLigand(rng, nL);
-    const ligandTypes = Int32Array.from({ length: nL }, () => rng.int(TYPES));
+    const ligandTypes = Int32Array.from({ length: nL }, () => uniformIndex(rng, TYPES));
     // Pocket composition varies per complex so affinities spread.
     const wts = [rng.uniform() + 0.2, rng.uniform() + 0.2, rng.uniform() + 0.2];
     const tot = wts[0] + wts[1] + wts[2];

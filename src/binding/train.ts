@@ -18,7 +18,8 @@ import {
   type RigidNoiseConfig,
   sampleRigidNoise,
 } from "./losses.ts";
-import { Rng } from "./rng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
+import { uniformIn, uniformIndex } from "../random/seeded_draws.ts";
 
 /** Training configuration (zod schema; defaults in brackets in the field docs). */
 export const TrainConfig = z.object({
@@ -91,7 +92,7 @@ export async function trainEnergy(
     cutoff: cfg.cutoff,
     seed: cfg.seed,
   });
-  const rng = new Rng(cfg.seed * 7919 + 1);
+  const rng = new SplitMix32(cfg.seed * 7919 + 1);
   const noise = rigidNoiseOf(cfg);
   const opt = tf.train.adam(cfg.lr);
   const stepLosses: number[] = [], epochLosses: number[] = [];
@@ -100,7 +101,7 @@ export async function trainEnergy(
       (opt as unknown as { learningRate: number }).learningRate = cfg.lr * cfg.lrDecay ** epoch;
       const order = examples.map((_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
+        const j = uniformIndex(rng, i + 1);
         [order[i], order[j]] = [order[j], order[i]];
       }
       let sum = 0, count = 0;
@@ -138,7 +139,7 @@ export function trainStep(
   batch: BindingExample[],
   cfg: TrainConfig,
   noise: RigidNoiseConfig,
-  rng: Rng,
+  rng: SplitMix32,
 ): TfNs.Scalar {
   // Noise is drawn in JS before the tape so the same seed gives the same draws.
   const natives = batch.map((ex) => ex.ligand);
@@ -161,9 +162,10 @@ export function trainStep(
     );
     loss = () => decoyLossBatch(tf, energy, poses, natives, decoys);
   } else {
-    const eps = batch.map(() => rng.range(cfg.gaussMin, cfg.gaussMax));
+    const eps = batch.map(() => uniformIn(rng, cfg.gaussMin, cfg.gaussMax));
     const seeds = batch.map(() => rng.nextU32());
-    loss = () => gaussianLossBatch(tf, energy, poses, natives, seeds.map((s) => new Rng(s)), eps);
+    loss = () =>
+      gaussianLossBatch(tf, energy, poses, natives, seeds.map((s) => new SplitMix32(s)), eps);
   }
   const { value, grads } = tf.variableGrads(loss, net.variables);
   tf.tidy(() => {

@@ -13,8 +13,9 @@ import {
   perturbLigand,
   sampleRigidNoise,
 } from "../../src/binding/losses.ts";
-import { Rng } from "../../src/binding/rng.ts";
+
 import { toyExample } from "./_toy.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 // Complexes of different sizes, so the batch is padded.
 const EXAMPLES = [toyExample(1, 4, 12), toyExample(2, 7, 20), toyExample(3, 5, 16)];
@@ -23,7 +24,7 @@ Deno.test("padded batches give the same energies, losses and parameter gradients
   const tf = await loadTf();
   const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, hidden: 8, rbf: 8, seed: 2 });
   const singles = EXAMPLES.map((ex) => inputsOf(tf, ex));
-  const rng = new Rng(3), sampler = new Igso3Sampler([0.2, 0.4]);
+  const rng = new SplitMix32(3), sampler = new Igso3Sampler([0.2, 0.4]);
   const nc = { sampler, transMin: 0.2, transMax: 0.8 };
   const noises = EXAMPLES.map(() => sampleRigidNoise(rng, nc));
   const perturbed = EXAMPLES.map((ex, b) => perturbLigand(ex.ligand, noises[b]));
@@ -50,7 +51,7 @@ Deno.test("padded batches give the same energies, losses and parameter gradients
       () =>
         tf.div(
           tf.addN(EXAMPLES.map((ex, b) =>
-            gaussianLoss(tf, single(b), ex.ligand, new Rng(seeds[b]), eps[b])
+            gaussianLoss(tf, single(b), ex.ligand, new SplitMix32(seeds[b]), eps[b])
           )),
           3,
         ) as TfNs.Scalar,
@@ -60,7 +61,7 @@ Deno.test("padded batches give the same energies, losses and parameter gradients
           batched,
           poses,
           EXAMPLES.map((e) => e.ligand),
-          seeds.map((s) => new Rng(s)),
+          seeds.map((s) => new SplitMix32(s)),
           eps,
         ),
     ],

@@ -3,9 +3,11 @@ import { loadTf } from "../../src/nn/tf.ts";
 import { EnergyNet, scorePose } from "../../src/binding/energy.ts";
 import type { BindingExample } from "../../src/binding/complex.ts";
 import { centroid, expSO3, matVec3, rigidMotion, rotateVectors } from "../../src/binding/rigid.ts";
-import { Rng } from "../../src/binding/rng.ts";
+
 import { exampleOf, loadReal, REAL_NAMES } from "./_real.ts";
 import { toyExample } from "./_toy.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
+import { uniformIn, unitVector3 } from "../../src/random/seeded_draws.ts";
 
 /** Applies one rigid motion (about the origin) to the whole complex. */
 function moveComplex(ex: BindingExample, r: number[], t: number[]): BindingExample {
@@ -28,9 +30,9 @@ async function checkEquivariance(ex: BindingExample, seed: number): Promise<void
   try {
     const base = await scorePose(tf, net, ex, ex.ligand);
     assert(Math.abs(base.energy) > 1e-4 && maxAbs(base.forces) > 1e-4, "a non-trivial energy");
-    const rng = new Rng(seed + 100);
+    const rng = new SplitMix32(seed + 100);
     for (let k = 0; k < 3; k++) {
-      const r = expSO3(rng.unitVector().map((a) => a * rng.range(0.3, Math.PI)));
+      const r = expSO3(unitVector3(rng).map((a) => a * uniformIn(rng, 0.3, Math.PI)));
       const t = [rng.normal() * 10, rng.normal() * 10, rng.normal() * 10];
       const moved = moveComplex(ex, r, t);
       const out = await scorePose(tf, net, moved, moved.ligand);

@@ -8,9 +8,9 @@ import {
   type RigidNoise,
   sampleRigidNoise,
 } from "../../src/binding/losses.ts";
-import { Rng } from "../../src/binding/rng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
-const rng0 = new Rng(9);
+const rng0 = new SplitMix32(9);
 const NATIVE = Float64Array.from({ length: 3 * 7 }, () => rng0.normal() * 2);
 
 /** A quadratic well E = k/2 sum_i |x_i - x_i^native|^2 with k a variable. */
@@ -24,7 +24,7 @@ async function well(k0: number) {
 }
 
 Deno.test("NERE translation DSM on a quadratic well: zero loss exactly at the true score k = 1/eps^2, second-order gradient exact", async () => {
-  const eps = 0.5, rng = new Rng(1);
+  const eps = 0.5, rng = new SplitMix32(1);
   const noises: RigidNoise[] = Array.from({ length: 8 }, () => ({
     omega: [0, 0, 0],
     theta: 0,
@@ -51,7 +51,7 @@ Deno.test("NERE translation DSM on a quadratic well: zero loss exactly at the tr
 });
 
 Deno.test("NERE rotation DSM on a quadratic well: minimised at k = 1/(2 sigma^2), the small-noise IGSO(3) score", async () => {
-  const sigma = 0.05, rng = new Rng(2);
+  const sigma = 0.05, rng = new SplitMix32(2);
   const sampler = new Igso3Sampler([sigma]);
   const noises = Array.from({ length: 64 }, () => {
     const n = sampleRigidNoise(rng, { sampler, transMin: 1, transMax: 1 });

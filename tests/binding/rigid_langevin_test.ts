@@ -2,7 +2,7 @@ import { assert, assertClose } from "../_assert.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
 import { rigidLangevin, type RigidPotential } from "../../src/binding/rigid_langevin.ts";
 import { centroid, kabsch } from "../../src/binding/rigid.ts";
-import { Rng } from "../../src/binding/rng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 // An octahedron of unit arms: its second moment is 2 I, so sum_i (R r_i) . r_i = 2 tr R.
 const OCTA = Float64Array.from([1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1]);
@@ -21,7 +21,7 @@ function potential(k: number, kappa: number): RigidPotential {
 }
 
 function sampleAngles(k: number, kappa: number, kT: number, chains: number, seed: number) {
-  const rng = new Rng(seed), angles: number[] = [], cx: number[] = [];
+  const rng = new SplitMix32(seed), angles: number[] = [], cx: number[] = [];
   for (let c = 0; c < chains; c++) {
     const { x, acceptance } = rigidLangevin(Float64Array.from(OCTA), potential(k, kappa), {
       steps: 300,

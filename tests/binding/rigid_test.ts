@@ -1,6 +1,6 @@
 import { assert, assertClose } from "../_assert.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
-import { Rng } from "../../src/binding/rng.ts";
+
 import {
   centroid,
   cross,
@@ -22,6 +22,8 @@ import {
   igso3Series,
   igso3SeriesL,
 } from "../../src/binding/igso3.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
+import { uniformIn, uniformIndex, unitVector3 } from "../../src/random/seeded_draws.ts";
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
@@ -32,7 +34,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 Deno.test("expSO3 is a proper rotation, rotates about its axis by its angle, and matches known cases", () => {
   // Quarter turn about z sends x to y.
   assert(maxAbsDiff(matVec3(expSO3([0, 0, Math.PI / 2]), [1, 0, 0]), [0, 1, 0]) < 1e-15);
-  const rng = new Rng(1);
+  const rng = new SplitMix32(1);
   for (let k = 0; k < 50; k++) {
     const w = [rng.normal(), rng.normal(), rng.normal()].map((v) => v * 1.2);
     const r = expSO3(w);
@@ -52,11 +54,11 @@ Deno.test("expSO3 is a proper rotation, rotates about its axis by its angle, and
 });
 
 Deno.test("logSO3 inverts expSO3, including angles near 0 and near pi", () => {
-  const rng = new Rng(2);
+  const rng = new SplitMix32(2);
   for (const scale of [1e-9, 1e-3, 1, 2.5, Math.PI - 1e-5]) {
     for (let k = 0; k < 30; k++) {
-      const axis = rng.unitVector();
-      const t = scale === 1 ? rng.range(0, Math.PI - 0.01) : scale;
+      const axis = unitVector3(rng);
+      const t = scale === 1 ? uniformIn(rng, 0, Math.PI - 0.01) : scale;
       const w = axis.map((a) => a * t);
       const back = logSO3(expSO3(w));
       assert(maxAbsDiff(back, w) < 1e-7 + 1e-9, `round trip at angle ${t}: ${back} vs ${w}`);
@@ -66,11 +68,11 @@ Deno.test("logSO3 inverts expSO3, including angles near 0 and near pi", () => {
 });
 
 Deno.test("kabsch recovers a known rotation and shift, and its RMSD is the minimum", () => {
-  const rng = new Rng(3);
+  const rng = new SplitMix32(3);
   for (let k = 0; k < 20; k++) {
-    const n = 5 + rng.int(20);
+    const n = 5 + uniformIndex(rng, 20);
     const p = Float64Array.from({ length: 3 * n }, () => rng.normal() * 3);
-    const w = rng.unitVector().map((a) => a * rng.range(0, Math.PI));
+    const w = unitVector3(rng).map((a) => a * uniformIn(rng, 0, Math.PI));
     const r = expSO3(w), t = [rng.normal() * 5, rng.normal(), rng.normal()];
     const q = rigidMotion(p, r, [0, 0, 0], t);
     const fit = kabsch(p, q);
@@ -81,7 +83,7 @@ Deno.test("kabsch recovers a known rotation and shift, and its RMSD is the minim
     const noisy = q.map((v) => v + 0.3 * rng.normal());
     const best = kabsch(p, noisy);
     for (let j = 0; j < 10; j++) {
-      const r2 = matMul3(expSO3(rng.unitVector().map((a) => a * 0.05)), best.r);
+      const r2 = matMul3(expSO3(unitVector3(rng).map((a) => a * 0.05)), best.r);
       const moved = rigidMotion(p, r2, [0, 0, 0], [0, 0, 0]);
       const c1 = centroid(moved), c2 = centroid(noisy);
       const aligned = rigidMotion(moved, [1, 0, 0, 0, 1, 0, 0, 0, 1], [0, 0, 0], [
@@ -104,7 +106,7 @@ Deno.test("kabsch recovers a known rotation and shift, and its RMSD is the minim
 });
 
 Deno.test("inertia and solve3: I w = tau is solved exactly, cross product is antisymmetric", () => {
-  const rng = new Rng(4);
+  const rng = new SplitMix32(4);
   const x = Float64Array.from({ length: 30 }, () => rng.normal());
   const c = centroid(x), I = inertia(x, c);
   const w = [0.3, -1.1, 0.7], tau = matVec3(I, w);
@@ -161,7 +163,7 @@ Deno.test("IGSO(3) series derivative and score equal central finite differences"
 
 Deno.test("IGSO(3) inverse-CDF samples match the angle density (chi-square)", () => {
   const sampler = new Igso3Sampler([0.15, 0.6]);
-  const rng = new Rng(5), N = 20000, bins = 40;
+  const rng = new SplitMix32(5), N = 20000, bins = 40;
   for (let level = 0; level < 2; level++) {
     const sigma = sampler.sigmas[level];
     const counts = new Array(bins).fill(0);

@@ -10,8 +10,9 @@ import {
   perturbLigand,
   sampleRigidNoise,
 } from "../../src/binding/losses.ts";
-import { Rng } from "../../src/binding/rng.ts";
+
 import { toyExample } from "./_toy.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 // The NERE and Gaussian-DSM losses differentiate through the forces: their parameter gradient
 // is a mixed second derivative d/dtheta (dE/dx). Check it against central finite differences of
@@ -30,7 +31,7 @@ async function adVsFd(method: "nere" | "gaussian" | "decoy"): Promise<{ ad: numb
       seed: 4,
     });
     const inputs = inputsOf(tf, ex);
-    const rng = new Rng(7);
+    const rng = new SplitMix32(7);
     const sampler = new Igso3Sampler([0.3]);
     const noise = sampleRigidNoise(rng, { sampler, transMin: 0.5, transMax: 0.5 });
     const x = perturbLigand(ex.ligand, noise);
@@ -43,7 +44,7 @@ async function adVsFd(method: "nere" | "gaussian" | "decoy"): Promise<{ ad: numb
       method === "nere"
         ? nereLoss(tf, energy, x, noise)
         : method === "gaussian"
-        ? gaussianLoss(tf, energy, ex.ligand, new Rng(gseed), 0.4)
+        ? gaussianLoss(tf, energy, ex.ligand, new SplitMix32(gseed), 0.4)
         : decoyLoss(tf, energy, ex.ligand, decoys);
     try {
       const { value, grads } = tf.variableGrads(loss, net.variables);
