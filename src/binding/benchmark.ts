@@ -70,7 +70,18 @@ function corr(score: number[], truth: number[]): Correlation {
  *
  * @example
  * ```ts
- * const r = await runBenchmark(tf, BenchConfig.parse({ seeds: [0] }), console.log);
+ * import { loadTf } from "../nn/mod.ts";
+ * import { BenchConfig, runBenchmark } from "./mod.ts";
+ * const tf = await loadTf();
+ * const cfg = BenchConfig.parse({
+ *   synthetic: { complexes: 6, mcSamples: 200, langevinSteps: 50 },
+ *   test: 3,
+ *   seeds: [0],
+ *   methods: ["nere"],
+ *   train: { epochs: 1 },
+ * });
+ * const r = await runBenchmark(tf, cfg);
+ * console.log(r.ceiling.pearson, r.runs[0].pearson);
  * ```
  */
 export async function runBenchmark(

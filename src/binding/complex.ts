@@ -77,7 +77,12 @@ function heavy(s: Structure, keep: (i: number) => boolean): Structure {
  *
  * @example
  * ```ts
- * const { ligand, receptor } = selectLigand(parsePdb(text, "1hpv.pdb"), "478");
+ * import { parsePdb, selectLigand } from "./mod.ts";
+ * const pdb = [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n");
+ * const { ligand, receptor } = selectLigand(parsePdb(pdb, "toy.pdb"), "LIG");
  * ```
  */
 export function selectLigand(
@@ -121,7 +126,13 @@ export interface PocketOptions {
  *
  * @example
  * ```ts
- * const pocket = pocketOf(receptor, ligand.coords, { cutoff: 8 });
+ * import { parsePdb, pocketOf, selectLigand } from "./mod.ts";
+ * const pdb = [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n");
+ * const { ligand, receptor } = selectLigand(parsePdb(pdb, "toy.pdb"), "LIG");
+ * const pocket = pocketOf(receptor, ligand.coords, { cutoff: 8 }); // residue ALA 1
  * ```
  */
 export function pocketOf(
@@ -166,7 +177,13 @@ export function pocketOf(
  *
  * @example
  * ```ts
- * const ex = featurizeComplex("1hpv", ligand, pocket);
+ * import { featurizeComplex, parsePdb, selectLigand } from "./mod.ts";
+ * const pdb = [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n");
+ * const { ligand, receptor } = selectLigand(parsePdb(pdb, "toy.pdb"), "LIG");
+ * const ex = featurizeComplex("toy", ligand, receptor); // 7 + 28 feature columns
  * ```
  */
 export function featurizeComplex(

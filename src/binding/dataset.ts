@@ -23,7 +23,13 @@ function heavyOnly(s: Structure): Structure {
  *
  * @example
  * ```ts
- * const ex = await loadComplex("1hpv.pdb", { resName: "478" });
+ * import { loadComplex } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/c.pdb`, [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n"));
+ * const ex = await loadComplex(`${dir}/c.pdb`, { resName: "LIG" });
  * ```
  */
 export async function loadComplex(
@@ -53,7 +59,13 @@ export async function loadComplex(
  *
  * @example
  * ```ts
- * const set = await loadComplexDir("data/complexes");
+ * import { loadComplexDir } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/c.pdb`, [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n"));
+ * const set = await loadComplexDir(dir, "LIG"); // one complex
  * ```
  */
 export async function loadComplexDir(dir: string, resName?: string): Promise<BindingExample[]> {

@@ -12,11 +12,6 @@ import { contactScore, energies, TrainConfig, trainEnergy } from "./train.ts";
 
 /**
  * Prints the binding demo.
- *
- * @example
- * ```ts
- * await demoSection(console.log);
- * ```
  */
 export async function demoSection(print: (line: string) => void): Promise<void> {
   const t0 = performance.now();

@@ -46,9 +46,14 @@ export interface EnergyNetConfig {
  *
  * @example
  * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, inputsOf, SyntheticConfig } from "./mod.ts";
  * const tf = await loadTf();
- * const net = new EnergyNet(tf, { ligandDim: 7, pocketDim: 28 });
- * const e = net.energy(tf.tensor2d(lig, [n, 3]), inputsOf(tf, ex)); // scalar
+ * const [{ example: ex }] = generateSynthetic(SyntheticConfig.parse({ complexes: 1, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: ex.ligandDim, pocketDim: ex.pocketDim });
+ * const e = tf.tidy(() => net.energy(tf.tensor2d(Float32Array.from(ex.ligand), [ex.ligand.length / 3, 3]), inputsOf(tf, ex)));
+ * console.log(await e.data());
+ * net.dispose();
  * ```
  */
 export class EnergyNet {
@@ -350,7 +355,13 @@ function inverse3(a: Mat3): Mat3 {
  *
  * @example
  * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, scorePose, SyntheticConfig } from "./mod.ts";
+ * const tf = await loadTf();
+ * const [{ example: ex }] = generateSynthetic(SyntheticConfig.parse({ complexes: 1, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: ex.ligandDim, pocketDim: ex.pocketDim });
  * const out = await scorePose(tf, net, ex, ex.ligand); // { energy, forces, translation, torque, omega }
+ * net.dispose();
  * ```
  */
 export async function scorePose(
@@ -389,7 +400,10 @@ export async function scorePose(
  *
  * @example
  * ```ts
- * const back = rigidCorrection(x, out.translation, out.omega, { transNoise: 0.5, rotNoise: 0.2 });
+ * import { rigidCorrection } from "./mod.ts";
+ * const x = [0, 0, 0, 1.5, 0, 0, 0, 1.5, 0];
+ * const back = rigidCorrection(x, [0.4, 0, 0], [0, 0, 1], { transNoise: 0.5, rotNoise: 0.2 });
+ * console.log(back.shift); // [0.1, 0, 0]
  * ```
  */
 export function rigidCorrection(

@@ -21,6 +21,7 @@ export function igso3MaxL(sigma: number): number {
  *
  * @example
  * ```ts
+ * import { igso3Series } from "./mod.ts";
  * const { f, df } = igso3Series(0.5, 0.3);
  * ```
  */
@@ -84,6 +85,7 @@ export interface Igso3ScoreOptions {
  *
  * @example
  * ```ts
+ * import { igso3Score } from "./mod.ts";
  * const s = igso3Score(0.4, 0.2); // negative: rotate back
  * ```
  */
@@ -100,6 +102,8 @@ export function igso3Score(theta: number, sigma: number, options: Igso3ScoreOpti
  *
  * @example
  * ```ts
+ * import { Igso3Sampler } from "./mod.ts";
+ * import { SplitMix32 } from "../random/mod.ts";
  * const sampler = new Igso3Sampler([0.1, 0.2]);
  * const theta = sampler.sampleAngle(0, new SplitMix32(1)); // at sigma = 0.1
  * ```

@@ -6,10 +6,13 @@
  *
  * @example
  * ```ts
- * import { loadComplex, loadTf, TrainConfig, trainEnergy } from "./mod.ts";
- * const ex = await loadComplex("1hpv.pdb", { resName: "478" });
- * const tf = await loadTf();
- * const { net } = await trainEnergy(tf, [ex], TrainConfig.parse({ epochs: 5 }));
+ * import { loadComplex } from "./mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/c.pdb`, [
+ *   "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C",
+ *   "HETATM    2  C1  LIG A 100       3.000   0.000   0.000  1.00  0.00           C",
+ * ].join("\n"));
+ * const ex = await loadComplex(`${dir}/c.pdb`, { resName: "LIG" });
  * ```
  * @module
  */

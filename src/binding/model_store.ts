@@ -21,7 +21,10 @@ export async function saveNet(run: RunWriter, net: EnergyNet): Promise<void> {
  *
  * @example
  * ```ts
- * const net = await loadNet(tf, "runs", "20261203-101500-ab12");
+ * import { loadTf } from "../nn/mod.ts";
+ * import { loadNet } from "./mod.ts";
+ * const tf = await loadTf();
+ * await loadNet(tf, await Deno.makeTempDir(), "no-such-run").catch((e) => console.log(e.message));
  * ```
  */
 export async function loadNet(tf: Tf, root: string, id: string): Promise<EnergyNet> {

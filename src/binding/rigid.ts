@@ -46,6 +46,7 @@ export function matVec3(r: Mat3, v: ArrayLike<number>): Vec3 {
  *
  * @example
  * ```ts
+ * import { expSO3 } from "./mod.ts";
  * const r = expSO3([0, 0, Math.PI / 2]); // x -> y
  * ```
  */
@@ -74,6 +75,7 @@ export function expSO3(w: ArrayLike<number>): Mat3 {
  *
  * @example
  * ```ts
+ * import { expSO3, logSO3 } from "./mod.ts";
  * const w = logSO3(expSO3([0.1, -0.2, 0.3])); // [0.1, -0.2, 0.3]
  * ```
  */
@@ -112,6 +114,7 @@ export function centroid(x: ArrayLike<number>): Vec3 {
  *
  * @example
  * ```ts
+ * import { expSO3, rigidMotion } from "./mod.ts";
  * const y = rigidMotion(new Float64Array([1, 0, 0]), expSO3([0, 0, 1]), [0, 0, 0], [0, 0, 0]);
  * ```
  */
@@ -216,7 +219,10 @@ export function jacobiEigen(a: number[], n: number): { values: number[]; vectors
  *
  * @example
  * ```ts
- * const { r, rmsd } = kabsch(p, q); // q ~ R p + t
+ * import { expSO3, kabsch, rigidMotion } from "./mod.ts";
+ * const p = new Float64Array([0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3]);
+ * const q = rigidMotion(p, expSO3([0.3, 0, 0]), [0, 0, 0], [1, 2, 3]);
+ * const { r, rmsd } = kabsch(p, q); // q = R p + t, rmsd ~ 0
  * ```
  */
 export function kabsch(

@@ -46,7 +46,11 @@ function drift(f: Float64Array, x: Float64Array, c: Vec3): { force: Vec3; torque
  *
  * @example
  * ```ts
- * const { x } = rigidLangevin(x0, potential, { steps: 2000, dt: 0.01, kT: 0.6 }, new SplitMix32(1));
+ * import { rigidLangevin } from "./mod.ts";
+ * import { SplitMix32 } from "../random/mod.ts";
+ * const x0 = new Float64Array([1, 0, 0, -1, 0, 0]);
+ * const harmonic = (x: Float64Array) => ({ energy: x.reduce((s, v) => s + v * v, 0) / 2, forces: x.map((v) => -v) });
+ * const { x } = rigidLangevin(x0, harmonic, { steps: 200, dt: 0.01, kT: 0.6 }, new SplitMix32(1));
  * ```
  */
 export function rigidLangevin(

@@ -109,8 +109,9 @@ function parseCoord(text: string, file: string, line: number, what: string): num
  *
  * @example
  * ```ts
- * const s = parsePdb(await Deno.readTextFile("1hpv.pdb"), "1hpv.pdb");
- * console.log(s.atoms.length);
+ * import { parsePdb } from "./mod.ts";
+ * const s = parsePdb("ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C", "t.pdb");
+ * console.log(s.atoms.length); // 1
  * ```
  */
 export function parsePdb(text: string, file: string, pdbqt = false): Structure {
@@ -194,7 +195,8 @@ export function parsePdb(text: string, file: string, pdbqt = false): Structure {
  *
  * @example
  * ```ts
- * const lig = parseSdf(await Deno.readTextFile("ligand.sdf"), "ligand.sdf");
+ * import { parseSdf } from "./mod.ts";
+ * const lig = parseSdf("m\n x\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\nM  END\n", "m.sdf");
  * ```
  */
 export function parseSdf(text: string, file: string): Structure {
@@ -264,7 +266,9 @@ export function parseSdf(text: string, file: string): Structure {
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("lig.sdf", toSdf(ligand));
+ * import { parseSdf, toSdf } from "./mod.ts";
+ * const lig = parseSdf("m\n x\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n    0.0000    0.0000    0.0000 C   0  0\nM  END\n", "m.sdf");
+ * await Deno.writeTextFile(`${await Deno.makeTempDir()}/lig.sdf`, toSdf(lig));
  * ```
  */
 export function toSdf(s: Structure, title = "ligand"): string {
@@ -296,7 +300,10 @@ export function toSdf(s: Structure, title = "ligand"): string {
  *
  * @example
  * ```ts
- * const rec = await readStructure("protein.pdbqt.gz");
+ * import { readStructure } from "./mod.ts";
+ * const path = `${await Deno.makeTempDir()}/t.pdb`;
+ * await Deno.writeTextFile(path, "ATOM      1  CA  ALA A   1       0.000   0.000   0.000  1.00  0.00           C\n");
+ * const rec = await readStructure(path);
  * ```
  */
 export async function readStructure(path: string): Promise<Structure> {

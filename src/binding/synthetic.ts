@@ -65,7 +65,9 @@ export interface SyntheticComplex {
  *
  * @example
  * ```ts
- * const u = syntheticPotential(ligTypes, pocket, pocketTypes)(x).energy;
+ * import { syntheticPotential } from "./mod.ts";
+ * const u = syntheticPotential(new Int32Array([0]), new Float64Array([4, 0, 0]), new Int32Array([0]));
+ * console.log(u(new Float64Array([0, 0, 0])).energy); // -1 + (3.2/4)^12
  * ```
  */
 export function syntheticPotential(
@@ -177,7 +179,8 @@ export function trueAffinity(
  *
  * @example
  * ```ts
- * const set = generateSynthetic(SyntheticConfig.parse({ complexes: 20, mcSamples: 5000 }));
+ * import { generateSynthetic, SyntheticConfig } from "./mod.ts";
+ * const set = generateSynthetic(SyntheticConfig.parse({ complexes: 2, mcSamples: 100, langevinSteps: 20 }));
  * ```
  */
 export function generateSynthetic(cfg: SyntheticConfig): SyntheticComplex[] {

@@ -71,8 +71,12 @@ export function rigidNoiseOf(cfg: TrainConfig): RigidNoiseConfig {
  *
  * @example
  * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { generateSynthetic, SyntheticConfig, TrainConfig, trainEnergy } from "./mod.ts";
+ * const examples = generateSynthetic(SyntheticConfig.parse({ complexes: 2, mcSamples: 10, langevinSteps: 10 })).map((s) => s.example);
  * const tf = await loadTf();
- * const { net, epochLosses } = await trainEnergy(tf, examples, TrainConfig.parse({ epochs: 5 }));
+ * const { net, epochLosses } = await trainEnergy(tf, examples, TrainConfig.parse({ epochs: 1 }));
+ * net.dispose();
  * ```
  */
 export async function trainEnergy(
@@ -185,7 +189,13 @@ export function trainStep(
  *
  * @example
  * ```ts
- * const e = await energies(tf, net, testExamples); // -e ranks affinity
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, energies, generateSynthetic, SyntheticConfig } from "./mod.ts";
+ * const examples = generateSynthetic(SyntheticConfig.parse({ complexes: 2, mcSamples: 10, langevinSteps: 10 })).map((s) => s.example);
+ * const tf = await loadTf();
+ * const net = new EnergyNet(tf, { ligandDim: 3, pocketDim: 3 });
+ * const e = await energies(tf, net, examples); // -e ranks affinity
+ * net.dispose();
  * ```
  */
 export async function energies(
