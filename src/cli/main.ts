@@ -16,6 +16,7 @@ import { DISCS_SPEC, discsCommand } from "./discs.ts";
 import { BASINS_SPEC, basinsCommand } from "./basins.ts";
 import { SHARD_SPEC, shardCommand } from "./shard.ts";
 import { LM_SPEC, lmCommand } from "./lm.ts";
+import { BIND_SPEC, bindCommand } from "./bind.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   basins: { spec: BASINS_SPEC, run: basinsCommand },
   shard: { spec: SHARD_SPEC, run: shardCommand },
   lm: { spec: LM_SPEC, run: lmCommand },
+  bind: { spec: BIND_SPEC, run: bindCommand },
 };
 
 /** Top-level help. */

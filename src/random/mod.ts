@@ -16,3 +16,4 @@ export * from "./draws.ts";
 export * from "./f32math.ts";
 export * from "./splitmix.ts";
 export * from "./params.ts";
+export * from "./seeded_draws.ts";

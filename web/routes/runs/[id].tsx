@@ -10,6 +10,7 @@ import { SampleView } from "../../components/sample_view.tsx";
 import { BasinsView } from "../../components/basins_view.tsx";
 import { OptimiseView } from "../../components/optimise_view.tsx";
 import { GenericView } from "../../components/generic_view.tsx";
+import { BindView } from "../../components/bind_view.tsx";
 import { runKind } from "../../utils/run_rows.ts";
 import { type DashState, diagnosticsOf, openRun } from "../../utils/state.ts";
 import { basinView, optimiseView } from "../../utils/run_views.ts";
@@ -34,6 +35,19 @@ export async function runPage(state: DashState, id: string): Promise<string> {
     body = <BasinsView m={m} v={await basinView(r)} />;
   } else if (kind === "optimise") {
     body = <OptimiseView m={m} v={await optimiseView(r)} />;
+  } else if ((m.config as { kind?: string }).kind === "bind-score") {
+    const arr = async (n: string) => (await r.readArray(n)).data as Float32Array;
+    body = (
+      <BindView
+        m={m}
+        data={{
+          ligand: await arr("ligand_xyz"),
+          pocket: await arr("pocket_xyz"),
+          forces: await arr("forces"),
+          corrected: await arr("corrected_xyz"),
+        }}
+      />
+    );
   } else {
     body = <GenericView m={m} />;
   }

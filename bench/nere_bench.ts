@@ -1,0 +1,157 @@
+/**
+ * NERE throughput on tfjs (wasm) against the PyTorch peer (bench/peers/nere_peer.py, same
+ * network, same loss, second-order autograd through the forces), run side by side:
+ * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy and
+ * forces), at the synthetic benchmark's size and at a real-complex size (1HPV: 35 ligand atoms,
+ * 341 pocket atoms), plus where the time of a training step goes.
+ *
+ *   deno run -A bench/nere_bench.ts [--steps 20]
+ */
+import { loadTf } from "../src/nn/tf.ts";
+import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import type { BindingExample } from "../src/binding/complex.ts";
+import { batchOf, EnergyNet, scorePose } from "../src/binding/energy.ts";
+import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
+import { SplitMix32 } from "../src/random/splitmix.ts";
+import { uniformIn, uniformIndex, unitVector3 } from "../src/random/seeded_draws.ts";
+
+const stepsArg = Deno.args.indexOf("--steps");
+const STEPS = stepsArg >= 0 ? Number(Deno.args[stepsArg + 1]) : 20;
+const BATCH = 4;
+
+function randomComplex(
+  rng: SplitMix32,
+  nL: number,
+  nP: number,
+  ldim: number,
+  pdim: number,
+): BindingExample {
+  const ligand = Float64Array.from({ length: 3 * nL }, () => rng.normal() * 1.2);
+  const pocket = new Float64Array(3 * nP);
+  for (let j = 0; j < nP; j++) {
+    const u = unitVector3(rng), r = uniformIn(rng, 3.5, 6);
+    for (let k = 0; k < 3; k++) pocket[3 * j + k] = u[k] * r;
+  }
+  const hot = (n: number, d: number) => {
+    const f = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) f[i * d + uniformIndex(rng, d)] = 1;
+    return f;
+  };
+  return {
+    name: "bench",
+    ligand,
+    ligandFeatures: hot(nL, ldim),
+    ligandDim: ldim,
+    pocket,
+    pocketFeatures: hot(nP, pdim),
+    pocketDim: pdim,
+  };
+}
+
+const tf = await loadTf();
+const uptime = new TextDecoder().decode((await new Deno.Command("uptime").output()).stdout).trim();
+console.log(`tfjs ${tf.version.tfjs} backend ${tf.getBackend()}; ${uptime}`);
+const sizes = [
+  { name: "synthetic 8 x 36", nL: 8, nP: 36, ldim: 3, pdim: 3, steps: STEPS },
+  {
+    name: "1HPV size 35 x 341",
+    nL: 35,
+    nP: 341,
+    ldim: 7,
+    pdim: 28,
+    steps: Math.max(3, Math.round(STEPS / 5)),
+  },
+];
+const rows: string[] = [];
+for (const s of sizes) {
+  const rng = new SplitMix32(1);
+  const data = Array.from({ length: BATCH }, () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim));
+  const cfg = TrainConfig.parse({ method: "nere" });
+  const net = new EnergyNet(tf, { ligandDim: s.ldim, pocketDim: s.pdim });
+  const opt = tf.train.adam(1e-3);
+  const { inputs, poses } = batchOf(tf, data);
+  const natives = data.map((d) => d.ligand);
+  const noise = rigidNoiseOf(cfg);
+  const step = async () => {
+    const l = trainStep(tf, net, opt, data, cfg, noise, rng);
+    await l.data();
+    l.dispose();
+  };
+  for (let i = 0; i < 2; i++) await step();
+  let t0 = performance.now();
+  for (let i = 0; i < s.steps; i++) await step();
+  const trainRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
+  for (const d of data) await scorePose(tf, net, d, d.ligand);
+  t0 = performance.now();
+  for (let i = 0; i < s.steps; i++) for (const d of data) await scorePose(tf, net, d, d.ligand);
+  const scoreRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
+  // Where the time goes: forward energy, energy + forces (first order), full NERE step.
+  const time = async (f: () => TfNs.Tensor | Promise<void>, n = 5) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) {
+      const r = f();
+      if (r instanceof Promise) await r;
+      else {
+        await r.data();
+        r.dispose();
+      }
+    }
+    return (performance.now() - t) / n / BATCH;
+  };
+  const fwd = await time(() => tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs))));
+  const first = await time(() =>
+    tf.tidy(() =>
+      tf.sum(
+        tf.grad((l: TfNs.Tensor) => tf.sum(net.energyBatch(l as TfNs.Tensor3D, inputs)))(
+          poses(natives),
+        ),
+      )
+    )
+  );
+  const full = await time(step);
+  const prof = await tf.profile(async () => await step());
+  const byKernel = new Map<string, number>();
+  for (const k of prof.kernels) {
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  }
+  const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, ms]) =>
+    `${n} ${ms.toFixed(1)}`
+  ).join(", ");
+  Object.values(inputs).forEach((t) => t?.dispose());
+  net.dispose();
+  opt.dispose();
+  const peer = await new Deno.Command("/usr/bin/python3", {
+    args: [
+      "bench/peers/nere_peer.py",
+      "--ligand",
+      `${s.nL}`,
+      "--pocket",
+      `${s.nP}`,
+      "--ldim",
+      `${s.ldim}`,
+      "--pdim",
+      `${s.pdim}`,
+      "--steps",
+      `${s.steps}`,
+    ],
+  }).output();
+  const p = JSON.parse(new TextDecoder().decode(peer.stdout).trim().split("\n").pop() ?? "{}");
+  rows.push(
+    `| ${s.name} | ${trainRate.toFixed(1)} | ${p.train_complexes_per_s?.toFixed(1)} | ${
+      (p.train_complexes_per_s / trainRate).toFixed(1)
+    }x | ${scoreRate.toFixed(1)} | ${p.score_complexes_per_s?.toFixed(1)} | ${
+      (p.score_complexes_per_s / scoreRate).toFixed(1)
+    }x |`,
+  );
+  console.log(
+    `${s.name}: per complex ${fwd.toFixed(1)} ms forward, ${
+      first.toFixed(1)
+    } ms forward + forces, ${full.toFixed(1)} ms NERE step (second order); ` +
+      `profile of one step (${prof.kernels.length} kernels): ${top} ms; peer ${p.peer}`,
+  );
+}
+console.log(
+  "\n| size | tfjs train cplx/s | torch train cplx/s | torch/tfjs | tfjs score cplx/s | torch score cplx/s | torch/tfjs |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log(rows.join("\n"));

@@ -1,0 +1,117 @@
+"""PyTorch peer of the NERE benchmark (bench/nere_bench.ts): the same energy network (RBF
+message passing, smooth-cutoff pair energy), the same NERE loss with second-order autograd
+through the forces, on random complexes of the same sizes. Timing only; prints one JSON line.
+
+Usage: /usr/bin/python3 bench/peers/nere_peer.py --ligand 8 --pocket 36 --batch 4 --steps 30
+"""
+import argparse
+import json
+import time
+
+import torch
+
+p = argparse.ArgumentParser()
+p.add_argument("--ligand", type=int, default=8)
+p.add_argument("--pocket", type=int, default=36)
+p.add_argument("--ldim", type=int, default=3)
+p.add_argument("--pdim", type=int, default=3)
+p.add_argument("--hidden", type=int, default=32)
+p.add_argument("--rbf", type=int, default=16)
+p.add_argument("--cutoff", type=float, default=8.0)
+p.add_argument("--batch", type=int, default=4)
+p.add_argument("--steps", type=int, default=30)
+p.add_argument("--threads", type=int, default=1)
+a = p.parse_args()
+torch.set_num_threads(a.threads)
+torch.manual_seed(0)
+H, K = a.hidden, a.rbf
+
+
+def param(*shape, zero=False):
+    t = torch.zeros(*shape) if zero else torch.randn(*shape) / (shape[0] ** 0.5)
+    return torch.nn.Parameter(t)
+
+
+P = {
+    "wl": param(a.ldim, H), "bl": param(H, zero=True), "wp": param(a.pdim, H), "bp": param(H, zero=True),
+    "wr": param(K, H), "wml": param(H, H), "wmp": param(H, H), "ul": param(H, H), "up": param(H, H),
+    "we": param(K, H), "be": param(H, zero=True), "wo": param(H, 1),
+}
+mu = torch.linspace(0, a.cutoff, K).reshape(1, K)
+gamma = 1 / (2 * (a.cutoff / (K - 1)) ** 2)
+silu = torch.nn.functional.silu
+
+
+def energy(lig, lf, poc, pf):
+    nL, nP = lig.shape[0], poc.shape[0]
+    hL = silu(lf @ P["wl"] + P["bl"])
+    hP = silu(pf @ P["wp"] + P["bp"])
+    d = torch.sqrt(((lig[:, None, :] - poc[None, :, :]) ** 2).sum(2) + 1e-6)
+    rbf = torch.exp(-gamma * (d.reshape(-1, 1) - mu) ** 2)
+    cut = (torch.relu(1 - (d / a.cutoff) ** 2) ** 2).reshape(nL, nP, 1)
+    filt = (rbf @ P["wr"]).reshape(nL, nP, H) * cut
+    mL = (filt * hP[None]).sum(1)
+    mP = (filt * hL[:, None]).sum(0)
+    hL2 = hL + silu((mL / 8) @ P["wml"])
+    hP2 = hP + silu((mP / 8) @ P["wmp"])
+    z = silu((hL2 @ P["ul"])[:, None] + (hP2 @ P["up"])[None] + (rbf @ P["we"] + P["be"]).reshape(nL, nP, H))
+    return ((z * cut).reshape(-1, H) @ P["wo"]).sum() / 4
+
+
+def nere_loss(x, lf, poc, pf, rot_t, tr_t, eps):
+    x = x.clone().requires_grad_(True)
+    e = energy(x, lf, poc, pf)
+    f = -torch.autograd.grad(e, x, create_graph=True)[0]
+    r = (x - x.mean(0)).detach()
+    tau = torch.cross(r, f, dim=1).sum(0)
+    inertia = (r * r).sum() * torch.eye(3) - r.T @ r
+    omega = torch.linalg.solve(inertia, tau)
+    t_pred = f.mean(0)
+    return ((omega - rot_t) ** 2).sum() + ((eps * t_pred - tr_t) ** 2).sum()
+
+
+def complex_():
+    lig = torch.randn(a.ligand, 3) * 1.2
+    u = torch.nn.functional.normalize(torch.randn(a.pocket, 3), dim=1)
+    poc = u * (3.5 + 2.5 * torch.rand(a.pocket, 1))
+    lf = torch.nn.functional.one_hot(torch.randint(0, a.ldim, (a.ligand,)), a.ldim).float()
+    pf = torch.nn.functional.one_hot(torch.randint(0, a.pdim, (a.pocket,)), a.pdim).float()
+    return lig, lf, poc, pf
+
+
+data = [complex_() for _ in range(a.batch)]
+opt = torch.optim.Adam(P.values(), lr=1e-3)
+
+
+def train_step():
+    opt.zero_grad()
+    loss = sum(nere_loss(l, lf, p_, pf, torch.randn(3), torch.randn(3), 0.5) for l, lf, p_, pf in data) / a.batch
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(P.values(), 1.0)
+    opt.step()
+
+
+def score():
+    for l, lf, p_, pf in data:
+        x = l.clone().requires_grad_(True)
+        e = energy(x, lf, p_, pf)
+        torch.autograd.grad(e, x)
+
+
+for _ in range(3):
+    train_step()
+    score()
+t0 = time.perf_counter()
+for _ in range(a.steps):
+    train_step()
+train_s = time.perf_counter() - t0
+t0 = time.perf_counter()
+for _ in range(a.steps):
+    score()
+score_s = time.perf_counter() - t0
+n = a.steps * a.batch
+print(json.dumps({
+    "peer": f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)",
+    "train_complexes_per_s": n / train_s,
+    "score_complexes_per_s": n / score_s,
+}))

@@ -1,0 +1,419 @@
+/**
+ * The SE(3)-invariant energy network of NERE on tfjs. Ligand and pocket atoms are embedded from
+ * their type features; one round of distance-filtered message passing runs each way across the
+ * interface (radial-basis distances under a smooth cutoff); the energy is a sum of pairwise
+ * ligand-pocket terms, each multiplied by the cutoff. Only interatomic distances enter, so E is
+ * invariant to rotations and translations by construction (no frames, hence no eigenvectors,
+ * whose second derivatives tfjs cannot take). Forces f = -dE/dx come from autodiff.
+ *
+ * Shapes avoid gather (no wasm kernel for its gradient) and broadcast matMul (broken gradient):
+ * pair tensors are built by broadcasting subtraction and every product with a weight is 2-D.
+ * @module
+ */
+import type { Tf } from "../nn/tf.ts";
+import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import type { BindingExample } from "./complex.ts";
+import { centroid, expSO3, inertia, type Mat3, rigidMotion } from "./rigid.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
+
+type Tensor = TfNs.Tensor;
+type Tensor2D = TfNs.Tensor2D;
+type Scalar = TfNs.Scalar;
+type Tensor1D = TfNs.Tensor1D;
+type Tensor3D = TfNs.Tensor3D;
+type Variable = TfNs.Variable;
+let netCounter = 0;
+
+/** Sizes and ranges of the energy network. */
+export interface EnergyNetConfig {
+  /** Columns of the ligand feature rows. */
+  ligandDim: number;
+  /** Columns of the pocket feature rows. */
+  pocketDim: number;
+  /** Hidden width (default 32). */
+  hidden?: number;
+  /** Radial basis functions over [0, cutoff] (default 16). */
+  rbf?: number;
+  /** Interaction cutoff in angstrom (default 8). */
+  cutoff?: number;
+  /** Initialisation seed (default 0). */
+  seed?: number;
+}
+
+/**
+ * The energy network: parameters as tfjs variables and the energy as a function of ligand
+ * coordinates.
+ *
+ * @example
+ * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, inputsOf, SyntheticConfig } from "./mod.ts";
+ * const tf = await loadTf();
+ * const [{ example: ex }] = generateSynthetic(SyntheticConfig.parse({ complexes: 1, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: ex.ligandDim, pocketDim: ex.pocketDim });
+ * const e = tf.tidy(() => net.energy(tf.tensor2d(Float32Array.from(ex.ligand), [ex.ligand.length / 3, 3]), inputsOf(tf, ex)));
+ * console.log(await e.data());
+ * net.dispose();
+ * ```
+ */
+export class EnergyNet {
+  readonly config: Required<EnergyNetConfig>;
+  readonly variables: Variable[];
+  readonly names: string[];
+  readonly #v: Record<string, Variable>;
+  readonly #tf: Tf;
+  readonly #mu: Tensor;
+  readonly #gamma: number;
+
+  constructor(tf: Tf, config: EnergyNetConfig) {
+    this.#tf = tf;
+    this.config = { hidden: 32, rbf: 16, cutoff: 8, seed: 0, ...config };
+    const { ligandDim, pocketDim, hidden: H, rbf: K, cutoff, seed } = this.config;
+    const rng = new SplitMix32(seed);
+    const shapes: Record<string, number[]> = {
+      wl: [ligandDim, H],
+      bl: [H],
+      wp: [pocketDim, H],
+      bp: [H],
+      wr: [K, H],
+      wml: [H, H],
+      wmp: [H, H],
+      ul: [H, H],
+      up: [H, H],
+      we: [K, H],
+      be: [H],
+      wo: [H, 1],
+    };
+    this.#v = {};
+    for (const [name, shape] of Object.entries(shapes)) {
+      const fanIn = shape.length === 2 ? shape[0] : 1;
+      const n = shape.reduce((a, b) => a * b, 1);
+      const scale = shape.length === 1 ? 0 : 1 / Math.sqrt(fanIn);
+      const data = Float32Array.from({ length: n }, () => rng.normal() * scale);
+      this.#v[name] = tf.variable(
+        tf.tensor(data, shape),
+        true,
+        `nere_${name}_${netCounter}`,
+      );
+    }
+    netCounter++;
+    this.names = Object.keys(shapes);
+    this.variables = this.names.map((k) => this.#v[k]);
+    this.#mu = tf.tidy(() => tf.linspace(0, cutoff, K).reshape([1, K]));
+    const spacing = cutoff / (K - 1);
+    this.#gamma = 1 / (2 * spacing * spacing);
+  }
+
+  /** Number of scalar parameters. */
+  get parameterCount(): number {
+    return this.variables.reduce((s, v) => s + v.size, 0);
+  }
+
+  /**
+   * Energy of a pose: `lig` [nL, 3] ligand coordinates, the rest of the complex from `inputs`.
+   */
+  energy(lig: Tensor2D, inputs: ExampleInputs): Scalar {
+    const tf = this.#tf;
+    const nL = lig.shape[0], nP = inputs.pocket.shape[0];
+    const e = this.energyBatch(tf.reshape(lig, [1, nL, 3]), {
+      ligandFeatures: inputs.ligandFeatures,
+      pocket: tf.reshape(inputs.pocket, [1, nP, 3]),
+      pocketFeatures: inputs.pocketFeatures,
+      pairMask: null,
+    });
+    return tf.reshape(e, []) as Scalar;
+  }
+
+  /**
+   * Energies of a padded batch of poses: `lig` [B, L, 3]; padded atoms are switched off by
+   * `inputs.pairMask`. One set of kernels serves the whole batch (tfjs's per-kernel overhead
+   * dominates at these sizes).
+   */
+  energyBatch(lig: Tensor3D, inputs: BatchInputs): Tensor1D {
+    const tf = this.#tf, v = this.#v;
+    const { hidden: H, cutoff } = this.config;
+    const [B, nL] = lig.shape, nP = inputs.pocket.shape[1];
+    const silu = (x: Tensor) => tf.mul(x, tf.sigmoid(x));
+    const hL = silu(tf.add(tf.matMul(inputs.ligandFeatures, v.wl), v.bl)); // [B nL, H]
+    const hP = silu(tf.add(tf.matMul(inputs.pocketFeatures, v.wp), v.bp)); // [B nP, H]
+    const diff = tf.sub(tf.reshape(lig, [B, nL, 1, 3]), tf.reshape(inputs.pocket, [B, 1, nP, 3]));
+    const d = tf.sqrt(tf.add(tf.sum(tf.square(diff), 3), 1e-6)); // [B, nL, nP]
+    const dFlat = tf.reshape(d, [B * nL * nP, 1]);
+    const rbf = tf.exp(tf.mul(tf.square(tf.sub(dFlat, this.#mu)), -this.#gamma)); // [B nL nP, K]
+    const u = tf.relu(tf.sub(1, tf.square(tf.div(d, cutoff))));
+    let cut = tf.reshape(tf.square(u), [B, nL, nP, 1]); // C1 at the cutoff
+    if (inputs.pairMask) cut = tf.mul(cut, inputs.pairMask);
+    // Messages across the interface, filtered by distance.
+    const filt = tf.mul(tf.reshape(tf.matMul(rbf, v.wr), [B, nL, nP, H]), cut);
+    const mL = tf.sum(tf.mul(filt, tf.reshape(hP, [B, 1, nP, H])), 2); // [B, nL, H]
+    const mP = tf.sum(tf.mul(filt, tf.reshape(hL, [B, nL, 1, H])), 1); // [B, nP, H]
+    const hL2 = tf.add(hL, silu(tf.matMul(tf.reshape(tf.div(mL, 8), [B * nL, H]), v.wml)));
+    const hP2 = tf.add(hP, silu(tf.matMul(tf.reshape(tf.div(mP, 8), [B * nP, H]), v.wmp)));
+    // Pairwise energy.
+    const a = tf.reshape(tf.matMul(hL2, v.ul), [B, nL, 1, H]);
+    const b = tf.reshape(tf.matMul(hP2, v.up), [B, 1, nP, H]);
+    const e = tf.reshape(tf.add(tf.matMul(rbf, v.we), v.be), [B, nL, nP, H]);
+    const z = silu(tf.add(tf.add(a, b), e));
+    const pair = tf.reshape(tf.matMul(tf.reshape(tf.mul(z, cut), [B * nL * nP, H]), v.wo), [
+      B,
+      nL * nP,
+    ]);
+    return tf.div(tf.sum(pair, 1), 4) as Tensor1D;
+  }
+
+  /** The parameters as plain arrays (for saving). */
+  async getWeights(): Promise<Record<string, { shape: number[]; data: number[] }>> {
+    const out: Record<string, { shape: number[]; data: number[] }> = {};
+    for (const n of this.names) {
+      out[n] = { shape: [...this.#v[n].shape], data: Array.from(await this.#v[n].data()) };
+    }
+    return out;
+  }
+
+  /** Loads parameters saved by {@link getWeights}. */
+  setWeights(w: Record<string, { shape: number[]; data: number[] }>): void {
+    for (const n of this.names) {
+      const src = w[n];
+      if (!src || src.shape.join() !== this.#v[n].shape.join()) {
+        throw new Error(`weights: parameter '${n}' missing or of the wrong shape`);
+      }
+      this.#v[n].assign(this.#tf.tensor(src.data, src.shape));
+    }
+  }
+
+  /** Frees the variables. */
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+    this.#mu.dispose();
+  }
+}
+
+/** The fixed part of a complex as tensors: ligand features, pocket coordinates and features. */
+export interface ExampleInputs {
+  ligandFeatures: Tensor2D;
+  pocket: Tensor2D;
+  pocketFeatures: Tensor2D;
+}
+
+/**
+ * A padded batch of complexes: ligand feature rows [B L, FL], pocket coordinates [B, P, 3] and
+ * feature rows [B P, FP], and the pair mask [B, L, P, 1] (1 for real ligand-pocket pairs), or
+ * null when nothing is padded.
+ */
+export interface BatchInputs {
+  ligandFeatures: Tensor2D;
+  pocket: Tensor3D;
+  pocketFeatures: Tensor2D;
+  pairMask: Tensor | null;
+}
+
+/**
+ * Pads `examples` into one batch: the fixed inputs and a function turning ligand poses
+ * (flat, one per example) into the padded [B, L, 3] coordinate tensor.
+ */
+export function batchOf(
+  tf: Tf,
+  examples: BindingExample[],
+): { inputs: BatchInputs; poses: (xs: ArrayLike<number>[]) => Tensor3D; maxLigand: number } {
+  const B = examples.length;
+  const L = Math.max(...examples.map((e) => e.ligand.length / 3));
+  const P = Math.max(...examples.map((e) => e.pocket.length / 3));
+  const FL = examples[0].ligandDim, FP = examples[0].pocketDim;
+  const lf = new Float32Array(B * L * FL), pc = new Float32Array(B * P * 3);
+  const pf = new Float32Array(B * P * FP), mask = new Float32Array(B * L * P);
+  let padded = false;
+  examples.forEach((ex, b) => {
+    const nL = ex.ligand.length / 3, nP = ex.pocket.length / 3;
+    if (nL < L || nP < P) padded = true;
+    lf.set(ex.ligandFeatures, b * L * FL);
+    pc.set(ex.pocket, b * P * 3);
+    pf.set(ex.pocketFeatures, b * P * FP);
+    for (let i = 0; i < nL; i++) mask.fill(1, (b * L + i) * P, (b * L + i) * P + nP);
+  });
+  return {
+    inputs: {
+      ligandFeatures: tf.tensor2d(lf, [B * L, FL]),
+      pocket: tf.tensor3d(pc, [B, P, 3]),
+      pocketFeatures: tf.tensor2d(pf, [B * P, FP]),
+      pairMask: padded ? tf.tensor4d(mask, [B, L, P, 1]) : null,
+    },
+    poses: (xs) => {
+      const x = new Float32Array(B * L * 3);
+      xs.forEach((p, b) => x.set(Float32Array.from(p), b * L * 3));
+      return tf.tensor3d(x, [B, L, 3]);
+    },
+    maxLigand: L,
+  };
+}
+
+/**
+ * The batched NERE rigid readout (as {@link rigidReadout}) of forces [B, L, 3] at the poses `xs`
+ * (padded rows of the forces are zero): translations [B, 3], torques [B, 3], omegas [B, 3].
+ */
+export function rigidReadoutBatch(
+  tf: Tf,
+  forces: Tensor3D,
+  xs: ArrayLike<number>[],
+): { translation: Tensor; torque: Tensor; omega: Tensor } {
+  const [B, L] = forces.shape;
+  const r = new Float32Array(B * L * 3), inv = new Float32Array(B * 9), count = new Float32Array(B);
+  xs.forEach((x, b) => {
+    const n = x.length / 3, c = centroid(x);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < 3; k++) r[(b * L + i) * 3 + k] = x[3 * i + k] - c[k];
+    }
+    inv.set(inverse3(inertia(x, c)), b * 9);
+    count[b] = 1 / n;
+  });
+  const g = tf.matMul(tf.tensor3d(r, [B, L, 3]), forces, true, false); // [B, 3, 3]
+  const torque = tf.matMul(tf.reshape(g, [B, 9]), tf.tensor2d(TORQUE_SELECT, [9, 3])); // [B, 3]
+  const omega = tf.reshape(
+    tf.matMul(tf.reshape(torque, [B, 1, 3]), tf.tensor3d(inv, [B, 3, 3]), false, true),
+    [B, 3],
+  );
+  const translation = tf.mul(tf.sum(forces, 1), tf.tensor2d(count, [B, 1]));
+  return { translation, torque, omega };
+}
+
+/** tau = (G_yz - G_zy, G_zx - G_xz, G_xy - G_yx) from the flattened G_ab = sum r_a f_b. */
+const TORQUE_SELECT = (() => {
+  const sel = new Float32Array(27);
+  const put = (a: number, b: number, k: number, s: number) => sel[(3 * a + b) * 3 + k] = s;
+  put(1, 2, 0, 1),
+    put(2, 1, 0, -1),
+    put(2, 0, 1, 1),
+    put(0, 2, 1, -1),
+    put(0, 1, 2, 1),
+    put(1, 0, 2, -1);
+  return sel;
+})();
+
+/** Tensors of a binding example (dispose them, or create them inside tf.tidy). */
+export function inputsOf(tf: Tf, ex: BindingExample): ExampleInputs {
+  const nL = ex.ligand.length / 3, nP = ex.pocket.length / 3;
+  return {
+    ligandFeatures: tf.tensor2d(ex.ligandFeatures, [nL, ex.ligandDim]),
+    pocket: tf.tensor2d(Float32Array.from(ex.pocket), [nP, 3]),
+    pocketFeatures: tf.tensor2d(ex.pocketFeatures, [nP, ex.pocketDim]),
+  };
+}
+
+/**
+ * The NERE rigid-body readout of forces f = -dE/dx at ligand pose `x` (flat, float64 in JS):
+ * translation score t = mean_i f_i, torque tau = sum_i r_i x f_i about the centroid, and angular
+ * velocity omega = I^-1 tau from Euler's rotation equation started at rest; I is built in JS,
+ * so it carries no gradient (the authors' code detaches it too).
+ */
+export function rigidReadout(
+  tf: Tf,
+  forces: Tensor2D,
+  x: ArrayLike<number>,
+): { translation: Tensor; torque: Tensor; omega: Tensor } {
+  const n = x.length / 3, c = centroid(x);
+  const r = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) r[3 * i + k] = x[3 * i + k] - c[k];
+  const g = tf.matMul(tf.tensor2d(r, [n, 3]), forces, true, false); // G_ab = sum r_a f_b
+  // tau = (G_yz - G_zy, G_zx - G_xz, G_xy - G_yx) as a product with a constant 9x3 matrix.
+  const sel = new Float32Array(27);
+  const put = (a: number, b: number, k: number, s: number) => sel[(3 * a + b) * 3 + k] = s;
+  put(1, 2, 0, 1),
+    put(2, 1, 0, -1),
+    put(2, 0, 1, 1),
+    put(0, 2, 1, -1),
+    put(0, 1, 2, 1),
+    put(1, 0, 2, -1);
+  const torque = tf.matMul(tf.reshape(g, [1, 9]), tf.tensor2d(sel, [9, 3])); // [1, 3]
+  const inv = inverse3(inertia(x, c));
+  const omega = tf.matMul(torque, tf.tensor2d(Float32Array.from(inv), [3, 3]), false, true);
+  return {
+    translation: tf.mean(forces, 0),
+    torque: tf.reshape(torque, [3]),
+    omega: tf.reshape(omega, [3]),
+  };
+}
+
+function inverse3(a: Mat3): Mat3 {
+  const det = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+    a[2] * (a[3] * a[7] - a[4] * a[6]);
+  // A tiny ridge keeps collinear ligands (singular inertia) finite.
+  if (Math.abs(det) < 1e-9) return inverse3(a.map((v, i) => i % 4 === 0 ? v + 1e-3 : v));
+  return [
+    a[4] * a[8] - a[5] * a[7],
+    a[2] * a[7] - a[1] * a[8],
+    a[1] * a[5] - a[2] * a[4],
+    a[5] * a[6] - a[3] * a[8],
+    a[0] * a[8] - a[2] * a[6],
+    a[2] * a[3] - a[0] * a[5],
+    a[3] * a[7] - a[4] * a[6],
+    a[1] * a[6] - a[0] * a[7],
+    a[0] * a[4] - a[1] * a[3],
+  ].map((v) => v / det);
+}
+
+/**
+ * Energy and forces f = -dE/dx of the ligand at pose `x`, plus the rigid readout.
+ *
+ * @example
+ * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, scorePose, SyntheticConfig } from "./mod.ts";
+ * const tf = await loadTf();
+ * const [{ example: ex }] = generateSynthetic(SyntheticConfig.parse({ complexes: 1, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: ex.ligandDim, pocketDim: ex.pocketDim });
+ * const out = await scorePose(tf, net, ex, ex.ligand); // { energy, forces, translation, torque, omega }
+ * net.dispose();
+ * ```
+ */
+export async function scorePose(
+  tf: Tf,
+  net: EnergyNet,
+  ex: BindingExample,
+  x: ArrayLike<number>,
+): Promise<
+  { energy: number; forces: Float64Array; translation: number[]; torque: number[]; omega: number[] }
+> {
+  const n = x.length / 3;
+  const ts = tf.tidy(() => {
+    const inputs = inputsOf(tf, ex);
+    const lig = tf.tensor2d(Float32Array.from(x), [n, 3]);
+    const { value, grad } = tf.valueAndGrad((l: Tensor) => net.energy(l as Tensor2D, inputs))(lig);
+    const forces = tf.neg(grad) as Tensor2D;
+    const r = rigidReadout(tf, forces, x);
+    return [value, forces, r.translation, r.torque, r.omega];
+  });
+  const data = await Promise.all(ts.map((t) => t.data()));
+  ts.forEach((t) => t.dispose());
+  return {
+    energy: data[0][0],
+    forces: Float64Array.from(data[1]),
+    translation: Array.from(data[2]),
+    torque: Array.from(data[3]),
+    omega: Array.from(data[4]),
+  };
+}
+
+/**
+ * The predicted rigid correction of a pose: a denoising step at reference noise levels. A model
+ * trained by NERE has t_pred ~ -t/eps^2 and omega ~ axis s_sigma(theta) ~ -theta axis/(2 sigma^2)
+ * (small noise), so the step dt = eps^2 t_pred, dw = 2 sigma^2 omega undoes a perturbation of
+ * that size: x' = exp(dw)(x - mu) + mu + dt.
+ *
+ * @example
+ * ```ts
+ * import { rigidCorrection } from "./mod.ts";
+ * const x = [0, 0, 0, 1.5, 0, 0, 0, 1.5, 0];
+ * const back = rigidCorrection(x, [0.4, 0, 0], [0, 0, 1], { transNoise: 0.5, rotNoise: 0.2 });
+ * console.log(back.shift); // [0.1, 0, 0]
+ * ```
+ */
+export function rigidCorrection(
+  x: ArrayLike<number>,
+  translation: ArrayLike<number>,
+  omega: ArrayLike<number>,
+  noise: { transNoise: number; rotNoise: number },
+): { pose: Float64Array; shift: number[]; rotation: number[] } {
+  const e2 = noise.transNoise ** 2, s2 = 2 * noise.rotNoise ** 2;
+  const shift = [0, 1, 2].map((k) => e2 * translation[k]);
+  const rotation = [0, 1, 2].map((k) => s2 * omega[k]);
+  return { pose: rigidMotion(x, expSO3(rotation), centroid(x), shift), shift, rotation };
+}
