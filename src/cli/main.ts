@@ -14,6 +14,7 @@ import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
 import { SOLVE_SPEC, solveCommand } from "./solve.ts";
 import { DISCS_SPEC, discsCommand } from "./discs.ts";
 import { BASINS_SPEC, basinsCommand } from "./basins.ts";
+import { RETRO_SPEC, retroCommand } from "./retro.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   solve: { spec: SOLVE_SPEC, run: solveCommand },
   discs: { spec: DISCS_SPEC, run: discsCommand },
   basins: { spec: BASINS_SPEC, run: basinsCommand },
+  retro: { spec: RETRO_SPEC, run: retroCommand },
 };
 
 /** Top-level help. */
