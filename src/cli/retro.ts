@@ -21,8 +21,9 @@ import {
   RetroTrainConfig,
   trainAll,
 } from "../retro/pipeline.ts";
-import { RetroModel } from "../retro/model.ts";
-import { InvalidSmilesError, loadRdkit } from "../retro/rdkit.ts";
+import { type Prediction, RetroModel } from "../retro/model.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { InvalidSmilesError, loadRdkit, moleculeSvg } from "../retro/rdkit.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 import { progressBar } from "./progress.ts";
@@ -87,6 +88,10 @@ export const RETRO_SPEC: CommandSpec = {
     },
     "runs-dir": { type: "string", value: "DIR", help: "train: run store root", default: "runs" },
     out: { type: "string", value: "FILE", help: "eval: also write the result JSON here" },
+    "save-run": {
+      type: "boolean",
+      help: "predict: store the answers with RDKit drawings as a run (dashboard)",
+    },
   },
 };
 
@@ -192,6 +197,16 @@ export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promis
       const pred = model.predict(rest[0], { topTemplates: int(p, "top-templates", 1, 50) });
       const top = int(p, "top", 1, 10)!;
       const ranked = pred.ranked.slice(0, top);
+      if (p.values["save-run"]) {
+        const id = await savePredictionRun(
+          str(p, "runs-dir"),
+          argv,
+          dir,
+          { ...pred, ranked },
+          model,
+        );
+        io.notice(`saved run ${id}`);
+      }
       if (json) io.out(JSON.stringify({ ...pred, ranked }));
       else if (ranked.length === 0) io.out(`${pred.product}: no candidates (${pred.reason})`);
       else {
@@ -243,6 +258,36 @@ export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promis
   throw new UsageError(
     `retro: expected prepare, train, predict "SMILES", eval or agreement, got '${sub ?? ""}'`,
   );
+}
+
+/** Stores a prediction with RDKit SVGs as a run that the dashboard draws (web/components/retro_view.tsx). */
+async function savePredictionRun(
+  root: string,
+  argv: string[],
+  dir: string,
+  pred: Prediction,
+  model: RetroModel,
+): Promise<string> {
+  const run = await new RunStore(root).create({
+    command: ["retro", ...argv],
+    config: { kind: "retro-predict", dir, smiles: pred.product },
+    seed: 0,
+    backend: "cpu",
+  });
+  const view = {
+    product: pred.product,
+    productSvg: moleculeSvg(model.RDKit, pred.product, 360, 240),
+    reason: pred.reason,
+    weights: model.weights,
+    ranked: pred.ranked.map((r) => ({
+      ...r,
+      svg: moleculeSvg(model.RDKit, r.reactants, 360, 200),
+    })),
+  };
+  await writeFileAtomic(`${run.dir}/retro_prediction.json`, JSON.stringify(view));
+  await run.setSummary({ model: "retro", product: pred.product, answers: pred.ranked.length });
+  await run.finish("done");
+  return run.id;
 }
 
 /** Markdown table of an evaluation. */

@@ -139,7 +139,8 @@ export async function prepare(
       }
     }
     done.set(r.id, e);
-    buffer.push(e);
+    // Reactions still unmapped are not cached: a later run with their maps extracts them.
+    if (mapped) buffer.push(e);
     if (buffer.length >= 500 || i === todo.length - 1) {
       await appendJsonl(extractedPath, buffer);
       buffer = [];

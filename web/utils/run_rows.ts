@@ -7,7 +7,7 @@
 import type { RunManifest } from "../../src/io/manifest.ts";
 
 /** Which page renders a run. */
-export type RunKind = "sample" | "basins" | "optimise" | "generic";
+export type RunKind = "sample" | "basins" | "optimise" | "retro" | "generic";
 
 /**
  * The kind of a run, from its command and arrays: `energy` → sample, `frames`/`risk`/`merges`
@@ -21,6 +21,7 @@ export type RunKind = "sample" | "basins" | "optimise" | "generic";
 export function runKind(m: Pick<RunManifest, "command" | "arrays">): RunKind {
   const has = (name: string) => name in m.arrays;
   const cmd = m.command[0] ?? "";
+  if (cmd === "retro" && m.command[1] === "predict") return "retro";
   if (has("frames") || has("risk") || has("merges") || cmd === "basins") return "basins";
   if (has("objective") || cmd === "optimise" || cmd === "optimize" || cmd === "anneal") {
     return "optimise";
