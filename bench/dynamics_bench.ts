@@ -9,7 +9,8 @@
  * within minutes on llvmpipe (see the report).
  */
 import { acquireGpu, type GpuContext } from "../src/gpu/mod.ts";
-import { simulate, simulateToRun } from "../src/dynamics/mod.ts";
+import { simulate } from "../src/dynamics/mod.ts";
+import { simulateToRun } from "../src/runs/simulate.ts";
 import { RunStore } from "../src/io/run_store.ts";
 import { gaussianMixture, mullerBrown } from "../src/models/continuous/mod.ts";
 

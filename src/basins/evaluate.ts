@@ -175,3 +175,70 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     baselineFrames: bFrames,
   };
 }
+
+/** The grid of {@link runBenchSweep}: systems x ambient dimensions x noise kinds. */
+export interface SweepGrid {
+  readonly systems: readonly string[];
+  readonly dims: readonly number[];
+  readonly noises: readonly ("white" | "ou")[];
+}
+
+/** One finished cell of a sweep. */
+export interface SweepRow {
+  readonly system: string;
+  readonly D: number;
+  readonly noise: "white" | "ou";
+  readonly exitFraction: number;
+  readonly simulateSeconds: number;
+  readonly methods: MethodScore[];
+}
+
+/**
+ * Runs the benchmark sweep: one {@link runBenchCell} per grid point with the shared options,
+ * reporting each finished row (`onRow`) and each cell that could not run (`onSkip`, e.g. a
+ * system refused at that dimension) without stopping the sweep.
+ *
+ * @example
+ * ```ts
+ * const rows = await runBenchSweep(
+ *   { systems: ["quadruple-well"], dims: [2], noises: ["white"] },
+ *   { seed: 1, candidates: 4, trajectories: 16, hidden: [8], backend: "cpu", baselines: [] },
+ * );
+ * console.log(rows[0].methods[0].ari);
+ * ```
+ */
+export async function runBenchSweep(
+  grid: SweepGrid,
+  cell: Omit<CellOptions, "system" | "ambientDim" | "noise">,
+  on: {
+    onRow?: (row: SweepRow, all: readonly SweepRow[]) => void | Promise<void>;
+    onSkip?: (system: string, D: number, noise: string, reason: string) => void;
+  } = {},
+): Promise<SweepRow[]> {
+  const rows: SweepRow[] = [];
+  for (const system of grid.systems) {
+    for (const D of grid.dims) {
+      for (const noise of grid.noises) {
+        let r;
+        try {
+          r = await runBenchCell({ system, ambientDim: D, noise, ...cell });
+        } catch (e) {
+          on.onSkip?.(system, D, noise, (e as Error).message);
+          continue;
+        }
+        r.detection.assigner?.dispose();
+        const row: SweepRow = {
+          system,
+          D,
+          noise,
+          exitFraction: r.exitFraction,
+          simulateSeconds: r.simulateSeconds,
+          methods: r.methods,
+        };
+        rows.push(row);
+        await on.onRow?.(row, rows);
+      }
+    }
+  }
+  return rows;
+}

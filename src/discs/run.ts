@@ -4,7 +4,9 @@
  * twin), samples with adaptation never frozen (DISCS) and computes the DISCS figures.
  * @module
  */
-import { ModelConfig, parseConfig, SamplerConfig } from "../io/config.ts";
+import { ModelConfig } from "../models/discrete/registry.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { buildDiscreteModel } from "../models/discrete/registry.ts";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { buildSampler } from "../samplers/registry.ts";
@@ -66,6 +68,21 @@ export async function runDiscsCell(
   cell: DiscsCell,
   opts: DiscsRunOptions,
 ): Promise<DiscsCellResult> {
+  return await runPreparedCell(cell, prepareDiscsCell(cell, opts), opts);
+}
+
+/** A cell's model and sampler, and the GPU it will run on (null: the CPU twin). */
+export interface PreparedDiscsCell {
+  model: DiscreteModel;
+  sampler: DiscreteSampler;
+  gpu: GpuContext | null;
+}
+
+/**
+ * Builds a cell and picks its backend: the GPU unless the software adapter's loop limit refuses
+ * the pair (then the CPU twin, with a notice).
+ */
+export function prepareDiscsCell(cell: DiscsCell, opts: DiscsRunOptions): PreparedDiscsCell {
   const { model, sampler } = buildCell(cell);
   let gpu = opts.gpu;
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
@@ -73,6 +90,16 @@ export async function runDiscsCell(
     opts.notice?.(`notice: ${cell.model} x ${cell.sampler} runs on the CPU twin: ${reason}`);
     gpu = null;
   }
+  return { model, sampler, gpu };
+}
+
+/** Runs a prepared cell (see {@link runDiscsCell}). */
+export async function runPreparedCell(
+  cell: DiscsCell,
+  prepared: PreparedDiscsCell,
+  opts: DiscsRunOptions,
+): Promise<DiscsCellResult> {
+  const { model, sampler, gpu } = prepared;
   const result = await runSampler(model, sampler, {
     chains: opts.chains,
     steps: cell.steps,

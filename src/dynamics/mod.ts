@@ -2,8 +2,8 @@
  * Dynamics on energy landscapes: Langevin trajectory ensembles (Euler-Maruyama, BAOAB) on
  * WebGPU or the CPU twin, finite-state Markov chains (stationary distributions, communicating
  * classes, absorption, the drunkard's walk), continuous samplers (ULA, MALA, HMC; f64 reference
- * `runContinuousSampler`, WebGPU + f32 twin `sampleContinuous`) and
- * `simulateToRun`, which writes trajectory frames and ground-truth labels into a run.
+ * `runContinuousSampler`, WebGPU + f32 twin `sampleContinuous`). Storing trajectories as a run
+ * is the `simulate` run kind (`src/runs/simulate.ts`).
  *
  * @example
  * ```ts
@@ -21,5 +21,4 @@ export * from "./markov_chain.ts";
 export * from "./samplers.ts";
 export * from "./samplers_gpu.ts";
 export * from "./config.ts";
-export * from "./simulate_run.ts";
 export * from "./embed_gpu.ts";

@@ -6,8 +6,11 @@
 
 import { z } from "npm:zod@4.6.7";
 
-/** The manifest schema version this code writes and reads. */
-export const RUN_MANIFEST_VERSION = 1;
+/**
+ * The manifest schema version this code writes. Version 2 adds `kind` (which run kind wrote the
+ * run, see `src/runs`); version 1 manifests (no `kind`) are still read.
+ */
+export const RUN_MANIFEST_VERSION = 2;
 
 const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
@@ -79,8 +82,10 @@ export const ArrayEntrySchema = z.strictObject({
 
 /** The zod schema of `run.json`. */
 export const RunManifestSchema = z.strictObject({
-  schemaVersion: z.literal(RUN_MANIFEST_VERSION),
+  schemaVersion: z.literal([1, RUN_MANIFEST_VERSION]),
   id: safeName("run id"),
+  /** The run kind (`sample`, `solve`, ...); absent in version 1 manifests. */
+  kind: safeName("run kind").optional(),
   command: z.array(z.string()),
   config: z.record(z.string(), z.unknown()),
   seed: z.number().int(),

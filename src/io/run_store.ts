@@ -11,6 +11,7 @@ import {
   type Backend,
   checkSafeName,
   parseRunManifest,
+  RUN_MANIFEST_VERSION,
   type RunManifest,
   type RunStatus,
   type Versions,
@@ -36,6 +37,8 @@ export function currentVersions(): Versions {
 export type CreateRunOptions = {
   /** argv of the command that started the run. */
   command: string[];
+  /** The run kind recorded in `run.json` (`src/runs` always sets it). */
+  kind?: string;
   /** The full resolved config (must survive JSON round trip). */
   config: Record<string, unknown>;
   seed: number;
@@ -170,9 +173,12 @@ export class RunStore {
         id = newRunId(now);
       }
     }
+    const kind = options.kind;
+    if (kind !== undefined) checkSafeName("run kind", kind);
     const manifest: RunManifest = {
-      schemaVersion: 1,
+      schemaVersion: RUN_MANIFEST_VERSION,
       id,
+      kind,
       command: [...options.command],
       config: jsonRoundTrip("config", options.config),
       seed: options.seed,
@@ -185,6 +191,7 @@ export class RunStore {
       summary: {},
     };
     if (manifest.adapter === undefined) delete manifest.adapter;
+    if (manifest.kind === undefined) delete manifest.kind;
     const writer = new RunWriter(this.runDir(id), manifest);
     try {
       await writer.save();

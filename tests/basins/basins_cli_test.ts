@@ -6,7 +6,7 @@ import type { CliIo } from "../../src/cli/io.ts";
 import { writeNpyFile } from "../../src/io/npy_file.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { readNpyFile } from "../../src/io/npy_file.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 /** Runs `cli.ts basins ...` the way main.ts dispatches a command. */
 async function basins(args: string[]) {
@@ -36,6 +36,19 @@ Deno.test("basins: usage errors exit 2 with one line", async () => {
   assertEquals((await basins(["--system", "nope"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--noise", "pink"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--featurizer", "bogus"])).code, 2);
+  // A --trajectories file that is not .npy (or missing) is an input error, and stores nothing.
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/traj.csv`, "1,2,3\n");
+    for (const file of [`${dir}/traj.csv`, `${dir}/missing.npy`]) {
+      const r = await basins(["--trajectories", file, "--runs-dir", `${dir}/runs`]);
+      assertEquals(r.code, 2, r.err);
+      assertMatch(r.err, /^error: basins: --trajectories .*expected a NumPy \.npy file\)$/);
+    }
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["traj.csv"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("basins --trajectories: detects two basins of user data and writes a basin run", async () => {

@@ -35,7 +35,8 @@ Deno.test("manifest: bad fields are rejected with the field path and what was ex
   // deno-lint-ignore no-explicit-any
   type Loose = Record<string, any>;
   const cases: [(m: Loose) => void, RegExp][] = [
-    [(m) => (m.schemaVersion = 2), /^bad: schemaVersion: .*expected 1/],
+    [(m) => (m.schemaVersion = 3), /^bad: schemaVersion: .*expected one of 1\|2/],
+    [(m) => (m.kind = "../x"), /^bad: kind: expected a run kind/],
     [(m) => delete m.seed, /^bad: seed: .*expected number/],
     [(m) => (m.seed = 1.5), /^bad: seed: .*expected int/],
     [(m) => (m.backend = "cuda"), /^bad: backend: .*"webgpu"\|"cpu"/],

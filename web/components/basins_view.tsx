@@ -9,6 +9,7 @@ import type { BasinView } from "../utils/run_views.ts";
 import { Dendrogram } from "./dendrogram.tsx";
 import { Island } from "./island.tsx";
 import { KeyFigures } from "./key_figures.tsx";
+import { BASINS_ARRAYS as B } from "../../src/runs/basins.ts";
 
 /** The basin run page body. */
 export function BasinsView({ m, v }: { m: RunManifest; v: BasinView }) {
@@ -36,7 +37,7 @@ export function BasinsView({ m, v }: { m: RunManifest; v: BasinView }) {
               id: "chart-projection",
               runId: m.id,
               dim: v.dim ?? 1,
-              hasBasins: "labels_pred" in m.arrays,
+              hasBasins: B.labelsPred.name in m.arrays,
             }}
           />
         )}

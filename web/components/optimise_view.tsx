@@ -8,12 +8,13 @@ import type { RunManifest } from "../../src/io/manifest.ts";
 import type { OptimiseView as View } from "../utils/run_views.ts";
 import { Island } from "./island.tsx";
 import { KeyFigures } from "./key_figures.tsx";
+import { SOLVE_ARRAYS as O } from "../../src/runs/solve.ts";
 
 /** The optimisation run page body. */
 export function OptimiseView({ m, v }: { m: RunManifest; v: View }) {
   const api = `/api/runs/${encodeURIComponent(m.id)}/arrays`;
   const has = (n: string) => n in m.arrays;
-  const stepNames = ["objective", "best_objective"].filter(has).join(",");
+  const stepNames = [O.objective.name, O.bestObjective.name].filter(has).join(",");
   return (
     <>
       <KeyFigures
@@ -39,7 +40,7 @@ export function OptimiseView({ m, v }: { m: RunManifest; v: View }) {
             }}
           />
         )}
-        {has("time") && stepNames && (
+        {has(O.time.name) && stepNames && (
           <Island
             name="SeriesChart"
             props={{

@@ -8,6 +8,7 @@ import type { RunManifest } from "../../src/io/manifest.ts";
 import type { SamplerDiagnostics } from "../utils/sampler_stats.ts";
 import { Island } from "./island.tsx";
 import { KeyFigures } from "./key_figures.tsx";
+import { SAMPLE_ARRAYS as S } from "../../src/runs/sample.ts";
 
 /** Props of {@linkcode SampleView}. */
 export type SampleViewProps = { m: RunManifest; diag: SamplerDiagnostics | null; error?: string };
@@ -38,34 +39,34 @@ export function SampleView({ m, diag, error }: SampleViewProps) {
       />
       {error && <p class="status-failed">diagnostics unavailable: {error}</p>}
       <div class="grid">
-        {has("energy") && (
+        {has(S.energy.name) && (
           <Island
             name="SeriesChart"
             props={{
               id: "chart-energy",
               title: "Energy per chain",
-              url: `${api}/energy`,
+              url: `${api}/${S.energy.name}`,
               yLabel: "E(x)",
             }}
           />
         )}
-        {has("hamming") && (
+        {has(S.hamming.name) && (
           <Island
             name="SeriesChart"
             props={{
               id: "chart-hamming",
               title: "Statistic per chain (Hamming distance to reference)",
-              url: `${api}/hamming`,
+              url: `${api}/${S.hamming.name}`,
             }}
           />
         )}
-        {has("param") && (
+        {has(S.param.name) && (
           <Island
             name="SeriesChart"
             props={{
               id: "chart-param",
               title: "Adaptive parameter over time",
-              url: `${api}/param`,
+              url: `${api}/${S.param.name}`,
             }}
           />
         )}

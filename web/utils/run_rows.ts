@@ -5,28 +5,38 @@
  */
 
 import type { RunManifest } from "../../src/io/manifest.ts";
+import { runKindOf } from "../../src/runs/writer.ts";
+import { SAMPLE_ARRAYS } from "../../src/runs/sample.ts";
+import { SOLVE_ARRAYS } from "../../src/runs/solve.ts";
+import { BASINS_ARRAYS } from "../../src/runs/basins.ts";
 
 /** Which page renders a run. */
 export type RunKind = "sample" | "basins" | "optimise" | "retro" | "generic";
 
 /**
- * The kind of a run, from its command and arrays: `energy` → sample, `frames`/`risk`/`merges`
- * → basins, `objective` → optimise.
+ * Which page shows a run: from the recorded run kind (`run.json`'s `kind`, or the command of
+ * older runs): `solve` → optimise, `basins` and `simulate` → basins, `sample` → sample; else from its arrays: `energy` → sample, `frames`/`risk`/`merges` → basins,
+ * `objective` → optimise.
  *
  * @example
  * ```ts
  * runKind({ command: ["sample"], arrays: {} } as unknown as RunManifest); // "sample"
  * ```
  */
-export function runKind(m: Pick<RunManifest, "command" | "arrays">): RunKind {
+export function runKind(m: Pick<RunManifest, "command" | "arrays" | "kind">): RunKind {
+  const kind = runKindOf(m);
+  if (kind === "solve") return "optimise";
+  if (kind === "basins" || kind === "simulate") return "basins";
+  if (kind === "sample") return "sample";
   const has = (name: string) => name in m.arrays;
   const cmd = m.command[0] ?? "";
   if (cmd === "retro" && m.command[1] === "predict") return "retro";
-  if (has("frames") || has("risk") || has("merges") || cmd === "basins") return "basins";
-  if (has("objective") || cmd === "optimise" || cmd === "optimize" || cmd === "anneal") {
+  const b = BASINS_ARRAYS;
+  if (has(b.frames.name) || has(b.risk.name) || has(b.merges.name)) return "basins";
+  if (has(SOLVE_ARRAYS.objective.name) || ["optimise", "optimize", "anneal"].includes(cmd)) {
     return "optimise";
   }
-  if (has("energy") || cmd === "sample") return "sample";
+  if (has(SAMPLE_ARRAYS.energy.name)) return "sample";
   return "generic";
 }
 

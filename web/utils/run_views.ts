@@ -13,6 +13,11 @@ import {
   dendrogramLayout,
 } from "./basin_stats.ts";
 import { type DashState, diagnosticsOf } from "./state.ts";
+import { BASINS_ARRAYS } from "../../src/runs/basins.ts";
+import { SAMPLE_ARRAYS } from "../../src/runs/sample.ts";
+import { SOLVE_ARRAYS } from "../../src/runs/solve.ts";
+
+const B = BASINS_ARRAYS, O = SOLVE_ARRAYS, ENERGY = SAMPLE_ARRAYS.energy.name;
 
 /** What the basin page shows besides the projection and heatmap islands. */
 export type BasinView = {
@@ -45,11 +50,11 @@ const labelsOf = async (r: RunReader, name: string) =>
 export async function basinView(r: RunReader): Promise<BasinView> {
   const arrays = r.manifest.arrays;
   const fr = arrays.frames?.shape;
-  const pred = await labelsOf(r, "labels_pred");
-  const truth = await labelsOf(r, "labels_true");
+  const pred = await labelsOf(r, B.labelsPred.name);
+  const truth = await labelsOf(r, B.labelsTrue.name);
   let merges: number[][] | null = null;
-  if ("merges" in arrays) {
-    const m = await r.readArray("merges");
+  if (B.merges.name in arrays) {
+    const m = await r.readArray(B.merges.name);
     const cols = m.shape[1] ?? 0;
     merges = Array.from(
       { length: m.shape[0] },
@@ -70,7 +75,7 @@ export async function basinView(r: RunReader): Promise<BasinView> {
     contingency: both ? contingency(truth, pred) : null,
     basinSizes: [...sizes.entries()].sort((a, b) => a[0] - b[0]),
     dendrogram: merges && merges.length ? dendrogramLayout(merges) : null,
-    hasRisk: "risk" in arrays,
+    hasRisk: B.risk.name in arrays,
   };
 }
 
@@ -95,8 +100,8 @@ export async function optimiseView(r: RunReader): Promise<OptimiseView> {
   const s = r.manifest.summary;
   let bestObjective = typeof s.bestObjective === "number" ? s.bestObjective : null;
   let bestStep: number | null = null;
-  if ("best_objective" in a) {
-    const b = (await r.readArray("best_objective")).data;
+  if (O.bestObjective.name in a) {
+    const b = (await r.readArray(O.bestObjective.name)).data;
     if (b.length) {
       const last = b[b.length - 1];
       bestObjective ??= last;
@@ -104,13 +109,13 @@ export async function optimiseView(r: RunReader): Promise<OptimiseView> {
     }
   }
   let seconds: number | null = null;
-  if ("time" in a) {
-    const t = (await r.readArray("time")).data;
+  if (O.time.name in a) {
+    const t = (await r.readArray(O.time.name)).data;
     seconds = t.length ? t[t.length - 1] : null;
   }
   let bestSolution: OptimiseView["bestSolution"] = null;
-  if ("best_solution" in a) {
-    const v = (await r.readArray("best_solution")).data;
+  if (O.bestSolution.name in a) {
+    const v = (await r.readArray(O.bestSolution.name)).data;
     bestSolution = { values: Array.from(v.subarray(0, 256)), length: v.length };
   }
   const obj = a.objective?.shape;
@@ -148,14 +153,14 @@ export async function compareRows(
 ): Promise<{ rows: CompareRow[]; skipped: { id: string; reason: string }[] }> {
   if (ids.length === 0) {
     const { runs } = await state.store.list();
-    ids = runs.filter((m) => m.status === "done" && "energy" in m.arrays).map((m) => m.id);
+    ids = runs.filter((m) => m.status === "done" && ENERGY in m.arrays).map((m) => m.id);
   }
   const rows: CompareRow[] = [];
   const skipped: { id: string; reason: string }[] = [];
   for (const id of ids) {
     try {
       const r = await state.store.open(id);
-      if (!("energy" in r.manifest.arrays)) throw new Error("not a sampling run (no energy)");
+      if (!(ENERGY in r.manifest.arrays)) throw new Error("not a sampling run (no energy)");
       const d = await diagnosticsOf(state, r);
       rows.push({
         id,

@@ -8,6 +8,9 @@
 import type { RunReader } from "../../src/io/run_store.ts";
 import { autocorrelation, discsEss, rhat } from "../../src/diagnostics/mod.ts";
 import { column, rowsCols, type SeriesData } from "./series.ts";
+import { SAMPLE_ARRAYS } from "../../src/runs/sample.ts";
+
+const S = SAMPLE_ARRAYS;
 
 /** Diagnostics of one sampling run. */
 export type SamplerDiagnostics = {
@@ -65,7 +68,7 @@ export async function samplerDiagnostics(
   maxLag = 100,
 ): Promise<SamplerDiagnostics> {
   const m = reader.manifest;
-  const statistic = "hamming" in m.arrays ? "hamming" : "energy";
+  const statistic = S.hamming.name in m.arrays ? S.hamming.name : S.energy.name;
   const stat = await reader.readArray(statistic);
   const [rows, cols] = rowsCols(stat, statistic);
   if (rows < 2) throw new Error(`run '${m.id}' has ${rows} steps: expected at least 2`);
@@ -87,7 +90,7 @@ export async function samplerDiagnostics(
   };
   let r: number | null = null;
   try {
-    const energy = statistic === "energy" ? stat : await reader.readArray("energy");
+    const energy = statistic === S.energy.name ? stat : await reader.readArray(S.energy.name);
     const [er, ec] = rowsCols(energy, "energy");
     const v = rhat(chainsOf(energy.data, er, ec));
     r = Number.isFinite(v) ? v : null;
@@ -99,8 +102,8 @@ export async function samplerDiagnostics(
   const sps = num(s.stepsPerSecond);
   const seconds = m.timings.phases.sampling ?? (sps ? steps / sps : null);
   const evals = num(s.energyEvals);
-  const acceptance = "acceptance" in m.arrays
-    ? Array.from((await reader.readArray("acceptance")).data)
+  const acceptance = S.acceptance.name in m.arrays
+    ? Array.from((await reader.readArray(S.acceptance.name)).data)
     : null;
   return {
     id: m.id,

@@ -17,6 +17,8 @@ import {
 } from "../../utils/state.ts";
 import { projectFrames, type Projection } from "../../utils/basin_stats.ts";
 import { basinView, compareRows } from "../../utils/run_views.ts";
+import { BASINS_ARRAYS } from "../../../src/runs/basins.ts";
+import { SAMPLE_ARRAYS } from "../../../src/runs/sample.ts";
 
 /** Arrays larger than this are only served decimated. */
 export const MAX_RAW_ELEMENTS = 1_000_000;
@@ -110,7 +112,7 @@ export async function arrayData(
 /** `GET /api/runs/:id/diagnostics`: ESS, ESS/s, R-hat, acceptance and autocorrelation. */
 export async function diagnostics(state: DashState, id: string) {
   const r = await openRun(state, id);
-  requireArray(r, "energy");
+  requireArray(r, SAMPLE_ARRAYS.energy.name);
   return await diagnosticsOf(state, r);
 }
 
@@ -124,12 +126,12 @@ export async function projection(
   q: URLSearchParams,
 ): Promise<Projection & { startIndex: number[] | null; labelsPred: number[] | null }> {
   const r = await openRun(state, id);
-  requireArray(r, "frames");
+  requireArray(r, BASINS_ARRAYS.frames.name);
   const mode = q.get("mode") ?? "pca";
   if (mode !== "pca" && mode !== "coords") {
     throw new BadRequest(`query 'mode=${mode}' is invalid: expected pca or coords`);
   }
-  const p = projectFrames(await r.readArray("frames"), {
+  const p = projectFrames(await r.readArray(BASINS_ARRAYS.frames.name), {
     mode,
     i: intParam(q, "i"),
     j: intParam(q, "j"),
@@ -137,7 +139,11 @@ export async function projection(
   });
   const read = async (name: string) =>
     name in r.manifest.arrays ? Array.from((await r.readArray(name)).data) : null;
-  return { ...p, startIndex: await read("start_index"), labelsPred: await read("labels_pred") };
+  return {
+    ...p,
+    startIndex: await read(BASINS_ARRAYS.startIndex.name),
+    labelsPred: await read(BASINS_ARRAYS.labelsPred.name),
+  };
 }
 
 /** `GET /api/runs/:id/basins`: ARI, contingency counts, basin sizes and dendrogram layout. */

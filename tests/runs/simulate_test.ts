@@ -1,5 +1,5 @@
 import { assert, assertClose, assertEquals, assertRejects } from "../_assert.ts";
-import { simulateToRun } from "../../src/dynamics/mod.ts";
+import { simulateToRun } from "../../src/runs/simulate.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { createEmbedding } from "../../src/models/continuous/mod.ts";
 

@@ -1,5 +1,5 @@
 /**
- * `simulateToRun`: simulates a configured system and writes a run with the frames (embedded into
+ * The `simulate` run kind. `simulateToRun` simulates a configured system and writes a run with the frames (embedded into
  * D dimensions at saved frames only), the start states and their ground-truth basin labels.
  *
  * The embedding y = Q [x; z] with Haar Q and isotropic noise z (white, or OU across frames) is
@@ -16,14 +16,47 @@ import { parseConfig } from "../io/config.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { uniformArray } from "../random/params.ts";
-import { SimulateConfig } from "./config.ts";
-import { simulate } from "./langevin.ts";
+import { SimulateConfig } from "../dynamics/config.ts";
+import { simulate } from "../dynamics/langevin.ts";
 import {
   cpuFrameEmbedder,
   createGpuFrameEmbedder,
   type GpuFrameEmbedder,
   haarFrameEmbedding,
-} from "./embed_gpu.ts";
+} from "../dynamics/embed_gpu.ts";
+import { type ArraySpec, failureReason, startRun, writeSpecArray } from "./writer.ts";
+
+/** The `simulate` kind's name, as recorded in `run.json`. */
+export const SIMULATE_KIND = "simulate";
+
+/** Arrays of a `simulate` run. */
+export const SIMULATE_ARRAYS = {
+  /** Start states. */
+  starts: { name: "starts", dtype: "f64", shape: ["starts", "coreDim"] },
+  /** Ground-truth basin label of each start (steepest descent). */
+  startLabels: { name: "start_labels", dtype: "i32", shape: ["starts"] },
+  /** Start index of each trajectory. */
+  trajectoryStart: { name: "trajectory_start", dtype: "i32", shape: ["trajectories"] },
+  /** Label of each trajectory's start. */
+  labels: { name: "labels", dtype: "i32", shape: ["trajectories"] },
+  /** Saved frames in the ambient dimension (appended in blocks). */
+  frames: { name: "frames", dtype: "f32", shape: ["frames", "trajectories", "dim"] },
+  /** Saved frames in the system's own dimension, when embedded (dim > coreDim). */
+  coreFrames: {
+    name: "core_frames",
+    dtype: "f32",
+    shape: ["frames", "trajectories", "coreDim"],
+    optional: true,
+  },
+} as const satisfies Record<string, ArraySpec>;
+
+/** Options of {@link simulateToRun}. */
+export interface SimulateRunOptions {
+  /** argv recorded in the manifest (default `["simulate"]`). */
+  readonly command?: string[];
+  /** Called after each stored block with the frames stored so far. */
+  readonly onFrames?: (stored: number) => void | Promise<void>;
+}
 
 /** What {@link simulateToRun} reports. */
 export interface SimulateRunResult {
@@ -38,14 +71,16 @@ export interface SimulateRunResult {
 const START_STREAM = 0x5354;
 
 /**
- * Runs a `simulate` configuration and stores it. Arrays: `starts` [K, d] f64, `start_labels`
+ * Runs a `simulate` configuration and stores it (created `running` before the first step, `done`
+ * at the end, `failed` with the reason when the simulation throws). Arrays: `starts` [K, d] f64, `start_labels`
  * [K] i32, `trajectory_start` [T] i32, `labels` [T] i32 (label of each trajectory's start),
  * `frames` [F, T, D] f32 (appended in blocks), and `core_frames` [F, T, d] f32 when D > d.
  *
  * @example
  * ```ts
+ * import { simulateToRun } from "./simulate.ts";
  * import { RunStore } from "../io/run_store.ts";
- * const r = await simulateToRun(new RunStore("runs"), {
+ * const r = await simulateToRun(new RunStore(await Deno.makeTempDir()), {
  *   system: "double-well", starts: [[-1], [1]], trajectories: 8, frames: 10, stride: 10,
  *   dim: 20, backend: "cpu",
  * }, null);
@@ -55,7 +90,7 @@ export async function simulateToRun(
   store: RunStore,
   config: unknown,
   gpu: GpuContext | null,
-  command: string[] = ["simulate"],
+  options: SimulateRunOptions = {},
 ): Promise<SimulateRunResult> {
   const cfg = parseConfig(SimulateConfig, config, "simulate config");
   const factory = continuousSystems[cfg.system];
@@ -89,8 +124,8 @@ export async function simulateToRun(
   if (cfg.backend === "webgpu" && !gpu) {
     throw new Error("simulate: backend webgpu requested but no GPU context was given");
   }
-  const run = await store.create({
-    command,
+  const run = await startRun(store, "simulate", {
+    command: options.command ?? ["simulate"],
     config: cfg as unknown as Record<string, unknown>,
     seed: cfg.seed,
     backend: useGpu ? "webgpu" : "cpu",
@@ -100,16 +135,15 @@ export async function simulateToRun(
   try {
     const T = k * cfg.trajectories;
     const trajStart = Int32Array.from({ length: T }, (_, t) => Math.floor(t / cfg.trajectories));
-    await run.writeArray("starts", { dtype: "f64", shape: [k, d], data: starts });
-    await run.writeArray("start_labels", { dtype: "i32", shape: [k], data: startLabels });
-    await run.writeArray("trajectory_start", { dtype: "i32", shape: [T], data: trajStart });
-    await run.writeArray("labels", {
-      dtype: "i32",
-      shape: [T],
-      data: trajStart.map((s) => startLabels[s]),
-    });
-    const framesOut = await run.appender("frames", "f32", [T, D]);
-    const coreOut = D > d ? await run.appender("core_frames", "f32", [T, d]) : null;
+    const a = SIMULATE_ARRAYS;
+    await writeSpecArray(run, a.starts, [k, d], starts);
+    await writeSpecArray(run, a.startLabels, [k], startLabels);
+    await writeSpecArray(run, a.trajectoryStart, [T], trajStart);
+    await writeSpecArray(run, a.labels, [T], trajStart.map((s) => startLabels[s]));
+    const framesOut = await run.appender(a.frames.name, a.frames.dtype, [T, D]);
+    const coreOut = D > d
+      ? await run.appender(a.coreFrames.name, a.coreFrames.dtype, [T, d])
+      : null;
     const spec = D > d
       ? haarFrameEmbedding({
         coreDim: d,
@@ -143,13 +177,18 @@ export async function simulateToRun(
         },
         useGpu ? gpu : null,
         async (block, first, count) => {
-          if (!spec) return framesOut.append(block.slice(0, count * T * d), count);
-          await coreOut!.append(block.slice(0, count * T * d), count);
-          if (gpuEmbed) return gpuEmbed.embed(block, first, count, appendFrames);
-          for (let f = 0; f < count; f++) {
-            embed!(block.subarray(f * T * d, (f + 1) * T * d), first + f, row!);
-            await framesOut.append(row!, 1);
+          if (!spec) await framesOut.append(block.slice(0, count * T * d), count);
+          else {
+            await coreOut!.append(block.slice(0, count * T * d), count);
+            if (gpuEmbed) await gpuEmbed.embed(block, first, count, appendFrames);
+            else {
+              for (let f = 0; f < count; f++) {
+                embed!(block.subarray(f * T * d, (f + 1) * T * d), first + f, row!);
+                await framesOut.append(row!, 1);
+              }
+            }
           }
+          await options.onFrames?.(first + count);
         },
       ));
     await run.setSummary({
@@ -169,7 +208,8 @@ export async function simulateToRun(
       seconds: result.seconds,
     };
   } catch (e) {
-    await run.finish("failed", (e as Error).message);
+    // The simulation's error is the one to report; a failure to record it must not hide it.
+    await run.finish("failed", failureReason(e)).catch(() => {});
     throw e;
   } finally {
     gpuEmbed?.destroy();
