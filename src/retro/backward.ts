@@ -7,9 +7,10 @@
  * log p_b(R|P) = logsumexp over templates T giving R of [log p(T|P) - log(#outcomes of T)].
  * @module
  */
+import { SplitMix32 } from "../random/splitmix.ts";
 import { z } from "npm:zod@4.6.7";
 import { BitIndex } from "./knn.ts";
-import { bitsVec, logSoftmax, seededRandom, softmaxXent, SparseMlp } from "./sparse_mlp.ts";
+import { bitsVec, logSoftmax, softmaxXent, SparseMlp } from "./sparse_mlp.ts";
 import { applyTemplate, type TemplateCache } from "./template_apply.ts";
 
 /** Backward-model settings. */
@@ -88,7 +89,8 @@ export async function trainBackward(
   const xs = examples.map((e) => bitsVec(e.bits));
   const total = cfg.epochs * examples.length;
   for (let epoch = hooks.start?.epoch ?? 0; epoch < cfg.epochs; epoch++) {
-    const rand = seededRandom(cfg.seed * 1000 + epoch + 1);
+    const rng = new SplitMix32(cfg.seed * 1000 + epoch + 1);
+    const rand = () => rng.uniform();
     const order = shuffled(examples.length, rand);
     let lossSum = 0;
     for (let b0 = 0; b0 < order.length; b0 += cfg.batch) {

@@ -10,6 +10,7 @@
  * - evaluate: top-k exact match of canonical reactant sets on a split, per energy family.
  * @module
  */
+import { SplitMix32 } from "../random/splitmix.ts";
 import { z } from "npm:zod@4.6.7";
 import { BackwardConfig, type BackwardExample, trainBackward } from "./backward.ts";
 import { type ReactionRow, readReactionCsv } from "./data.ts";
@@ -33,7 +34,7 @@ import {
   ScorerConfig,
   trainScorer,
 } from "./rerank.ts";
-import { seededRandom, SparseMlp } from "./sparse_mlp.ts";
+import { SparseMlp } from "./sparse_mlp.ts";
 import { TemplateCache } from "./template_apply.ts";
 import { extractTemplate } from "./template_extract.ts";
 import { propose, templateLogProbs } from "./backward.ts";
@@ -266,7 +267,8 @@ export async function trainAll(
   const extracted = (await readJsonl<ExtractedReaction>(`${dir}/train_extracted.jsonl`))
     .filter((e) => e.template && e.selfCheck && tIndex.has(e.template));
   // Seeded split: held-out products never train the backward model.
-  const rand = seededRandom(cfg.seed + 17);
+  const rng = new SplitMix32(cfg.seed + 17);
+  const rand = () => rng.uniform();
   const order = extracted.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));

@@ -10,9 +10,10 @@
  * - Dual: E(R, P) = -(w_b log p_b(R|P) + w_f s_f + w_p s_p), weights learned (see dual.ts).
  * @module
  */
+import { SplitMix32 } from "../random/splitmix.ts";
 import { z } from "npm:zod@4.6.7";
 import { morganBits, type RDKitModule } from "./rdkit.ts";
-import { seededRandom, softmaxXent, SparseMlp, type SparseVec } from "./sparse_mlp.ts";
+import { softmaxXent, SparseMlp, type SparseVec } from "./sparse_mlp.ts";
 
 /** Fingerprint settings shared by every energy. */
 export const FP = { radius: 2, nBits: 4096 } as const;
@@ -94,7 +95,8 @@ export function trainScorer(
   const usable = groups.filter((g) => g.target >= 0 && g.xs.length > 1);
   const total = cfg.epochs * usable.length;
   for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-    const rand = seededRandom(cfg.seed * 1000 + epoch + 7);
+    const rng = new SplitMix32(cfg.seed * 1000 + epoch + 7);
+    const rand = () => rng.uniform();
     const order = [...usable.keys()];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));

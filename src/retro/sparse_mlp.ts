@@ -7,6 +7,7 @@
  * model saves as JSON + raw arrays and reloads bit-identically.
  * @module
  */
+import { SplitMix32 } from "../random/splitmix.ts";
 
 /** A sparse input vector: indices and values. */
 export interface SparseVec {
@@ -17,18 +18,6 @@ export interface SparseVec {
 /** Builds a {@link SparseVec} of ones at `bits`. */
 export function bitsVec(bits: number[]): SparseVec {
   return { idx: Int32Array.from(bits), val: new Float32Array(bits.length).fill(1) };
-}
-
-/** A small seeded generator (mulberry32): weight init and shuffles. */
-export function seededRandom(seed: number): () => number {
-  let s = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Shape of a {@link SparseMlp}. */
@@ -62,7 +51,8 @@ export class SparseMlp {
 
   constructor(shape: MlpShape, seed: number) {
     this.shape = shape;
-    const rand = seededRandom(seed);
+    const rng = new SplitMix32(seed);
+    const rand = () => rng.uniform();
     const { inputs, hidden, outputs } = shape;
     const u = (n: number, scale: number) => {
       const a = new Float32Array(n);
