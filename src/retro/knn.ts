@@ -42,14 +42,21 @@ export class BitIndex {
         counts[it]++;
       }
     }
+    // Keep the best k in a small sorted buffer: most items fall below its last entry at once.
     const out: { item: number; sim: number }[] = [];
+    const better = (a: { item: number; sim: number }, b: { item: number; sim: number }) =>
+      a.sim > b.sim || (a.sim === b.sim && a.item < b.item);
     for (const it of touched) {
       const c = counts[it];
       counts[it] = 0;
-      if (it === exclude) continue;
-      out.push({ item: it, sim: c / (bits.length + this.#sizes[it] - c) });
+      if (it === exclude || k <= 0) continue;
+      const cand = { item: it, sim: c / (bits.length + this.#sizes[it] - c) };
+      if (out.length === k && !better(cand, out[k - 1])) continue;
+      let pos = out.length < k ? out.length : k - 1;
+      while (pos > 0 && better(cand, out[pos - 1])) pos--;
+      out.splice(pos, 0, cand);
+      if (out.length > k) out.pop();
     }
-    out.sort((a, b) => b.sim - a.sim || a.item - b.item);
-    return out.slice(0, k);
+    return out;
   }
 }
