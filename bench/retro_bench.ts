@@ -4,6 +4,9 @@
  *   deno run -A bench/retro_bench.ts predict [--dir retro_data] [--n 200]
  *     products/s of `predict` (top-10 answers, 50 templates tried, every energy term) on the
  *     first N products of raw_test.csv, with a trained model in --dir;
+ *   deno run -A bench/retro_bench.ts curve [--dir retro_data] [--n 1000]
+ *     the backward model's valid template top-1/3/10/50 after each epoch (retrains it in memory
+ *     with the run's seed and split; the prepared library in --dir is read, nothing is written);
  *   deno run -A bench/retro_bench.ts pipeline [--limit 2000] [--eval 200]
  *     wall time of prepare (mapping skipped: the mapped valid split stands in for training
  *     reactions) + train + eval, stage by stage, in a temporary folder.
@@ -16,6 +19,11 @@ import { RetroModel } from "../src/retro/model.ts";
 import { canonicalSet, loadRdkit } from "../src/retro/rdkit.ts";
 import { readReactionCsv } from "../src/retro/data.ts";
 import { evaluate, prepare, RetroTrainConfig, trainAll } from "../src/retro/pipeline.ts";
+import type { ExtractedReaction, TemplateLibrary } from "../src/retro/library.ts";
+import { extractTemplate } from "../src/retro/template_extract.ts";
+import { BackwardConfig, templateLogProbs, trainBackward } from "../src/retro/backward.ts";
+import { FP, productBits } from "../src/retro/rerank.ts";
+import { SplitMix32 } from "../src/random/splitmix.ts";
 
 const DATA = new URL("../../shared/data/uspto50k/", import.meta.url).pathname;
 const load = async () =>
@@ -51,6 +59,65 @@ if (positionals[0] === "predict") {
     load: await load(),
   }));
   model.dispose();
+} else if (positionals[0] === "curve") {
+  const RDKit = await loadRdkit();
+  const lib = JSON.parse(await Deno.readTextFile(`${values.dir}/library.json`)) as TemplateLibrary;
+  const tIndex = new Map(lib.templates.map((t, i) => [t, i]));
+  const extracted = (await Deno.readTextFile(`${values.dir}/train_extracted.jsonl`)).split("\n")
+    .filter((l) => l).map((l) => JSON.parse(l) as ExtractedReaction)
+    .filter((e) => e.template && e.selfCheck && tIndex.has(e.template));
+  // The run's split: seeded shuffle, the first 10 % held out (pipeline.ts).
+  const rng = new SplitMix32(17);
+  const order = extracted.map((_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const fit = order.slice(Math.round(extracted.length * 0.1)).map((i) => extracted[i]);
+  const examples = fit.map((e) => ({
+    bits: productBits(RDKit, e.product),
+    template: tIndex.get(e.template!)!,
+  }));
+  const valid = (await readReactionCsv(`${DATA}/raw_valid.csv`)).slice(0, Number(values.n));
+  const vset = valid.map((r) => {
+    let t = -1;
+    try {
+      t = tIndex.get(extractTemplate(RDKit, r.reactants, r.product)) ?? -1;
+    } catch {
+      // unusable recorded map: not covered
+    }
+    return { bits: productBits(RDKit, canonicalSet(RDKit, r.product)), t };
+  });
+  const ks = [1, 3, 10, 50];
+  await trainBackward(
+    examples,
+    lib.templates.length,
+    FP.nBits,
+    BackwardConfig.parse({ epochs: 6 }),
+    {
+      onEpoch: (epoch, loss, mlp) => {
+        const hit = ks.map(() => 0);
+        for (const v of vset) {
+          if (v.t < 0) continue;
+          const lp = templateLogProbs(mlp, v.bits);
+          let rank = 0;
+          for (let i = 0; i < lp.length; i++) if (lp[i] > lp[v.t]) rank++;
+          ks.forEach((k, j) => {
+            if (rank < k) hit[j]++;
+          });
+        }
+        const pct = hit.map((h) => +(100 * h / vset.length).toFixed(1));
+        console.log(
+          JSON.stringify({
+            epoch,
+            loss: +loss.toFixed(3),
+            validTemplateTopK: pct,
+            covered: vset.filter((v) => v.t >= 0).length,
+          }),
+        );
+      },
+    },
+  );
 } else if (positionals[0] === "pipeline") {
   const dir = await Deno.makeTempDir();
   const stage: Record<string, number> = {};
