@@ -78,8 +78,12 @@ export interface BaselineResult {
  *
  * @example
  * ```ts
- * const rs = runBaselines(input, { numSets: 4, seed: 1 });
- * rs.map((r) => r.name); // kmeans, spectral, msm-pcca, ...
+ * import { runBaselines } from "./baselines.ts";
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * const data = new Float32Array(2 * 6 * 4 * 2).map((_, i) => (i < 48 ? -2 : 2) + Math.sin(i));
+ * const input = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 6, 4, 2], data });
+ * const rs = runBaselines(input, { numSets: 2, seed: 1, only: ["kmeans", "msm-pcca"] });
+ * console.log(rs.map((r) => r.name)); // kmeans, msm-pcca
  * ```
  */
 export function runBaselines(inp: BaselineInput, opts: BaselineOptions): BaselineResult[] {

@@ -189,8 +189,15 @@ function gatherRows(x: Float32Array, dim: number, rows: ArrayLike<number>): Floa
  *
  * @example
  * ```ts
- * const r = await pairwiseRisk(samples, [0], [1], { seed: 1, backend: "cpu" });
- * r.risk; // ~0.5 for candidates in one basin, ~0 for different basins
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * import { featurize } from "./features.ts";
+ * // 2 candidates x 8 trajectories x 2 frames x 2 dims, around -2 and +2.
+ * const data = new Float32Array(64).map((_, i) => (i < 32 ? -2 : 2) + Math.sin(i));
+ * const ens = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 8, 2, 2], data });
+ * const samples = featurize(ens, { kind: "snapshot" });
+ * import { pairwiseRisk } from "./c2st.ts";
+ * const r = await pairwiseRisk(samples, [0], [1], { seed: 1, backend: "cpu", hidden: [8] });
+ * console.log(r.risk); // ~0.5 for candidates in one basin, ~0 for different basins
  * ```
  */
 export async function pairwiseRisk(
@@ -252,8 +259,16 @@ export interface MultiClassFit {
  *
  * @example
  * ```ts
- * const fit = await fitMultiClass(samples, { seed: 1, backend: "cpu" });
- * groupRisk(fit, [0], [1]).risk;
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * import { featurize } from "./features.ts";
+ * // 2 candidates x 8 trajectories x 2 frames x 2 dims, around -2 and +2.
+ * const data = new Float32Array(64).map((_, i) => (i < 32 ? -2 : 2) + Math.sin(i));
+ * const ens = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 8, 2, 2], data });
+ * const samples = featurize(ens, { kind: "snapshot" });
+ * import { fitMultiClass, groupRisk } from "./c2st.ts";
+ * const fit = await fitMultiClass(samples, { seed: 1, backend: "cpu", hidden: [8] });
+ * console.log(groupRisk(fit, [0], [1]).risk);
+ * fit.classifier.dispose();
  * ```
  */
 export async function fitMultiClass(

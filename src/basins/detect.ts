@@ -56,8 +56,16 @@ export interface DetectResult extends MergeResult {
  *
  * @example
  * ```ts
- * const r = await detectBasins(samples, { seed: 1, backend: "cpu" });
- * r.labels; // basin of each candidate
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * import { featurize } from "./features.ts";
+ * // 2 candidates x 8 trajectories x 2 frames x 2 dims, around -2 and +2.
+ * const data = new Float32Array(64).map((_, i) => (i < 32 ? -2 : 2) + Math.sin(i));
+ * const ens = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 8, 2, 2], data });
+ * const samples = featurize(ens, { kind: "snapshot" });
+ * import { detectBasins } from "./detect.ts";
+ * const r = await detectBasins(samples, { seed: 1, backend: "cpu", hidden: [8] });
+ * console.log(r.labels); // basin of each candidate
+ * r.assigner?.dispose();
  * ```
  */
 export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<DetectResult> {

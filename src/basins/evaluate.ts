@@ -94,8 +94,13 @@ export function compactFeaturizer(f: Featurizer): Featurizer {
  *
  * @example
  * ```ts
- * const r = await runBenchCell({ system: "quadruple-well", ambientDim: 100, noise: "ou", seed: 1 });
- * r.methods.find((m) => m.method === "classifier")!.ari;
+ * import { runBenchCell } from "./evaluate.ts";
+ * const r = await runBenchCell({
+ *   system: "quadruple-well", ambientDim: 10, noise: "ou", seed: 1,
+ *   candidates: 4, trajectories: 16, hidden: [8], backend: "cpu", baselines: [],
+ * });
+ * console.log(r.methods.find((m) => m.method === "classifier")!.ari);
+ * r.detection.assigner?.dispose();
  * ```
  */
 export async function runBenchCell(o: CellOptions): Promise<CellResult> {
@@ -200,6 +205,7 @@ export interface SweepRow {
  *
  * @example
  * ```ts
+ * import { runBenchSweep } from "./evaluate.ts";
  * const rows = await runBenchSweep(
  *   { systems: ["quadruple-well"], dims: [2], noises: ["white"] },
  *   { seed: 1, candidates: 4, trajectories: 16, hidden: [8], backend: "cpu", baselines: [] },

@@ -67,7 +67,12 @@ export function parseFeaturizer(text: string): Featurizer {
  *
  * @example
  * ```ts
+ * import { featurize } from "./features.ts";
+ * import { ensembleFromCandidateArray } from "./user_data.ts";
+ * const data = new Float32Array(2 * 4 * 3 * 1).map((_, i) => i);
+ * const ens = ensembleFromCandidateArray({ dtype: "f32", shape: [2, 4, 3, 1], data });
  * const s = featurize(ens, { kind: "snapshot", frame: -1 }); // one row per trajectory
+ * console.log(s.x.length, s.dim); // 8 1
  * ```
  */
 export function featurize(e: FrameEnsemble, f: Featurizer): SampleSet {
@@ -107,4 +112,30 @@ export function featurize(e: FrameEnsemble, f: Featurizer): SampleSet {
     }
   }
   return { dim: width, x, candidate, trajectory, numCandidates: e.numCandidates };
+}
+
+/**
+ * Throws `featurize`'s one-line error when `f` does not fit an ensemble of `numFrames` frames
+ * (so a command can refuse it before any work or run starts).
+ *
+ * @example
+ * ```ts
+ * import { checkFeaturizer } from "./features.ts";
+ * checkFeaturizer({ kind: "snapshot", frame: 3 }, 11); // fits
+ * try {
+ *   checkFeaturizer({ kind: "snapshot", frame: 30 }, 11);
+ * } catch (e) {
+ *   console.log((e as Error).message); // featurize: frame 30 outside [0, 11)
+ * }
+ * ```
+ */
+export function checkFeaturizer(f: Featurizer, numFrames: number): void {
+  featurize({
+    frames: new Float32Array(numFrames),
+    numFrames,
+    trajectories: 1,
+    dim: 1,
+    startIndex: new Int32Array(1),
+    numCandidates: 1,
+  }, f);
 }

@@ -6,17 +6,18 @@
  *
  * @example
  * ```ts
- * import { detectBasins, featurize, simulateSystem, BENCH_SYSTEMS } from "./mod.ts";
+ * import { BENCH_SYSTEMS, detectBasins, featurize, simulateSystem } from "./mod.ts";
  * const e = await simulateSystem({
- *   setup: BENCH_SYSTEMS["quadruple-well"], candidates: 8, trajectories: 64, ambientDim: 50,
+ *   setup: BENCH_SYSTEMS["quadruple-well"], candidates: 4, trajectories: 16, ambientDim: 10,
  *   noise: "ou", seed: 1,
  * });
  * const all = Int32Array.from({ length: e.trajectories }, (_, i) => i);
  * const frames = e.embed([e.numFrames - 1], all);
- * const s = featurize({ frames, numFrames: 1, trajectories: e.trajectories, dim: 50,
- *   startIndex: e.startIndex, numCandidates: 8 }, { kind: "snapshot" });
- * const r = await detectBasins(s, { seed: 1 });
+ * const s = featurize({ frames, numFrames: 1, trajectories: e.trajectories, dim: 10,
+ *   startIndex: e.startIndex, numCandidates: 4 }, { kind: "snapshot" });
+ * const r = await detectBasins(s, { seed: 1, backend: "cpu", hidden: [8] });
  * console.log(r.labels, e.labelsTrue);
+ * r.assigner?.dispose();
  * ```
  * @module
  */

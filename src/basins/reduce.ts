@@ -104,8 +104,12 @@ export interface FitProjectionOptions {
  *
  * @example
  * ```ts
- * const p = fitProjection(x, y, 500, { kind: "pca", components: 2, means: false }, { seed: 1 });
- * p!.apply(x); // [n, 2]
+ * import { fitProjection } from "./reduce.ts";
+ * const n = 40, dim = 6;
+ * const x = new Float32Array(n * dim).map((_, i) => Math.sin(i * 0.7) + (i % dim === 0 ? i / dim : 0));
+ * const y = Int32Array.from({ length: n }, (_, i) => i % 2);
+ * const p = fitProjection(x, y, dim, { kind: "pca", components: 2, means: false }, { seed: 1 });
+ * console.log(p!.apply(x).length); // n * 2
  * ```
  */
 export function fitProjection(

@@ -32,6 +32,8 @@ export interface CommandSpec {
   usage: string;
   flags: Record<string, FlagSpec>;
   allowPositionals?: boolean;
+  /** Text after the options (e.g. the registered samplers with one line each). */
+  details?: () => string;
 }
 
 /** Flags every command accepts. */
@@ -48,12 +50,6 @@ export interface Parsed {
 
 /**
  * Parses `argv` for a command; unknown flags and missing values become a {@link UsageError}.
- *
- * @example
- * ```ts
- * const spec = { name: "x", summary: "", usage: "x", flags: { n: { type: "string", help: "" } } } as const;
- * console.log(parseCommand(spec, ["--n", "3"]).values.n); // "3"
- * ```
  */
 export function parseCommand(spec: CommandSpec, argv: string[]): Parsed {
   const options = Object.fromEntries(
@@ -103,11 +99,17 @@ export function helpText(spec: CommandSpec): string {
     const def = f.default !== undefined ? ` (default ${f.default})` : "";
     return `${left.padEnd(30)} ${f.help}${def}`;
   });
-  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n`;
+  const details = spec.details ? `\n${spec.details().trimEnd()}\n` : "";
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n\nOptions:\n${rows.join("\n")}\n${details}`;
 }
 
 /** Terminal styling that respects NO_COLOR and non-TTY output. */
 export function style(format: Parameters<typeof styleText>[0], text: string): string {
   if (!Deno.stdout.isTerminal() || Deno.env.get("NO_COLOR") !== undefined) return text;
   return styleText(format, text);
+}
+
+/** Indents every line of `text` by two spaces (help sections). */
+export function indentLines(text: string): string {
+  return text.split("\n").map((l) => `  ${l}`).join("\n");
 }

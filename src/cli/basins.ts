@@ -19,7 +19,7 @@ import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import type { RiskDesign } from "../basins/detect.ts";
 import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
-import { featurize, parseFeaturizer } from "../basins/features.ts";
+import { checkFeaturizer, featurize, parseFeaturizer } from "../basins/features.ts";
 import { parseReduction } from "../basins/reduce.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
@@ -231,6 +231,12 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     );
   }
   const noise = oneOf<"white" | "ou">(p, "noise", ["white", "ou"]);
+  try {
+    // Frame 0 holds the candidates; the system saves `frames` more.
+    checkFeaturizer(c.featurizer, BENCH_SYSTEMS[system].frames + 1);
+  } catch (e) {
+    throw new UsageError(`basins: ${(e as Error).message}`);
+  }
   const options = { system, ambientDim: num(p, "dim", 1), noise, ...cellOptions(p, c) };
   const { runId: id, value: cell } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
     command: ["basins", ...argv],
@@ -414,14 +420,6 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
 
 /**
  * Runs `cli.ts basins ...`.
- *
- * @example
- * ```ts
- * import { consoleIo } from "./io.ts";
- * import { parseCommand } from "./args.ts";
- * const argv = ["--system", "quadruple-well", "--dim", "10"];
- * await basinsCommand(parseCommand(BASINS_SPEC, argv), argv, consoleIo);
- * ```
  */
 export async function basinsCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = parsed.positionals;

@@ -8,11 +8,6 @@ import { UsageError } from "./args.ts";
 
 /**
  * Reads `path` as a JSON object. `expected` names the fields, for the error message.
- *
- * @example
- * ```ts
- * const raw = await readConfigFile("run.json", "sample", "model, sampler, chains, ...");
- * ```
  */
 export async function readConfigFile(
   path: string,

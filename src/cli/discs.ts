@@ -26,6 +26,7 @@ import {
   type SuiteOverrides,
 } from "../discs/mod.ts";
 import { discsCellToRun } from "../runs/discs.ts";
+import { discsRow } from "../discs/run.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
@@ -280,18 +281,7 @@ export async function discsCommand(parsed: Parsed, argv: string[], io: CliIo): P
       notice: io.notice,
       onProgress: json ? undefined : progressBar(label),
     }, backend.gpu?.adapter);
-    rows.push({
-      suite: cell.suite,
-      model: cell.model,
-      sampler: cell.sampler,
-      x: cell.x,
-      numSites: r.model.numSites,
-      chains: r.result.chains,
-      steps: r.result.steps,
-      backend: r.result.backend,
-      run: id,
-      ...r.metrics,
-    });
+    rows.push(discsRow(r, id));
     await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
     if (!json) {
       const m = r.metrics;

@@ -48,11 +48,6 @@ export function isInputError(e: unknown): boolean {
 
 /**
  * Runs the CLI on `argv` and returns the exit code; never throws.
- *
- * @example
- * ```ts
- * const code = await runCli(["runs", "list", "--json"]);
- * ```
  */
 export async function runCli(argv: string[], io: CliIo = consoleIo): Promise<number> {
   const [name, ...rest] = argv;

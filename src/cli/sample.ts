@@ -7,10 +7,10 @@ import { SampleConfig } from "../samplers/sample_config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { dirname } from "node:path";
-import { loadDiscreteModel, MODEL_NAMES } from "../models/discrete/registry.ts";
-import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
+import { loadDiscreteModel, MODEL_NAMES, modelHelp } from "../models/discrete/registry.ts";
+import { buildSampler, SAMPLER_NAMES, samplerHelp } from "../samplers/registry.ts";
 import { gpuLimitReason, runSampler } from "../samplers/engine.ts";
-import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { type CommandSpec, indentLines, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
 import { storeSampleRun } from "./store_sample.ts";
@@ -21,6 +21,7 @@ export const SAMPLE_SPEC: CommandSpec = {
   name: "sample",
   summary: "Sample a discrete model with many chains and store the run.",
   usage: "cli.ts sample --model bernoulli --sampler rwm [--chains N --steps N ...] [--config FILE]",
+  details: () => `Models:\n${indentLines(modelHelp())}\nSamplers:\n${indentLines(samplerHelp())}`,
   flags: {
     config: { type: "string", value: "FILE", help: "JSON run configuration (flags override it)" },
     model: {

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { ConfigError, parseConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type GpuContext, resolveBackend } from "../gpu/mod.ts";
-import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
+import { buildSampler, SAMPLER_NAMES, samplerHelp } from "../samplers/registry.ts";
 import { gpuLimitReason } from "../samplers/engine.ts";
 import {
   generateGraph,
@@ -23,7 +23,7 @@ import { coSamplerConfig, withLoopCost } from "../co/solve.ts";
 import { SolveConfig } from "../co/config.ts";
 import { CO_PROBLEM_NAMES, problemOf } from "../co/problems.ts";
 import { solveToRun } from "../runs/solve.ts";
-import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { type CommandSpec, indentLines, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
@@ -36,6 +36,7 @@ export const SOLVE_SPEC: CommandSpec = {
   summary: "Solve MIS / max clique / max-cut / partition by annealed sampling and store the run.",
   usage: "cli.ts solve --problem mis (--graph FILE | --generate er|ba --nodes N ...) " +
     "[--sampler pas --chains 32 --steps N ...] [--config FILE]",
+  details: () => `Samplers:\n${indentLines(samplerHelp())}`,
   flags: {
     config: { type: "string", value: "FILE", help: "JSON solve configuration (flags override)" },
     problem: { type: "string", value: "P", help: CO_PROBLEM_NAMES.join(" | ") },

@@ -39,12 +39,6 @@ export interface DemoMisResult {
  * The demo's MIS section: PAS anneals MIS on one Erdos-Renyi graph (120 nodes, p = 0.05) and
  * is compared with the exact optimum and the greedy baseline. Falls back to the CPU twin when
  * llvmpipe's loop limit refuses the model.
- *
- * @example
- * ```ts
- * const r = await demoMis(null);
- * console.log(r.size, r.exact, r.seconds);
- * ```
  */
 export async function demoMis(gpu: GpuContext | null): Promise<DemoMisResult> {
   const graph = erdosRenyi({ n: 120, p: 0.05, seed: 7 });

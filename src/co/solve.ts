@@ -88,6 +88,7 @@ export interface SolveResult {
  *
  * @example
  * ```ts
+ * import { coAdaptMode } from "./solve.ts";
  * console.log(coAdaptMode("pas"), coAdaptMode("dmala")); // always off
  * ```
  */
@@ -103,6 +104,7 @@ export function coAdaptMode(samplerName: string): AdaptMode {
  *
  * @example
  * ```ts
+ * import { coSamplerConfig } from "./solve.ts";
  * console.log(coSamplerConfig("gwg")); // { name: "gwg", adaptive: false, numFlips: 1 }
  * ```
  */
@@ -117,7 +119,11 @@ export function coSamplerConfig(name: string): Record<string, unknown> {
  *
  * @example
  * ```ts
- * console.log(coLoopCost(misProblem(graph)).call); // max degree + 1
+ * import { coLoopCost } from "./solve.ts";
+ * import { misProblem } from "../models/co/mis.ts";
+ * import { graphFromEdges } from "../models/co/graph.ts";
+ * const graph = graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] });
+ * console.log(coLoopCost(misProblem(graph)).call); // max degree + 1 = 3
  * ```
  */
 export function coLoopCost(problem: CoProblem): { energy: number; call: number } {
@@ -178,11 +184,15 @@ function timeTrace(marks: [number, number][], steps: number, loopStart: number):
  *
  * @example
  * ```ts
- * const p = misProblem(erdosRenyi({ n: 40, p: 0.2, seed: 1 }));
+ * import { solveAnnealed } from "./solve.ts";
+ * import { misProblem } from "../models/co/mis.ts";
+ * import { erdosRenyi } from "../models/co/generators.ts";
+ * import { pasSampler } from "../samplers/pas.ts";
+ * const p = misProblem(erdosRenyi({ n: 30, p: 0.2, seed: 1 }));
  * const r = await solveAnnealed(p, pasSampler(), {
- *   chains: 16, steps: 2000, seed: 1, schedule: { kind: "exp_decay", t0: 1, decay: 0.01 },
+ *   chains: 8, steps: 300, seed: 1, schedule: { kind: "exp_decay", t0: 1, decay: 0.01 },
  * }, null);
- * console.log(r.repairedObjective, r.ratio); // optimum size, 1
+ * console.log(r.repairedObjective, r.ratio); // the optimum size and 1 (or close)
  * ```
  */
 export async function solveAnnealed(

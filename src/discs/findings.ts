@@ -88,7 +88,10 @@ function csvRecords(text: string, source: string): { line: number; fields: strin
  *
  * @example
  * ```ts
- * const rows = parseDiscsCsv(await Deno.readTextFile("discs.csv"), "discs.csv");
+ * import { discsRow, parseDiscsCsv, PRESETS, rowsToCsv, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cell = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] })[0];
+ * const csv = rowsToCsv([discsRow(await runDiscsCell(cell, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null }))]);
+ * const rows = parseDiscsCsv(csv, "discs.csv");
  * console.log(rows[0].sampler, rows[0].essPerEval);
  * ```
  */
@@ -207,6 +210,13 @@ export interface ClassicalLeader {
  *
  * @example
  * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cells = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
+ * import { classicalLeaders } from "./findings.ts";
  * for (const l of classicalLeaders(rows)) console.log(l.model, l.best.sampler, l.zEss);
  * ```
  */
@@ -255,6 +265,13 @@ export interface SizeSlope {
  *
  * @example
  * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * import { sizeSlopes } from "./findings.ts";
+ * const cells = suiteCells("size", PRESETS.quick, { steps: 40, samplers: ["rwm", "gwg"], sizes: [4, 6] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
  * for (const s of sizeSlopes(rows)) console.log(s.sampler, s.slope.toFixed(2));
  * ```
  */
@@ -331,6 +348,13 @@ export interface TemperatureContrasts {
  *
  * @example
  * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * import { temperatureContrasts } from "./findings.ts";
+ * const cells = suiteCells("temperature", PRESETS.quick, { steps: 40, betas: [0.3, 0.6], temperatureSide: 4 });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
  * const { sides } = temperatureContrasts(rows);
  * for (const s of sides) console.log(s.sampler, s.side, `${s.sqrtAhead}/${s.betas}`);
  * ```
@@ -506,7 +530,14 @@ function temperatureSection(rows: readonly DiscsRow[]): string | null {
  *
  * @example
  * ```ts
- * await Deno.writeTextFile("findings.md", findingsMarkdown(rows));
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cells = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
+ * import { findingsMarkdown } from "./findings.ts";
+ * console.log(findingsMarkdown(rows).split("\n")[0]);
  * ```
  */
 export function findingsMarkdown(rows: readonly DiscsRow[]): string {

@@ -75,7 +75,14 @@ export type DiscsRunFigures = Pick<
  *
  * @example
  * ```ts
- * const m = discsMetrics(result); // result from runSampler(..., { adapt: "always" }, gpu)
+ * import { discsMetrics } from "./protocol.ts";
+ * import { runSampler } from "../samplers/engine.ts";
+ * import { rwmSampler } from "../samplers/rwm.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * const result = await runSampler(bernoulliModel({ numSites: 20 }), rwmSampler(), {
+ *   chains: 8, steps: 100, seed: 1, adapt: "always",
+ * }, null);
+ * const m = discsMetrics(result);
  * console.log(m.essMean, m.essStd, m.essPerEval, m.essPerSecond);
  * ```
  */

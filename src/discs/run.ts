@@ -14,6 +14,7 @@ import type { DiscreteSampler } from "../samplers/sampler.ts";
 import { gpuLimitReason, type RunResult, runSampler } from "../samplers/engine.ts";
 import type { GpuContext } from "../gpu/mod.ts";
 import type { DiscsCell } from "./suites.ts";
+import type { DiscsRow } from "./tables.ts";
 import { type DiscsMetrics, discsMetrics } from "./protocol.ts";
 
 /** Protocol settings shared by all cells of a run. */
@@ -45,6 +46,7 @@ export interface DiscsCellResult {
  *
  * @example
  * ```ts
+ * import { buildCell, PRESETS, suiteCells } from "./mod.ts";
  * const { model, sampler } = buildCell(suiteCells("size", PRESETS.quick)[0]);
  * ```
  */
@@ -60,7 +62,9 @@ export function buildCell(cell: DiscsCell): { model: DiscreteModel; sampler: Dis
  *
  * @example
  * ```ts
- * const r = await runDiscsCell(cell, { chains: 100, seed: 0, burnInFraction: 0.5, gpu: null });
+ * import { PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cell = suiteCells("size", PRESETS.quick, { steps: 40, sizes: [4] })[0];
+ * const r = await runDiscsCell(cell, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null });
  * console.log(r.metrics.essMean, r.result.backend);
  * ```
  */
@@ -109,4 +113,30 @@ export async function runPreparedCell(
     onProgress: opts.onProgress,
   }, gpu);
   return { cell, model, sampler, result, metrics: discsMetrics(result, opts.burnInFraction) };
+}
+
+/**
+ * The table row of a finished cell (`run`: its run id, or "" when not stored).
+ *
+ * @example
+ * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cell = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] })[0];
+ * const row = discsRow(await runDiscsCell(cell, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null }));
+ * console.log(row.model, row.sampler, row.essMean > 0); // bernoulli rwm true
+ * ```
+ */
+export function discsRow(r: DiscsCellResult, run = ""): DiscsRow {
+  return {
+    suite: r.cell.suite,
+    model: r.cell.model,
+    sampler: r.cell.sampler,
+    x: r.cell.x,
+    numSites: r.model.numSites,
+    chains: r.result.chains,
+    steps: r.result.steps,
+    backend: r.result.backend,
+    run,
+    ...r.metrics,
+  };
 }

@@ -55,7 +55,14 @@ function csvField(v: unknown): string {
  *
  * @example
  * ```ts
- * const text = rowsToCsv(rows); // "suite,model,sampler,x,...\nclassical,ising,rwm,,..."
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cells = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
+ * import { rowsToCsv } from "./tables.ts";
+ * const text = rowsToCsv(rows); // "suite,model,sampler,x,...\nclassical,bernoulli,rwm,,..."
  * ```
  */
 export function rowsToCsv(rows: readonly DiscsRow[]): string {
@@ -109,6 +116,13 @@ export function mdTable(header: string[], body: string[][]): string {
  *
  * @example
  * ```ts
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cells = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
+ * import { pivotMarkdown } from "./tables.ts";
  * console.log(pivotMarkdown(rows, "classical", "essPerEval"));
  * ```
  */
@@ -141,7 +155,14 @@ export function pivotMarkdown(
  *
  * @example
  * ```ts
- * await writeFileAtomic("discs.md", rowsToMarkdown(rows));
+ * import { discsRow, PRESETS, runDiscsCell, suiteCells } from "./mod.ts";
+ * const cells = suiteCells("classical", PRESETS.quick, { steps: 40, models: ["bernoulli"] });
+ * const rows = [];
+ * for (const c of cells) {
+ *   rows.push(discsRow(await runDiscsCell(c, { chains: 8, seed: 0, burnInFraction: 0.5, gpu: null })));
+ * }
+ * import { rowsToMarkdown } from "./tables.ts";
+ * console.log(rowsToMarkdown(rows));
  * ```
  */
 export function rowsToMarkdown(rows: readonly DiscsRow[]): string {

@@ -19,6 +19,8 @@ function padded(byteLength: number): number {
  *
  * @example
  * ```ts
+ * import { acquireGpu } from "./device.ts";
+ * import { createStorage, readBuffer } from "./buffers.ts";
  * const gpu = await acquireGpu();
  * if (gpu) {
  *   const buf = createStorage(gpu, new Float32Array([1, 2, 3]), "xs");

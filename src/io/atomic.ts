@@ -68,7 +68,9 @@ async function* chunksOf(data: AtomicWriteData): AsyncIterable<Uint8Array> {
  *
  * @example
  * ```ts
- * await writeFileAtomic("runs/x/run.json", JSON.stringify({ ok: true }));
+ * import { writeFileAtomic } from "./atomic.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/run.json`, JSON.stringify({ ok: true }));
  * ```
  */
 export async function writeFileAtomic(path: string, data: AtomicWriteData): Promise<void> {

@@ -21,8 +21,13 @@ const ID_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
  *
  * @example
  * ```ts
+ * import { checkSafeName } from "./manifest.ts";
  * checkSafeName("run id", "20261128-101500-a1b2c3"); // ok
- * checkSafeName("run id", "../etc"); // throws
+ * try {
+ *   checkSafeName("run id", "../etc");
+ * } catch (e) {
+ *   console.log((e as Error).message); // invalid run id '../etc': path separators are not allowed
+ * }
  * ```
  */
 export function checkSafeName(kind: string, name: string): void {
@@ -143,7 +148,12 @@ export function formatZodError(what: string, error: z.ZodError): string {
  *
  * @example
  * ```ts
- * const m = parseRunManifest(JSON.parse(await Deno.readTextFile("runs/x/run.json")));
+ * import { parseRunManifest } from "./manifest.ts";
+ * import { RunStore } from "./run_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const run = await new RunStore(dir).create({ command: ["x"], config: {}, seed: 0, backend: "cpu" });
+ * const m = parseRunManifest(JSON.parse(await Deno.readTextFile(`${run.dir}/run.json`)));
+ * console.log(m.status); // running
  * ```
  */
 export function parseRunManifest(value: unknown, what = "invalid run manifest"): RunManifest {

@@ -7,7 +7,7 @@
  * ```ts
  * import { RunStore } from "./mod.ts";
  *
- * const store = new RunStore("runs");
+ * const store = new RunStore(await Deno.makeTempDir());
  * const run = await store.create({ command: ["demo"], config: { steps: 10 }, seed: 7, backend: "cpu" });
  * const trace = await run.appender("energy", "f64", []);
  * await trace.append(new Float64Array([1.5, 0.5]), 2);
@@ -25,3 +25,4 @@ export * from "./atomic.ts";
 export * from "./manifest.ts";
 export * from "./run_store.ts";
 export * from "./runs_format.ts";
+export * from "./config.ts";

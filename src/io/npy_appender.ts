@@ -68,7 +68,9 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  *
  * @example
  * ```ts
- * const app = await NpyAppender.open("trace.npy", "f32", [4]);
+ * import { NpyAppender } from "./npy_appender.ts";
+ * const dir = await Deno.makeTempDir();
+ * const app = await NpyAppender.open(`${dir}/trace.npy`, "f32", [4]);
  * await app.append(new Float32Array(8), 2); // two rows of 4
  * await app.flush(); // readers of trace.npy.partial now see 2 rows
  * await app.close(); // trace.npy has shape (2, 4)

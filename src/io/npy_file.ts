@@ -34,7 +34,9 @@ function withPath<T>(path: string, fn: () => T): T {
  *
  * @example
  * ```ts
- * await writeNpyFile("x.npy", { dtype: "f64", shape: [2], data: new Float64Array([1, 2]) });
+ * import { writeNpyFile } from "./npy_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeNpyFile(`${dir}/x.npy`, { dtype: "f64", shape: [2], data: new Float64Array([1, 2]) });
  * ```
  */
 export async function writeNpyFile(path: string, arr: NdArray): Promise<void> {
@@ -48,7 +50,11 @@ export async function writeNpyFile(path: string, arr: NdArray): Promise<void> {
  *
  * @example
  * ```ts
- * const a = await readNpyFile("x.npy");
+ * import { readNpyFile, writeNpyFile } from "./npy_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeNpyFile(`${dir}/x.npy`, { dtype: "f64", shape: [2], data: new Float64Array([1, 2]) });
+ * const a = await readNpyFile(`${dir}/x.npy`);
+ * console.log(a.shape, a.data); // [2] Float64Array [1, 2]
  * ```
  */
 export async function readNpyFile(path: string, options: DecodeNpyOptions = {}): Promise<NdArray> {
@@ -103,7 +109,12 @@ export async function readHeaderFrom(file: Deno.FsFile, path: string): Promise<N
  *
  * @example
  * ```ts
- * const block = await readNpyRows("trace.npy", 1000, 100); // shape [100, ...rowShape]
+ * import { readNpyRows, writeNpyFile } from "./npy_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * const data = Float32Array.from({ length: 2000 }, (_, i) => i);
+ * await writeNpyFile(`${dir}/trace.npy`, { dtype: "f32", shape: [1000, 2], data });
+ * const block = await readNpyRows(`${dir}/trace.npy`, 900, 100); // shape [100, 2]
+ * console.log(block.shape, block.data[0]); // [100, 2] 1800
  * ```
  */
 export async function readNpyRows(path: string, start: number, count: number): Promise<NdArray> {

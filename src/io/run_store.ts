@@ -137,12 +137,14 @@ async function exists(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
- * const store = new RunStore("runs");
+ * import { RunStore } from "./run_store.ts";
+ * const store = new RunStore(await Deno.makeTempDir());
  * const run = await store.create({ command: ["sample"], config: {}, seed: 1, backend: "cpu" });
  * await run.writeArray("x", { dtype: "f64", shape: [2], data: new Float64Array([1, 2]) });
  * await run.finish("done");
  * const { runs } = await store.list();
  * const x = await (await store.open(runs[0].id)).readArray("x");
+ * console.log(x.data); // Float64Array [1, 2]
  * ```
  */
 export class RunStore {

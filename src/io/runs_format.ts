@@ -49,10 +49,13 @@ function table(header: string[], rows: string[][]): string {
  *
  * @example
  * ```ts
+ * import { formatRunList } from "./runs_format.ts";
  * import { RunStore } from "./run_store.ts";
- * console.log(formatRunList(await new RunStore("runs").list(), "runs"));
- * // ID                      STATUS  BACKEND  SEED  CREATED               DURATION  COMMAND
- * // 20261128-101500-a1b2c3  done    cpu      42    2026-11-28 10:15:00Z  12.3 s    sample ising
+ * const store = new RunStore(await Deno.makeTempDir());
+ * await store.create({ command: ["sample", "ising"], config: {}, seed: 42, backend: "cpu" });
+ * console.log(formatRunList(await store.list(), "runs"));
+ * // ID                      STATUS   BACKEND  SEED  CREATED               DURATION  COMMAND
+ * // 20261128-101500-a1b2c3  running  cpu      42    2026-11-28 10:15:00Z  -         sample ising
  * ```
  */
 export function formatRunList(list: RunList, root = "runs"): string {
@@ -89,8 +92,11 @@ function indent(text: string, by = "  "): string {
  *
  * @example
  * ```ts
+ * import { formatRunDetails } from "./runs_format.ts";
  * import { RunStore } from "./run_store.ts";
- * const { runs } = await new RunStore().list();
+ * const store = new RunStore(await Deno.makeTempDir());
+ * await store.create({ command: ["sample"], config: { steps: 10 }, seed: 1, backend: "cpu" });
+ * const { runs } = await store.list();
  * console.log(formatRunDetails(runs[0]));
  * ```
  */

@@ -54,6 +54,8 @@ function blockOf(model: DiscreteModel, blockSize: number): { k: number; n: numbe
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { blockGibbsSampler } from "./block_gibbs.ts";
  * const sampler = blockGibbsSampler({ blockSize: 3 });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // 8
  * ```

@@ -115,8 +115,10 @@ export function dlmcDist(fn: BalancingFn, solver: DlmcSolver) {
  *
  * @example
  * ```ts
+ * import { dlmcSampler } from "./dlmc.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dlmcSampler({ solver: "euler_forward", adaptive: false });
- * console.log(sampler.name, sampler.initialParam(model)); // dlmcf 3
+ * console.log(sampler.name, sampler.initialParam(bernoulliModel({ numSites: 10 }))); // dlmcf 3
  * ```
  */
 export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
@@ -160,7 +162,8 @@ export function dlmcfSampler(opts: Omit<DlmcOptions, "solver"> = {}): DiscreteSa
 /** The registry entry of `dlmc`. */
 export const dlmcDescriptor = defineSampler({
   name: "dlmc",
-  summary: "Discrete Langevin Monte Carlo: exact CTMC solution of the locally balanced flow.",
+  summary:
+    "Discrete Langevin Monte Carlo: the locally balanced CTMC solved exactly per site, then MH.",
   schema: DlmcConfig,
   build: (c) => dlmcSampler(c),
   cheap: false,

@@ -80,8 +80,10 @@ export function dmalaDist(fn: BalancingFn) {
  *
  * @example
  * ```ts
+ * import { dmalaSampler } from "./dmala.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const sampler = dmalaSampler({ adaptive: false, stepSize: 0.5 });
- * console.log(sampler.name, sampler.evalsPerStep(model)); // dmala 4
+ * console.log(sampler.name, sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // dmala 4
  * ```
  */
 export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
@@ -109,7 +111,7 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
 /** The registry entry of `dmala`. */
 export const dmalaDescriptor = defineSampler({
   name: "dmala",
-  summary: "Discrete MALA: factorised gradient proposal with Metropolis correction.",
+  summary: "Discrete MALA: every site proposes from its gradient, then Metropolis-Hastings.",
   schema: DmalaConfig,
   build: (c) => dmalaSampler(c),
   cheap: false,

@@ -101,6 +101,9 @@ type CheckedOptions =
  *
  * @example
  * ```ts
+ * import { defaultBlockSteps } from "./engine.ts";
+ * import { isingModel } from "../models/discrete/ising.ts";
+ * import { blockGibbsSampler } from "./block_gibbs.ts";
  * console.log(defaultBlockSteps(isingModel({ size: 50 }), blockGibbsSampler(), 100)); // 8192
  * ```
  */
@@ -251,6 +254,9 @@ export function referenceState(model: DiscreteModel, seed: number): Uint32Array 
  *
  * @example
  * ```ts
+ * import { runSampler } from "./engine.ts";
+ * import { rwmSampler } from "./rwm.ts";
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
  * const model = bernoulliModel({ numSites: 50, seed: 1 });
  * const result = await runSampler(model, rwmSampler(), { chains: 8, steps: 100, seed: 7 }, null);
  * console.log(result.energies.length); // 800

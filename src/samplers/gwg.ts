@@ -69,6 +69,8 @@ function drawsOf(model: DiscreteModel, param: number, maxFlips: number): number 
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { gwgSampler } from "./gwg.ts";
  * const sampler = gwgSampler({ adaptive: false, numFlips: 2 });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // 4
  * ```

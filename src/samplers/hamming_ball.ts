@@ -50,6 +50,8 @@ export function uniformIndex(w: number, n: number): number {
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { hammingBallSampler } from "./hamming_ball.ts";
  * const sampler = hammingBallSampler({ blockSize: 10 });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 100 }))); // 11
  * ```
@@ -111,7 +113,7 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
 /** The registry entry of `hamming_ball`. */
 export const hammingBallDescriptor = defineSampler({
   name: "hamming_ball",
-  summary: "Hamming ball: Gibbs over the states within a Hamming ball of a block.",
+  summary: "Hamming ball (HB-k-1): auxiliary-variable Gibbs over radius-1 balls within a block.",
   schema: HammingBallConfig,
   build: (c) => hammingBallSampler(c),
   cheap: true,

@@ -44,12 +44,6 @@ export type SiteDist = (
 /**
  * d_{i,c}: first-order estimate of log pi(x with x_i = c) - log pi(x) with log pi = -beta E
  * (DISCS: binary `(1 - 2 x_i) dlogpi/dx_i`, categorical `dlogpi/dx_{i,c} - dlogpi/dx_{i,x_i}`).
- *
- * @example
- * ```ts
- * // Bernoulli theta = [1]: at x = 0, flipping raises log pi by about theta.
- * const d = logRatio(bernoulliModel({ theta: [1] }), chain, 0, 1); // 1
- * ```
  */
 export function logRatio(model: DiscreteModel, ch: CpuChain, i: number, c: number): number {
   const x = ch.x[ch.base + i];
@@ -75,11 +69,6 @@ function siteRate(model: DiscreteModel, ch: CpuChain, i: number, fn: BalancingFn
 
 /**
  * log(1 - e^a) for a <= 0 in f32, matching `sampler_lg_log1mexp`.
- *
- * @example
- * ```ts
- * log1mexp(-Math.LN2); // about -0.693 (log 1/2)
- * ```
  */
 export function log1mexp(a: number): number {
   if (a > -LN2) return mathLog(f(1 - mathExp(a)));
@@ -106,11 +95,6 @@ export interface LangevinStepOptions {
 /**
  * Builds the CPU step of a Langevin sampler (returns the acceptance probability), the twin of
  * {@link langevinWgsl}. Scratch arrays are owned by the returned closure.
- *
- * @example
- * ```ts
- * const step = langevinCpuStep({ balancing: "sqrt", rule: "rate", dist: dmalaDist("sqrt") });
- * ```
  */
 export function langevinCpuStep(
   opts: LangevinStepOptions,
@@ -459,11 +443,6 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
  * WGSL of the shared Langevin step: `sampler_step` and `sampler_adapt` (n <- max(n + 3 (a -
  * target), 1)) around the sampler's per-site proposal `dist` (binary or categorical form,
  * picked by the model's number of categories).
- *
- * @example
- * ```ts
- * const code = langevinWgsl(model, "sqrt", "rate", 0.574, dmalaDistWgsl());
- * ```
  */
 export function langevinWgsl(
   model: DiscreteModel,
@@ -480,11 +459,6 @@ export function langevinWgsl(
 
 /**
  * CPU twin of `sampler_adapt`: `n <- max(n + 3 (meanAcc - target), 1)` (DISCS's n update).
- *
- * @example
- * ```ts
- * adaptJumps(3, 0.674, 0.574); // about 3.3
- * ```
  */
 export function adaptJumps(n: number, meanAcc: number, target: number): number {
   return Math.max(madF32(3, f(meanAcc - f(target)), n), 1);

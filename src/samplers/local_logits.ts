@@ -18,12 +18,6 @@ export type LogRatioMode = "grad" | "exact";
 
 /**
  * CPU twin of `sampler_logit`: `g(d_{i,c})` at the chain's current state (`c != x_i`).
- *
- * @example
- * ```ts
- * const m = bernoulliModel({ theta: [2] });
- * console.log(localLogit(m, new Uint32Array(1), 0, 0, 1, 1, "grad", "sqrt")); // 1
- * ```
  */
 export function localLogit(
   model: DiscreteModel,

@@ -68,6 +68,8 @@ function pathLength(model: DiscreteModel, param: number, maxFlips: number): numb
  *
  * @example
  * ```ts
+ * import { bernoulliModel } from "../models/discrete/bernoulli.ts";
+ * import { pasSampler } from "./pas.ts";
  * const sampler = pasSampler({ numFlips: 3, adaptive: false });
  * console.log(sampler.evalsPerStep(bernoulliModel({ numSites: 10 }))); // 4
  * ```
@@ -203,7 +205,7 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
 /** The registry entry of `pas`. */
 export const pasDescriptor = defineSampler({
   name: "pas",
-  summary: "Path auxiliary sampler: a path of locally balanced flips of adaptive length.",
+  summary: "Path auxiliary sampler: a path of R distinct locally balanced moves (adaptive R).",
   schema: PasConfig,
   build: (c) => pasSampler(c),
   cheap: false,

@@ -117,7 +117,7 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
 /** The registry entry of `rwm`. */
 export const rwmDescriptor = defineSampler({
   name: "rwm",
-  summary: "Random-walk Metropolis: flip a (possibly adaptive) number of random sites.",
+  summary: "Random-walk Metropolis: each site changes with probability r / D (adaptive radius r).",
   schema: RwmConfig,
   build: (c) => rwmSampler(c),
   cheap: true,

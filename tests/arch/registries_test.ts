@@ -34,6 +34,7 @@ import { coAdaptMode, coSamplerConfig } from "../../src/co/solve.ts";
 import { CO_PROBLEM_NAMES, CO_PROBLEMS, CoProblemConfig } from "../../src/co/problems.ts";
 import { SAMPLE_SPEC } from "../../src/cli/sample.ts";
 import { SOLVE_SPEC } from "../../src/cli/solve.ts";
+import { helpText } from "../../src/cli/args.ts";
 
 Deno.test("each registry's names are its descriptors' names and their schemas' literals", () => {
   assertEquals(SAMPLER_NAMES, SAMPLERS.map((d) => d.name));
@@ -91,6 +92,11 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
   for (const n of SAMPLER_NAMES) assert(SAMPLE_SPEC.flags.sampler.help.includes(n), n);
   for (const n of MODEL_NAMES) assert(SAMPLE_SPEC.flags.model.help.includes(n), n);
   for (const n of CO_PROBLEM_NAMES) assert(SOLVE_SPEC.flags.problem.help.includes(n), n);
+  const sampleHelp = helpText(SAMPLE_SPEC), solveHelp = helpText(SOLVE_SPEC);
+  for (const d of SAMPLERS) {
+    assert(sampleHelp.includes(d.summary) && solveHelp.includes(d.summary), d.name);
+  }
+  for (const d of MODELS) assert(sampleHelp.includes(d.summary), d.name);
 });
 
 Deno.test("schemas derived from descriptors accept and refuse exactly as the hand-written unions", () => {

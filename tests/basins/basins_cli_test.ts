@@ -36,6 +36,9 @@ Deno.test("basins: usage errors exit 2 with one line", async () => {
   assertEquals((await basins(["--system", "nope"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--noise", "pink"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--featurizer", "bogus"])).code, 2);
+  const late = await basins(["--system", "quadruple-well", "--featurizer", "snapshot:99"]);
+  assertEquals(late.code, 2, late.err);
+  assertMatch(late.err, /^error: basins: featurize: frame 99 outside \[0, 11\)$/);
   // A --trajectories file that is not .npy (or missing) is an input error, and stores nothing.
   const dir = await Deno.makeTempDir();
   try {

@@ -6,10 +6,20 @@ import { SampleConfig } from "../../src/samplers/sample_config.ts";
 import { buildDiscreteModel } from "../../src/models/discrete/registry.ts";
 import { buildSampler } from "../../src/samplers/registry.ts";
 import { defaultBlockSteps, runSampler } from "../../src/samplers/engine.ts";
+import type { GpuContext } from "../../src/gpu/mod.ts";
+import { gpuOrSkip } from "../_gpu.ts";
 
 const bits = (a: ArrayLike<number>) => new Uint32Array(Float32Array.from(a).buffer);
 
-Deno.test("sample: the CLI and the library give identical bits for the same configuration and seed", async () => {
+for (const backend of ["cpu", "webgpu"] as const) {
+  Deno.test(`sample: the CLI and the library give identical bits on ${backend}`, async () => {
+    const gpu = backend === "webgpu" ? await gpuOrSkip("CLI vs library bits on webgpu") : null;
+    if (backend === "webgpu" && !gpu) return;
+    await sameBits(backend, gpu);
+  });
+}
+
+async function sameBits(backend: "cpu" | "webgpu", gpu: GpuContext | null): Promise<void> {
   const dir = await Deno.makeTempDir();
   try {
     // 600 steps: with a fixed 256-step block plan the CLI would recompute energies at steps
@@ -20,7 +30,7 @@ Deno.test("sample: the CLI and the library give identical bits for the same conf
       chains: 16,
       steps: 600,
       seed: 9,
-      backend: "cpu",
+      backend,
     };
     await Deno.writeTextFile(`${dir}/cfg.json`, JSON.stringify(raw));
     const io = { out: (_: string) => {}, notice: (_: string) => {} };
@@ -41,7 +51,8 @@ Deno.test("sample: the CLI and the library give identical bits for the same conf
       chains: cfg.chains,
       steps: cfg.steps,
       seed: cfg.seed,
-    }, null);
+    }, gpu);
+    assertEquals(run.manifest.backend, lib.backend);
     assertEquals(bits((await run.readArray("energy")).data), bits(lib.energies));
     assertEquals(bits((await run.readArray("hamming")).data), bits(lib.hamming));
     assertEquals(bits((await run.readArray("param")).data), bits(lib.params));
@@ -52,4 +63,4 @@ Deno.test("sample: the CLI and the library give identical bits for the same conf
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-});
+}

@@ -11,6 +11,8 @@ import { cutWeight } from "./maxcut.ts";
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { greedyMis } from "./baselines.ts";
  * const x = greedyMis(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
  * console.log(Array.from(x)); // [1, 0, 1]
  * ```
@@ -58,6 +60,8 @@ export function greedyMis(g: Graph): Uint32Array {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { maxCutLocalSearch } from "./baselines.ts";
  * const { cut } = maxCutLocalSearch(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
  * console.log(cut); // 2
  * ```

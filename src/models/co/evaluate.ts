@@ -63,8 +63,13 @@ export interface FinalReport {
  *
  * @example
  * ```ts
- * const r = finalReport(problem, result.finalStates, result.chains);
- * console.log(r.bestRepaired);
+ * import { finalReport } from "./evaluate.ts";
+ * import { misProblem } from "./mis.ts";
+ * import { graphFromEdges } from "./graph.ts";
+ * const problem = misProblem(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
+ * // Two chains' final states, one after another: {0, 2} and the infeasible {0, 1}.
+ * const r = finalReport(problem, Uint32Array.of(1, 0, 1, 1, 1, 0), 2);
+ * console.log(r.bestRepaired); // 2
  * ```
  */
 export function finalReport(p: CoProblem, states: Uint32Array, chains: number): FinalReport {

@@ -75,6 +75,8 @@ function maxCliqueOf(adj: Uint8Array[], n: number, maxNodes: number): ExactResul
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { maxCliqueExact } from "./exact.ts";
  * const { value } = maxCliqueExact(graphFromEdges({ n: 3, src: [0, 1, 0], dst: [1, 2, 2] }));
  * console.log(value); // 3
  * ```
@@ -93,6 +95,8 @@ export function misExact(g: Graph, maxNodes = 400): ExactResult {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { maxCutExact } from "./exact.ts";
  * const { value } = maxCutExact(graphFromEdges({ n: 3, src: [0, 1, 0], dst: [1, 2, 2] }));
  * console.log(value); // 2
  * ```

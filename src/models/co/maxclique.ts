@@ -163,6 +163,8 @@ export function repairClique(g: Graph, x: ArrayLike<number>): Uint32Array {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { maxCliqueProblem } from "./maxclique.ts";
  * const p = maxCliqueProblem(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
  * console.log(p.energy(Uint32Array.of(1, 1, 0), 0)); // -2
  * ```

@@ -31,6 +31,8 @@ export function cutWeight(g: Graph, x: ArrayLike<number>): number {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { maxCutProblem } from "./maxcut.ts";
  * const p = maxCutProblem(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
  * console.log(p.energy(Uint32Array.of(0, 1, 0), 0)); // -2
  * ```

@@ -142,6 +142,8 @@ export function isIndependentSet(g: Graph, x: ArrayLike<number>): boolean {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { misProblem } from "./mis.ts";
  * const p = misProblem(graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] }));
  * console.log(p.energy(Uint32Array.of(1, 0, 1), 0)); // -2
  * ```

@@ -77,6 +77,8 @@ export function edgeCutRatio(g: Graph, x: ArrayLike<number>): number {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { partitionProblem } from "./partition.ts";
  * const p = partitionProblem(graphFromEdges({ n: 4, src: [0, 2], dst: [1, 3] }), { numParts: 2 });
  * console.log(p.energy(Uint32Array.of(0, 0, 1, 1), 0)); // 0
  * ```

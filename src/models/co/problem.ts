@@ -38,6 +38,10 @@ export interface SolutionReport {
  *
  * @example
  * ```ts
+ * import { evaluateSolution } from "./problem.ts";
+ * import { misProblem } from "./mis.ts";
+ * import { graphFromEdges } from "./graph.ts";
+ * const graph = graphFromEdges({ n: 3, src: [0, 1], dst: [1, 2] });
  * const r = evaluateSolution(misProblem(graph), new Uint32Array(graph.n));
  * console.log(r.feasible); // true
  * ```

@@ -10,6 +10,8 @@ import { edgesOf, type Graph } from "./graph.ts";
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { writeDimacs } from "./writers.ts";
  * const text = writeDimacs(graphFromEdges({ n: 2, src: [0], dst: [1] }));
  * console.log(text); // "p edge 2 1\ne 1 2\n"
  * ```
@@ -31,6 +33,8 @@ export function writeDimacs(g: Graph, comment?: string): string {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { writeEdgeList } from "./writers.ts";
  * console.log(writeEdgeList(graphFromEdges({ n: 2, src: [0], dst: [1] }))); // "0 1\n"
  * ```
  */
@@ -48,6 +52,8 @@ export function writeEdgeList(g: Graph, base: 0 | 1 = 0): string {
  *
  * @example
  * ```ts
+ * import { graphFromEdges } from "./graph.ts";
+ * import { writeMetis } from "./writers.ts";
  * console.log(writeMetis(graphFromEdges({ n: 2, src: [0], dst: [1] }))); // "2 1\n2\n1\n"
  * ```
  */

@@ -63,6 +63,8 @@ export interface DiscreteModel {
  *
  * @example
  * ```ts
+ * import { enumerateLogProbs } from "./model.ts";
+ * import { bernoulliModel } from "./bernoulli.ts";
  * const logp = enumerateLogProbs(bernoulliModel({ theta: [0.5, -1] }), 1);
  * console.log(logp.length); // 4
  * ```

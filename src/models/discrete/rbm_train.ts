@@ -579,7 +579,9 @@ export const RBM_FILES = {
  *
  * @example
  * ```ts
- * await saveRbmArrays("out", initRbmParams(new Uint8Array([1, 0]), 2, 1));
+ * import { initRbmParams, saveRbmArrays } from "./rbm_train.ts";
+ * const dir = await Deno.makeTempDir();
+ * await saveRbmArrays(dir, initRbmParams(new Uint8Array([1, 0]), 2, 1));
  * ```
  */
 export async function saveRbmArrays(dir: string, p: RbmParams): Promise<void> {
@@ -606,8 +608,11 @@ export async function saveRbmArrays(dir: string, p: RbmParams): Promise<void> {
  *
  * @example
  * ```ts
- * const model = await loadRbmArrays("out");
- * console.log(model.numSites, model.numHidden);
+ * import { initRbmParams, loadRbmArrays, saveRbmArrays } from "./rbm_train.ts";
+ * const dir = await Deno.makeTempDir();
+ * await saveRbmArrays(dir, initRbmParams(new Uint8Array([1, 0]), 2, 1));
+ * const model = await loadRbmArrays(dir);
+ * console.log(model.numSites, model.numHidden); // 2 1
  * ```
  */
 export async function loadRbmArrays(dir: string): Promise<RbmModel> {
