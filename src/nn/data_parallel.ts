@@ -64,6 +64,7 @@ class Replica {
  *
  * @example
  * ```ts
+ * import { BENCH_GPT, randomTokens } from "./gpt.ts";
  * const cfg = { ...BENCH_GPT, layers: 1, context: 8 };
  * const dp = await DataParallelTrainer.create(cfg, { learningRate: 1e-3 });
  * const { tokens, targets } = randomTokens(cfg, 4, 1);
@@ -74,6 +75,11 @@ class Replica {
 export class DataParallelTrainer {
   readonly #replicas: Replica[];
   readonly #cfg: GptConfig;
+  /**
+   * Wall time of the last step's parts, in ms: `compute` until every replica's gradients have
+   * arrived, `exchange` for averaging and applying them.
+   */
+  lastTimings = { compute: 0, exchange: 0 };
 
   private constructor(cfg: GptConfig, replicas: Replica[]) {
     this.#cfg = cfg;
@@ -116,6 +122,7 @@ export class DataParallelTrainer {
     const n = this.#replicas.length, t = this.#cfg.context;
     if (batch % n !== 0) throw new Error(`batch ${batch} is not a multiple of ${n} workers`);
     const share = batch / n;
+    const t0 = performance.now();
     const replies = await Promise.all(this.#replicas.map((r, i) => {
       const tk = tokens.slice(i * share * t, (i + 1) * share * t);
       const tg = targets.slice(i * share * t, (i + 1) * share * t);
@@ -124,6 +131,7 @@ export class DataParallelTrainer {
         tg.buffer,
       ]);
     })) as Extract<ReplicaReply, { kind: "grads" }>[];
+    const t1 = performance.now();
     const mean = replies[0].grads;
     for (let k = 1; k < n; k++) {
       const g = replies[k].grads;
@@ -137,6 +145,7 @@ export class DataParallelTrainer {
           : r.request({ kind: "apply", grads: mean.slice() })
       ),
     );
+    this.lastTimings = { compute: t1 - t0, exchange: performance.now() - t1 };
     return replies.reduce((s, r) => s + r.loss, 0) / n;
   }
 

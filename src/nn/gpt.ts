@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 import type { Tf } from "./tf.ts";
 
 type T = ReturnType<Tf["tensor"]>;
@@ -85,6 +85,7 @@ export interface Gpt {
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf();
  * const gpt = createGpt(tf, { ...BENCH_GPT, layers: 1 });
  * gpt.params.length; // 11
@@ -165,6 +166,7 @@ export function gptGradients(
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf();
  * const trainer = new GptTrainer(tf, { ...BENCH_GPT, layers: 1, context: 8 }, 1e-3);
  * const loss = trainer.step(new Int32Array(16), new Int32Array(16), 2);

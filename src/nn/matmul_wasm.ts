@@ -14,7 +14,7 @@
  * (see tests/nn/matmul_wasm_test.ts for the checks against the stock kernel).
  * @module
  */
-import type { Tf } from "./tf.ts";
+import type { Tf } from "./tf_types.ts";
 
 // deno-lint-ignore no-explicit-any
 type WasmBackend = any;
@@ -37,6 +37,7 @@ let fast: FastState | null = null;
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("wasm"); // already installed
  * tf.matMul(tf.ones([2, 3]), tf.ones([2, 4]), true, false); // fast path
  * ```
@@ -83,7 +84,8 @@ export function installFastMatMul(tf: Tf): void {
  *
  * @example
  * ```ts
- * const tf = await loadTf("wasm");
+ * import { loadTf } from "./tf.ts";
+ * await loadTf("wasm");
  * setFastMatMul(false); // stock tfjs products
  * setFastMatMul(true);
  * ```

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { loadTf } from "./src/nn/mod.ts";
+ * import { loadTf } from "./mod.ts";
  * const tf = await loadTf(); // wasm, patched
  * // d/dw d/dx exp(w x) at x = 1, w = 0.5: e^0.5 (1 + 0.5) = 2.473
  * const d2 = tf.grad((w) => tf.grad((x) => tf.exp(tf.mul(w, x)))(tf.scalar(1)))(tf.scalar(0.5));

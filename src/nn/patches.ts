@@ -13,11 +13,15 @@
  *    none, so `where`, `maximum` through masks, `max`, `logSumExp` and `clipByValue` can be
  *    differentiated twice; and the gradient of `EluGrad`.
  * 3. Broadcast `matMul` ([B,T,D] x [D,F]): the stock gradient returns the un-reduced batch
- *    shape and the engine rejects it; the replacement sums over broadcast batch axes.
- * 4. wasm: a JS `UnsortedSegmentSum` kernel (the gradient of `gather`).
+ *    shape and the engine rejects it; the replacement sums over broadcast batch axes. The cpu
+ *    BatchMatMul kernel indexes batches modulo each operand's batch size, which is wrong when
+ *    both operands broadcast ([2,1,..] x [1,3,..]): such operands are tiled first.
+ * 4. wasm: a JS `UnsortedSegmentSum` kernel (the gradient of `gather`), and an `Identity` that
+ *    shares its input's memory (as wasm's Reshape already does) instead of copying it: the engine
+ *    clones every tensor a gradient saves, 4 % of a Transformer step when copied.
  * @module
  */
-import type { Tf } from "./tf.ts";
+import type { Tf } from "./tf_types.ts";
 
 type AnyTensor = ReturnType<Tf["tensor"]>;
 // deno-lint-ignore no-explicit-any
@@ -48,6 +52,7 @@ export const ZERO_GRADIENT_KERNELS = [
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("cpu"); // already patched
  * installGradientPatches(tf); // no-op the second time
  * ```
@@ -85,6 +90,52 @@ export function installGradientPatches(tf: Tf): void {
     },
   });
   registerBroadcastMatMulGradient(tf);
+  fixCpuBroadcastMatMul(tf);
+}
+
+/** Tiles both operands of a cpu BatchMatMul to the output batch when the kernel would mix up batches. */
+function fixCpuBroadcastMatMul(tf: Tf): void {
+  const config = tf.getKernel("BatchMatMul", "cpu");
+  const reshape = tf.getKernel("Reshape", "cpu")?.kernelFunc;
+  const tile = tf.getKernel("Tile", "cpu")?.kernelFunc;
+  if (!config || !reshape || !tile) return;
+  const stock = config.kernelFunc;
+  tf.unregisterKernel("BatchMatMul", "cpu");
+  tf.registerKernel({
+    ...config,
+    kernelFunc: (args) => {
+      const { a, b } = args.inputs as unknown as Record<string, AnyTensor>;
+      const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
+      const full = tf.broadcast_util.assertAndGetBroadcastShape(batchA, batchB);
+      const size = tf.util.sizeFromShape;
+      const padded = (s: number[]) => [...Array(full.length - s.length).fill(1), ...s];
+      const same = padded(batchA).every((d, i) => d === padded(batchB)[i]);
+      // Modulo indexing is right when one side has a single batch or the batches agree.
+      if (size(batchA) <= 1 || size(batchB) <= 1 || same) return stock(args);
+      const temps: AnyTensor[] = [];
+      const expand = (x: AnyTensor, batch: number[]) => {
+        const r = reshape({
+          inputs: { x },
+          backend: args.backend,
+          attrs: { shape: [...padded(batch), ...x.shape.slice(-2)] },
+        }) as unknown as AnyTensor;
+        const reps = [...full.map((d, i) => d / padded(batch)[i]), 1, 1];
+        const t = tile({
+          inputs: { x: r },
+          backend: args.backend,
+          attrs: { reps },
+        }) as unknown as AnyTensor;
+        temps.push(r, t);
+        return t;
+      };
+      try {
+        return stock({ ...args, inputs: { a: expand(a, batchA), b: expand(b, batchB) } as never });
+      } finally {
+        const backend = args.backend as { disposeData(dataId: object): void };
+        for (const t of temps) backend.disposeData(t.dataId);
+      }
+    },
+  });
 }
 
 /** Sums `grad` over the axes along which `input` was broadcast, back to `input`'s shape. */
@@ -160,6 +211,7 @@ function installTapeOrderFix(tf: Tf): void {
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("cpu");
  * setTapeOrderFix(tf, false); // stock behaviour
  * setTapeOrderFix(tf, true);
@@ -184,6 +236,7 @@ let ussRegistered = false;
  *
  * @example
  * ```ts
+ * import { loadTf } from "./tf.ts";
  * const tf = await loadTf("wasm"); // installs it
  * tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 1, 0], "int32"), 2); // [4, 2]
  * ```
@@ -191,6 +244,22 @@ let ussRegistered = false;
 export function installWasmKernels(tf: Tf): void {
   if (ussRegistered) return;
   ussRegistered = true;
+  const identity = tf.getKernel("Identity", "wasm");
+  if (identity) {
+    const copy = identity.kernelFunc;
+    tf.unregisterKernel("Identity", "wasm");
+    tf.registerKernel({
+      kernelName: "Identity",
+      backendName: "wasm",
+      kernelFunc: (args) => {
+        const x = (args.inputs as unknown as Record<string, AnyTensor>).x;
+        if (x.dtype === "string") return copy(args);
+        // deno-lint-ignore no-explicit-any
+        (args.backend as any).incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      },
+    });
+  }
   tf.registerKernel({
     kernelName: "UnsortedSegmentSum",
     backendName: "wasm",

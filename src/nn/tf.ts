@@ -6,20 +6,39 @@
  * gets tfjs from {@link loadTf}.
  * @module
  */
-import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { installGradientPatches, installWasmKernels } from "./patches.ts";
 import { installFastMatMul } from "./matmul_wasm.ts";
-
-/** tfjs backends. */
-export type TfBackend = "wasm" | "cpu" | "webgpu";
-
-/** The tfjs namespace. */
-export type Tf = typeof TfNs;
+import type { Tf, TfBackend } from "./tf_types.ts";
+export type { Tf, TfBackend } from "./tf_types.ts";
 let tfPromise: Promise<Tf> | null = null;
 let activeBackend: TfBackend | null = null;
 
 /** Adapter names of software renderers, which count as CPUs here. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|warp/i;
+
+/** What an adapter says about itself (the fields of `GPUAdapterInfo` used here). */
+export interface AdapterDescription {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+/**
+ * Whether an adapter is a real GPU: not a fallback adapter and not a software renderer
+ * (llvmpipe, lavapipe, SwiftShader, WARP), which run on the CPU cores wasm would use.
+ *
+ * @example
+ * ```ts
+ * isHardwareAdapter({ vendor: "mesa", device: "llvmpipe (LLVM 15.0.6, 256 bits)" }); // false
+ * isHardwareAdapter({ vendor: "nvidia", description: "NVIDIA H200" }); // true
+ * ```
+ */
+export function isHardwareAdapter(info: AdapterDescription): boolean {
+  const name = [info.vendor, info.architecture, info.device, info.description].join(" ");
+  return !info.isFallbackAdapter && !SOFTWARE_ADAPTER.test(name);
+}
 
 /**
  * The backend for "auto": webgpu when a real (hardware, non-fallback) GPU adapter exists,
@@ -35,13 +54,18 @@ export async function chooseTfBackend(): Promise<TfBackend> {
     const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
     const adapter = await gpu?.requestAdapter({ powerPreference: "high-performance" });
     if (!adapter) return "wasm";
-    const info = adapter.info;
-    const fallback = Boolean(
-      (info as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
-        (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter,
-    );
-    const name = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
-    return fallback || SOFTWARE_ADAPTER.test(name) ? "wasm" : "webgpu";
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+    const fallback = info.isFallbackAdapter ??
+      (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter;
+    return isHardwareAdapter({
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+        isFallbackAdapter: Boolean(fallback),
+      })
+      ? "webgpu"
+      : "wasm";
   } catch {
     return "wasm";
   }

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { loadTf } from "../../src/nn/mod.ts";
 import { type GptConfig, GptTrainer, randomTokens } from "../../src/nn/gpt.ts";
 import { DataParallelTrainer } from "../../src/nn/data_parallel.ts";
@@ -44,6 +44,9 @@ Deno.test("two data-parallel workers train like one process on the full batch", 
     }
     assert(moved > 0.5 * LR, `training moved the parameters (${moved})`);
     assert(worst <= 1e-6, `largest parameter difference ${worst}`);
+    // Unequal shares would weight the halves differently: refused with the reason.
+    const odd = randomTokens(TINY, 3, 9);
+    await assertRejects(() => dp.step(odd.tokens, odd.targets, 3), /not a multiple of 2 workers/);
   } finally {
     dp.close();
     single.dispose();
