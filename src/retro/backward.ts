@@ -72,6 +72,7 @@ export interface TrainHooks {
  *
  * @example
  * ```ts
+ * import { BackwardConfig, trainBackward } from "./backward.ts";
  * const ex = [{ bits: [1, 2], template: 0 }, { bits: [3], template: 1 }];
  * const mlp = await trainBackward(ex, 2, 8, BackwardConfig.parse({ epochs: 20, hidden: 8 }));
  * ```

@@ -25,6 +25,7 @@ export interface ReactionRow {
  *
  * @example
  * ```ts
+ * import { parseReactionCsv } from "./data.ts";
  * const rows = parseReactionCsv("id,class,reactants>reagents>production\nr1,UNK,CC(=O)O.N>>CC(N)=O\n", "x.csv");
  * rows[0].product; // "CC(N)=O"
  * ```

@@ -5,7 +5,6 @@
  * trained model exists in `retro_data/`, its dual-ranked answers with their energy terms.
  * @module
  */
-import type { CliIo } from "../cli/io.ts";
 import { readReactionCsv } from "./data.ts";
 import { buildLibrary, type ExtractedReaction, extractReaction } from "./library.ts";
 import { RetroModel } from "./model.ts";
@@ -15,14 +14,14 @@ import { applyTemplate, TemplateCache } from "./template_apply.ts";
 const VALID = new URL("../../../shared/data/uspto50k/raw_valid.csv", import.meta.url).pathname;
 
 /** Prints the retrosynthesis showcase. */
-export async function demoSection(io: CliIo): Promise<void> {
-  io.out("## Retrosynthesis (templates + energies, src/retro)");
+export async function demoSection(print: (line: string) => void): Promise<void> {
+  print("## Retrosynthesis (templates + energies, src/retro)");
   const RDKit = await loadRdkit();
   let rows;
   try {
     rows = (await readReactionCsv(VALID)).slice(0, 150);
   } catch {
-    io.out(`skipped: ${VALID} not found`);
+    print(`skipped: ${VALID} not found`);
     return;
   }
   const cache = new TemplateCache(RDKit);
@@ -33,11 +32,11 @@ export async function demoSection(io: CliIo): Promise<void> {
   const ms = (performance.now() - t0) / rows.length;
   const lib = buildLibrary(extracted);
   const ok = extracted.filter((e) => e.selfCheck).length;
-  io.out(
+  print(
     `${rows.length} mapped reactions -> ${lib.templates.length} distinct templates ` +
       `(${ok}/${rows.length} give back their recorded reactants; ${ms.toFixed(1)} ms each)`,
   );
-  io.out(`most frequent (${lib.counts[0]}x): ${lib.templates[0]}`);
+  print(`most frequent (${lib.counts[0]}x): ${lib.templates[0]}`);
   const product = "CC(=O)Nc1ccc(O)cc1";
   const answers = new Map<string, number>();
   lib.templates.forEach((t, i) => {
@@ -46,17 +45,17 @@ export async function demoSection(io: CliIo): Promise<void> {
     }
   });
   const top = [...answers].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  io.out(
+  print(
     `paracetamol ${product}: ${answers.size} reactant sets from the library; by template count:`,
   );
-  for (const [r, c] of top) io.out(`  ${String(c).padStart(3)}  ${r}`);
+  for (const [r, c] of top) print(`  ${String(c).padStart(3)}  ${r}`);
   cache.dispose();
   try {
     const model = await RetroModel.load(RDKit, "retro_data");
     const pred = model.predict(product);
-    io.out("trained model (retro_data/): energy, log p_b, forward, prior, reactants");
+    print("trained model (retro_data/): energy, log p_b, forward, prior, reactants");
     for (const r of pred.ranked.slice(0, 3)) {
-      io.out(
+      print(
         `  ${r.energy.toFixed(2)}  ${r.logPb.toFixed(2)}  ${r.forward.toFixed(2)}  ${
           r.prior.toFixed(2)
         }  ${r.reactants}`,
@@ -64,6 +63,6 @@ export async function demoSection(io: CliIo): Promise<void> {
     }
     model.dispose();
   } catch {
-    io.out("(no trained model in retro_data/: `cli.ts retro prepare` then `retro train`)");
+    print("(no trained model in retro_data/: `cli.ts retro prepare` then `retro train`)");
   }
 }

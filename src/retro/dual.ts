@@ -40,6 +40,7 @@ export function dualEnergy(t: EnergyTerms, w: DualWeights): number {
  *
  * @example
  * ```ts
+ * import { rankByDual } from "./dual.ts";
  * const terms = [{ logPb: -0.1, forward: 0, prior: 0 }, { logPb: -2, forward: 5, prior: 0 }];
  * rankByDual(terms, { backward: 1, forward: 0, prior: 0 }); // [0, 1]
  * rankByDual(terms, { backward: 1, forward: 1, prior: 0 }); // [1, 0]

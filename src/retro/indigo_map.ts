@@ -36,6 +36,7 @@ export function loadIndigo(): Promise<Indigo> {
  *
  * @example
  * ```ts
+ * import { automapReaction, loadIndigo } from "./indigo_map.ts";
  * const indigo = await loadIndigo();
  * automapReaction(indigo, "CC(=O)O.Nc1ccc(O)cc1>>CC(=O)Nc1ccc(O)cc1", 1000).mapped; // "[CH3:1]..."
  * ```

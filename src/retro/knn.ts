@@ -7,12 +7,6 @@
 
 /**
  * An inverted index over fingerprint bit lists.
- *
- * @example
- * ```ts
- * const index = new BitIndex([[1, 2, 3], [2, 3, 4], [7]], 8);
- * index.nearest([1, 2, 3], 2).map((n) => n.item); // [0, 1]
- * ```
  */
 export class BitIndex {
   #postings: Int32Array[];

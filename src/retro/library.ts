@@ -61,6 +61,7 @@ export interface TemplateLibrary {
  *
  * @example
  * ```ts
+ * import { buildLibrary } from "./library.ts";
  * const lib = buildLibrary([{ id: "a", product: "P", reactants: "R", template: "t", selfCheck: true }]);
  * lib.templates; // ["t"]
  * ```

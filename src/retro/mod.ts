@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * import { loadRdkit, RetroModel } from "./mod.ts";
- * const model = await RetroModel.load(await loadRdkit(), "retro_data");
- * model.predict("CC(=O)Nc1ccc(O)cc1").ranked[0]; // { reactants, energy, logPb, forward, prior, ... }
+ * import { applyTemplate, canonicalSet, loadRdkit, TemplateCache } from "./mod.ts";
+ * const RDKit = await loadRdkit();
+ * const cache = new TemplateCache(RDKit);
+ * const product = canonicalSet(RDKit, "OC1=CC=C(NC(C)=O)C=C1");
+ * applyTemplate(cache, "[C:1](=[O:2])[NH1:3]>>[C:1](=[O:2])O.[N:3]", product); // ["CC(=O)O.Nc1ccc(O)cc1"]
+ * cache.dispose();
  * ```
  * @module
  */

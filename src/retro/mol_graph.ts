@@ -59,12 +59,6 @@ interface RdkitJsonAtom {
 
 /**
  * Reads `smiles` into a {@link MolGraph}; throws {@link InvalidSmilesError} if RDKit rejects it.
- *
- * @example
- * ```ts
- * const RDKit = await loadRdkit();
- * readMolGraph(RDKit, "[CH3:1][OH:2]").atoms.map((a) => a.map); // [1, 2]
- * ```
  */
 export function readMolGraph(RDKit: RDKitModule, smiles: string): MolGraph {
   const json = withMol(RDKit, smiles, (m) => m.get_json());

@@ -25,6 +25,7 @@ let rdkitPromise: Promise<RDKitModule> | null = null;
  *
  * @example
  * ```ts
+ * import { canonicalSet, canonicalSmiles, loadRdkit, morganBits, withMol } from "./rdkit.ts";
  * const RDKit = await loadRdkit();
  * RDKit.version(); // "2026.09.1"
  * ```
@@ -41,6 +42,7 @@ export function loadRdkit(): Promise<RDKitModule> {
  *
  * @example
  * ```ts
+ * import { canonicalSet, canonicalSmiles, loadRdkit, morganBits, withMol } from "./rdkit.ts";
  * const RDKit = await loadRdkit();
  * withMol(RDKit, "CCO", (m) => m.get_num_atoms()); // 3
  * ```
@@ -77,6 +79,7 @@ export function stripAtomMaps(smiles: string): string {
  *
  * @example
  * ```ts
+ * import { canonicalSet, canonicalSmiles, loadRdkit, morganBits, withMol } from "./rdkit.ts";
  * const RDKit = await loadRdkit();
  * canonicalSmiles(RDKit, "OC1=CC=C(NC(C)=O)C=C1"); // "CC(=O)Nc1ccc(O)cc1"
  * ```
@@ -103,6 +106,7 @@ export function canonicalSmiles(
  *
  * @example
  * ```ts
+ * import { canonicalSet, canonicalSmiles, loadRdkit, morganBits, withMol } from "./rdkit.ts";
  * const RDKit = await loadRdkit();
  * canonicalSet(RDKit, "OC(C)=O.Nc1ccc(O)cc1"); // "CC(=O)O.Nc1ccc(O)cc1"
  * ```
@@ -121,6 +125,7 @@ export function canonicalSet(
  *
  * @example
  * ```ts
+ * import { canonicalSet, canonicalSmiles, loadRdkit, morganBits, withMol } from "./rdkit.ts";
  * const RDKit = await loadRdkit();
  * morganBits(RDKit, "CC(=O)Nc1ccc(O)cc1", 2, 2048).length; // 20
  * ```

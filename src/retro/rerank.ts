@@ -80,6 +80,8 @@ export function score(mlp: SparseMlp, x: SparseVec): number {
  *
  * @example
  * ```ts
+ * import { score, ScorerConfig, trainScorer } from "./rerank.ts";
+ * import { bitsVec } from "./sparse_mlp.ts";
  * const g = { xs: [bitsVec([1]), bitsVec([2])], target: 0 };
  * const mlp = trainScorer([g], 4, ScorerConfig.parse({ epochs: 30, hidden: 4 }));
  * score(mlp, bitsVec([1])) > score(mlp, bitsVec([2])); // true

@@ -17,11 +17,6 @@ export interface LabelledGraph {
 /**
  * Canonical ranks 0..n-1 of the atoms of `g` (equal labels and neighbourhoods rank by refinement;
  * the remaining ties by a deterministic split).
- *
- * @example
- * ```ts
- * canonicalRanks({ labels: ["[O]", "[C]"], nbrs: [[[1, "-"]], [[0, "-"]]] }); // [1, 0]
- * ```
  */
 export function canonicalRanks(g: LabelledGraph): number[] {
   const n = g.labels.length;
@@ -65,11 +60,6 @@ function refine(g: LabelledGraph, start: number[]): number[] {
 /**
  * Writes the components of `g` as SMARTS strings (one per connected component, each walked
  * depth-first from its lowest-ranked atom, neighbours in rank order), sorted.
- *
- * @example
- * ```ts
- * writeComponents({ labels: ["[C:1]", "[O:2]"], nbrs: [[[1, "="]], [[0, "="]]] }, [0, 1]); // ["[C:1]=[O:2]"]
- * ```
  */
 export function writeComponents(g: LabelledGraph, ranks: number[]): string[] {
   const n = g.labels.length;

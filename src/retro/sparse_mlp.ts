@@ -31,13 +31,6 @@ export interface MlpShape {
  * y = W2 relu(W1 x + b1) + b2 with sparse x. W1 is stored input-major ([inputs][hidden]) and W2
  * output-major ([outputs][hidden]), so only the rows of active inputs and of scored outputs are
  * touched.
- *
- * @example
- * ```ts
- * const mlp = new SparseMlp({ inputs: 8, hidden: 4, outputs: 3 }, 0);
- * const h = mlp.hidden(bitsVec([1, 5]));
- * mlp.logits(h, [0, 2]).length; // 2
- * ```
  */
 export class SparseMlp {
   readonly shape: MlpShape;

@@ -46,10 +46,13 @@ export interface ApplyOptions {
  *
  * @example
  * ```ts
+ * import { loadRdkit } from "./rdkit.ts";
+ * import { applyTemplate, TemplateCache } from "./template_apply.ts";
  * const RDKit = await loadRdkit();
  * const cache = new TemplateCache(RDKit);
  * applyTemplate(cache, "[C:1](=[O:2])[NH1:3]>>[C:1](=[O:2])O.[N:3]", "CC(=O)Nc1ccc(O)cc1");
  * // ["CC(=O)O.Nc1ccc(O)cc1"]
+ * cache.dispose();
  * ```
  */
 export function applyTemplate(

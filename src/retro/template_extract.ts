@@ -100,6 +100,8 @@ export function readMappedReaction(
  *
  * @example
  * ```ts
+ * import { loadRdkit } from "./rdkit.ts";
+ * import { extractTemplate } from "./template_extract.ts";
  * const RDKit = await loadRdkit();
  * extractTemplate(RDKit, "[CH3:1][C:2](=[O:3])Cl.[NH3:4]", "[CH3:1][C:2](=[O:3])[NH2:4]");
  * // "[C;H0;D3;+0:1](-[C:4])(=[O:3])-[NH2;D1;+0:2]>>..." (canonical map numbers)
