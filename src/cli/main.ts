@@ -17,6 +17,7 @@ import { BASINS_SPEC, basinsCommand } from "./basins.ts";
 import { SHARD_SPEC, shardCommand } from "./shard.ts";
 import { LM_SPEC, lmCommand } from "./lm.ts";
 import { BIND_SPEC, bindCommand } from "./bind.ts";
+import { RETRO_SPEC, retroCommand } from "./retro.ts";
 
 interface Command {
   spec: CommandSpec;
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   shard: { spec: SHARD_SPEC, run: shardCommand },
   lm: { spec: LM_SPEC, run: lmCommand },
   bind: { spec: BIND_SPEC, run: bindCommand },
+  retro: { spec: RETRO_SPEC, run: retroCommand },
 };
 
 /** Top-level help. */

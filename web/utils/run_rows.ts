@@ -11,7 +11,7 @@ import { SOLVE_ARRAYS } from "../../src/runs/solve.ts";
 import { BASINS_ARRAYS } from "../../src/runs/basins.ts";
 
 /** Which page renders a run. */
-export type RunKind = "sample" | "basins" | "optimise" | "generic";
+export type RunKind = "sample" | "basins" | "optimise" | "retro" | "generic";
 
 /**
  * Which page shows a run: from the recorded run kind (`run.json`'s `kind`, or the command of
@@ -30,6 +30,7 @@ export function runKind(m: Pick<RunManifest, "command" | "arrays" | "kind">): Ru
   if (kind === "sample") return "sample";
   const has = (name: string) => name in m.arrays;
   const cmd = m.command[0] ?? "";
+  if (cmd === "retro" && m.command[1] === "predict") return "retro";
   const b = BASINS_ARRAYS;
   if (has(b.frames.name) || has(b.risk.name) || has(b.merges.name)) return "basins";
   if (has(SOLVE_ARRAYS.objective.name) || ["optimise", "optimize", "anneal"].includes(cmd)) {

@@ -11,6 +11,7 @@ import { BasinsView } from "../../components/basins_view.tsx";
 import { OptimiseView } from "../../components/optimise_view.tsx";
 import { GenericView } from "../../components/generic_view.tsx";
 import { BindView } from "../../components/bind_view.tsx";
+import { type RetroPredictionView, RetroView } from "../../components/retro_view.tsx";
 import { runKind } from "../../utils/run_rows.ts";
 import { type DashState, diagnosticsOf, openRun } from "../../utils/state.ts";
 import { basinView, optimiseView } from "../../utils/run_views.ts";
@@ -48,6 +49,12 @@ export async function runPage(state: DashState, id: string): Promise<string> {
         }}
       />
     );
+  } else if (kind === "retro") {
+    const v = await Deno.readTextFile(`${r.dir}/retro_prediction.json`).then(
+      (t) => JSON.parse(t) as RetroPredictionView,
+      () => null,
+    );
+    body = <RetroView m={m} v={v} />;
   } else {
     body = <GenericView m={m} />;
   }
