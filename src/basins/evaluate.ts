@@ -6,7 +6,13 @@
 import { type BaselineName, runBaselines } from "./baselines.ts";
 import type { TfBackend } from "./classifier.ts";
 import { detectBasins, type DetectResult, type RiskDesign } from "./detect.ts";
-import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
+import {
+  featurize,
+  type Featurizer,
+  formatFeaturizer,
+  type FrameEnsemble,
+  resolveFeaturizer,
+} from "./features.ts";
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import type { Reduction } from "./reduce.ts";
 import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
@@ -49,6 +55,8 @@ export interface CellResult {
   readonly noise: "white" | "ou";
   readonly candidates: number;
   readonly trajectories: number;
+  /** The featuriser used (text form; `auto` resolved for these frames). */
+  readonly featurizer: string;
   readonly exitFraction: number;
   readonly simulateSeconds: number;
   readonly embedSeconds: number;
@@ -60,8 +68,9 @@ export interface CellResult {
 }
 
 /** Embeds the frames a featuriser needs for every trajectory. */
-export function embedForFeaturizer(e: SystemEnsemble, f: Featurizer): FrameEnsemble {
+export function embedForFeaturizer(e: SystemEnsemble, given: Featurizer): FrameEnsemble {
   const nf = e.numFrames;
+  const f = resolveFeaturizer(given, nf);
   const at = (i: number) => (i < 0 ? nf + i : i);
   let used: number[];
   if (f.kind === "snapshot") used = [at(f.frame ?? -1)];
@@ -83,7 +92,8 @@ export function embedForFeaturizer(e: SystemEnsemble, f: Featurizer): FrameEnsem
 }
 
 /** The featuriser re-expressed on the compact frames produced by {@link embedForFeaturizer}. */
-export function compactFeaturizer(f: Featurizer): Featurizer {
+export function compactFeaturizer(given: Featurizer, numFrames: number): Featurizer {
+  const f = resolveFeaturizer(given, numFrames);
   if (f.kind === "snapshot") return { kind: "snapshot", frame: 0 };
   if (f.kind === "window") return { kind: "window", from: 0, to: -1, every: 1 };
   return { kind: "segment", frame: 0, length: f.length, lag: 1 };
@@ -117,10 +127,10 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noiseTau: o.noiseTau,
     seed: o.seed,
   });
-  const feat = o.featurizer ?? { kind: "snapshot", frame: -1 };
+  const feat = resolveFeaturizer(o.featurizer ?? { kind: "auto" }, e.numFrames);
   const t0 = performance.now();
   const ens = embedForFeaturizer(e, feat);
-  const samples = featurize(ens, compactFeaturizer(feat));
+  const samples = featurize(ens, compactFeaturizer(feat, e.numFrames));
   const embedSeconds = (performance.now() - t0) / 1000;
   const det = await detectBasins(samples, {
     seed: o.seed,
@@ -166,6 +176,7 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noise: o.noise,
     candidates: e.numCandidates,
     trajectories: per,
+    featurizer: formatFeaturizer(feat),
     exitFraction: e.exitFraction,
     simulateSeconds: e.simulateSeconds,
     embedSeconds,
@@ -188,6 +199,7 @@ export interface SweepRow {
   readonly system: string;
   readonly D: number;
   readonly noise: "white" | "ou";
+  readonly featurizer: string;
   readonly exitFraction: number;
   readonly simulateSeconds: number;
   readonly methods: MethodScore[];
@@ -231,6 +243,7 @@ export async function runBenchSweep(
           system,
           D,
           noise,
+          featurizer: r.featurizer,
           exitFraction: r.exitFraction,
           simulateSeconds: r.simulateSeconds,
           methods: r.methods,

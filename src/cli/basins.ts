@@ -19,7 +19,12 @@ import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import type { RiskDesign } from "../basins/detect.ts";
 import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
-import { featurize, parseFeaturizer } from "../basins/features.ts";
+import {
+  featurize,
+  formatFeaturizer,
+  parseFeaturizer,
+  resolveFeaturizer,
+} from "../basins/features.ts";
 import { parseReduction } from "../basins/reduce.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
@@ -74,8 +79,9 @@ export const BASINS_SPEC: CommandSpec = {
     featurizer: {
       type: "string",
       value: "SPEC",
-      help: "snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
-      default: "snapshot",
+      help:
+        "auto (later half of the frames pooled) | snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
+      default: "auto",
     },
     design: {
       type: "string",
@@ -254,6 +260,7 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
       trainings: cell.detection.trainings,
       exitFraction: cell.exitFraction,
       reduction: cell.detection.reduction,
+      featurizer: cell.featurizer,
     };
     for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
     return {
@@ -331,6 +338,7 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     const det = r.detection;
     const summary: Record<string, number | string> = {
       system: path,
+      featurizer: formatFeaturizer(resolveFeaturizer(c.featurizer, ens.numFrames)),
       candidates: k,
       basins: det.basins,
       reduction: det.reduction,
