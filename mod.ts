@@ -24,3 +24,4 @@ export * from "./src/models/continuous/mod.ts";
 export * from "./src/dynamics/mod.ts";
 export * from "./src/models/co/mod.ts";
 export * from "./src/basins/mod.ts";
+export * from "./src/co/mod.ts";

@@ -6,9 +6,10 @@
  * @module
  */
 import { acquireGpu } from "../src/gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../src/io/config.ts";
+import { parseConfig } from "../src/io/config.ts";
+import { SamplerConfig } from "../src/samplers/registry.ts";
 import { erdosRenyi, misProblem } from "../src/models/co/mod.ts";
-import { coSamplerConfig, solveAnnealed, withLoopCost } from "../src/models/co/solve.ts";
+import { coSamplerConfig, solveAnnealed, withLoopCost } from "../src/co/solve.ts";
 import { gpuLimitReason } from "../src/samplers/engine.ts";
 import { buildSampler } from "../src/samplers/registry.ts";
 

@@ -11,9 +11,14 @@
 import { parseArgs } from "node:util";
 import { acquireGpu } from "../src/gpu/mod.ts";
 import { isingModel } from "../src/models/discrete/mod.ts";
-import { buildSampler, SAMPLER_NAMES } from "../src/samplers/registry.ts";
 import { runSampler } from "../src/samplers/engine.ts";
-import { parseConfig, SamplerConfig } from "../src/io/config.ts";
+import { parseConfig } from "../src/io/config.ts";
+import {
+  buildSampler,
+  CHEAP_SAMPLERS,
+  SAMPLER_NAMES,
+  SamplerConfig,
+} from "../src/samplers/registry.ts";
 import type { GpuContext } from "../src/gpu/mod.ts";
 import type { DiscreteSampler } from "../src/samplers/sampler.ts";
 
@@ -28,7 +33,7 @@ const rounds = Number(values.rounds);
 const gpu = await acquireGpu();
 const model = isingModel({ size: 50 });
 // Steps per timed run: enough for about a second of sampling on each backend.
-const CHEAP = new Set(["rwm", "block_gibbs", "hamming_ball"]);
+const CHEAP = new Set(CHEAP_SAMPLERS);
 const steps = (name: string, backend: "webgpu" | "cpu") =>
   CHEAP.has(name) ? (backend === "webgpu" ? 16384 : 2048) : (backend === "webgpu" ? 128 : 16);
 

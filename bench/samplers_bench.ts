@@ -5,9 +5,14 @@
  */
 import { acquireGpu } from "../src/gpu/mod.ts";
 import { isingModel } from "../src/models/discrete/mod.ts";
-import { buildSampler, SAMPLER_NAMES } from "../src/samplers/registry.ts";
 import { runSampler } from "../src/samplers/engine.ts";
-import { parseConfig, SamplerConfig } from "../src/io/config.ts";
+import { parseConfig } from "../src/io/config.ts";
+import {
+  buildSampler,
+  CHEAP_SAMPLERS,
+  SAMPLER_NAMES,
+  SamplerConfig,
+} from "../src/samplers/registry.ts";
 
 const gpu = await acquireGpu();
 const model = isingModel({ size: 50 });
@@ -15,7 +20,7 @@ const model = isingModel({ size: 50 });
 // steady-state table of docs/PERFORMANCE.md comes from bench/sampler_throughput.ts. No bench
 // groups: the two backends run different step counts, so their times are not to be compared
 // directly (steps/s = steps / time).
-const CHEAP = new Set(["rwm", "block_gibbs", "hamming_ball"]);
+const CHEAP = new Set(CHEAP_SAMPLERS);
 const stepsOf = (name: string) =>
   CHEAP.has(name) ? { webgpu: 8192, cpu: 1024 } : { webgpu: 64, cpu: 8 };
 const opts = { chains: 100, seed: 1, adapt: "always" as const };

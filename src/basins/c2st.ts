@@ -11,7 +11,7 @@
  * on both sides.
  * @module
  */
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 import {
   type Classifier,
   type ClassifierOptions,

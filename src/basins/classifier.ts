@@ -9,7 +9,7 @@
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { loadTf, type TfBackend } from "../nn/tf.ts";
 export { loadTf, type TfBackend };
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 
 /** Options of {@link trainClassifier}. */
 export interface ClassifierOptions {

@@ -2,7 +2,7 @@
  * k-means with k-means++ seeding (Arthur & Vassilvitskii 2007) and Lloyd iterations, seeded.
  * @module
  */
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 
 /** Options of {@link kMeans}. */
 export interface KMeansOptions {

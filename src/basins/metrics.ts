@@ -24,7 +24,7 @@ export function canonicalLabels(labels: ArrayLike<number>): { labels: Int32Array
 export function contingency(a: ArrayLike<number>, b: ArrayLike<number>) {
   if (a.length !== b.length) {
     throw new Error(
-      `contingency: labellings have ${a.length} and ${b.length} entries, expected equal`,
+      `contingency: labellings have ${a.length} and ${b.length} entries, expected equal lengths`,
     );
   }
   const ca = canonicalLabels(a), cb = canonicalLabels(b);

@@ -20,7 +20,6 @@
  * ```
  * @module
  */
-export * from "./linalg.ts";
 export * from "./metrics.ts";
 export * from "./kmeans.ts";
 export * from "./msm.ts";

@@ -4,7 +4,7 @@
  * iteration of Prinz et al., JCP 134, 174105, 2011) and the spectrum of a reversible matrix.
  * @module
  */
-import { symmetricEigen } from "./linalg.ts";
+import { symmetricEigen } from "../linalg/dense.ts";
 
 /**
  * Sliding-window count matrix C_ij = #{t : s_t = i, s_{t+lag} = j} over trajectories.

@@ -5,7 +5,7 @@
  * sum_ij A_ji^2 / A_0i over the free (m-1) x (m-1) block, as deeptime/msmtools do.
  * @module
  */
-import { invert, matMul } from "./linalg.ts";
+import { invert, matMul } from "../linalg/dense.ts";
 import { reversibleSpectrum } from "./msm.ts";
 
 /** PCCA+ result. */

@@ -15,8 +15,8 @@
  * - `means+pca:K`: both, orthonormalised together.
  * @module
  */
-import { SplitMix32 } from "../models/continuous/prng.ts";
-import { symmetricEigen } from "./linalg.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
+import { symmetricEigen } from "../linalg/dense.ts";
 
 /** A reduction spec. */
 export type Reduction =

@@ -5,7 +5,7 @@
  * @module
  */
 import { kMeans } from "./kmeans.ts";
-import { symmetricEigen } from "./linalg.ts";
+import { symmetricEigen } from "../linalg/dense.ts";
 
 /** Options of {@link spectralClustering}. */
 export interface SpectralOptions {

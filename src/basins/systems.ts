@@ -13,7 +13,7 @@
  */
 import { simulate } from "../dynamics/langevin.ts";
 import { labelByDescent } from "../models/continuous/basins_truth.ts";
-import { SplitMix32 } from "../models/continuous/prng.ts";
+import { SplitMix32 } from "../random/splitmix.ts";
 import type { Potential } from "../models/continuous/potential.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import type { Lift } from "../models/continuous/embedding.ts";

@@ -6,7 +6,7 @@
  * multiplies component i by lambda_i.
  * @module
  */
-import { crossRows, symmetricEigen } from "./linalg.ts";
+import { crossRows, symmetricEigen } from "../linalg/dense.ts";
 
 /** Options of {@link fitTica}. */
 export interface TicaOptions {

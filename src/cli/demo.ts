@@ -6,8 +6,9 @@ import { resolveBackend } from "../gpu/mod.ts";
 import { bernoulliModel } from "../models/discrete/bernoulli.ts";
 import { rwmSampler } from "../samplers/rwm.ts";
 import { isingModel } from "../models/discrete/ising.ts";
-import { buildSampler } from "../samplers/registry.ts";
-import { parseConfig, SamplerConfig } from "../io/config.ts";
+import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { demoMis } from "../co/demo.ts";
 import { mullerBrown } from "../models/continuous/muller_brown.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
@@ -107,7 +108,7 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
   );
   const samplers: Record<string, unknown>[] = [];
   for (
-    const name of ["rwm", "block_gibbs", "hamming_ball", "gwg", "pas", "dmala", "dlmc", "dlmcf"]
+    const name of SAMPLER_NAMES
   ) {
     const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "demo"));
     const r = await runSampler(ising, sampler, {

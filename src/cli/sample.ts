@@ -2,11 +2,12 @@
  * `cli.ts sample`: run a discrete sampler on a model and store the run.
  * @module
  */
-import { parseConfig, SampleConfig } from "../io/config.ts";
+import { parseConfig } from "../io/config.ts";
+import { SampleConfig } from "../samplers/sample_config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { dirname } from "node:path";
-import { loadDiscreteModel } from "../models/discrete/registry.ts";
+import { loadDiscreteModel, MODEL_NAMES } from "../models/discrete/registry.ts";
 import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
 import { gpuLimitReason, runSampler } from "../samplers/engine.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
@@ -25,7 +26,7 @@ export const SAMPLE_SPEC: CommandSpec = {
     model: {
       type: "string",
       value: "NAME",
-      help: "bernoulli | categorical | ising | potts | fhmm | rbm",
+      help: MODEL_NAMES.join(" | "),
     },
     sampler: { type: "string", value: "NAME", help: `${SAMPLER_NAMES.join(" | ")}` },
     set: {

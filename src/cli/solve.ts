@@ -19,7 +19,7 @@ import {
   numEdges,
 } from "../models/co/mod.ts";
 import type { CoProblem } from "../models/co/problem.ts";
-import { coSamplerConfig, withLoopCost } from "../models/co/solve.ts";
+import { coSamplerConfig, withLoopCost } from "../co/solve.ts";
 import { SolveConfig } from "../co/config.ts";
 import { CO_PROBLEM_NAMES, problemOf } from "../co/problems.ts";
 import { solveToRun } from "../runs/solve.ts";

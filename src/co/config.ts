@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { SamplerConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { BarabasiAlbertConfig, ErdosRenyiConfig } from "../models/co/generators.ts";
 import { GraphFileConfig } from "../models/co/loaders.ts";
 import { ScheduleConfig } from "../models/co/schedule.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 import type { GpuContext } from "../gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../io/config.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { buildSampler } from "../samplers/registry.ts";
 import { gpuLimitReason } from "../samplers/engine.ts";
 import { erdosRenyi } from "../models/co/generators.ts";
@@ -12,7 +13,7 @@ import { numEdges } from "../models/co/graph.ts";
 import { misExact } from "../models/co/exact.ts";
 import { greedyMis } from "../models/co/baselines.ts";
 import { misProblem } from "../models/co/mis.ts";
-import { coSamplerConfig, solveAnnealed, withLoopCost } from "../models/co/solve.ts";
+import { coSamplerConfig, solveAnnealed, withLoopCost } from "./solve.ts";
 
 /** What {@link demoMis} reports. */
 export interface DemoMisResult {

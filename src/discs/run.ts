@@ -4,7 +4,9 @@
  * twin), samples with adaptation never frozen (DISCS) and computes the DISCS figures.
  * @module
  */
-import { ModelConfig, parseConfig, SamplerConfig } from "../io/config.ts";
+import { ModelConfig } from "../models/discrete/registry.ts";
+import { parseConfig } from "../io/config.ts";
+import { SamplerConfig } from "../samplers/registry.ts";
 import { buildDiscreteModel } from "../models/discrete/registry.ts";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { buildSampler } from "../samplers/registry.ts";

@@ -6,6 +6,7 @@
  * CPU). Every cell is run with 100 chains, 50% burn-in and adaptation never frozen, as in DISCS.
  * @module
  */
+import { BALANCED_SAMPLERS as REGISTRY_BALANCED, SAMPLER_NAMES } from "../samplers/registry.ts";
 
 /** The three suites of `cli.ts discs`. */
 export type SuiteName = "classical" | "temperature" | "size";
@@ -36,20 +37,14 @@ export const DISCS_BETAS: readonly number[] = Array.from(
   (_, k) => Math.round((0.1607 + 0.04 * k) * 1e4) / 1e4,
 );
 
-/** All samplers of the classical and size suites (registry names). */
-export const ALL_SAMPLERS: readonly string[] = [
-  "rwm",
-  "block_gibbs",
-  "hamming_ball",
-  "gwg",
-  "pas",
-  "dmala",
-  "dlmc",
-  "dlmcf",
-];
+/** All samplers of the classical and size suites: the registry's. */
+export const ALL_SAMPLERS: readonly string[] = SAMPLER_NAMES;
 
-/** The locally balanced samplers, run with both g(t) = sqrt(t) and t/(t+1) in the sweep. */
-export const BALANCED_SAMPLERS: readonly string[] = ["gwg", "pas", "dmala", "dlmc", "dlmcf"];
+/**
+ * The locally balanced samplers (descriptors with `balanced`), run with both g(t) = sqrt(t) and
+ * t/(t+1) in the sweep.
+ */
+export const BALANCED_SAMPLERS: readonly string[] = REGISTRY_BALANCED;
 
 /** A raw (unvalidated) model or sampler configuration with its `name`. */
 export type RawConfig = { name: string } & Record<string, unknown>;

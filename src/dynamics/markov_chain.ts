@@ -6,38 +6,10 @@
  * @module
  */
 import { philox4x32Words, seedToKey } from "../random/philox.ts";
+import { solveDense } from "../linalg/dense.ts";
 
 const ROW_TOL = 1e-10;
 const MC_STREAM = 0x4d43;
-
-/** Solves A x = b in place (dense, partial pivoting); A is n x n row-major. */
-export function solveDense(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const A = Float64Array.from(a), x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(A[r * n + c]) > Math.abs(A[p * n + c])) p = r;
-    if (Math.abs(A[p * n + c]) < 1e-300) {
-      throw new Error(`solveDense: matrix is singular at column ${c}`);
-    }
-    if (p !== c) {
-      for (let k = 0; k < n; k++) [A[c * n + k], A[p * n + k]] = [A[p * n + k], A[c * n + k]];
-      [x[c], x[p]] = [x[p], x[c]];
-    }
-    const d = A[c * n + c];
-    for (let r = c + 1; r < n; r++) {
-      const f = A[r * n + c] / d;
-      if (f === 0) continue;
-      for (let k = c; k < n; k++) A[r * n + k] -= f * A[c * n + k];
-      x[r] -= f * x[c];
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r];
-    for (let k = r + 1; k < n; k++) s -= A[r * n + k] * x[k];
-    x[r] = s / A[r * n + r];
-  }
-  return x;
-}
 
 /**
  * A finite-state Markov chain with transition matrix P (rows sum to 1).

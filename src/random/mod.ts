@@ -14,3 +14,4 @@
 export * from "./philox.ts";
 export * from "./draws.ts";
 export * from "./f32math.ts";
+export * from "./splitmix.ts";

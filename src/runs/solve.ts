@@ -9,12 +9,7 @@ import type { GpuContext } from "../gpu/mod.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { numEdges } from "../models/co/graph.ts";
 import type { CoProblem } from "../models/co/problem.ts";
-import {
-  coAdaptMode,
-  solveAnnealed,
-  type SolveOptions,
-  type SolveResult,
-} from "../models/co/solve.ts";
+import { coAdaptMode, solveAnnealed, type SolveOptions, type SolveResult } from "../co/solve.ts";
 import type { DiscreteSampler } from "../samplers/sampler.ts";
 import { type ArraySpec, recordRun, writeSpecArray } from "./writer.ts";
 

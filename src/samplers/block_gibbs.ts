@@ -16,6 +16,7 @@ import { gumbel } from "../random/draws.ts";
 import { madF32 } from "../random/f32math.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { blockGibbsWgsl } from "./block_gibbs_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Block Gibbs configuration (DISCS default block size 2). */
 export const BlockGibbsConfig = z.object({
@@ -105,3 +106,14 @@ export function blockGibbsSampler(opts: BlockGibbsOptions = {}): DiscreteSampler
     },
   };
 }
+
+/** The registry entry of `block_gibbs`. */
+export const blockGibbsDescriptor = defineSampler({
+  name: "block_gibbs",
+  summary: "Block Gibbs: resample a block of sites from its exact conditional.",
+  schema: BlockGibbsConfig,
+  build: (c) => blockGibbsSampler(c),
+  cheap: true,
+  balanced: false,
+  co: { config: {}, adapt: "always" },
+});

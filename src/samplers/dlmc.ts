@@ -32,6 +32,7 @@ import {
   normaliseLog,
 } from "./langevin_common.ts";
 import { type DlmcSolver, dlmcWgsl } from "./dlmc_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 export type { DlmcSolver } from "./dlmc_wgsl.ts";
 
@@ -155,3 +156,25 @@ export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
 export function dlmcfSampler(opts: Omit<DlmcOptions, "solver"> = {}): DiscreteSampler {
   return dlmcSampler({ ...opts, solver: "euler_forward" });
 }
+
+/** The registry entry of `dlmc`. */
+export const dlmcDescriptor = defineSampler({
+  name: "dlmc",
+  summary: "Discrete Langevin Monte Carlo: exact CTMC solution of the locally balanced flow.",
+  schema: DlmcConfig,
+  build: (c) => dlmcSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});
+
+/** The registry entry of `dlmcf`. */
+export const dlmcfDescriptor = defineSampler({
+  name: "dlmcf",
+  summary: "DLMC with the Euler-forward solver.",
+  schema: DlmcfConfig,
+  build: ({ name: _, ...opts }) => dlmcfSampler(opts),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});

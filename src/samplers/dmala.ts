@@ -24,6 +24,7 @@ import { BALANCING_FNS, type BalancingFn, logBalance } from "./balancing.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { adaptJumps, langevinCpuStep, logRatio, normaliseLog } from "./langevin_common.ts";
 import { dmalaWgsl } from "./dmala_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of the DMALA configuration (DISCS defaults). */
 export const DmalaConfig = z.object({
@@ -104,3 +105,14 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
     wgsl: (model) => dmalaWgsl(model, cfg.balancing, rule, cfg.targetAcceptance),
   };
 }
+
+/** The registry entry of `dmala`. */
+export const dmalaDescriptor = defineSampler({
+  name: "dmala",
+  summary: "Discrete MALA: factorised gradient proposal with Metropolis correction.",
+  schema: DmalaConfig,
+  build: (c) => dmalaSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: true }, adapt: "off" },
+});

@@ -27,6 +27,7 @@ import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { gwgWgsl } from "./gwg_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** GWG configuration (DISCS: 1 flip, adaptive, target 0.574, sqrt). */
 export const GwgConfig = z.object({
@@ -200,3 +201,14 @@ export function gwgSampler(opts: GwgOptions = {}): DiscreteSampler {
       }),
   };
 }
+
+/** The registry entry of `gwg`. */
+export const gwgDescriptor = defineSampler({
+  name: "gwg",
+  summary: "Gibbs with gradients: locally balanced single-site proposals from the gradient.",
+  schema: GwgConfig,
+  build: (c) => gwgSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: { adaptive: false, numFlips: 1 }, adapt: "off" },
+});

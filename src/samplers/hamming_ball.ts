@@ -20,6 +20,7 @@ import { madF32 } from "../random/f32math.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { blockStart } from "./block_gibbs.ts";
 import { hammingBallWgsl } from "./hamming_ball_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Hamming ball configuration (DISCS: block 10, radius 1). */
 export const HammingBallConfig = z.object({
@@ -106,3 +107,14 @@ export function hammingBallSampler(opts: HammingBallOptions = {}): DiscreteSampl
     },
   };
 }
+
+/** The registry entry of `hamming_ball`. */
+export const hammingBallDescriptor = defineSampler({
+  name: "hamming_ball",
+  summary: "Hamming ball: Gibbs over the states within a Hamming ball of a block.",
+  schema: HammingBallConfig,
+  build: (c) => hammingBallSampler(c),
+  cheap: true,
+  balanced: false,
+  co: { config: {}, adapt: "always" },
+});

@@ -22,3 +22,5 @@ export * from "./gwg.ts";
 export * from "./pas.ts";
 export * from "./dmala.ts";
 export * from "./dlmc.ts";
+export * from "./descriptor.ts";
+export * from "./sample_config.ts";

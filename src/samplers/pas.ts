@@ -23,6 +23,7 @@ import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, type LogRatioMode, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { pasWgsl } from "./pas_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** PAS configuration (DISCS: fast path, 1 flip, adaptive, target 0.574, sqrt, gradients). */
 export const PasConfig = z.object({
@@ -198,3 +199,14 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
       }),
   };
 }
+
+/** The registry entry of `pas`. */
+export const pasDescriptor = defineSampler({
+  name: "pas",
+  summary: "Path auxiliary sampler: a path of locally balanced flips of adaptive length.",
+  schema: PasConfig,
+  build: (c) => pasSampler(c),
+  cheap: false,
+  balanced: true,
+  co: { config: {}, adapt: "always" },
+});

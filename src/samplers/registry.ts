@@ -1,58 +1,93 @@
 /**
- * Builds discrete samplers from validated configurations.
+ * The discrete sampler registry: one line per sampler (its module's descriptor); the names,
+ * the configuration union, CLI help, the bench sets, the DISCS sweep sets and the CO policy all
+ * derive from it.
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
-import type { SamplerConfig } from "../io/config.ts";
-import { rwmSampler } from "./rwm.ts";
-import { blockGibbsSampler } from "./block_gibbs.ts";
-import { hammingBallSampler } from "./hamming_ball.ts";
-import { gwgSampler } from "./gwg.ts";
-import { pasSampler } from "./pas.ts";
-import { dmalaSampler } from "./dmala.ts";
-import { dlmcfSampler, dlmcSampler } from "./dlmc.ts";
+import { z } from "npm:zod@4.6.7";
+import { rwmDescriptor } from "./rwm.ts";
+import { blockGibbsDescriptor } from "./block_gibbs.ts";
+import { hammingBallDescriptor } from "./hamming_ball.ts";
+import { gwgDescriptor } from "./gwg.ts";
+import { pasDescriptor } from "./pas.ts";
+import { dmalaDescriptor } from "./dmala.ts";
+import { dlmcDescriptor, dlmcfDescriptor } from "./dlmc.ts";
+import type { SamplerDescriptor } from "./descriptor.ts";
 import type { DiscreteSampler } from "./sampler.ts";
 
+/** The registered samplers, in help and benchmark order. */
+export const SAMPLERS = [
+  rwmDescriptor,
+  blockGibbsDescriptor,
+  hammingBallDescriptor,
+  gwgDescriptor,
+  pasDescriptor,
+  dmalaDescriptor,
+  dlmcDescriptor,
+  dlmcfDescriptor,
+] as const;
+
+type Schemas<T extends readonly SamplerDescriptor[]> = { -readonly [K in keyof T]: T[K]["schema"] };
+
 /** Names of the samplers `buildSampler` knows. */
-export const SAMPLER_NAMES: readonly string[] = [
-  "rwm",
-  "block_gibbs",
-  "hamming_ball",
-  "gwg",
-  "pas",
-  "dmala",
-  "dlmc",
-  "dlmcf",
-];
+export const SAMPLER_NAMES: readonly string[] = SAMPLERS.map((d) => d.name);
+
+/** Samplers whose step is a few local energy changes (benchmarks give them more chains). */
+export const CHEAP_SAMPLERS: readonly string[] = SAMPLERS.filter((d) => d.cheap).map((d) => d.name);
+
+/** Locally balanced samplers (run with both balancing functions in the DISCS sweep). */
+export const BALANCED_SAMPLERS: readonly string[] = SAMPLERS.filter((d) => d.balanced).map((
+  d,
+) => d.name);
+
+/** Discrete sampler configuration, by name (the union of the descriptors' schemas). */
+export const SamplerConfig = z.discriminatedUnion(
+  "name",
+  SAMPLERS.map((d) => d.schema) as unknown as Schemas<typeof SAMPLERS>,
+);
+
+/** A parsed sampler configuration. */
+export type SamplerConfig = z.infer<typeof SamplerConfig>;
+
+/**
+ * The descriptor of a registered sampler; a one-line error naming the known ones otherwise.
+ *
+ * @example
+ * ```ts
+ * import { samplerDescriptor } from "./registry.ts";
+ * console.log(samplerDescriptor("gwg").co.adapt); // off
+ * ```
+ */
+export function samplerDescriptor(name: string): SamplerDescriptor {
+  const d = SAMPLERS.find((s) => s.name === name);
+  if (!d) throw new Error(`unknown sampler '${name}': expected one of ${SAMPLER_NAMES.join(", ")}`);
+  return d as unknown as SamplerDescriptor;
+}
 
 /**
  * Builds the sampler a configuration names.
  *
  * @example
  * ```ts
+ * import { buildSampler } from "./registry.ts";
  * const s = buildSampler({ name: "rwm", radius: 1, adaptive: true, targetAcceptance: 0.234 });
  * console.log(s.name); // rwm
  * ```
  */
-export function buildSampler(cfg: z.infer<typeof SamplerConfig>): DiscreteSampler {
-  switch (cfg.name) {
-    case "rwm":
-      return rwmSampler(cfg);
-    case "block_gibbs":
-      return blockGibbsSampler(cfg);
-    case "hamming_ball":
-      return hammingBallSampler(cfg);
-    case "gwg":
-      return gwgSampler(cfg);
-    case "pas":
-      return pasSampler(cfg);
-    case "dmala":
-      return dmalaSampler(cfg);
-    case "dlmc":
-      return dlmcSampler(cfg);
-    case "dlmcf": {
-      const { name: _, ...opts } = cfg;
-      return dlmcfSampler(opts);
-    }
-  }
+export function buildSampler(cfg: SamplerConfig): DiscreteSampler {
+  return (samplerDescriptor(cfg.name).build as (c: SamplerConfig) => DiscreteSampler)(cfg);
+}
+
+/**
+ * One line per sampler for CLI help: `name  summary`.
+ *
+ * @example
+ * ```ts
+ * import { samplerHelp } from "./registry.ts";
+ * console.log(samplerHelp().split("\n").length); // the number of samplers
+ * ```
+ */
+export function samplerHelp(): string {
+  const w = Math.max(...SAMPLER_NAMES.map((n) => n.length));
+  return SAMPLERS.map((d) => `${d.name.padEnd(w)}  ${d.summary}`).join("\n");
 }

@@ -14,6 +14,7 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import { mathExp, mathLog, mathRecip } from "../random/f32math.ts";
 import { type CpuChain, type DiscreteSampler, uniform01, uniformOpen } from "./sampler.ts";
 import { rwmWgsl } from "./rwm_wgsl.ts";
+import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of RWM's configuration (DISCS: radius 1, adaptive; target 0.234). */
 export const RwmConfig = z.object({
@@ -112,3 +113,14 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
     wgsl: (model) => rwmWgsl(1 / model.numSites, target, model.numSites),
   };
 }
+
+/** The registry entry of `rwm`. */
+export const rwmDescriptor = defineSampler({
+  name: "rwm",
+  summary: "Random-walk Metropolis: flip a (possibly adaptive) number of random sites.",
+  schema: RwmConfig,
+  build: (c) => rwmSampler(c),
+  cheap: true,
+  balanced: false,
+  co: { config: {}, adapt: "always" },
+});

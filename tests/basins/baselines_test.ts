@@ -1,5 +1,5 @@
 import { assert, assertClose, assertEquals, assertThrows } from "../_assert.ts";
-import { invert, matMul, symmetricEigen } from "../../src/basins/linalg.ts";
+import { invert, matMul, symmetricEigen } from "../../src/linalg/dense.ts";
 import { kMeans } from "../../src/basins/kmeans.ts";
 import {
   connectedSets,
@@ -18,7 +18,7 @@ import {
   pairPrecisionRecall,
 } from "../../src/basins/metrics.ts";
 import { drunkardsWalk, MarkovChain } from "../../src/dynamics/mod.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 Deno.test("metrics: ARI and NMI match scikit-learn's documented values", () => {
   // sklearn docs: adjusted_rand_score([0, 0, 1, 2], [0, 0, 1, 1]) = 0.57

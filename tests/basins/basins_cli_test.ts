@@ -6,7 +6,7 @@ import type { CliIo } from "../../src/cli/io.ts";
 import { writeNpyFile } from "../../src/io/npy_file.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { readNpyFile } from "../../src/io/npy_file.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 /** Runs `cli.ts basins ...` the way main.ts dispatches a command. */
 async function basins(args: string[]) {

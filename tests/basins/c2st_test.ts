@@ -6,7 +6,7 @@ import {
   pairwiseRisk,
   type SampleSet,
 } from "../../src/basins/c2st.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 /** Two classes of n rows each in dim d: class 1 shifted by delta along e_1. */
 function gaussians(n: number, d: number, delta: number, seed: number): SampleSet {

@@ -11,7 +11,7 @@ import {
   type SampleSet,
   splitByTrajectory,
 } from "../../src/basins/c2st.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 /**
  * Two classes of n rows each in d dims, N(0, I) noise; class 1 is shifted by delta along e_0;

@@ -8,7 +8,7 @@ import {
 } from "../../src/dynamics/mod.ts";
 import { simulateToRun } from "../../src/runs/simulate.ts";
 import { RunStore } from "../../src/io/run_store.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 /** d orthonormal columns in D dimensions (Gram–Schmidt of Gaussians), column-major. */
 function orthonormalColumns(D: number, d: number, seed: number): Float64Array {

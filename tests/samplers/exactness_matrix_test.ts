@@ -16,7 +16,8 @@ import {
   rbmModel,
 } from "../../src/models/discrete/mod.ts";
 import { buildSampler, SAMPLER_NAMES } from "../../src/samplers/registry.ts";
-import { parseConfig, SamplerConfig } from "../../src/io/config.ts";
+import { parseConfig } from "../../src/io/config.ts";
+import { SamplerConfig } from "../../src/samplers/registry.ts";
 
 const MODELS: Record<string, () => DiscreteModel> = {
   bernoulli: () => bernoulliModel({ theta: [0.8, -1.2, 0.3, 1.5, -0.4] }),

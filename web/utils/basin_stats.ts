@@ -1,10 +1,12 @@
 /**
- * Basin-run views: adjusted Rand index and contingency counts against ground truth, and 2-D
- * projections (chosen coordinates or PCA) of trajectory frames.
+ * Basin-run views: adjusted Rand index (from `src/basins`) and contingency counts against
+ * ground truth, and 2-D projections (chosen coordinates or PCA via `src/linalg`) of frames.
  * @module
  */
 
 import type { NdArray } from "../../src/io/npy.ts";
+import { adjustedRandIndex } from "../../src/basins/metrics.ts";
+import { columnMeans, symmetricEigen } from "../../src/linalg/dense.ts";
 import { BadRequest } from "./series.ts";
 
 /** Counts of (true label, predicted label) pairs. */
@@ -31,38 +33,8 @@ export function contingency(a: ArrayLike<number>, b: ArrayLike<number>): Conting
   return { trueLabels, predLabels, counts };
 }
 
-const pairs = (n: number) => (n * (n - 1)) / 2;
-
-/**
- * Adjusted Rand index (Hubert & Arabie 1985) of two labelings: 1 for identical partitions
- * (up to renaming), about 0 for independent ones. When both partitions are trivial in the same
- * way (the denominator is 0) it returns 1, as scikit-learn does.
- *
- * @example
- * ```ts
- * adjustedRandIndex([0, 0, 1, 1], [0, 0, 1, 2]); // 0.5714285714285714
- * ```
- */
-export function adjustedRandIndex(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const { counts } = contingency(a, b);
-  const n = a.length;
-  let index = 0, sumA = 0;
-  const colSums = new Array(counts[0]?.length ?? 0).fill(0);
-  for (const row of counts) {
-    let rowSum = 0;
-    row.forEach((v, j) => {
-      index += pairs(v);
-      rowSum += v;
-      colSums[j] += v;
-    });
-    sumA += pairs(rowSum);
-  }
-  const sumB = colSums.reduce((s, v) => s + pairs(v), 0);
-  const expected = n < 2 ? 0 : (sumA * sumB) / pairs(n);
-  const max = 0.5 * (sumA + sumB);
-  if (max === expected) return 1;
-  return (index - expected) / (max - expected);
-}
+/** Adjusted Rand index (the one in `src/basins/metrics.ts`). */
+export { adjustedRandIndex };
 
 /** Frames projected to 2-D. */
 export type Projection = {
@@ -77,8 +49,8 @@ export type Projection = {
 };
 
 /**
- * The top two principal axes of the rows of a row-major `[n, d]` array (by power iteration
- * with deflation on the d x d covariance), with the variance fraction each explains. Each axis
+ * The top two principal axes of the rows of a row-major `[n, d]` array (eigenvectors of the
+ * d x d covariance, `symmetricEigen` of `src/linalg`), with the variance fraction each explains. Each axis
  * is signed so that its largest-magnitude component is positive.
  *
  * @example
@@ -92,8 +64,7 @@ export function principalAxes(
   n: number,
   d: number,
 ): { mean: Float64Array; axes: Float64Array[]; explained: number[] } {
-  const mean = new Float64Array(d);
-  for (let r = 0; r < n; r++) for (let j = 0; j < d; j++) mean[j] += data[r * d + j] / n;
+  const mean = columnMeans(data, n, d);
   const cov = new Float64Array(d * d);
   for (let r = 0; r < n; r++) {
     for (let i = 0; i < d; i++) {
@@ -104,36 +75,16 @@ export function principalAxes(
   for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[i * d + j] = cov[j * d + i];
   let total = 0;
   for (let i = 0; i < d; i++) total += cov[i * d + i];
+  const eig = symmetricEigen(cov, d);
   const axes: Float64Array[] = [];
   const explained: number[] = [];
   for (let k = 0; k < Math.min(2, d); k++) {
-    // Deterministic start not orthogonal to typical axes.
-    let v = Float64Array.from({ length: d }, (_, i) => 1 + 0.1 * i);
-    let lambda = 0;
-    for (let it = 0; it < 500; it++) {
-      const w = new Float64Array(d);
-      for (let i = 0; i < d; i++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += cov[i * d + j] * v[j];
-        w[i] = s;
-      }
-      const norm = Math.hypot(...w);
-      if (!(norm > 0)) {
-        lambda = 0;
-        break;
-      }
-      const next = w.map((x) => x / norm);
-      const diff = Math.hypot(...next.map((x, i) => x - v[i]));
-      v = next;
-      lambda = norm;
-      if (diff < 1e-12) break;
-    }
+    let v = Float64Array.from({ length: d }, (_, i) => eig.vectors[i * d + k]);
     let big = 0;
     for (let i = 0; i < d; i++) if (Math.abs(v[i]) > Math.abs(v[big])) big = i;
     if (v[big] < 0) v = v.map((x) => -x);
     axes.push(v);
-    explained.push(total > 0 ? lambda / total : 0);
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) cov[i * d + j] -= lambda * v[i] * v[j];
+    explained.push(total > 0 ? Math.max(0, eig.values[k]) / total : 0);
   }
   return { mean, axes, explained };
 }

@@ -3,6 +3,7 @@
  * generators, DIMACS / edge-list / METIS / CNF loaders and writers), the penalised problems
  * (MIS, max clique, max-cut, balanced partition) as discrete models with WGSL twins, greedy
  * repair, exact solvers for small graphs, classical baselines, annealing schedules and scoring.
+ * Solving them by annealed sampling is the CO application in `src/co`.
  *
  * @example
  * ```ts
@@ -28,4 +29,3 @@ export * from "./exact.ts";
 export * from "./baselines.ts";
 export * from "./schedule.ts";
 export * from "./evaluate.ts";
-export * from "./solve.ts";

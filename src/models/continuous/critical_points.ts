@@ -4,6 +4,7 @@
  * @module
  */
 import { numericHessian, type PotentialCore } from "./potential.ts";
+import { flattenRows, solveDense, symmetricEigen } from "../../linalg/dense.ts";
 
 /** Options for {@link refineCritical}. */
 export interface RefineOptions {
@@ -15,74 +16,24 @@ export interface RefineOptions {
   readonly h?: number;
 }
 
-/** Solves A x = b in place by Gaussian elimination with partial pivoting; returns x. */
-export function solveLinear(A: Float64Array[], b: Float64Array): Float64Array {
-  const n = b.length;
-  const M = A.map((r) => Float64Array.from(r));
-  const x = Float64Array.from(b);
-  for (let k = 0; k < n; k++) {
-    let piv = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(M[i][k]) > Math.abs(M[piv][k])) piv = i;
-    if (M[piv][k] === 0) throw new Error(`solveLinear: singular matrix at column ${k}`);
-    [M[k], M[piv]] = [M[piv], M[k]];
-    [x[k], x[piv]] = [x[piv], x[k]];
-    for (let i = k + 1; i < n; i++) {
-      const f = M[i][k] / M[k][k];
-      if (f === 0) continue;
-      for (let j = k; j < n; j++) M[i][j] -= f * M[k][j];
-      x[i] -= f * x[k];
-    }
-  }
-  for (let k = n - 1; k >= 0; k--) {
-    let s = x[k];
-    for (let j = k + 1; j < n; j++) s -= M[k][j] * x[j];
-    x[k] = s / M[k][k];
-  }
-  return x;
+/** Solves A x = b (rows of A given as arrays) by `solveDense` of `src/linalg`; returns x. */
+export function solveLinear(A: readonly Float64Array[], b: Float64Array): Float64Array {
+  const { data, n } = flattenRows(A);
+  return solveDense(data, b, n);
 }
 
 /**
- * Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations, ascending.
+ * Eigenvalues of a small symmetric matrix (rows given as arrays), ascending.
  *
  * @example
  * ```ts
+ * import { symmetricEigenvalues } from "./critical_points.ts";
  * symmetricEigenvalues([Float64Array.of(2, 1), Float64Array.of(1, 2)]); // [1, 3]
  * ```
  */
 export function symmetricEigenvalues(S: readonly Float64Array[]): Float64Array {
-  const n = S.length;
-  const A = S.map((r) => Float64Array.from(r));
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < n; i++) {
-      diag += A[i][i] * A[i][i];
-      for (let j = i + 1; j < n; j++) off += A[i][j] * A[i][j];
-    }
-    if (off <= 1e-30 * Math.max(diag, 1e-300)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (A[p][q] === 0) continue;
-        const theta = (A[q][q] - A[p][p]) / (2 * A[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k][p];
-          const akq = A[k][q];
-          A[k][p] = c * akp - s * akq;
-          A[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p][k];
-          const aqk = A[q][k];
-          A[p][k] = c * apk - s * aqk;
-          A[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return Float64Array.from(A.map((r, i) => r[i])).sort();
+  const { data, n } = flattenRows(S);
+  return symmetricEigen(data, n).values.reverse();
 }
 
 /**

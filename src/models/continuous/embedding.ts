@@ -4,7 +4,7 @@
  * white or Ornstein–Uhlenbeck noise. The CPU path is here; `embedWgsl` is the GPU twin.
  * @module
  */
-import { SplitMix32 } from "./prng.ts";
+import { SplitMix32 } from "../../random/splitmix.ts";
 
 /**
  * A Haar-distributed random orthogonal D x D matrix, row-major. Built by modified Gram–Schmidt

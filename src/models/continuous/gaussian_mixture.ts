@@ -6,7 +6,7 @@
 import { findMinima } from "./basins_truth.ts";
 import { definePotential } from "./define.ts";
 import type { Potential } from "./potential.ts";
-import { SplitMix32 } from "./prng.ts";
+import { SplitMix32 } from "../../random/splitmix.ts";
 
 /** Options for {@link gaussianMixture}. */
 export interface GaussianMixtureOptions {

@@ -18,7 +18,6 @@
  * @module
  */
 export * from "./potential.ts";
-export * from "./prng.ts";
 export * from "./critical_points.ts";
 export * from "./define.ts";
 export * from "./wells.ts";

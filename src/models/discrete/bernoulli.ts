@@ -7,6 +7,7 @@
 import { z } from "npm:zod@4.6.7";
 import { assertFiniteParams, type DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
+import { defineModel } from "./descriptor.ts";
 
 /** Zod schema of the Bernoulli model's configuration (DISCS defaults). */
 export const BernoulliConfig = z.object({
@@ -103,3 +104,12 @@ export function bernoulliModel(opts: BernoulliOptions = {}): DiscreteModel & {
     wgsl: { code: WGSL, params: [{ name: "model_theta", data: theta }] },
   };
 }
+
+/** The registry entry of `bernoulli`. */
+export const bernoulliDescriptor = defineModel({
+  name: "bernoulli",
+  summary: "Independent binary sites with logits theta (exact marginals).",
+  schema: BernoulliConfig,
+  arrayOptions: ["theta"],
+  build: ({ name: _, ...opts }, arrays) => bernoulliModel({ ...opts, ...arrays }),
+});

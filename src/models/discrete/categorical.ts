@@ -8,6 +8,7 @@ import { z } from "npm:zod@4.6.7";
 import { assertFiniteParams, type DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
 import { checkPositiveInt, checkSigma } from "./checks.ts";
+import { defineModel } from "./descriptor.ts";
 
 /** Zod schema of the categorical model's configuration (DISCS defaults). */
 export const CategoricalConfig = z.object({
@@ -123,3 +124,12 @@ export function categoricalModel(opts: CategoricalOptions = {}): CategoricalMode
     wgsl: { code: WGSL, params: [{ name: "model_cat_theta", data: theta }] },
   };
 }
+
+/** The registry entry of `categorical`. */
+export const categoricalDescriptor = defineModel({
+  name: "categorical",
+  summary: "Independent categorical sites with logits theta.",
+  schema: CategoricalConfig,
+  arrayOptions: ["theta"],
+  build: ({ name: _, ...opts }, arrays) => categoricalModel({ ...opts, ...arrays }),
+});

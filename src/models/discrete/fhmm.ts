@@ -20,6 +20,7 @@ import { z } from "npm:zod@4.6.7";
 import type { DiscreteModel } from "./model.ts";
 import { normalArray, uniformArray } from "../../random/params.ts";
 import { checkPositiveInt, f32Param } from "./checks.ts";
+import { defineModel } from "./descriptor.ts";
 
 /** Zod schema of the FHMM's configuration (DISCS binary defaults: L = 200, K = 50). */
 export const FhmmConfig = z.object({
@@ -341,3 +342,12 @@ export function fhmmModel(opts: FhmmOptions = {}): FhmmModel {
     },
   };
 }
+
+/** The registry entry of `fhmm`. */
+export const fhmmDescriptor = defineModel({
+  name: "fhmm",
+  summary: "Factorial hidden Markov model posterior over hidden chains.",
+  schema: FhmmConfig,
+  arrayOptions: ["weights", "bias", "observations"],
+  build: ({ name: _, ...opts }, arrays) => fhmmModel({ ...opts, ...arrays }),
+});

@@ -20,6 +20,7 @@ import {
   neighbours,
   neighboursWgsl,
 } from "./lattice.ts";
+import { defineModel } from "./descriptor.ts";
 
 /** Zod schema of the Ising model's configuration (DISCS defaults). */
 export const IsingConfig = z.object({
@@ -175,3 +176,12 @@ export function isingModel(opts: IsingOptions = {}): IsingModel {
     },
   };
 }
+
+/** The registry entry of `ising`. */
+export const isingDescriptor = defineModel({
+  name: "ising",
+  summary: "Square-lattice Ising model with periodic boundaries and a field.",
+  schema: IsingConfig,
+  arrayOptions: ["field"],
+  build: ({ name: _, ...opts }, arrays) => isingModel({ ...opts, ...arrays }),
+});

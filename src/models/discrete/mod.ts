@@ -20,3 +20,4 @@ export * from "./lattice.ts";
 export * from "./mnist.ts";
 export * from "./rbm_train.ts";
 export * from "./registry.ts";
+export * from "./descriptor.ts";

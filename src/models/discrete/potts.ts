@@ -19,6 +19,7 @@ import {
   neighbours,
   neighboursWgsl,
 } from "./lattice.ts";
+import { defineModel } from "./descriptor.ts";
 
 /** Zod schema of the Potts model's configuration (DISCS defaults). */
 export const PottsConfig = z.object({
@@ -175,3 +176,12 @@ export function pottsModel(opts: PottsOptions = {}): PottsModel {
     },
   };
 }
+
+/** The registry entry of `potts`. */
+export const pottsDescriptor = defineModel({
+  name: "potts",
+  summary: "Square-lattice Potts model with periodic boundaries and a field.",
+  schema: PottsConfig,
+  arrayOptions: ["field"],
+  build: ({ name: _, ...opts }, arrays) => pottsModel({ ...opts, ...arrays }),
+});

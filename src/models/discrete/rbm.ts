@@ -19,6 +19,7 @@ import type { DiscreteModel } from "./model.ts";
 import { normalArray } from "../../random/params.ts";
 import { mathLog1pExp, mathSigmoid } from "../../random/f32math.ts";
 import { checkPositiveInt, checkSigma, f32Param } from "./checks.ts";
+import { defineModel } from "./descriptor.ts";
 
 /**
  * Zod schema of a random RBM's configuration (sizes of DISCS's binary MNIST RBM, 784 visible and
@@ -258,3 +259,12 @@ export function rbmModel(opts: RbmOptions = {}): RbmModel {
     },
   };
 }
+
+/** The registry entry of `rbm`. */
+export const rbmDescriptor = defineModel({
+  name: "rbm",
+  summary: "Binary restricted Boltzmann machine, hidden units summed out.",
+  schema: RbmConfig,
+  arrayOptions: ["weights", "visibleBias", "hiddenBias"],
+  build: ({ name: _, ...opts }, arrays) => rbmModel({ ...opts, ...arrays }),
+});

@@ -3,56 +3,104 @@
  * configuration names them (`"arrays": {"theta": "theta.npy"}`).
  * @module
  */
-import type { z } from "npm:zod@4.6.7";
-import type { ModelConfig } from "../../io/config.ts";
+import { z } from "npm:zod@4.6.7";
 import { ConfigError } from "../../io/config.ts";
 import { readNpyFile } from "../../io/npy_file.ts";
-import { bernoulliModel } from "./bernoulli.ts";
-import { categoricalModel } from "./categorical.ts";
-import { isingModel } from "./ising.ts";
-import { pottsModel } from "./potts.ts";
-import { fhmmModel } from "./fhmm.ts";
-import { rbmModel } from "./rbm.ts";
+import { bernoulliDescriptor } from "./bernoulli.ts";
+import { categoricalDescriptor } from "./categorical.ts";
+import { isingDescriptor } from "./ising.ts";
+import { pottsDescriptor } from "./potts.ts";
+import { fhmmDescriptor } from "./fhmm.ts";
+import { rbmDescriptor } from "./rbm.ts";
+import type { ModelDescriptor, NamedSchema } from "./descriptor.ts";
 import type { DiscreteModel } from "./model.ts";
 
-/** Options of each family that may be given as arrays (and so loaded from `.npy`). */
-export const ARRAY_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  bernoulli: ["theta"],
-  categorical: ["theta"],
-  ising: ["field"],
-  potts: ["field"],
-  fhmm: ["weights", "bias", "observations"],
-  rbm: ["weights", "visibleBias", "hiddenBias"],
+/** The registered discrete model families, in help order. */
+export const MODELS = [
+  bernoulliDescriptor,
+  categoricalDescriptor,
+  isingDescriptor,
+  pottsDescriptor,
+  fhmmDescriptor,
+  rbmDescriptor,
+] as const;
+
+/** Names of the model families `buildDiscreteModel` knows. */
+export const MODEL_NAMES: readonly string[] = MODELS.map((d) => d.name);
+
+/** Paths of `.npy` files that replace a model's generated parameters, by option name. */
+export const ArrayFiles = z.record(z.string(), z.string().min(1)).optional();
+
+type WithArrays<S> = S extends z.ZodObject<infer Shape, infer Config>
+  ? z.ZodObject<z.util.Extend<Shape, { arrays: typeof ArrayFiles }>, Config>
+  : never;
+type Schemas<T extends readonly ModelDescriptor[]> = {
+  -readonly [K in keyof T]: WithArrays<T[K]["schema"]>;
 };
+
+/** Discrete model configuration, by family name (defaults are DISCS's; `arrays` name `.npy` files). */
+export const ModelConfig = z.discriminatedUnion(
+  "name",
+  MODELS.map((d) => d.schema.extend({ arrays: ArrayFiles })) as unknown as Schemas<typeof MODELS>,
+);
+
+/** A parsed model configuration. */
+export type ModelConfig = z.infer<typeof ModelConfig>;
+
+/** Options of each family that may be given as arrays (and so loaded from `.npy`). */
+export const ARRAY_OPTIONS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  MODELS.map((d) => [d.name, d.arrayOptions]),
+);
+
+/**
+ * The descriptor of a registered family; a one-line error naming the known ones otherwise.
+ *
+ * @example
+ * ```ts
+ * import { modelDescriptor } from "./registry.ts";
+ * console.log(modelDescriptor("ising").arrayOptions); // ["field"]
+ * ```
+ */
+export function modelDescriptor(name: string): ModelDescriptor {
+  const d = MODELS.find((m) => m.name === name);
+  if (!d) throw new Error(`unknown model '${name}': expected one of ${MODEL_NAMES.join(", ")}`);
+  return d as unknown as ModelDescriptor<NamedSchema>;
+}
 
 /**
  * Builds the model a configuration names (arrays must already be loaded into the options).
  *
  * @example
  * ```ts
+ * import { buildDiscreteModel } from "./registry.ts";
  * const model = buildDiscreteModel({ name: "bernoulli", numSites: 10, sigma: 0.5, seed: 0 });
  * console.log(model.numSites); // 10
  * ```
  */
 export function buildDiscreteModel(
-  cfg: z.infer<typeof ModelConfig>,
+  cfg: ModelConfig,
   arrays: Record<string, Float32Array> = {},
 ): DiscreteModel {
   const { arrays: _files, ...opts } = cfg;
-  switch (opts.name) {
-    case "bernoulli":
-      return bernoulliModel({ ...opts, ...arrays });
-    case "categorical":
-      return categoricalModel({ ...opts, ...arrays });
-    case "ising":
-      return isingModel({ ...opts, ...arrays });
-    case "potts":
-      return pottsModel({ ...opts, ...arrays });
-    case "fhmm":
-      return fhmmModel({ ...opts, ...arrays });
-    case "rbm":
-      return rbmModel({ ...opts, ...arrays });
-  }
+  const build = modelDescriptor(cfg.name).build as (
+    c: unknown,
+    a: Record<string, Float32Array>,
+  ) => DiscreteModel;
+  return build(opts, arrays);
+}
+
+/**
+ * One line per family for CLI help: `name  summary`.
+ *
+ * @example
+ * ```ts
+ * import { modelHelp } from "./registry.ts";
+ * console.log(modelHelp().split("\n")[0]); // bernoulli    Independent binary sites ...
+ * ```
+ */
+export function modelHelp(): string {
+  const w = Math.max(...MODEL_NAMES.map((n) => n.length));
+  return MODELS.map((d) => `${d.name.padEnd(w)}  ${d.summary}`).join("\n");
 }
 
 /**
@@ -60,7 +108,7 @@ export function buildDiscreteModel(
  * the model. Unknown array names and unreadable files are {@link ConfigError}s.
  */
 export async function loadDiscreteModel(
-  cfg: z.infer<typeof ModelConfig>,
+  cfg: ModelConfig,
   baseDir = ".",
 ): Promise<DiscreteModel> {
   const arrays: Record<string, Float32Array> = {};

@@ -4,9 +4,9 @@ import {
   loadGraph,
   misProblem,
   numEdges,
-  solveAnnealed,
   writeDimacs,
 } from "../../../src/models/co/mod.ts";
+import { solveAnnealed } from "../../../src/co/solve.ts";
 import { rwmSampler } from "../../../src/samplers/rwm.ts";
 
 Deno.test("a graph of 10,000 nodes and ~1,000,000 edges loads from DIMACS and anneals", async () => {

@@ -6,8 +6,8 @@ import {
   gaussianMixture,
   mullerBrown,
   type Potential,
-  SplitMix32,
 } from "../../../src/models/continuous/mod.ts";
+import { SplitMix32 } from "../../../src/random/splitmix.ts";
 
 /** All registry systems with default options, plus variants that exercise the options. */
 export function allPotentials(): Potential[] {

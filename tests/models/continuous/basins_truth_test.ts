@@ -8,9 +8,9 @@ import {
   mullerBrown,
   quadrupleWell,
   refineSaddle,
-  SplitMix32,
   tripleWell2d,
 } from "../../../src/models/continuous/mod.ts";
+import { SplitMix32 } from "../../../src/random/splitmix.ts";
 import { allPotentials, boxPoints, tag } from "./_systems.ts";
 
 Deno.test("labelByDescent returns each minimum's own index from small perturbations", () => {

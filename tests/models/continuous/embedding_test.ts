@@ -4,10 +4,10 @@ import {
   embedWgsl,
   haarOrthogonal,
   OuNoise,
-  SplitMix32,
   swissRollLift,
   tanhLift,
 } from "../../../src/models/continuous/mod.ts";
+import { SplitMix32 } from "../../../src/random/splitmix.ts";
 
 function maxOrthError(q: Float64Array, D: number): number {
   let err = 0;

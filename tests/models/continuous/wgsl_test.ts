@@ -9,9 +9,9 @@ import {
   createEmbedding,
   embedWgsl,
   type Potential,
-  SplitMix32,
   tanhLift,
 } from "../../../src/models/continuous/mod.ts";
+import { SplitMix32 } from "../../../src/random/splitmix.ts";
 import { allPotentials, boxPoints, tag } from "./_systems.ts";
 
 async function getDevice(): Promise<{ device: GPUDevice | null; why: string }> {

@@ -1,6 +1,7 @@
 import { assertEquals, assertRejects } from "../../_assert.ts";
 import { writeNpyFile } from "../../../src/io/npy_file.ts";
-import { ConfigError, parseConfig, SampleConfig } from "../../../src/io/config.ts";
+import { ConfigError, parseConfig } from "../../../src/io/config.ts";
+import { SampleConfig } from "../../../src/samplers/sample_config.ts";
 import { loadDiscreteModel } from "../../../src/models/discrete/registry.ts";
 
 Deno.test("a model config can load its parameters from .npy files", async () => {

@@ -1,5 +1,5 @@
-import { assert, assertClose, assertEquals } from "../../_assert.ts";
-import { SplitMix32 } from "../../../src/models/continuous/mod.ts";
+import { assert, assertClose, assertEquals } from "../_assert.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 
 Deno.test("SplitMix32 is deterministic and seeds differ", () => {
   const a = new SplitMix32(1);

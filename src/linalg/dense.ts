@@ -1,7 +1,8 @@
 /**
- * Small dense linear algebra for the basin estimators (row-major Float64Array, n x n): a
- * symmetric eigensolver (Householder tridiagonalisation + implicit QL, O(n^3), fine to
- * n ~ 1000), Gauss–Jordan inversion, and covariance helpers.
+ * Small dense linear algebra (row-major Float64Array, n x n), the one copy every domain uses:
+ * a symmetric eigensolver (Householder tridiagonalisation + implicit QL, O(n^3), fine to
+ * n ~ 1000), linear solves by Gaussian elimination with partial pivoting, Gauss–Jordan
+ * inversion, products and covariance helpers.
  * @module
  */
 
@@ -301,4 +302,58 @@ export function crossRows(
     }
   }
   return c;
+}
+
+/**
+ * Solves A x = b (dense, Gaussian elimination with partial pivoting); A is n x n row-major and
+ * is not modified. Throws a one-line error on a singular matrix.
+ *
+ * @example
+ * ```ts
+ * import { solveDense } from "./dense.ts";
+ * solveDense(Float64Array.of(0, 1, 2, 0), Float64Array.of(3, 4), 2); // [2, 3]
+ * ```
+ */
+export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
+  if (a.length !== n * n || b.length !== n) {
+    throw new Error(
+      `solveDense: got ${a.length} matrix and ${b.length} right-hand values, expected ${n} x ${n} and ${n}`,
+    );
+  }
+  const A = Float64Array.from(a), x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r * n + c]) > Math.abs(A[p * n + c])) p = r;
+    if (Math.abs(A[p * n + c]) < 1e-300) {
+      throw new Error(`solveDense: matrix is singular at column ${c}`);
+    }
+    if (p !== c) {
+      for (let k = 0; k < n; k++) [A[c * n + k], A[p * n + k]] = [A[p * n + k], A[c * n + k]];
+      [x[c], x[p]] = [x[p], x[c]];
+    }
+    const d = A[c * n + c];
+    for (let r = c + 1; r < n; r++) {
+      const f = A[r * n + c] / d;
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) A[r * n + k] -= f * A[c * n + k];
+      x[r] -= f * x[c];
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let s = x[r];
+    for (let k = r + 1; k < n; k++) s -= A[r * n + k] * x[k];
+    x[r] = s / A[r * n + r];
+  }
+  return x;
+}
+
+/** Rows of a small matrix given as row arrays, flattened row-major (with its size). */
+export function flattenRows(rows: readonly ArrayLike<number>[]): { data: Float64Array; n: number } {
+  const n = rows.length;
+  const data = new Float64Array(n * n);
+  rows.forEach((r, i) => {
+    if (r.length !== n) throw new Error(`row ${i} has ${r.length} values, expected ${n}`);
+    data.set(Array.from(r), i * n);
+  });
+  return { data, n };
 }

@@ -1,8 +1,9 @@
-import { assert, assertEquals, assertRejects } from "../../_assert.ts";
-import { gpuOrSkip } from "../../_gpu.ts";
-import type { GpuContext } from "../../../src/gpu/mod.ts";
-import { parseConfig, SamplerConfig } from "../../../src/io/config.ts";
-import { buildSampler } from "../../../src/samplers/registry.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { gpuOrSkip } from "../_gpu.ts";
+import type { GpuContext } from "../../src/gpu/mod.ts";
+import { parseConfig } from "../../src/io/config.ts";
+import { SamplerConfig } from "../../src/samplers/registry.ts";
+import { buildSampler } from "../../src/samplers/registry.ts";
 import {
   barabasiAlbert,
   type CoProblem,
@@ -11,13 +12,13 @@ import {
   exponentialDecay,
   maxCutProblem,
   misProblem,
-} from "../../../src/models/co/mod.ts";
+} from "../../src/models/co/mod.ts";
 import {
   coAdaptMode,
   coSamplerConfig,
   solveAnnealed,
   type SolveResult,
-} from "../../../src/models/co/solve.ts";
+} from "../../src/co/solve.ts";
 
 const sampler = (name: string) =>
   buildSampler(parseConfig(SamplerConfig, coSamplerConfig(name), "test"));

@@ -1,7 +1,8 @@
 /**
- * A tiny seeded generator for deterministic model construction (mixture centres, random
- * rotations, noise in CPU references). Local to this folder on purpose: model construction must
- * not change when the project's Philox streams evolve.
+ * A tiny seeded generator with normal draws for deterministic construction (mixture centres,
+ * random rotations, noise in CPU references, the basin estimators' splits and initialisations).
+ * Separate from the Philox streams on purpose: what it builds must not change when the
+ * project's Philox streams evolve.
  * @module
  */
 

@@ -6,13 +6,19 @@
  * @module
  */
 import type { z } from "npm:zod@4.6.7";
-import type { GpuContext } from "../../gpu/mod.ts";
-import { type AdaptMode, runSampler } from "../../samplers/engine.ts";
-import type { DiscreteSampler } from "../../samplers/sampler.ts";
-import type { DiscreteModel } from "../discrete/model.ts";
-import type { CoProblem } from "./problem.ts";
-import { type Schedule, ScheduleConfig, scheduleFromConfig } from "./schedule.ts";
-import { bestOfChains, exactReference, finalReport, ratioToReference } from "./evaluate.ts";
+import type { GpuContext } from "../gpu/mod.ts";
+import { type AdaptMode, runSampler } from "../samplers/engine.ts";
+import type { DiscreteSampler } from "../samplers/sampler.ts";
+import { SAMPLERS } from "../samplers/registry.ts";
+import type { DiscreteModel } from "../models/discrete/model.ts";
+import type { CoProblem } from "../models/co/problem.ts";
+import { type Schedule, ScheduleConfig, scheduleFromConfig } from "../models/co/schedule.ts";
+import {
+  bestOfChains,
+  exactReference,
+  finalReport,
+  ratioToReference,
+} from "../models/co/evaluate.ts";
 
 /** Options of {@link solveAnnealed}. */
 export interface SolveOptions {
@@ -30,7 +36,10 @@ export interface SolveOptions {
   logEvery?: number;
   /** Adaptation mode; default {@link coAdaptMode} of the sampler's name. */
   adapt?: AdaptMode;
-  /** Steps per block (WebGPU readback, progress and timestamp granularity); default 256. */
+  /**
+   * Steps per block (WebGPU readback, progress and timestamp granularity); default: the
+   * engine's own plan (`defaultBlockSteps`).
+   */
   blockSteps?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -73,7 +82,7 @@ export interface SolveResult {
 }
 
 /**
- * DISCS's CO-mode adaptation (reference notes 1.5-1.7, 2.8): RWM and PAS adapt their radius all
+ * DISCS's CO-mode adaptation (each sampler descriptor's `co.adapt`; reference notes 1.5-1.7, 2.8): RWM and PAS adapt their radius all
  * run long ("always", DISCS never freezes adaptation); DMALA and DLMC use `tau = 3 / Z(x)` per
  * step with n fixed at 3 ("off" keeps n at its initial 3); GWG runs non-adaptive with one flip.
  *
@@ -83,11 +92,12 @@ export interface SolveResult {
  * ```
  */
 export function coAdaptMode(samplerName: string): AdaptMode {
-  return ["dmala", "dlmc", "dlmcf", "gwg"].includes(samplerName) ? "off" : "always";
+  return SAMPLERS.find((d) => d.name === samplerName)?.co.adapt ?? "always";
 }
 
 /**
- * The sampler configuration DISCS's CO sweeps use for a sampler name (DMALA adaptive so that n
+ * The sampler configuration DISCS's CO sweeps use for a sampler name (the descriptor's
+ * `co.config`: DMALA adaptive so that n
  * holds 3 and tau = n / Z(x); GWG non-adaptive with one flip); other fields keep their
  * defaults. Pass the result through `parseConfig(SamplerConfig, ...)`.
  *
@@ -97,11 +107,7 @@ export function coAdaptMode(samplerName: string): AdaptMode {
  * ```
  */
 export function coSamplerConfig(name: string): Record<string, unknown> {
-  if (name === "gwg") return { name, adaptive: false, numFlips: 1 };
-  if (name === "dmala" || name === "dlmc" || name === "dlmcf") {
-    return { name, adaptive: true };
-  }
-  return { name };
+  return { name, ...SAMPLERS.find((d) => d.name === name)?.co.config };
 }
 
 /**
