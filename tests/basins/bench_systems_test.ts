@@ -4,7 +4,7 @@ import { numericGradient } from "../../src/models/continuous/potential.ts";
 import { labelByDescent } from "../../src/models/continuous/basins_truth.ts";
 import { BENCH_LANDSCAPES, waveLift } from "../../src/basins/bench_potentials.ts";
 import { BENCH_SYSTEMS, simulateSystem } from "../../src/basins/systems.ts";
-import { SplitMix32 } from "../../src/models/continuous/prng.ts";
+import { SplitMix32 } from "../../src/random/splitmix.ts";
 import { runBenchCell } from "../../src/basins/evaluate.ts";
 import type { Featurizer } from "../../src/basins/features.ts";
 
