@@ -15,6 +15,7 @@ import {
 } from "./features.ts";
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import type { Reduction } from "./reduce.ts";
+import type { MergeRule } from "./merge.ts";
 import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
 
 /** Options of {@link runBenchCell}. */
@@ -32,7 +33,7 @@ export interface CellOptions {
   readonly baselineTrajectories?: number;
   readonly featurizer?: Featurizer;
   readonly design?: RiskDesign;
-  readonly threshold?: number;
+  readonly threshold?: MergeRule;
   readonly hidden?: readonly number[];
   /** Reduction before the classifier (default: `defaultReduction` of the feature width). */
   readonly reduce?: Reduction;

@@ -26,6 +26,7 @@ import {
   resolveFeaturizer,
 } from "../basins/features.ts";
 import { parseReduction } from "../basins/reduce.ts";
+import { type MergeRule, parseMergeRule } from "../basins/merge.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
 import { basinsToRun } from "../runs/basins.ts";
@@ -89,7 +90,13 @@ export const BASINS_SPEC: CommandSpec = {
       help: "multiclass | multiclass-rounds | pairwise",
       default: "multiclass",
     },
-    threshold: { type: "string", value: "R", help: "merge while risk > R", default: "0.25" },
+    threshold: {
+      type: "string",
+      value: "R",
+      help:
+        "merge rule: R (risk > R) | calibrated[:DELTA:Z[:FLOOR]] (risk > max(FLOOR, 1/2 - DELTA - Z se))",
+      default: "calibrated",
+    },
     reduce: {
       type: "string",
       value: "R",
@@ -172,6 +179,14 @@ function baselineList(p: Parsed): BaselineName[] {
   return list as BaselineName[];
 }
 
+function mergeRuleFlag(p: Parsed): MergeRule {
+  try {
+    return parseMergeRule(str(p, "threshold"));
+  } catch (e) {
+    throw new UsageError(`basins: --${(e as Error).message}`);
+  }
+}
+
 function common(p: Parsed) {
   const hidden = str(p, "hidden").split(",").map(Number);
   if (hidden.some((h) => !(Number.isInteger(h) && h >= 1))) {
@@ -195,7 +210,7 @@ function common(p: Parsed) {
     reduce,
     design: oneOf<RiskDesign>(p, "design", ["multiclass", "multiclass-rounds", "pairwise"]),
     backend: oneOf<TfBackend>(p, "backend", ["wasm", "cpu", "webgpu"]),
-    threshold: num(p, "threshold", 0, false),
+    threshold: mergeRuleFlag(p),
     hidden,
     featurizer,
     seed: num(p, "seed", 0),
@@ -260,6 +275,7 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
       trainings: cell.detection.trainings,
       exitFraction: cell.exitFraction,
       reduction: cell.detection.reduction,
+      mergeRule: cell.detection.mergeRule,
       featurizer: cell.featurizer,
     };
     for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
@@ -342,6 +358,7 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       candidates: k,
       basins: det.basins,
       reduction: det.reduction,
+      mergeRule: det.mergeRule,
       detectSeconds: det.seconds,
       trainings: det.trainings,
     };
