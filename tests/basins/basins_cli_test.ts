@@ -36,16 +36,29 @@ Deno.test("basins: usage errors exit 2 with one line", async () => {
   assertEquals((await basins(["--system", "nope"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--noise", "pink"])).code, 2);
   assertEquals((await basins(["--system", "quadruple-well", "--featurizer", "bogus"])).code, 2);
+  for (const t of ["0.9", "calibrated:x:1", "NaN"]) {
+    const r = await basins(["--system", "quadruple-well", "--threshold", t]);
+    assertEquals(r.code, 2, t);
+    assertMatch(r.err, /^error: basins: --threshold/);
+  }
   // A --trajectories file that is not .npy (or missing) is an input error, and stores nothing.
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/traj.csv`, "1,2,3\n");
-    for (const file of [`${dir}/traj.csv`, `${dir}/missing.npy`]) {
+    // A truncated .npy: a valid header promising more data than the file holds.
+    await writeNpyFile(`${dir}/cut.npy`, {
+      dtype: "f32",
+      shape: [2, 4, 3, 2],
+      data: new Float32Array(48),
+    });
+    const whole = await Deno.readFile(`${dir}/cut.npy`);
+    await Deno.writeFile(`${dir}/cut.npy`, whole.subarray(0, whole.length - 20));
+    for (const file of [`${dir}/traj.csv`, `${dir}/missing.npy`, `${dir}/cut.npy`]) {
       const r = await basins(["--trajectories", file, "--runs-dir", `${dir}/runs`]);
       assertEquals(r.code, 2, r.err);
       assertMatch(r.err, /^error: basins: --trajectories .*expected a NumPy \.npy file\)$/);
     }
-    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["traj.csv"]);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["cut.npy", "traj.csv"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
