@@ -31,6 +31,8 @@ export interface CellOptions {
   readonly trajectories?: number;
   /** Trajectories per candidate given (with all frames) to the baselines (default 16). */
   readonly baselineTrajectories?: number;
+  /** Reduction before the baselines (default: `DEFAULT_BASELINE_REDUCTION` above 64 dims). */
+  readonly baselineReduce?: Reduction;
   readonly featurizer?: Featurizer;
   readonly design?: RiskDesign;
   readonly threshold?: MergeRule;
@@ -163,7 +165,8 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
   };
   if ((o.baselines ?? ["all"]).length > 0) {
     const numSets = new Set(Array.from(e.labelsTrue)).size;
-    for (const b of runBaselines(bFrames, { numSets, seed: o.seed, only: o.baselines })) {
+    const bOpts = { numSets, seed: o.seed, only: o.baselines, reduce: o.baselineReduce };
+    for (const b of runBaselines(bFrames, bOpts)) {
       methods.push({
         method: b.name,
         seconds: b.seconds,

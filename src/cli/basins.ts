@@ -120,6 +120,12 @@ export const BASINS_SPEC: CommandSpec = {
       help: `comma-separated, 'all' or 'none'`,
       default: "all",
     },
+    "baseline-reduce": {
+      type: "string",
+      value: "R",
+      help:
+        "none | pca:K | means | means+pca:K before the baselines (default means+pca:4 above 64 dims)",
+    },
     "baseline-trajectories": {
       type: "string",
       value: "N",
@@ -198,16 +204,19 @@ function common(p: Parsed) {
   } catch (e) {
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
-  let reduce;
-  if (p.values.reduce !== undefined) {
+  const reductionFlag = (name: string) => {
+    if (p.values[name] === undefined) return undefined;
     try {
-      reduce = parseReduction(str(p, "reduce"));
+      return parseReduction(str(p, name));
     } catch (e) {
-      throw new UsageError(`basins: ${(e as Error).message}`);
+      throw new UsageError(`basins: --${name}: ${(e as Error).message}`);
     }
-  }
+  };
+  const reduce = reductionFlag("reduce");
+  const baselineReduce = reductionFlag("baseline-reduce");
   return {
     reduce,
+    baselineReduce,
     design: oneOf<RiskDesign>(p, "design", ["multiclass", "multiclass-rounds", "pairwise"]),
     backend: oneOf<TfBackend>(p, "backend", ["wasm", "cpu", "webgpu"]),
     threshold: mergeRuleFlag(p),
@@ -234,6 +243,7 @@ function cellOptions(p: Parsed, c: ReturnType<typeof common>) {
     seed: c.seed,
     baselines: c.baselines,
     reduce: c.reduce,
+    baselineReduce: c.baselineReduce,
   };
 }
 
@@ -344,6 +354,7 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       featurizer: c.featurizer,
       samples,
       baselines: c.baselines,
+      baselineReduce: c.baselineReduce,
       seed: c.seed,
       backend: c.backend,
       design: c.design,
