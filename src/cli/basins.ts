@@ -25,7 +25,8 @@ import {
   parseFeaturizer,
   resolveFeaturizer,
 } from "../basins/features.ts";
-import { parseReduction } from "../basins/reduce.ts";
+import { defaultReduction, formatReduction, parseReduction } from "../basins/reduce.ts";
+import { streamNpyEnsemble } from "../basins/stream.ts";
 import { type MergeRule, parseMergeRule } from "../basins/merge.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
@@ -50,6 +51,10 @@ export const BASINS_SPEC: CommandSpec = {
       type: "string",
       value: "FILE",
       help: ".npy [candidates, trajectories, frames, dim]",
+    },
+    stream: {
+      type: "boolean",
+      help: "read --trajectories one candidate at a time (automatic above 1 GiB)",
     },
     "labels-true": {
       type: "string",
@@ -318,16 +323,47 @@ async function readInputNpy(path: string, what: string): Promise<NdArray> {
   }
 }
 
+/** Files above this are streamed (`--stream` forces it). */
+const STREAM_MIN_BYTES = 1 << 30;
+
+/** The ensemble of a `--trajectories` file: whole, or streamed and projected. */
+async function loadTrajectories(p: Parsed, c: ReturnType<typeof common>, path: string) {
+  let size = 0;
+  try {
+    size = (await Deno.stat(path)).size;
+  } catch {
+    // readInputNpy below names the problem.
+  }
+  if (!p.values.stream && size < STREAM_MIN_BYTES) {
+    const arr = await readInputNpy(path, "--trajectories");
+    try {
+      const ens = ensembleFromCandidateArray(arr, path);
+      // A featuriser that does not fit the frames is refused before any run is created.
+      return { ens, samples: featurize(ens, c.featurizer), streamed: null };
+    } catch (e) {
+      throw new UsageError(`basins: ${(e as Error).message}`);
+    }
+  }
+  try {
+    const st = await streamNpyEnsemble(path, {
+      featurizer: c.featurizer,
+      seed: c.seed,
+      reduce: c.reduce,
+      keepTrajectories: num(p, "baseline-trajectories", 1),
+    });
+    return { ens: st.preview, samples: st.samples, streamed: st };
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (e as Error).message.replace(/\s*\n\s*/g, " ");
+    throw new UsageError(`basins: --trajectories ${path}: ${reason} (expected a NumPy .npy file)`);
+  }
+}
+
 async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
   const c = common(p);
   const path = str(p, "trajectories");
-  const arr = await readInputNpy(path, "--trajectories");
-  let ens;
-  try {
-    ens = ensembleFromCandidateArray(arr, path);
-  } catch (e) {
-    throw new UsageError(`basins: ${(e as Error).message}`);
-  }
+  const { ens, samples, streamed } = await loadTrajectories(p, c, path);
   const k = ens.numCandidates;
   let labelsTrue: Int32Array | null = null;
   if (p.values["labels-true"]) {
@@ -336,13 +372,6 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       throw new UsageError(`basins: labels have shape [${l.shape}], expected [${k}]`);
     }
     labelsTrue = Int32Array.from(l.data as ArrayLike<number>);
-  }
-  let samples;
-  try {
-    // A featuriser that does not fit the frames is refused before any run is created.
-    samples = featurize(ens, c.featurizer);
-  } catch (e) {
-    throw new UsageError(`basins: ${(e as Error).message}`);
   }
   const { runId: id, value } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
     command: ["basins", ...argv],
@@ -360,7 +389,8 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       design: c.design,
       threshold: c.threshold,
       hidden: c.hidden,
-      reduce: c.reduce,
+      // Streamed rows are already projected.
+      reduce: streamed ? { kind: "none" } : c.reduce,
     });
     const det = r.detection;
     const summary: Record<string, number | string> = {
@@ -368,11 +398,17 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       featurizer: formatFeaturizer(resolveFeaturizer(c.featurizer, ens.numFrames)),
       candidates: k,
       basins: det.basins,
-      reduction: det.reduction,
+      reduction: streamed
+        ? formatReduction(c.reduce ?? defaultReduction(streamed.shape[3]))
+        : det.reduction,
       mergeRule: det.mergeRule,
       detectSeconds: det.seconds,
       trainings: det.trainings,
     };
+    if (streamed) {
+      summary.streamed = 1;
+      summary.peakRssBytes = streamed.peakRss;
+    }
     if (r.methods.length) {
       summary.ari = r.methods[0].ari;
       summary.trueBasins = r.methods[0].trueCount;

@@ -104,6 +104,35 @@ Deno.test("basins --trajectories: detects two basins of user data and writes a b
     assertEquals((await readNpyFile(`${dir}/runs/${out.runId}/risk.npy`)).shape, [k, k]);
     const bad = await basins(["--trajectories", `${dir}/truth.npy`, "--runs-dir", `${dir}/runs`]);
     assertEquals(bad.code, 2);
+    // Streamed (one candidate at a time, reduced first): the same basins; the run says so.
+    const sr = await basins([
+      "--trajectories",
+      `${dir}/traj.npy`,
+      "--stream",
+      "--reduce",
+      "means",
+      "--runs-dir",
+      `${dir}/runs`,
+      "--baselines",
+      "none",
+      "--json",
+      ...FAST,
+    ]);
+    assertEquals(sr.code, 0, sr.err);
+    const so = JSON.parse(sr.out);
+    assertEquals(so.labels, [0, 0, 1, 1]);
+    const srun = await new RunStore(`${dir}/runs`).open(so.runId);
+    assertEquals(srun.manifest.summary?.streamed, 1);
+    assertEquals(srun.manifest.summary?.reduction, "means");
+    const sbad = await basins([
+      "--trajectories",
+      `${dir}/truth.npy`,
+      "--stream",
+      "--runs-dir",
+      `${dir}/runs`,
+    ]);
+    assertEquals(sbad.code, 2);
+    assertMatch(sbad.err, /^error: basins: --trajectories .*expected a NumPy \.npy file\)$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
