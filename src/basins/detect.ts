@@ -31,7 +31,7 @@ export interface DetectOptions extends C2stOptions {
    * "pairwise": one binary network per pair of groups.
    */
   readonly design?: RiskDesign;
-  /** Merge rule (default {@link DEFAULT_MERGE_RULE}: risk > max(0.25, 0.35 - 2 se)). */
+  /** Merge rule (default {@link DEFAULT_MERGE_RULE}: risk > max(0.25, 0.3 - 2 se)). */
   readonly threshold?: MergeRule;
   readonly onRisk?: (done: number) => void;
 }
@@ -48,7 +48,7 @@ export interface BasinAssigner {
 /** Result of {@link detectBasins}. */
 export interface DetectResult extends MergeResult {
   readonly design: RiskDesign;
-  /** The merge rule used (text form, e.g. "calibrated:0.15:2:0.25" or "0.25"). */
+  /** The merge rule used (text form, e.g. "calibrated:0.2:2:0.25" or "0.25"). */
   readonly mergeRule: string;
   /** The reduction used (text form of a `Reduction`, e.g. "means+pca:16" or "none"). */
   readonly reduction: string;
