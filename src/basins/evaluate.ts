@@ -73,7 +73,7 @@ export interface CellResult {
 /** Embeds the frames a featuriser needs for every trajectory. */
 export function embedForFeaturizer(e: SystemEnsemble, given: Featurizer): FrameEnsemble {
   const nf = e.numFrames;
-  const f = resolveFeaturizer(given, nf);
+  const f = resolveFeaturizer(given, nf, e.trajectories / e.numCandidates);
   const at = (i: number) => (i < 0 ? nf + i : i);
   let used: number[];
   if (f.kind === "snapshot") used = [at(f.frame ?? -1)];
@@ -95,8 +95,12 @@ export function embedForFeaturizer(e: SystemEnsemble, given: Featurizer): FrameE
 }
 
 /** The featuriser re-expressed on the compact frames produced by {@link embedForFeaturizer}. */
-export function compactFeaturizer(given: Featurizer, numFrames: number): Featurizer {
-  const f = resolveFeaturizer(given, numFrames);
+export function compactFeaturizer(
+  given: Featurizer,
+  numFrames: number,
+  perCandidate = Infinity,
+): Featurizer {
+  const f = resolveFeaturizer(given, numFrames, perCandidate);
   if (f.kind === "snapshot") return { kind: "snapshot", frame: 0 };
   if (f.kind === "window") return { kind: "window", from: 0, to: -1, every: 1 };
   return { kind: "segment", frame: 0, length: f.length, lag: 1 };
@@ -130,7 +134,11 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noiseTau: o.noiseTau,
     seed: o.seed,
   });
-  const feat = resolveFeaturizer(o.featurizer ?? { kind: "auto" }, e.numFrames);
+  const feat = resolveFeaturizer(
+    o.featurizer ?? { kind: "auto" },
+    e.numFrames,
+    e.trajectories / e.numCandidates,
+  );
   const t0 = performance.now();
   const ens = embedForFeaturizer(e, feat);
   const samples = featurize(ens, compactFeaturizer(feat, e.numFrames));

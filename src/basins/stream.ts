@@ -89,7 +89,7 @@ export async function streamNpyEnsemble(
   }
   let peakRss = Deno.memoryUsage().rss;
   const rss = () => (peakRss = Math.max(peakRss, Deno.memoryUsage().rss));
-  const feat = resolveFeaturizer(opts.featurizer, nf);
+  const feat = resolveFeaturizer(opts.featurizer, nf, n);
   const read = async (c: number) => {
     const block = await readNpyRows(path, c, 1);
     const ens = candidateFrames(block.data as ArrayLike<number>, n, nf, dim, c);

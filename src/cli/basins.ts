@@ -86,7 +86,7 @@ export const BASINS_SPEC: CommandSpec = {
       type: "string",
       value: "SPEC",
       help:
-        "auto (later half of the frames pooled) | snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
+        "auto (last 3 frames pooled; later half below 128 per candidate) | snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
       default: "auto",
     },
     design: {
@@ -395,7 +395,9 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     const det = r.detection;
     const summary: Record<string, number | string> = {
       system: path,
-      featurizer: formatFeaturizer(resolveFeaturizer(c.featurizer, ens.numFrames)),
+      featurizer: formatFeaturizer(
+        resolveFeaturizer(c.featurizer, ens.numFrames, streamed?.shape[1] ?? ens.trajectories / k),
+      ),
       candidates: k,
       basins: det.basins,
       reduction: streamed
