@@ -69,6 +69,7 @@ function candidateFrames(data: ArrayLike<number>, n: number, nf: number, dim: nu
  *
  * @example
  * ```ts
+ * import { detectBasins } from "./detect.ts";
  * const s = await streamNpyEnsemble("traj.npy", { featurizer: { kind: "auto" }, seed: 1 });
  * const r = await detectBasins(s.samples, { seed: 1, reduce: { kind: "none" } });
  * ```
