@@ -143,6 +143,56 @@ export function balancedRisk(errA: number, nA: number, errB: number, nB: number)
   };
 }
 
+/**
+ * Balanced risk from per-trajectory error counts: the same estimate as {@link balancedRisk}
+ * of the totals, with a standard error that treats each trajectory's rows as one cluster
+ * (pooled frames of one trajectory are correlated, so rows are not independent draws):
+ * var(e) = sum_t (err_t - e n_t)^2 / (sum_t n_t)^2 per class (the ratio estimator's variance).
+ * With one row per trajectory it equals e (1 - e) / n, the binomial variance.
+ *
+ * @example
+ * ```ts
+ * clusteredRisk([[1, 2], [0, 2]], [[1, 2], [1, 2]]).risk; // (1/4 + 1/4) / 2 = 0.25
+ * ```
+ */
+export function clusteredRisk(
+  a: readonly (readonly [number, number])[],
+  b: readonly (readonly [number, number])[],
+): RiskEstimate {
+  const part = (rows: readonly (readonly [number, number])[]) => {
+    let err = 0, n = 0;
+    for (const [e, m] of rows) [err, n] = [err + e, n + m];
+    if (n === 0) throw new Error("clusteredRisk: both classes need held-out rows");
+    const rate = err / n;
+    let v = 0;
+    for (const [e, m] of rows) v += (e - rate * m) ** 2;
+    return { rate, variance: v / (n * n), n };
+  };
+  const pa = part(a), pb = part(b);
+  return {
+    risk: 0.5 * (pa.rate + pb.rate),
+    se: 0.5 * Math.sqrt(pa.variance + pb.variance),
+    nTest: pa.n + pb.n,
+  };
+}
+
+/** Per-trajectory [errors, rows] of each side from row outcomes. */
+function byTrajectory(
+  side: readonly number[],
+  traj: readonly number[],
+  wrong: readonly boolean[],
+): [[number, number][], [number, number][]] {
+  const maps = [new Map<number, [number, number]>(), new Map<number, [number, number]>()];
+  side.forEach((sd, i) => {
+    const m = maps[sd];
+    const c = m.get(traj[i]) ?? [0, 0];
+    c[0] += wrong[i] ? 1 : 0;
+    c[1]++;
+    m.set(traj[i], c);
+  });
+  return [[...maps[0].values()], [...maps[1].values()]];
+}
+
 /** Train/test row split by trajectory, stratified per candidate. */
 export function splitByTrajectory(
   s: SampleSet,
@@ -221,18 +271,10 @@ export async function pairwiseRisk(
   );
   try {
     const lg = await net.logits(gatherRows(s.x, s.dim, te));
-    let eA = 0, nA = 0, eB = 0, nB = 0;
-    te.forEach((i, k) => {
-      const predB = lg[2 * k + 1] > lg[2 * k];
-      if (cls[s.candidate[i]] === 0) {
-        nA++;
-        if (predB) eA++;
-      } else {
-        nB++;
-        if (!predB) eB++;
-      }
-    });
-    return balancedRisk(eA, nA, eB, nB);
+    const side = te.map((i) => cls[s.candidate[i]]);
+    const wrong = te.map((_, k) => (lg[2 * k + 1] > lg[2 * k]) !== (side[k] === 1));
+    const [a, b] = byTrajectory(side, te.map((i) => s.trajectory[i]), wrong);
+    return clusteredRisk(a, b);
   } finally {
     net.dispose();
   }
@@ -249,6 +291,8 @@ export interface MultiClassFit {
   readonly testLogits: Float32Array;
   /** Candidate of each held-out row. */
   readonly testCandidate: Int32Array;
+  /** Trajectory of each held-out row (for clustered standard errors). */
+  readonly testTrajectory: Int32Array;
   /** The reduction fitted on the training rows (null: none). */
   readonly projection: Projection | null;
 }
@@ -293,6 +337,7 @@ export async function fitMultiClass(
     classOfCandidate: map,
     testLogits,
     testCandidate: Int32Array.from(test, (i) => s.candidate[i]),
+    testTrajectory: Int32Array.from(test, (i) => s.trajectory[i]),
     projection,
   };
 }
@@ -320,18 +365,15 @@ export function groupRisk(
     for (const c of cls) s += Math.exp(fit.testLogits[row * k + c] - mx);
     return mx + Math.log(s);
   };
-  let eA = 0, nA = 0, eB = 0, nB = 0;
+  const sides: number[] = [], trajs: number[] = [], wrong: boolean[] = [];
   for (let r = 0; r < fit.testCandidate.length; r++) {
     const sd = side[fit.testCandidate[r]];
     if (sd < 0) continue;
     const a = lse(r, clsA), b = lse(r, clsB);
-    if (sd === 0) {
-      nA++;
-      if (b > a) eA++;
-    } else {
-      nB++;
-      if (a > b) eB++;
-    }
+    sides.push(sd);
+    trajs.push(fit.testTrajectory[r]);
+    wrong.push(sd === 0 ? b > a : a > b);
   }
-  return balancedRisk(eA, nA, eB, nB);
+  const [ra, rb] = byTrajectory(sides, trajs, wrong);
+  return clusteredRisk(ra, rb);
 }

@@ -11,7 +11,13 @@ import {
   pairwiseRisk,
   type SampleSet,
 } from "./c2st.ts";
-import { mergeCandidates, type MergeResult } from "./merge.ts";
+import {
+  DEFAULT_MERGE_RULE,
+  formatMergeRule,
+  mergeCandidates,
+  type MergeResult,
+  type MergeRule,
+} from "./merge.ts";
 import { defaultReduction, formatReduction } from "./reduce.ts";
 
 /** Risk designs. */
@@ -25,8 +31,8 @@ export interface DetectOptions extends C2stOptions {
    * "pairwise": one binary network per pair of groups.
    */
   readonly design?: RiskDesign;
-  /** Merge threshold (default 0.25). */
-  readonly threshold?: number;
+  /** Merge rule (default {@link DEFAULT_MERGE_RULE}: risk > max(0.25, 0.3 - 2 se)). */
+  readonly threshold?: MergeRule;
   readonly onRisk?: (done: number) => void;
 }
 
@@ -42,6 +48,8 @@ export interface BasinAssigner {
 /** Result of {@link detectBasins}. */
 export interface DetectResult extends MergeResult {
   readonly design: RiskDesign;
+  /** The merge rule used (text form, e.g. "calibrated:0.2:2:0.25" or "0.25"). */
+  readonly mergeRule: string;
   /** The reduction used (text form of a `Reduction`, e.g. "means+pca:16" or "none"). */
   readonly reduction: string;
   /** Networks trained. */
@@ -71,6 +79,7 @@ export interface DetectResult extends MergeResult {
 export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<DetectResult> {
   const t0 = performance.now();
   const design = opts.design ?? "multiclass";
+  const rule = opts.threshold ?? DEFAULT_MERGE_RULE;
   let trainings = 0;
   let fit: MultiClassFit | null = null;
   let merged: MergeResult;
@@ -78,7 +87,7 @@ export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<D
     merged = await mergeCandidates(s.numCandidates, (a, b) => {
       trainings++;
       return pairwiseRisk(s, a, b, { ...opts, seed: opts.seed + trainings });
-    }, { threshold: opts.threshold, onRisk: opts.onRisk });
+    }, { threshold: rule, onRisk: opts.onRisk });
   } else {
     fit = await fitMultiClass(s, opts);
     trainings++;
@@ -87,7 +96,7 @@ export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<D
       s.numCandidates,
       (a, b) => Promise.resolve(groupRisk(fit!, a, b)),
       {
-        threshold: opts.threshold,
+        threshold: rule,
         onRisk: opts.onRisk,
         afterMerge: rounds
           ? async (groups) => {
@@ -104,7 +113,8 @@ export async function detectBasins(s: SampleSet, opts: DetectOptions): Promise<D
   const assigner = fit ? makeAssigner(fit, merged.labels, merged.basins) : null;
   const reduction = formatReduction(opts.reduce ?? defaultReduction(s.dim));
   const seconds = (performance.now() - t0) / 1000;
-  return { ...merged, design, reduction, trainings, seconds, assigner };
+  const mergeRule = formatMergeRule(rule);
+  return { ...merged, design, mergeRule, reduction, trainings, seconds, assigner };
 }
 
 function makeAssigner(fit: MultiClassFit, labels: Int32Array, basins: number): BasinAssigner {

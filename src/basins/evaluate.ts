@@ -6,9 +6,16 @@
 import { type BaselineName, runBaselines } from "./baselines.ts";
 import type { TfBackend } from "./classifier.ts";
 import { detectBasins, type DetectResult, type RiskDesign } from "./detect.ts";
-import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
+import {
+  featurize,
+  type Featurizer,
+  formatFeaturizer,
+  type FrameEnsemble,
+  resolveFeaturizer,
+} from "./features.ts";
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import type { Reduction } from "./reduce.ts";
+import type { MergeRule } from "./merge.ts";
 import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
 
 /** Options of {@link runBenchCell}. */
@@ -24,9 +31,11 @@ export interface CellOptions {
   readonly trajectories?: number;
   /** Trajectories per candidate given (with all frames) to the baselines (default 16). */
   readonly baselineTrajectories?: number;
+  /** Reduction before the baselines (default: `DEFAULT_BASELINE_REDUCTION` above 64 dims). */
+  readonly baselineReduce?: Reduction;
   readonly featurizer?: Featurizer;
   readonly design?: RiskDesign;
-  readonly threshold?: number;
+  readonly threshold?: MergeRule;
   readonly hidden?: readonly number[];
   /** Reduction before the classifier (default: `defaultReduction` of the feature width). */
   readonly reduce?: Reduction;
@@ -49,6 +58,8 @@ export interface CellResult {
   readonly noise: "white" | "ou";
   readonly candidates: number;
   readonly trajectories: number;
+  /** The featuriser used (text form; `auto` resolved for these frames). */
+  readonly featurizer: string;
   readonly exitFraction: number;
   readonly simulateSeconds: number;
   readonly embedSeconds: number;
@@ -60,8 +71,9 @@ export interface CellResult {
 }
 
 /** Embeds the frames a featuriser needs for every trajectory. */
-export function embedForFeaturizer(e: SystemEnsemble, f: Featurizer): FrameEnsemble {
+export function embedForFeaturizer(e: SystemEnsemble, given: Featurizer): FrameEnsemble {
   const nf = e.numFrames;
+  const f = resolveFeaturizer(given, nf, e.trajectories / e.numCandidates);
   const at = (i: number) => (i < 0 ? nf + i : i);
   let used: number[];
   if (f.kind === "snapshot") used = [at(f.frame ?? -1)];
@@ -83,7 +95,12 @@ export function embedForFeaturizer(e: SystemEnsemble, f: Featurizer): FrameEnsem
 }
 
 /** The featuriser re-expressed on the compact frames produced by {@link embedForFeaturizer}. */
-export function compactFeaturizer(f: Featurizer): Featurizer {
+export function compactFeaturizer(
+  given: Featurizer,
+  numFrames: number,
+  perCandidate = Infinity,
+): Featurizer {
+  const f = resolveFeaturizer(given, numFrames, perCandidate);
   if (f.kind === "snapshot") return { kind: "snapshot", frame: 0 };
   if (f.kind === "window") return { kind: "window", from: 0, to: -1, every: 1 };
   return { kind: "segment", frame: 0, length: f.length, lag: 1 };
@@ -122,10 +139,14 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noiseTau: o.noiseTau,
     seed: o.seed,
   });
-  const feat = o.featurizer ?? { kind: "snapshot", frame: -1 };
+  const feat = resolveFeaturizer(
+    o.featurizer ?? { kind: "auto" },
+    e.numFrames,
+    e.trajectories / e.numCandidates,
+  );
   const t0 = performance.now();
   const ens = embedForFeaturizer(e, feat);
-  const samples = featurize(ens, compactFeaturizer(feat));
+  const samples = featurize(ens, compactFeaturizer(feat, e.numFrames));
   const embedSeconds = (performance.now() - t0) / 1000;
   const det = await detectBasins(samples, {
     seed: o.seed,
@@ -157,7 +178,8 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
   };
   if ((o.baselines ?? ["all"]).length > 0) {
     const numSets = new Set(Array.from(e.labelsTrue)).size;
-    for (const b of runBaselines(bFrames, { numSets, seed: o.seed, only: o.baselines })) {
+    const bOpts = { numSets, seed: o.seed, only: o.baselines, reduce: o.baselineReduce };
+    for (const b of runBaselines(bFrames, bOpts)) {
       methods.push({
         method: b.name,
         seconds: b.seconds,
@@ -171,6 +193,7 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noise: o.noise,
     candidates: e.numCandidates,
     trajectories: per,
+    featurizer: formatFeaturizer(feat),
     exitFraction: e.exitFraction,
     simulateSeconds: e.simulateSeconds,
     embedSeconds,
@@ -193,6 +216,7 @@ export interface SweepRow {
   readonly system: string;
   readonly D: number;
   readonly noise: "white" | "ou";
+  readonly featurizer: string;
   readonly exitFraction: number;
   readonly simulateSeconds: number;
   readonly methods: MethodScore[];
@@ -237,6 +261,7 @@ export async function runBenchSweep(
           system,
           D,
           noise,
+          featurizer: r.featurizer,
           exitFraction: r.exitFraction,
           simulateSeconds: r.simulateSeconds,
           methods: r.methods,

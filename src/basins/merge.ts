@@ -24,10 +24,101 @@ export interface MergeStep {
   readonly accepted: boolean;
 }
 
+/**
+ * A calibrated merge test: merge a pair when its risk exceeds
+ * max(floor, 1/2 - delta - z se), i.e. when it is not significantly (z standard errors) below
+ * the same-basin level 1/2 - delta, and never below the fixed floor. With small standard errors
+ * this splits pairs whose risk sits well below 1/2 but above 0.25 (a Bayes risk of 0.27 is two
+ * distinct basins, not one); with large ones it falls back to the floor.
+ */
+export interface CalibratedRule {
+  readonly kind: "calibrated";
+  /** Allowed shortfall of a same-basin risk below 1/2 (incomplete mixing, classifier bias). */
+  readonly delta: number;
+  /** Standard errors (one-sided). */
+  readonly z: number;
+  /** Lowest threshold (the fixed rule's 0.25). */
+  readonly floor: number;
+}
+
+/** A merge rule: a fixed threshold or a {@link CalibratedRule}. */
+export type MergeRule = number | CalibratedRule;
+
+/**
+ * The default calibrated rule: merge when risk > max(0.25, 0.3 - 2 se). Measured at D = 1000:
+ * Müller–Brown's two distinct close basins at 0.266 (se ~0.01), the folding model's slowly mixing
+ * unfolded shell (one basin) at 0.31; delta 0.15 split the shell.
+ */
+export const DEFAULT_MERGE_RULE: CalibratedRule = Object.freeze({
+  kind: "calibrated",
+  delta: 0.2,
+  z: 2,
+  floor: 0.25,
+});
+
+/**
+ * The risk above which a pair with this estimate merges.
+ *
+ * @example
+ * ```ts
+ * mergeLevel(0.25, { risk: 0.3, se: 0.01, nTest: 1000 }); // 0.25
+ * mergeLevel(DEFAULT_MERGE_RULE, { risk: 0.3, se: 0.01, nTest: 1000 }); // 0.28
+ * ```
+ */
+export function mergeLevel(rule: MergeRule, r: RiskEstimate): number {
+  if (typeof rule === "number") return rule;
+  const se = Number.isFinite(r.se) ? r.se : Infinity;
+  return Math.max(rule.floor, 0.5 - rule.delta - rule.z * se);
+}
+
+/**
+ * Text form of a merge rule: the number, or "calibrated:DELTA:Z:FLOOR".
+ *
+ * @example
+ * ```ts
+ * formatMergeRule(DEFAULT_MERGE_RULE); // "calibrated:0.2:2:0.25"
+ * ```
+ */
+export function formatMergeRule(rule: MergeRule): string {
+  return typeof rule === "number"
+    ? String(rule)
+    : `calibrated:${rule.delta}:${rule.z}:${rule.floor}`;
+}
+
+/**
+ * Parses a merge rule: a number in [0, 0.5], "calibrated" (the default rule) or
+ * "calibrated:DELTA:Z[:FLOOR]".
+ *
+ * @example
+ * ```ts
+ * parseMergeRule("0.25"); // 0.25
+ * parseMergeRule("calibrated:0.1:3"); // { kind: "calibrated", delta: 0.1, z: 3, floor: 0.25 }
+ * ```
+ */
+export function parseMergeRule(text: string): MergeRule {
+  if (text === "calibrated") return DEFAULT_MERGE_RULE;
+  const m = /^calibrated:([^:]+):([^:]+)(?::([^:]+))?$/.exec(text);
+  if (m) {
+    const [delta, z, floor] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0.25)];
+    if (delta >= 0 && delta <= 0.5 && z >= 0 && Number.isFinite(z) && floor >= 0 && floor <= 0.5) {
+      return { kind: "calibrated", delta, z, floor };
+    }
+  } else if (/^[0-9.eE+-]+$/.test(text)) {
+    const v = Number(text);
+    if (v >= 0 && v <= 0.5) return v;
+  }
+  throw new Error(
+    `threshold '${text}': expected a risk in [0, 0.5], 'calibrated' or calibrated:DELTA:Z[:FLOOR]`,
+  );
+}
+
 /** Options of {@link mergeCandidates}. */
 export interface MergeOptions {
-  /** Merge while the highest group risk exceeds this (default 0.25). */
-  readonly threshold?: number;
+  /**
+   * Merge while the highest group risk passes this rule: a fixed threshold (risk > it) or a
+   * {@link CalibratedRule} (default 0.25, fixed).
+   */
+  readonly threshold?: MergeRule;
   /** Called after each oracle call (progress). */
   readonly onRisk?: (done: number) => void;
   /**
@@ -107,7 +198,7 @@ export async function mergeCandidates(
         if (!bestR || r.risk > bestR.risk) [best, bestR] = [[i, j], r];
       }
     }
-    if (bestR!.risk <= threshold) break;
+    if (bestR!.risk <= mergeLevel(threshold, bestR!)) break;
     const [a, b] = best!;
     const members = [...groups.get(a)!, ...groups.get(b)!].sort((x, y) => x - y);
     groups.delete(a);

@@ -37,3 +37,4 @@ export * from "./systems.ts";
 export * from "./baselines.ts";
 export * from "./evaluate.ts";
 export * from "./user_data.ts";
+export * from "./bench_potentials.ts";

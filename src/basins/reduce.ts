@@ -124,39 +124,127 @@ export function fitProjection(
   if (x.length !== n * dim) {
     throw new Error(`fitProjection: x has ${x.length} values, expected ${n} x ${dim}`);
   }
-  if (n < 2) throw new Error(`fitProjection: need at least 2 rows, got ${n}`);
-  const mean = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += x[i * dim + j];
-  for (let j = 0; j < dim; j++) mean[j] /= n;
-  // Columns collected as rows of length dim (transposed basis).
-  const cols: Float64Array[] = [];
-  const vars: number[] = [];
-  if (r.kind === "means" || r.means) {
-    const k = Math.max(...y) + 1;
-    const cm = new Float64Array(k * dim), cnt = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      cnt[y[i]]++;
-      for (let j = 0; j < dim; j++) cm[y[i] * dim + j] += x[i * dim + j];
+  const acc = new ProjectionAccumulator(n, dim, r, opts);
+  for (let i = 0; i < n; i++) acc.add(x.subarray(i * dim, i * dim + dim), y[i]);
+  return acc.finish();
+}
+
+/**
+ * Fits a reduction from rows given one at a time (e.g. streamed from a file), with exactly the
+ * arithmetic of {@link fitProjection} on the same rows in the same order: the row count n is
+ * fixed up front so the PCA subsample is drawn before any row arrives, and only the sums, the
+ * class sums and the subsampled rows are kept.
+ *
+ * @example
+ * ```ts
+ * const acc = new ProjectionAccumulator(2, 3, { kind: "means" }, { seed: 1 });
+ * acc.add(Float32Array.of(1, 0, 0), 0);
+ * acc.add(Float32Array.of(0, 1, 0), 1);
+ * acc.finish()!.width; // 1
+ * ```
+ */
+export class ProjectionAccumulator {
+  readonly #n: number;
+  readonly #dim: number;
+  readonly #r: Reduction;
+  readonly #opts: FitProjectionOptions;
+  readonly #sum: Float64Array;
+  #classSum: Float64Array = new Float64Array(0);
+  #classCount: Float64Array = new Float64Array(0);
+  readonly #rng: SplitMix32;
+  /** Slot of each row in the PCA subsample (-1: not sampled). */
+  readonly #slot: Int32Array | null;
+  readonly #sampled: Float32Array;
+  #seen = 0;
+
+  constructor(n: number, dim: number, r: Reduction, opts: FitProjectionOptions) {
+    if (n < 2) throw new Error(`fitProjection: need at least 2 rows, got ${n}`);
+    this.#n = n;
+    this.#dim = dim;
+    this.#r = r;
+    this.#opts = opts;
+    this.#sum = new Float64Array(dim);
+    this.#rng = new SplitMix32(opts.seed ^ 0x9ca);
+    if (r.kind === "pca") {
+      const rows = subsampleRows(n, opts.maxRows ?? 4000, this.#rng);
+      this.#slot = new Int32Array(n).fill(-1);
+      rows.forEach((row, i) => (this.#slot![row] = i));
+      this.#sampled = new Float32Array(rows.length * dim);
+    } else {
+      this.#slot = null;
+      this.#sampled = new Float32Array(0);
     }
-    const present = [...cnt.keys()].filter((c) => cnt[c] > 0);
-    const avg = new Float64Array(dim);
-    for (const c of present) {
-      for (let j = 0; j < dim; j++) avg[j] += cm[c * dim + j] / cnt[c] / present.length;
-    }
-    for (const c of present) {
-      cols.push(Float64Array.from({ length: dim }, (_, j) => cm[c * dim + j] / cnt[c] - avg[j]));
-      vars.push(NaN);
-    }
-    orthonormalize(cols, vars);
   }
-  if (r.kind === "pca") {
-    const pc = topComponents(x, n, dim, mean, Math.min(r.components, dim), opts);
-    pc.vectors.forEach((v, i) => {
-      cols.push(v);
-      vars.push(pc.values[i]);
-    });
-    orthonormalize(cols, vars);
+
+  /** Adds the next row (length dim) with its class label. */
+  add(row: Float32Array, label: number): void {
+    const dim = this.#dim, i = this.#seen++;
+    if (i >= this.#n) throw new Error(`ProjectionAccumulator: more than ${this.#n} rows`);
+    for (let j = 0; j < dim; j++) this.#sum[j] += row[j];
+    if (label >= this.#classCount.length) {
+      const k = label + 1;
+      const cs = new Float64Array(k * dim), cc = new Float64Array(k);
+      cs.set(this.#classSum);
+      cc.set(this.#classCount);
+      [this.#classSum, this.#classCount] = [cs, cc];
+    }
+    this.#classCount[label]++;
+    for (let j = 0; j < dim; j++) this.#classSum[label * dim + j] += row[j];
+    const slot = this.#slot?.[i] ?? -1;
+    if (slot >= 0) this.#sampled.set(row.subarray(0, dim), slot * dim);
   }
+
+  /** The fitted projection (null for `none`). */
+  finish(): Projection | null {
+    const r = this.#r, dim = this.#dim, n = this.#n;
+    if (r.kind === "none") return null;
+    if (this.#seen !== n) {
+      throw new Error(`ProjectionAccumulator: got ${this.#seen} rows, expected ${n}`);
+    }
+    const mean = Float64Array.from(this.#sum, (v) => v / n);
+    // Columns collected as rows of length dim (transposed basis).
+    const cols: Float64Array[] = [];
+    const vars: number[] = [];
+    if (r.kind === "means" || r.means) {
+      const cm = this.#classSum, cnt = this.#classCount;
+      const present = [...cnt.keys()].filter((c) => cnt[c] > 0);
+      const avg = new Float64Array(dim);
+      for (const c of present) {
+        for (let j = 0; j < dim; j++) avg[j] += cm[c * dim + j] / cnt[c] / present.length;
+      }
+      for (const c of present) {
+        cols.push(Float64Array.from({ length: dim }, (_, j) => cm[c * dim + j] / cnt[c] - avg[j]));
+        vars.push(NaN);
+      }
+      orthonormalize(cols, vars);
+    }
+    if (r.kind === "pca") {
+      const m = this.#sampled.length / dim;
+      const pc = topComponents(
+        this.#sampled,
+        m,
+        dim,
+        mean,
+        Math.min(r.components, dim),
+        this.#opts,
+        this.#rng,
+      );
+      pc.vectors.forEach((v, i) => {
+        cols.push(v);
+        vars.push(pc.values[i]);
+      });
+      orthonormalize(cols, vars);
+    }
+    return projectionFrom(mean, cols, vars, dim);
+  }
+}
+
+function projectionFrom(
+  mean: Float64Array,
+  cols: Float64Array[],
+  vars: number[],
+  dim: number,
+): Projection {
   const width = cols.length;
   if (width === 0) throw new Error("fitProjection: the reduction kept no direction");
   const basis = new Float64Array(dim * width);
@@ -186,6 +274,17 @@ export function fitProjection(
       return out;
     },
   };
+}
+
+/** Sorted row indices of a uniform subsample without replacement (partial Fisher–Yates). */
+function subsampleRows(n: number, maxRows: number, rng: SplitMix32): Int32Array {
+  if (n <= maxRows) return Int32Array.from({ length: n }, (_, i) => i);
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < maxRows; i++) {
+    const j = i + Math.floor(rng.uniform() * (n - i));
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p.slice(0, maxRows).sort();
 }
 
 /** Modified Gram–Schmidt in place (twice, for stability), dropping near-dependent vectors. */
@@ -219,31 +318,18 @@ function orthonormalize(cols: Float64Array[], vars: number[]): void {
  * k + 8 columns and a Rayleigh–Ritz step (Halko, Martinsson & Tropp, SIAM Rev. 53, 2011).
  */
 function topComponents(
-  x: Float32Array,
-  n: number,
+  xs: Float32Array,
+  m: number,
   dim: number,
   mean: Float64Array,
   k: number,
   opts: FitProjectionOptions,
+  rng: SplitMix32,
 ): { vectors: Float64Array[]; values: Float64Array } {
-  const rng = new SplitMix32(opts.seed ^ 0x9ca);
-  const maxRows = opts.maxRows ?? 4000;
-  let rows: Int32Array;
-  if (n <= maxRows) rows = Int32Array.from({ length: n }, (_, i) => i);
-  else {
-    // Partial Fisher–Yates: a uniform subsample without replacement.
-    const p = Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < maxRows; i++) {
-      const j = i + Math.floor(rng.uniform() * (n - i));
-      [p[i], p[j]] = [p[j], p[i]];
-    }
-    rows = p.slice(0, maxRows).sort();
-  }
-  const m = rows.length;
   const xc = new Float64Array(m * dim);
-  rows.forEach((r, i) => {
-    for (let j = 0; j < dim; j++) xc[i * dim + j] = x[r * dim + j] - mean[j];
-  });
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < dim; j++) xc[i * dim + j] = xs[i * dim + j] - mean[j];
+  }
   const p = Math.min(dim, k + 8);
   // Q [dim, p] row-major, random start.
   let q: Float64Array = new Float64Array(dim * p);

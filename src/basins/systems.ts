@@ -16,10 +16,12 @@ import { labelByDescent } from "../models/continuous/basins_truth.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 import type { Potential } from "../models/continuous/potential.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
+import type { Lift } from "../models/continuous/embedding.ts";
+import { BENCH_LANDSCAPES, waveLift } from "./bench_potentials.ts";
 
 /** Dynamics settings of a benchmark system (chosen so every listed minimum is metastable at the horizon). */
 export interface SystemSetup {
-  /** Registry name in `continuousSystems`. */
+  /** Registry name in `continuousSystems` or a key of `BENCH_LANDSCAPES`. */
   readonly system: string;
   readonly systemOptions?: Record<string, unknown>;
   readonly beta: number;
@@ -30,6 +32,8 @@ export interface SystemSetup {
   readonly frames: number;
   /** Candidate jitter radius around each minimum (standard deviation per coordinate). */
   readonly jitter: number;
+  /** Nonlinear lift of the core before the embedding (default none: y = Q1 x + noise). */
+  readonly lift?: "wave";
 }
 
 /**
@@ -72,7 +76,63 @@ export const BENCH_SYSTEMS: Readonly<Record<string, SystemSetup>> = Object.freez
     frames: 10,
     jitter: 0.3,
   },
+  // Geometry and dynamics disagree (src/basins/bench_potentials.ts). The horizon (10 frames of
+  // 1 time unit) lets the valleys mix along their length (relaxation ~3) while no basin is left.
+  "close-wells-valley": {
+    system: "close-wells-valley",
+    beta: 2,
+    dt: 4e-3,
+    stride: 250,
+    frames: 10,
+    jitter: 0.1,
+    lift: "wave",
+  },
+  "parallel-valleys": {
+    system: "parallel-valleys",
+    beta: 2,
+    dt: 3e-3,
+    stride: 333,
+    frames: 10,
+    jitter: 0.1,
+  },
+  "thin-barrier": {
+    system: "thin-barrier",
+    beta: 2,
+    dt: 5e-4,
+    stride: 200,
+    frames: 10,
+    jitter: 0.05,
+  },
+  "entropic": {
+    system: "entropic",
+    beta: 2,
+    dt: 1e-3,
+    stride: 200,
+    frames: 10,
+    jitter: 0.1,
+  },
 });
+
+/**
+ * The potential of a setup's system and its candidate sites (the minima, or the landscape's
+ * named sites).
+ */
+export function resolveSystem(
+  s: SystemSetup,
+): { potential: Potential; sites: readonly (readonly number[])[] | null; lift: Lift | null } {
+  const lift = s.lift === "wave" ? waveLift() : null;
+  const land = BENCH_LANDSCAPES[s.system];
+  if (land) return { potential: land.potential(), sites: land.sites, lift };
+  const factory = continuousSystems[s.system];
+  if (!factory) {
+    throw new Error(
+      `unknown system '${s.system}', expected one of ${
+        [...Object.keys(continuousSystems), ...Object.keys(BENCH_LANDSCAPES)].join(", ")
+      }`,
+    );
+  }
+  return { potential: factory(s.systemOptions as never), sites: null, lift };
+}
 
 /** Options of {@link simulateSystem}. */
 export interface EnsembleOptions {
@@ -118,12 +178,16 @@ function candidatesFor(
   k: number,
   jitter: number,
   rng: SplitMix32,
+  sites: readonly (readonly number[])[] | null,
 ): { x: Float64Array; labels: Int32Array } {
-  const d = p.dim, nm = p.minima.length;
+  const d = p.dim, nm = sites?.length ?? p.minima.length;
   const x = new Float64Array(k * d), labels = new Int32Array(k);
   const isFolding = p.name.startsWith("folding");
+  const siteLabel = sites?.map((s) => labelByDescent(p, s));
   for (let c = 0; c < k; c++) {
-    const target = c % nm;
+    const site = c % nm;
+    const target = siteLabel ? siteLabel[site] : site;
+    const centre = sites ? sites[site] : p.minima[target];
     for (let attempt = 0; attempt < 1000; attempt++) {
       const y = new Float64Array(d);
       if (isFolding && target === 1) {
@@ -132,7 +196,7 @@ function candidatesFor(
         let s = 0;
         for (let i = 0; i < d; i++) s += (y[i] = rng.normal()) ** 2;
         for (let i = 0; i < d; i++) y[i] = (y[i] / Math.sqrt(s)) * r + jitter * rng.normal();
-      } else for (let i = 0; i < d; i++) y[i] = p.minima[target][i] + jitter * rng.normal();
+      } else for (let i = 0; i < d; i++) y[i] = centre[i] + jitter * rng.normal();
       if (labelByDescent(p, y) === target) {
         x.set(y, c * d);
         labels[c] = target;
@@ -160,22 +224,20 @@ function candidatesFor(
  */
 export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsemble> {
   const s = opts.setup;
-  const factory = continuousSystems[s.system];
-  if (!factory) {
-    throw new Error(
-      `unknown system '${s.system}', expected one of ${Object.keys(continuousSystems).join(", ")}`,
-    );
-  }
-  const p = factory(s.systemOptions as never);
+  const { potential: p, sites, lift } = resolveSystem(s);
   const d = p.dim, D = opts.ambientDim;
-  if (!(Number.isInteger(D) && D >= d)) {
+  // Width of the lifted core (the embedded signal directions).
+  const m = lift?.outDim ?? d;
+  if (!(Number.isInteger(D) && D >= m)) {
     throw new Error(
-      `ambient dimension ${D} must be an integer >= the core dimension ${d} of ${s.system}`,
+      `ambient dimension ${D} must be an integer >= the ${
+        lift ? "lifted" : "core"
+      } dimension ${m} of ${s.system}`,
     );
   }
   const k = opts.candidates ?? 20;
   const rng = new SplitMix32(opts.seed);
-  const cand = candidatesFor(p, k, s.jitter, rng);
+  const cand = candidatesFor(p, k, s.jitter, rng, sites);
   const per = opts.trajectories;
   const r = await simulate(p, {
     starts: cand.x,
@@ -194,10 +256,10 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
     if (labelByDescent(p, last) !== cand.labels[r.startIndex[t]]) exits++;
     checked++;
   }
-  // Q1: the first d columns of a Haar matrix (Gram–Schmidt of d Gaussian columns), column-major.
+  // Q1: the first m columns of a Haar matrix (Gram–Schmidt of m Gaussian columns), column-major.
   const qrng = new SplitMix32(opts.seed ^ 0x51ab);
-  const q1 = qrng.fillNormal(new Float64Array(d * D));
-  for (let j = 0; j < d; j++) {
+  const q1 = qrng.fillNormal(new Float64Array(m * D));
+  for (let j = 0; j < m; j++) {
     for (let l = 0; l < j; l++) {
       let dot = 0;
       for (let i = 0; i < D; i++) dot += q1[l * D + i] * q1[j * D + i];
@@ -226,7 +288,8 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
     simulateSeconds: r.seconds,
     embed(frames, trajs) {
       const out = new Float32Array(frames.length * trajs.length * D);
-      const w = new Float64Array(D), c = new Float64Array(d);
+      const w = new Float64Array(D), c = new Float64Array(m);
+      const xin = new Float64Array(d), phi = new Float64Array(m);
       for (let ti = 0; ti < trajs.length; ti++) {
         const t = trajs[ti];
         // Per-trajectory noise stream: same trajectory, same noise path for the same frames.
@@ -239,16 +302,18 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
             for (let i = 0; i < D; i++) w[i] = a * w[i] + b * nr.normal();
           }
           prev = f;
-          const x = core.subarray((f * T + t) * d, (f * T + t) * d + d);
-          for (let j = 0; j < d; j++) {
+          xin.set(core.subarray((f * T + t) * d, (f * T + t) * d + d));
+          if (lift) lift.apply(xin, phi);
+          else phi.set(xin);
+          for (let j = 0; j < m; j++) {
             let sdot = 0;
             for (let i = 0; i < D; i++) sdot += q1[j * D + i] * w[i];
-            c[j] = sdot - x[j];
+            c[j] = sdot - phi[j];
           }
           const o = (fi * trajs.length + ti) * D;
           for (let i = 0; i < D; i++) {
             let v = w[i];
-            for (let j = 0; j < d; j++) v -= q1[j * D + i] * c[j];
+            for (let j = 0; j < m; j++) v -= q1[j * D + i] * c[j];
             out[o + i] = v;
           }
         });

@@ -11,6 +11,7 @@ import type { MethodScore } from "./evaluate.ts";
 import { featurize, type Featurizer, type FrameEnsemble } from "./features.ts";
 import { scorePartition } from "./metrics.ts";
 import type { SampleSet } from "./c2st.ts";
+import type { Reduction } from "./reduce.ts";
 
 /**
  * Reshapes trajectories given as `[candidates, trajectories, frames, dim]` (candidate-major, as
@@ -63,6 +64,8 @@ export interface EnsembleDetectOptions extends DetectOptions {
   readonly samples?: SampleSet;
   /** Baselines to score when true labels are given (default none). */
   readonly baselines?: readonly BaselineName[];
+  /** Reduction before the baselines (default: `DEFAULT_BASELINE_REDUCTION` above 64 dims). */
+  readonly baselineReduce?: Reduction;
 }
 
 /** What {@link detectOnEnsemble} returns. */
@@ -93,7 +96,7 @@ export async function detectOnEnsemble(
   labelsTrue: Int32Array | null,
   opts: EnsembleDetectOptions,
 ): Promise<EnsembleDetection> {
-  const { featurizer, baselines, samples: given, ...detect } = opts;
+  const { featurizer, baselines, baselineReduce, samples: given, ...detect } = opts;
   const samples = given ?? featurize(ens, featurizer);
   const det = await detectBasins(samples, detect);
   const methods: MethodScore[] = [];
@@ -102,7 +105,12 @@ export async function detectOnEnsemble(
     methods.push({ method: "classifier", seconds: det.seconds, ...s });
     if (baselines?.length) {
       for (
-        const b of runBaselines(ens, { numSets: s.trueCount, seed: opts.seed, only: baselines })
+        const b of runBaselines(ens, {
+          numSets: s.trueCount,
+          seed: opts.seed,
+          only: baselines,
+          reduce: baselineReduce,
+        })
       ) {
         methods.push({
           method: b.name,

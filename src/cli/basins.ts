@@ -19,8 +19,16 @@ import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import type { RiskDesign } from "../basins/detect.ts";
 import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
-import { checkFeaturizer, featurize, parseFeaturizer } from "../basins/features.ts";
-import { parseReduction } from "../basins/reduce.ts";
+import {
+  checkFeaturizer,
+  featurize,
+  formatFeaturizer,
+  parseFeaturizer,
+  resolveFeaturizer,
+} from "../basins/features.ts";
+import { defaultReduction, formatReduction, parseReduction } from "../basins/reduce.ts";
+import { streamNpyEnsemble } from "../basins/stream.ts";
+import { type MergeRule, parseMergeRule } from "../basins/merge.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
 import { basinsToRun } from "../runs/basins.ts";
@@ -44,6 +52,10 @@ export const BASINS_SPEC: CommandSpec = {
       type: "string",
       value: "FILE",
       help: ".npy [candidates, trajectories, frames, dim]",
+    },
+    stream: {
+      type: "boolean",
+      help: "read --trajectories one candidate at a time (automatic above 1 GiB)",
     },
     "labels-true": {
       type: "string",
@@ -74,8 +86,9 @@ export const BASINS_SPEC: CommandSpec = {
     featurizer: {
       type: "string",
       value: "SPEC",
-      help: "snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
-      default: "snapshot",
+      help:
+        "auto (last 3 frames pooled; later half below 128 per candidate) | snapshot[:F] | window:FROM[:TO[:EVERY]] | segment:F:LEN[:LAG]",
+      default: "auto",
     },
     design: {
       type: "string",
@@ -83,7 +96,13 @@ export const BASINS_SPEC: CommandSpec = {
       help: "multiclass | multiclass-rounds | pairwise",
       default: "multiclass",
     },
-    threshold: { type: "string", value: "R", help: "merge while risk > R", default: "0.25" },
+    threshold: {
+      type: "string",
+      value: "R",
+      help:
+        "merge rule: R (risk > R) | calibrated[:DELTA:Z[:FLOOR]] (risk > max(FLOOR, 1/2 - DELTA - Z se))",
+      default: "calibrated",
+    },
     reduce: {
       type: "string",
       value: "R",
@@ -106,6 +125,12 @@ export const BASINS_SPEC: CommandSpec = {
       value: "LIST",
       help: `comma-separated, 'all' or 'none'`,
       default: "all",
+    },
+    "baseline-reduce": {
+      type: "string",
+      value: "R",
+      help:
+        "none | pca:K | means | means+pca:K before the baselines (default means+pca:4 above 64 dims)",
     },
     "baseline-trajectories": {
       type: "string",
@@ -166,6 +191,14 @@ function baselineList(p: Parsed): BaselineName[] {
   return list as BaselineName[];
 }
 
+function mergeRuleFlag(p: Parsed): MergeRule {
+  try {
+    return parseMergeRule(str(p, "threshold"));
+  } catch (e) {
+    throw new UsageError(`basins: --${(e as Error).message}`);
+  }
+}
+
 function common(p: Parsed) {
   const hidden = str(p, "hidden").split(",").map(Number);
   if (hidden.some((h) => !(Number.isInteger(h) && h >= 1))) {
@@ -177,19 +210,22 @@ function common(p: Parsed) {
   } catch (e) {
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
-  let reduce;
-  if (p.values.reduce !== undefined) {
+  const reductionFlag = (name: string) => {
+    if (p.values[name] === undefined) return undefined;
     try {
-      reduce = parseReduction(str(p, "reduce"));
+      return parseReduction(str(p, name));
     } catch (e) {
-      throw new UsageError(`basins: ${(e as Error).message}`);
+      throw new UsageError(`basins: --${name}: ${(e as Error).message}`);
     }
-  }
+  };
+  const reduce = reductionFlag("reduce");
+  const baselineReduce = reductionFlag("baseline-reduce");
   return {
     reduce,
+    baselineReduce,
     design: oneOf<RiskDesign>(p, "design", ["multiclass", "multiclass-rounds", "pairwise"]),
     backend: oneOf<TfBackend>(p, "backend", ["wasm", "cpu", "webgpu"]),
-    threshold: num(p, "threshold", 0, false),
+    threshold: mergeRuleFlag(p),
     hidden,
     featurizer,
     seed: num(p, "seed", 0),
@@ -213,6 +249,7 @@ function cellOptions(p: Parsed, c: ReturnType<typeof common>) {
     seed: c.seed,
     baselines: c.baselines,
     reduce: c.reduce,
+    baselineReduce: c.baselineReduce,
   };
 }
 
@@ -260,6 +297,8 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
       trainings: cell.detection.trainings,
       exitFraction: cell.exitFraction,
       reduction: cell.detection.reduction,
+      mergeRule: cell.detection.mergeRule,
+      featurizer: cell.featurizer,
     };
     for (const m of cell.methods.slice(1)) summary[`ari_${m.method}`] = m.ari;
     return {
@@ -291,16 +330,47 @@ async function readInputNpy(path: string, what: string): Promise<NdArray> {
   }
 }
 
+/** Files above this are streamed (`--stream` forces it). */
+const STREAM_MIN_BYTES = 1 << 30;
+
+/** The ensemble of a `--trajectories` file: whole, or streamed and projected. */
+async function loadTrajectories(p: Parsed, c: ReturnType<typeof common>, path: string) {
+  let size = 0;
+  try {
+    size = (await Deno.stat(path)).size;
+  } catch {
+    // readInputNpy below names the problem.
+  }
+  if (!p.values.stream && size < STREAM_MIN_BYTES) {
+    const arr = await readInputNpy(path, "--trajectories");
+    try {
+      const ens = ensembleFromCandidateArray(arr, path);
+      // A featuriser that does not fit the frames is refused before any run is created.
+      return { ens, samples: featurize(ens, c.featurizer), streamed: null };
+    } catch (e) {
+      throw new UsageError(`basins: ${(e as Error).message}`);
+    }
+  }
+  try {
+    const st = await streamNpyEnsemble(path, {
+      featurizer: c.featurizer,
+      seed: c.seed,
+      reduce: c.reduce,
+      keepTrajectories: num(p, "baseline-trajectories", 1),
+    });
+    return { ens: st.preview, samples: st.samples, streamed: st };
+  } catch (e) {
+    const reason = e instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (e as Error).message.replace(/\s*\n\s*/g, " ");
+    throw new UsageError(`basins: --trajectories ${path}: ${reason} (expected a NumPy .npy file)`);
+  }
+}
+
 async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
   const c = common(p);
   const path = str(p, "trajectories");
-  const arr = await readInputNpy(path, "--trajectories");
-  let ens;
-  try {
-    ens = ensembleFromCandidateArray(arr, path);
-  } catch (e) {
-    throw new UsageError(`basins: ${(e as Error).message}`);
-  }
+  const { ens, samples, streamed } = await loadTrajectories(p, c, path);
   const k = ens.numCandidates;
   let labelsTrue: Int32Array | null = null;
   if (p.values["labels-true"]) {
@@ -309,13 +379,6 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       throw new UsageError(`basins: labels have shape [${l.shape}], expected [${k}]`);
     }
     labelsTrue = Int32Array.from(l.data as ArrayLike<number>);
-  }
-  let samples;
-  try {
-    // A featuriser that does not fit the frames is refused before any run is created.
-    samples = featurize(ens, c.featurizer);
-  } catch (e) {
-    throw new UsageError(`basins: ${(e as Error).message}`);
   }
   const { runId: id, value } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
     command: ["basins", ...argv],
@@ -327,22 +390,34 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
       featurizer: c.featurizer,
       samples,
       baselines: c.baselines,
+      baselineReduce: c.baselineReduce,
       seed: c.seed,
       backend: c.backend,
       design: c.design,
       threshold: c.threshold,
       hidden: c.hidden,
-      reduce: c.reduce,
+      // Streamed rows are already projected.
+      reduce: streamed ? { kind: "none" } : c.reduce,
     });
     const det = r.detection;
     const summary: Record<string, number | string> = {
       system: path,
+      featurizer: formatFeaturizer(
+        resolveFeaturizer(c.featurizer, ens.numFrames, streamed?.shape[1] ?? ens.trajectories / k),
+      ),
       candidates: k,
       basins: det.basins,
-      reduction: det.reduction,
+      reduction: streamed
+        ? formatReduction(c.reduce ?? defaultReduction(streamed.shape[3]))
+        : det.reduction,
+      mergeRule: det.mergeRule,
       detectSeconds: det.seconds,
       trainings: det.trainings,
     };
+    if (streamed) {
+      summary.streamed = 1;
+      summary.peakRssBytes = streamed.peakRss;
+    }
     if (r.methods.length) {
       summary.ari = r.methods[0].ari;
       summary.trueBasins = r.methods[0].trueCount;

@@ -12,6 +12,7 @@ import {
 import { pcca } from "../../src/basins/pcca.ts";
 import { fitTica } from "../../src/basins/tica.ts";
 import { spectralClustering } from "../../src/basins/spectral.ts";
+import { runBaselines } from "../../src/basins/baselines.ts";
 import {
   adjustedRandIndex,
   normalizedMutualInfo,
@@ -163,6 +164,65 @@ Deno.test("spectral clustering separates two rings that k-means cannot", () => {
   assert(adjustedRandIndex(kMeans(x, 2, { k: 2, seed: 1 }).labels, truth) < 0.2);
   // Two (nearly) disconnected components: the second eigenvalue is ~1.
   assert(sc.eigenvalues[1] > 0.999, `lambda_2 = ${sc.eigenvalues[1]}`);
+});
+
+Deno.test("spectral clustering above 200 points (leading eigenpairs by subspace iteration) matches the full decomposition", () => {
+  // Three blobs: the normalised affinity has three eigenvalues near 1, then a gap.
+  const rng = new SplitMix32(5), n = 300, x = new Float64Array(n * 2), truth = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    truth[i] = i % 3;
+    x[i * 2] = 3 * truth[i] + 0.4 * rng.normal();
+    x[i * 2 + 1] = (truth[i] === 1 ? 3 : 0) + 0.4 * rng.normal();
+  }
+  const sc = spectralClustering(x, 2, { k: "gap", seed: 1, bandwidth: 0.5 });
+  assertEquals(sc.k, 3);
+  assertClose(adjustedRandIndex(sc.labels, truth), 1, 0);
+  // Reference: the same normalised affinity decomposed in full.
+  const w = new Float64Array(n * n), deg = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const d2 = (x[2 * i] - x[2 * j]) ** 2 + (x[2 * i + 1] - x[2 * j + 1]) ** 2;
+      w[i * n + j] = Math.exp(-d2 / (2 * 0.25));
+      deg[i] += w[i * n + j];
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) w[i * n + j] /= Math.sqrt(deg[i] * deg[j]);
+  }
+  const full = symmetricEigen(w, n);
+  for (let c = 0; c < 4; c++) assertClose(sc.eigenvalues[c], full.values[c], 1e-6, `lambda_${c}`);
+});
+
+Deno.test("baselines reduce wide frames first: k-means finds a basin split hidden in 400 noisy dimensions", () => {
+  // 2 basins (candidates 0-3 at -1, 4-7 at +1 along e_0), 6 frames, N(0, 1) in 400 dims.
+  const k = 8, per = 12, nf = 6, dim = 400, nt = k * per, rng = new SplitMix32(8);
+  const frames = new Float32Array(nf * nt * dim);
+  for (let f = 0; f < nf; f++) {
+    for (let t = 0; t < nt; t++) {
+      const o = (f * nt + t) * dim;
+      for (let j = 0; j < dim; j++) frames[o + j] = rng.normal();
+      frames[o] += Math.floor(t / per) < 4 ? -1 : 1;
+    }
+  }
+  const inp = {
+    frames,
+    numFrames: nf,
+    trajectories: nt,
+    dim,
+    startIndex: Int32Array.from({ length: nt }, (_, t) => Math.floor(t / per)),
+    numCandidates: k,
+  };
+  const truth = [0, 0, 0, 0, 1, 1, 1, 1];
+  const [reduced] = runBaselines(inp, { numSets: 2, seed: 1, only: ["kmeans"] });
+  assertEquals(adjustedRandIndex(reduced.labels, truth), 1);
+  const [raw] = runBaselines(inp, {
+    numSets: 2,
+    seed: 1,
+    only: ["kmeans"],
+    reduce: { kind: "none" },
+  });
+  assert(adjustedRandIndex(raw.labels, truth) < 1, "raw k-means splits along noise");
 });
 
 Deno.test("reducible MSM gives a block-diagonal T and PCCA+ splits the closed classes", () => {

@@ -39,16 +39,29 @@ Deno.test("basins: usage errors exit 2 with one line", async () => {
   const late = await basins(["--system", "quadruple-well", "--featurizer", "snapshot:99"]);
   assertEquals(late.code, 2, late.err);
   assertMatch(late.err, /^error: basins: featurize: frame 99 outside \[0, 11\)$/);
+  for (const t of ["0.9", "calibrated:x:1", "NaN"]) {
+    const r = await basins(["--system", "quadruple-well", "--threshold", t]);
+    assertEquals(r.code, 2, t);
+    assertMatch(r.err, /^error: basins: --threshold/);
+  }
   // A --trajectories file that is not .npy (or missing) is an input error, and stores nothing.
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/traj.csv`, "1,2,3\n");
-    for (const file of [`${dir}/traj.csv`, `${dir}/missing.npy`]) {
+    // A truncated .npy: a valid header promising more data than the file holds.
+    await writeNpyFile(`${dir}/cut.npy`, {
+      dtype: "f32",
+      shape: [2, 4, 3, 2],
+      data: new Float32Array(48),
+    });
+    const whole = await Deno.readFile(`${dir}/cut.npy`);
+    await Deno.writeFile(`${dir}/cut.npy`, whole.subarray(0, whole.length - 20));
+    for (const file of [`${dir}/traj.csv`, `${dir}/missing.npy`, `${dir}/cut.npy`]) {
       const r = await basins(["--trajectories", file, "--runs-dir", `${dir}/runs`]);
       assertEquals(r.code, 2, r.err);
       assertMatch(r.err, /^error: basins: --trajectories .*expected a NumPy \.npy file\)$/);
     }
-    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["traj.csv"]);
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["cut.npy", "traj.csv"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -94,6 +107,35 @@ Deno.test("basins --trajectories: detects two basins of user data and writes a b
     assertEquals((await readNpyFile(`${dir}/runs/${out.runId}/risk.npy`)).shape, [k, k]);
     const bad = await basins(["--trajectories", `${dir}/truth.npy`, "--runs-dir", `${dir}/runs`]);
     assertEquals(bad.code, 2);
+    // Streamed (one candidate at a time, reduced first): the same basins; the run says so.
+    const sr = await basins([
+      "--trajectories",
+      `${dir}/traj.npy`,
+      "--stream",
+      "--reduce",
+      "means",
+      "--runs-dir",
+      `${dir}/runs`,
+      "--baselines",
+      "none",
+      "--json",
+      ...FAST,
+    ]);
+    assertEquals(sr.code, 0, sr.err);
+    const so = JSON.parse(sr.out);
+    assertEquals(so.labels, [0, 0, 1, 1]);
+    const srun = await new RunStore(`${dir}/runs`).open(so.runId);
+    assertEquals(srun.manifest.summary?.streamed, 1);
+    assertEquals(srun.manifest.summary?.reduction, "means");
+    const sbad = await basins([
+      "--trajectories",
+      `${dir}/truth.npy`,
+      "--stream",
+      "--runs-dir",
+      `${dir}/runs`,
+    ]);
+    assertEquals(sbad.code, 2);
+    assertMatch(sbad.err, /^error: basins: --trajectories .*expected a NumPy \.npy file\)$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -28,3 +28,4 @@ export * from "./user_potential.ts";
 export * from "./basins_truth.ts";
 export * from "./embedding.ts";
 export * from "./registry.ts";
+export * from "./gaussian_terms.ts";
