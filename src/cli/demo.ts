@@ -10,6 +10,11 @@ import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
 import { parseConfig } from "../io/config.ts";
 import { SamplerConfig } from "../samplers/registry.ts";
 import { demoMis } from "../co/demo.ts";
+import { demoSection as nnDemo } from "../nn/demo.ts";
+import { demoSection as basinsDemo } from "../basins/demo.ts";
+import { demoSection as lmDemo } from "../lm/demo.ts";
+import { demoSection as bindingDemo } from "../binding/demo.ts";
+import { demoSection as retroDemo } from "../retro/demo.ts";
 import { mullerBrown } from "../models/continuous/muller_brown.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { simulate } from "../dynamics/langevin.ts";
@@ -181,6 +186,22 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
     } s (${(trajSteps / sim.seconds / 1e6).toFixed(1)} M trajectory-steps/s); ` +
       `basin of the final states: ${counts.join(" / ")}`,
   );
+  // 5-9. The neural layer and the domains built on it; each section prints its own lines.
+  const sections: [string, (print: (line: string) => void) => Promise<void>][] = [
+    ["5. The tfjs layer: second derivatives and matrix products", nnDemo],
+    ["6. Metastable basins from trajectories", (print) => basinsDemo({ out: print })],
+    ["7. Causal energy minimisation: Transformer layers as gradient steps", lmDemo],
+    ["8. Binding energies by SE(3) denoising score matching (NERE)", bindingDemo],
+    ["9. Retrosynthesis: templates re-ranked by a dual energy", retroDemo],
+  ];
+  const texts: Record<string, string[]> = {};
+  for (const [title, run] of sections) {
+    const out: string[] = [];
+    await run((line) => out.push(...line.split("\n")));
+    texts[title] = out;
+    lines.push("", style("bold", title), ...out.map((l) => `   ${l}`));
+  }
+  report.sections = texts;
   io.out(parsed.values.json ? JSON.stringify(report) : lines.join("\n"));
   return 0;
 }

@@ -80,7 +80,7 @@ Deno.test("engine WGSL compiles for every model family and every sampler (sizes 
   if (!gpu) return;
   const refresh = (m: DiscreteModel, name: string) =>
     engineSources(m, buildSampler(parseConfig(SamplerConfig, { name }, "test")))[1];
-  for (const [family, make] of Object.entries(FAMILIES)) {
+  for (const [_family, make] of Object.entries(FAMILIES)) {
     await gpu.cache.get(gpu.device, refresh(make(1), "rwm")); // throws GpuCompileError
   }
   for (const name of SAMPLER_NAMES) {
