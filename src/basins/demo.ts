@@ -10,11 +10,6 @@ import type { Featurizer } from "./features.ts";
 
 /**
  * Prints the comparison (about 10 s on 2 idle cores).
- *
- * @example
- * ```ts
- * await demoSection({ out: console.log });
- * ```
  */
 export async function demoSection(io: { out(text: string): void }): Promise<void> {
   io.out("Basins: close wells + long valley + wide well, wave-lifted into D = 100, OU noise");

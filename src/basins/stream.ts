@@ -66,13 +66,6 @@ function candidateFrames(data: ArrayLike<number>, n: number, nf: number, dim: nu
 /**
  * Streams a `.npy` trajectory file into projected samples. Throws a one-line error on a file
  * that is not a 4-D float array with >= 2 candidates and >= 4 trajectories each.
- *
- * @example
- * ```ts
- * import { detectBasins } from "./detect.ts";
- * const s = await streamNpyEnsemble("traj.npy", { featurizer: { kind: "auto" }, seed: 1 });
- * const r = await detectBasins(s.samples, { seed: 1, reduce: { kind: "none" } });
- * ```
  */
 export async function streamNpyEnsemble(
   path: string,
