@@ -13,7 +13,7 @@
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
-import { centroid, expSO3, inertia, type Mat3, rigidMotion } from "./rigid.ts";
+import { centroid, det3, expSO3, inertia, inverse3, type Mat3, rigidMotion } from "./rigid.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 
 type Tensor = TfNs.Tensor;
@@ -262,7 +262,7 @@ export function rigidReadoutBatch(
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < 3; k++) r[(b * L + i) * 3 + k] = x[3 * i + k] - c[k];
     }
-    inv.set(inverse3(inertia(x, c)), b * 9);
+    inv.set(ridgedInverse3(inertia(x, c)), b * 9);
     count[b] = 1 / n;
   });
   const g = tf.matMul(tf.tensor3d(r, [B, L, 3]), forces, true, false); // [B, 3, 3]
@@ -323,7 +323,7 @@ export function rigidReadout(
     put(0, 1, 2, 1),
     put(1, 0, 2, -1);
   const torque = tf.matMul(tf.reshape(g, [1, 9]), tf.tensor2d(sel, [9, 3])); // [1, 3]
-  const inv = inverse3(inertia(x, c));
+  const inv = ridgedInverse3(inertia(x, c));
   const omega = tf.matMul(torque, tf.tensor2d(Float32Array.from(inv), [3, 3]), false, true);
   return {
     translation: tf.mean(forces, 0),
@@ -332,22 +332,10 @@ export function rigidReadout(
   };
 }
 
-function inverse3(a: Mat3): Mat3 {
-  const det = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
-    a[2] * (a[3] * a[7] - a[4] * a[6]);
+function ridgedInverse3(a: Mat3): Mat3 {
   // A tiny ridge keeps collinear ligands (singular inertia) finite.
-  if (Math.abs(det) < 1e-9) return inverse3(a.map((v, i) => i % 4 === 0 ? v + 1e-3 : v));
-  return [
-    a[4] * a[8] - a[5] * a[7],
-    a[2] * a[7] - a[1] * a[8],
-    a[1] * a[5] - a[2] * a[4],
-    a[5] * a[6] - a[3] * a[8],
-    a[0] * a[8] - a[2] * a[6],
-    a[2] * a[3] - a[0] * a[5],
-    a[3] * a[7] - a[4] * a[6],
-    a[1] * a[6] - a[0] * a[7],
-    a[0] * a[4] - a[1] * a[3],
-  ].map((v) => v / det);
+  if (Math.abs(det3(a)) < 1e-9) return ridgedInverse3(a.map((v, i) => i % 4 === 0 ? v + 1e-3 : v));
+  return inverse3(a);
 }
 
 /**

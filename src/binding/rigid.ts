@@ -153,9 +153,19 @@ export function inertia(x: ArrayLike<number>, center: ArrayLike<number>): Mat3 {
 
 /** Solves the 3x3 system A x = b by Cramer's rule (A symmetric positive definite here). */
 export function solve3(a: Mat3, b: ArrayLike<number>): Vec3 {
-  const det = a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+  return matVec3(inverse3(a), b);
+}
+
+/** Determinant of a 3x3 row-major matrix. */
+export function det3(a: Mat3): number {
+  return a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
     a[2] * (a[3] * a[7] - a[4] * a[6]);
-  const inv = [
+}
+
+/** Inverse of a 3x3 row-major matrix by its adjugate (no check for singularity). */
+export function inverse3(a: Mat3): Mat3 {
+  const det = det3(a);
+  return [
     a[4] * a[8] - a[5] * a[7],
     a[2] * a[7] - a[1] * a[8],
     a[1] * a[5] - a[2] * a[4],
@@ -166,7 +176,6 @@ export function solve3(a: Mat3, b: ArrayLike<number>): Vec3 {
     a[1] * a[6] - a[0] * a[7],
     a[0] * a[4] - a[1] * a[3],
   ].map((v) => v / det);
-  return matVec3(inv, b);
 }
 
 /** Root-mean-square deviation between two equally long point sets (no alignment). */
