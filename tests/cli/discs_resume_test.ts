@@ -3,15 +3,9 @@
  * (same run ids), the others run again and give the same arrays as the uninterrupted sweep.
  */
 import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { cli } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv, rowsToCsv } from "../../src/discs/mod.ts";
-
-async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), notice: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 const SWEEP = [
   "discs",

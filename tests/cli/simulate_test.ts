@@ -1,12 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { cli } from "../_cli.ts";
 import { readNpyFile } from "../../src/io/npy_file.ts";
-
-async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), notice: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 Deno.test("simulate stores embedded frames with ground-truth labels", async () => {
   const dir = await Deno.makeTempDir();

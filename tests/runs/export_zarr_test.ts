@@ -3,7 +3,7 @@
  * python3-zarr, installed by .ci/run) with the right groups, dimension names and values.
  */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { cli } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { exportRunZarr } from "../../src/runs/export_zarr.ts";
 
@@ -44,12 +44,6 @@ print(json.dumps(out))
   const err = new TextDecoder().decode(r.stderr);
   assert(r.success, `python failed: ${err}`);
   return JSON.parse(new TextDecoder().decode(r.stdout));
-}
-
-async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), notice: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 Deno.test({

@@ -6,7 +6,7 @@
  * cell's stored arrays).
  */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { runCli } from "../../src/cli/main.ts";
+import { cli } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv } from "../../src/discs/mod.ts";
 import type { DiscsRow } from "../../src/discs/mod.ts";
@@ -29,12 +29,6 @@ const SWEEP = [
   "cpu",
 ];
 const TIMING: (keyof DiscsRow)[] = ["essPerSecond", "seconds", "run"];
-
-async function cli(args: string[]) {
-  const out: string[] = [], err: string[] = [];
-  const code = await runCli(args, { out: (t) => out.push(t), notice: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 /** A child `cli.ts` process with extra environment. */
 async function child(args: string[], env: Record<string, string> = {}) {
