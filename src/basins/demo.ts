@@ -8,6 +8,18 @@
 import { runBenchCell } from "./evaluate.ts";
 import type { Featurizer } from "./features.ts";
 
+/** The issue-18 case at demo size (the test of the default featuriser runs the same cell). */
+export const CLOSE_WELLS_CASE = {
+  system: "close-wells-valley",
+  ambientDim: 100,
+  noise: "ou",
+  candidates: 10,
+  trajectories: 16,
+  hidden: [32],
+  backend: "cpu",
+  seed: 1,
+} as const;
+
 /**
  * Prints the comparison (about 10 s on 2 idle cores).
  */
@@ -22,14 +34,8 @@ export async function demoSection(io: { out(text: string): void }): Promise<void
   ) {
     const t0 = performance.now();
     const r = await runBenchCell({
-      system: "close-wells-valley",
-      ambientDim: 100,
-      noise: "ou",
-      candidates: 10,
-      trajectories: 16,
-      hidden: [32],
-      backend: "cpu",
-      seed: 1,
+      ...CLOSE_WELLS_CASE,
+      hidden: [...CLOSE_WELLS_CASE.hidden],
       baselines: featurizer.kind === "auto" ? ["kmeans"] : [],
       featurizer,
     });

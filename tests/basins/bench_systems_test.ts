@@ -7,6 +7,7 @@ import { BENCH_SYSTEMS, simulateSystem } from "../../src/basins/systems.ts";
 import { SplitMix32 } from "../../src/random/splitmix.ts";
 import { runBenchCell } from "../../src/basins/evaluate.ts";
 import type { Featurizer } from "../../src/basins/features.ts";
+import { CLOSE_WELLS_CASE } from "../../src/basins/demo.ts";
 
 Deno.test("gaussianTerms: energy is the formula, gradient matches finite differences", () => {
   const p = gaussianTerms({
@@ -110,14 +111,8 @@ Deno.test("issue 18 case: the default (pooled later frames) recovers all 4 basin
   // D = 100 with slow OU noise; 10 frames; 16 trajectories per candidate, as in the issue.
   const cell = (featurizer: Featurizer) =>
     runBenchCell({
-      system: "close-wells-valley",
-      ambientDim: 100,
-      noise: "ou",
-      candidates: 10,
-      trajectories: 16,
-      hidden: [32],
-      backend: "cpu",
-      seed: 1,
+      ...CLOSE_WELLS_CASE,
+      hidden: [...CLOSE_WELLS_CASE.hidden],
       baselines: [],
       featurizer,
     });

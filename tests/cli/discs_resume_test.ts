@@ -3,27 +3,11 @@
  * (same run ids), the others run again and give the same arrays as the uninterrupted sweep.
  */
 import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
-import { cli } from "../_cli.ts";
+import { cli, TINY_SWEEP } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv, rowsToCsv } from "../../src/discs/mod.ts";
 
-const SWEEP = [
-  "discs",
-  "--quick",
-  "--suite",
-  "temperature",
-  "--betas",
-  "0.3,0.6",
-  "--samplers",
-  "dlmc",
-  "--steps",
-  "30",
-  "--chains",
-  "6",
-  "--backend",
-  "cpu",
-  "--json",
-];
+const SWEEP = ["discs", ...TINY_SWEEP, "--json"];
 
 Deno.test("discs --resume keeps finished cells and recomputes the rest bit for bit", async () => {
   const dir = await Deno.makeTempDir();

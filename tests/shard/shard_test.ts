@@ -6,28 +6,14 @@
  * cell's stored arrays).
  */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { cli } from "../_cli.ts";
+import { cli, TINY_SWEEP } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv } from "../../src/discs/mod.ts";
 import type { DiscsRow } from "../../src/discs/mod.ts";
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
-const SWEEP = [
-  "--quick",
-  "--suite",
-  "temperature",
-  "--betas",
-  "0.3,0.6",
-  "--samplers",
-  "dlmc",
-  "--steps",
-  "30",
-  "--chains",
-  "6",
-  "--backend",
-  "cpu",
-];
+const SWEEP = [...TINY_SWEEP];
 const TIMING: (keyof DiscsRow)[] = ["essPerSecond", "seconds", "run"];
 
 /** A child `cli.ts` process with extra environment. */
