@@ -12,6 +12,7 @@ import { runKindOf } from "../runs/writer.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
 import { resumeRbm } from "./rbm.ts";
+import { resumeLmRun } from "./lm.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -19,6 +20,7 @@ const RESUMERS: Partial<
 > = {
   sample: resumeSample,
   rbm: resumeRbm,
+  lm: resumeLmRun,
 };
 
 /** The `runs` command's flags. */

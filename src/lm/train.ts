@@ -11,6 +11,7 @@
 import { z } from "npm:zod@4.6.7";
 import type { Tensor, Variable } from "npm:@tensorflow/tfjs@4.22.0";
 import { writeFileAtomic } from "../io/atomic.ts";
+import { codeVersion } from "../io/code_version.ts";
 import { ConfigError, parseConfig } from "../io/config.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { loadTf, type Tf, type TfBackend } from "../nn/tf.ts";
@@ -269,6 +270,7 @@ async function saveCheckpoint(t: Trainer, run: RunWriter): Promise<void> {
     model: t.model,
     tokenizer: t.corpus.tokenizer,
     step: t.opt.step,
+    codeVersion: await codeVersion(),
     tensors: await tensorsOf(t),
   });
 }
@@ -429,8 +431,9 @@ export function disposeTrainer(t: Trainer): void {
 }
 
 /**
- * Resumes an unfinished or failed run from its checkpoint. `arch`, when given, must match the
- * checkpoint's architecture; every check happens before the run is touched.
+ * Resumes an unfinished or failed run from its checkpoint (from step 0 when it stopped before
+ * its first one). `arch`, when given, must match the checkpoint's architecture; a checkpoint
+ * written by other code is refused; every check happens before the run is touched.
  */
 export async function resumeLm(
   store: RunStore,
@@ -446,10 +449,22 @@ export async function resumeLm(
   if (reader.manifest.status === "done") {
     throw new ConfigError(`run '${id}' is done: expected an unfinished or failed run to resume`);
   }
-  const ck = await readCheckpoint(`${reader.dir}/${CHECKPOINT_FILE}`);
-  if (opts.arch !== undefined && opts.arch !== ck.arch) {
+  // A run killed before its first checkpoint starts over (same seed, same bits).
+  const path = `${reader.dir}/${CHECKPOINT_FILE}`;
+  const ck = await Deno.stat(path).then(() => readCheckpoint(path), () => null);
+  if (ck && opts.arch !== undefined && opts.arch !== ck.arch) {
     throw new ConfigError(
       `run '${id}' holds a '${ck.arch}' checkpoint: expected --arch ${ck.arch}, got '${opts.arch}'`,
+    );
+  }
+  const current = await codeVersion();
+  if (ck && ck.codeVersion !== current) {
+    // Other code need not continue the same bits (the same refusal as `runs resume`).
+    throw new ConfigError(
+      `run '${id}' was written by code version ${
+        ck.codeVersion ?? "unknown"
+      }, this is ${current}: ` +
+        `resuming would not reproduce its bits (start a new run instead)`,
     );
   }
   const {
@@ -464,20 +479,19 @@ export async function resumeLm(
     ...raw
   } = reader.manifest.config as Record<string, unknown>;
   const cfg = parseConfig(TrainConfigSchema, raw, `run '${id}' config`);
-  const corpus = await loadCorpus(cfg, ck.tokenizer);
-  const losses = Array.from((await reader.readArray("loss")).data as Float32Array).slice(
-    0,
-    ck.step,
-  );
-  const lrs = Array.from((await reader.readArray("lr")).data as Float32Array).slice(0, ck.step);
-  const valFlat = Array.from((await reader.readArray("val_bpc")).data as Float64Array);
+  const corpus = await loadCorpus(cfg, ck?.tokenizer);
   const tf = await loadTf(cfg.backend);
-  const t = makeTrainer(tf, cfg, corpus, ck.tensors);
-  t.opt.step = ck.step;
-  t.losses = losses;
-  t.lrs = lrs;
-  for (let i = 0; i < valFlat.length; i += 2) {
-    if (valFlat[i] <= ck.step) t.val.push([valFlat[i], valFlat[i + 1]]);
+  const t = makeTrainer(tf, cfg, corpus, ck?.tensors);
+  if (ck) {
+    // The curves were written before the checkpoint: rows after its step are dropped.
+    const rows = async (name: string) => Array.from((await reader.readArray(name)).data);
+    t.opt.step = ck.step;
+    t.losses = (await rows("loss")).slice(0, ck.step);
+    t.lrs = (await rows("lr")).slice(0, ck.step);
+    const valFlat = await rows("val_bpc");
+    for (let i = 0; i < valFlat.length; i += 2) {
+      if (valFlat[i] <= ck.step) t.val.push([valFlat[i], valFlat[i + 1]]);
+    }
   }
   const run = await store.resume(id);
   try {
