@@ -11,12 +11,14 @@ import type { CliIo } from "./io.ts";
 import { runKindOf } from "../runs/writer.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
+import { resumeSolve } from "./solve.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
   Record<string, (s: RunStore, m: RunManifest, p: Parsed, io: CliIo) => Promise<number>>
 > = {
   sample: resumeSample,
+  solve: resumeSolve,
 };
 
 /** The `runs` command's flags. */
