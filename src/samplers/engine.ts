@@ -129,6 +129,8 @@ export interface BlockTrace {
   params: Float32Array;
   /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
   acceptSum: Float32Array;
+  /** Seconds of this call's sampling loop when the block had finished (GPU synchronised). */
+  seconds: number;
   /** The state after this block, when the run asked for `checkpoints`. */
   checkpoint?: EngineCheckpoint;
 }
@@ -563,6 +565,7 @@ async function runCpu(
       hamming: trace.h,
       params: trace.p,
       acceptSum: trace.acc,
+      seconds: (performance.now() - start) / 1000,
       checkpoint: o.checkpoints
         ? checkpointAfter(block, Uint32Array.from(x), param, sink, trace.acc)
         : undefined,
@@ -876,6 +879,7 @@ async function runGpu(
         hamming: t.subarray(block * chains, block * chains + rows),
         params: t.subarray(2 * block * chains, 2 * block * chains + n),
         acceptSum,
+        seconds: (performance.now() - start) / 1000,
         checkpoint,
       });
     }

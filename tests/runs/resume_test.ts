@@ -29,77 +29,115 @@ const SAMPLE = [
   "--json",
 ];
 
-async function reference(): Promise<{ dir: string; id: string }> {
+const CONFIG = await Deno.makeTempFile({ prefix: "resume_solve_", suffix: ".json" });
+await Deno.writeTextFile(CONFIG, JSON.stringify({ blockSteps: 8 }));
+
+const SOLVE = [
+  "solve",
+  "--problem=mis",
+  "--generate=er",
+  "--nodes=16",
+  "--density=0.25",
+  "--graph-seed=4",
+  "--sampler=dmala",
+  "--chains=4",
+  "--steps=64",
+  "--decay=0.05",
+  "--backend=cpu",
+  `--config=${CONFIG}`,
+  "--json",
+];
+
+/** Each command, its arrays that hold wall-clock time (never bit-identical), and its steps flag. */
+const COMMANDS = [
+  {
+    name: "sample",
+    args: SAMPLE,
+    clock: [] as string[],
+    long: (a: string) => a === "64" ? "2048" : a,
+  },
+  {
+    name: "solve",
+    args: SOLVE,
+    clock: ["time"],
+    long: (a: string) => a === "--steps=64" ? "--steps=2048" : a,
+  },
+];
+
+async function reference(args: string[]): Promise<{ dir: string; id: string }> {
   const dir = await Deno.makeTempDir({ prefix: "resume_ref_" });
-  const r = await cli([...SAMPLE, "--runs-dir", dir]);
+  const r = await cli([...args, "--runs-dir", dir]);
   assertEquals(r.code, 0, r.err);
   return { dir, id: JSON.parse(r.out).run };
 }
 
-Deno.test("runs resume: sample killed at planned crash points resumes to the uninterrupted bits", async () => {
-  const ref = await reference();
-  // Writes, syncs and renames spread over the run: before the first block, inside blocks,
-  // between a block's rows and its checkpoint, and in the final arrays.
-  const faults = [
-    "crash:rename:2",
-    "crash:write:9",
-    "crash:sync:14",
-    "crash:renamed:7",
-    "crash:write:40",
-    "crash:sync:60",
-    "crash:rename:12",
-    "crash:write:95",
-  ];
-  let crashed = 0;
-  try {
-    for (const fault of faults) {
-      const dir = await Deno.makeTempDir({ prefix: "resume_crash_" });
-      try {
-        const code = await cliChild([...SAMPLE, "--runs-dir", dir], fault);
-        const id = await onlyRun(dir);
-        if (code === 137) crashed++;
-        if (id === null) continue; // crashed before its manifest existed: nothing to resume
-        const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
-        if (manifest.status !== "done") {
-          const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
-          assertEquals(r.code, 0, `${fault}: ${r.err}`);
-        }
-        await assertSameArrays(ref.dir, ref.id, dir, id, fault);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    }
-    assert(crashed >= faults.length - 2, `only ${crashed} planned crashes fired`);
-  } finally {
-    await Deno.remove(ref.dir, { recursive: true });
-  }
-});
+// Writes, syncs and renames spread over a run: before the first block, inside blocks, between a
+// block's rows and its checkpoint, and in the final arrays.
+const FAULTS = [
+  "crash:rename:2",
+  "crash:write:9",
+  "crash:sync:14",
+  "crash:renamed:7",
+  "crash:write:40",
+  "crash:sync:60",
+  "crash:rename:12",
+  "crash:write:95",
+];
 
-Deno.test("runs resume: a sample run killed by SIGKILL mid-run resumes to the uninterrupted bits", async () => {
-  const long = SAMPLE.map((a) => (a === "64" ? "4096" : a));
-  const refDir = await Deno.makeTempDir({ prefix: "resume_ref_" });
-  const dir = await Deno.makeTempDir({ prefix: "resume_kill_" });
-  try {
-    const r = await cli([...long, "--runs-dir", refDir]);
-    assertEquals(r.code, 0, r.err);
-    const refId = JSON.parse(r.out).run;
-    await killWhen([...long, "--runs-dir", dir], async () => {
-      const id = await onlyRun(dir);
-      return id !== null &&
-        (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
-    });
-    const id = (await onlyRun(dir))!;
-    const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
-    assertEquals(before.status, "running", "the kill came before the end of the run");
-    const resumed = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
-    assertEquals(resumed.code, 0, resumed.err);
-    assert(/resumed run .* at step [1-9]/.test(resumed.err), resumed.err);
-    await assertSameArrays(refDir, refId, dir, id);
-  } finally {
-    await Deno.remove(refDir, { recursive: true });
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+for (const c of COMMANDS) {
+  Deno.test(`runs resume: ${c.name} killed at planned crash points resumes to the uninterrupted bits`, async () => {
+    const ref = await reference(c.args);
+    let crashed = 0;
+    try {
+      for (const fault of FAULTS) {
+        const dir = await Deno.makeTempDir({ prefix: "resume_crash_" });
+        try {
+          const code = await cliChild([...c.args, "--runs-dir", dir], fault);
+          const id = await onlyRun(dir);
+          if (code === 137) crashed++;
+          if (id === null) continue; // crashed before its manifest existed: nothing to resume
+          const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
+          if (manifest.status !== "done") {
+            const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
+            assertEquals(r.code, 0, `${fault}: ${r.err}`);
+          }
+          await assertSameArrays(ref.dir, ref.id, dir, id, `${c.name} ${fault}`, c.clock);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      }
+      assert(crashed >= FAULTS.length - 2, `only ${crashed} planned crashes fired`);
+    } finally {
+      await Deno.remove(ref.dir, { recursive: true });
+    }
+  });
+
+  Deno.test(`runs resume: ${c.name} killed by SIGKILL mid-run resumes to the uninterrupted bits`, async () => {
+    const long = c.args.map(c.long);
+    const refDir = await Deno.makeTempDir({ prefix: "resume_ref_" });
+    const dir = await Deno.makeTempDir({ prefix: "resume_kill_" });
+    try {
+      const r = await cli([...long, "--runs-dir", refDir]);
+      assertEquals(r.code, 0, r.err);
+      const refId = JSON.parse(r.out).run;
+      await killWhen([...long, "--runs-dir", dir], async () => {
+        const id = await onlyRun(dir);
+        return id !== null &&
+          (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
+      });
+      const id = (await onlyRun(dir))!;
+      const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
+      assertEquals(before.status, "running", "the kill came before the end of the run");
+      const resumed = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
+      assertEquals(resumed.code, 0, resumed.err);
+      assert(/resumed run .* at step [1-9]/.test(resumed.err), resumed.err);
+      await assertSameArrays(refDir, refId, dir, id, `${c.name} SIGKILL`, c.clock);
+    } finally {
+      await Deno.remove(refDir, { recursive: true });
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
 
 Deno.test("runs resume: other code, done runs, unknown ids and kinds are refused with one line", async () => {
   const dir = await Deno.makeTempDir({ prefix: "resume_bad_" });
