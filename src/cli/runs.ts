@@ -13,6 +13,7 @@ import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
 import { resumeRbm } from "./rbm.ts";
 import { resumeLmRun } from "./lm.ts";
+import { resumeBind } from "./bind.ts";
 import { resumeSolve } from "./solve.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
@@ -22,6 +23,7 @@ const RESUMERS: Partial<
   sample: resumeSample,
   rbm: resumeRbm,
   lm: resumeLmRun,
+  bind: resumeBind,
   solve: resumeSolve,
 };
 

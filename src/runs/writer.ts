@@ -21,6 +21,7 @@ export const RUN_KINDS = [
   "discs",
   "rbm",
   "lm",
+  "bind",
 ] as const;
 
 /** A run kind. */
