@@ -16,7 +16,13 @@ import {
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import type { Reduction } from "./reduce.ts";
 import type { MergeRule } from "./merge.ts";
-import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
+import {
+  BENCH_SYSTEMS,
+  ensembleFromCore,
+  type SimulatedCore,
+  simulateCore,
+  type SystemEnsemble,
+} from "./systems.ts";
 
 /** Options of {@link runBenchCell}. */
 export interface CellOptions {
@@ -43,6 +49,10 @@ export interface CellOptions {
   readonly seed: number;
   /** Baselines to run (default all; [] for none). */
   readonly baselines?: readonly BaselineName[];
+  /** The simulated core of an earlier attempt (`runs resume`): the simulation is skipped. */
+  readonly core?: SimulatedCore;
+  /** Receives the simulated core before detection starts (a run checkpoints it). */
+  readonly onCore?: (core: SimulatedCore) => void | Promise<void>;
 }
 
 /** Scores and time of one method in a cell. */
@@ -129,7 +139,7 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
       }`,
     );
   }
-  const e = await simulateSystem({
+  const ensembleOptions = {
     setup,
     candidates: o.candidates ?? 20,
     trajectories: o.trajectories ?? 256,
@@ -138,7 +148,10 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noiseSigma: o.noiseSigma,
     noiseTau: o.noiseTau,
     seed: o.seed,
-  });
+  };
+  const core = o.core ?? await simulateCore(ensembleOptions);
+  await o.onCore?.(core);
+  const e = ensembleFromCore(ensembleOptions, core);
   const feat = resolveFeaturizer(
     o.featurizer ?? { kind: "auto" },
     e.numFrames,

@@ -13,6 +13,7 @@
  * @module
  */
 import { readNpyFile } from "../io/npy_file.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
 import type { NdArray } from "../io/npy.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type BaselineName, BASELINES } from "../basins/baselines.ts";
@@ -31,7 +32,17 @@ import { streamNpyEnsemble } from "../basins/stream.ts";
 import { type MergeRule, parseMergeRule } from "../basins/merge.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
-import { basinsToRun } from "../runs/basins.ts";
+import {
+  basinsIntoRun,
+  type BasinsOutcome,
+  basinsToRun,
+  checkpointCore,
+  coreFromCheckpoint,
+} from "../runs/basins.ts";
+import { type Checkpoint, readCheckpoint } from "../runs/checkpoint.ts";
+import type { StartRunOptions } from "../runs/writer.ts";
+import type { RunWriter } from "../io/run_store.ts";
+import type { RunManifest } from "../io/manifest.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -257,7 +268,31 @@ function backendOf(tf: TfBackend): "webgpu" | "cpu" {
   return tf === "webgpu" ? "webgpu" : "cpu";
 }
 
-async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
+/** A run reopened by `runs resume`, with its checkpoint. */
+interface Resumed {
+  readonly run: RunWriter;
+  readonly from: Checkpoint | null;
+}
+
+/**
+ * Runs `work` into a new basins run, or into the resumed one: the same writer contract either way.
+ */
+function intoRun<T extends BasinsOutcome>(
+  p: Parsed,
+  start: StartRunOptions,
+  resumed: Resumed | undefined,
+  work: (run: RunWriter) => Promise<T>,
+): Promise<{ runId: string; value: T }> {
+  if (!resumed) return basinsToRun(new RunStore(str(p, "runs-dir")), start, work);
+  return basinsIntoRun(resumed.run, work).then((value) => ({ runId: resumed.run.id, value }));
+}
+
+async function simulateCommand(
+  p: Parsed,
+  argv: string[],
+  io: CliIo,
+  resumed?: Resumed,
+): Promise<number> {
   const c = common(p);
   const system = str(p, "system");
   if (!BENCH_SYSTEMS[system]) {
@@ -275,13 +310,19 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
   const options = { system, ambientDim: num(p, "dim", 1), noise, ...cellOptions(p, c) };
-  const { runId: id, value: cell } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+  const start = {
     command: ["basins", ...argv],
     config: { ...Object.fromEntries(Object.entries(p.values)), system, design: c.design },
     seed: c.seed,
     backend: backendOf(c.backend),
-  }, async () => {
-    const cell = await runBenchCell(options);
+  };
+  const { runId: id, value: cell } = await intoRun(p, start, resumed, async (run) => {
+    // Unit 1: the simulated core, checkpointed before detection (unit 2) starts.
+    const cell = await runBenchCell({
+      ...options,
+      core: coreFromCheckpoint(resumed?.from ?? null),
+      onCore: (core) => checkpointCore(run, core),
+    });
     const cls = cell.methods[0];
     const summary: Record<string, number | string> = {
       system,
@@ -367,7 +408,12 @@ async function loadTrajectories(p: Parsed, c: ReturnType<typeof common>, path: s
   }
 }
 
-async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
+async function npyCommand(
+  p: Parsed,
+  argv: string[],
+  io: CliIo,
+  resumed?: Resumed,
+): Promise<number> {
   const c = common(p);
   const path = str(p, "trajectories");
   const { ens, samples, streamed } = await loadTrajectories(p, c, path);
@@ -380,12 +426,14 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     }
     labelsTrue = Int32Array.from(l.data as ArrayLike<number>);
   }
-  const { runId: id, value } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+  const start = {
     command: ["basins", ...argv],
     config: Object.fromEntries(Object.entries(p.values)),
     seed: c.seed,
     backend: backendOf(c.backend),
-  }, async () => {
+  };
+  // One unit: the detection on the stored input (a resumed run redoes it).
+  const { runId: id, value } = await intoRun(p, start, resumed, async () => {
     const r = await detectOnEnsemble(ens, labelsTrue, {
       featurizer: c.featurizer,
       samples,
@@ -487,10 +535,36 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
         } s)`,
       );
       io.out(formatMethods(row.methods));
-      if (out) await Deno.writeTextFile(out, JSON.stringify(rows, null, 1));
+      // Rewritten after every cell, atomically: a killed sweep leaves every finished row.
+      if (out) await writeFileAtomic(out, JSON.stringify(rows, null, 1));
     },
   });
   return 0;
+}
+
+/**
+ * Continues a stored `basins` run (`runs resume`): its flags come from the manifest; a simulated
+ * system's checkpointed core skips the simulation, and the detection runs again with the same
+ * seed, so the arrays equal the uninterrupted run's.
+ */
+export async function resumeBasins(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const values = { ...manifest.config } as Parsed["values"];
+  values["runs-dir"] = store.root;
+  values.json = parsed.values.json;
+  const p: Parsed = { values, positionals: [] };
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  const run = await store.resume(manifest.id);
+  const argv = manifest.command.slice(1);
+  const units = values.system !== undefined ? "2 (simulation, detection)" : "1 (detection)";
+  io.notice(`resumed run ${manifest.id} at unit ${from ? 1 : 0} of ${units}`);
+  return values.system !== undefined
+    ? await simulateCommand(p, argv, io, { run, from })
+    : await npyCommand(p, argv, io, { run, from });
 }
 
 /**

@@ -12,6 +12,7 @@ import { runKindOf } from "../runs/writer.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
 import { resumeSolve } from "./solve.ts";
+import { resumeBasins } from "./basins.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -19,6 +20,7 @@ const RESUMERS: Partial<
 > = {
   sample: resumeSample,
   solve: resumeSolve,
+  basins: resumeBasins,
 };
 
 /** The `runs` command's flags. */
