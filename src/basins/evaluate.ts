@@ -19,8 +19,8 @@ import type { MergeRule } from "./merge.ts";
 import {
   BENCH_SYSTEMS,
   ensembleFromCore,
-  type SimulatedCore,
   simulateCore,
+  type SimulatedCore,
   type SystemEnsemble,
 } from "./systems.ts";
 
