@@ -224,6 +224,18 @@ export interface SweepGrid {
   readonly noises: readonly ("white" | "ou")[];
 }
 
+/** The key of a sweep cell: `system/D/noise` (shard plans and resumed sweeps use it). */
+export function benchCellKey(system: string, D: number, noise: string): string {
+  return `${system}/${D}/${noise}`;
+}
+
+/** The cell keys of a grid, in sweep order. */
+export function benchCells(grid: SweepGrid): string[] {
+  return grid.systems.flatMap((s) =>
+    grid.dims.flatMap((D) => grid.noises.map((n) => benchCellKey(s, D, n)))
+  );
+}
+
 /** One finished cell of a sweep. */
 export interface SweepRow {
   readonly system: string;
@@ -256,12 +268,24 @@ export async function runBenchSweep(
   on: {
     onRow?: (row: SweepRow, all: readonly SweepRow[]) => void | Promise<void>;
     onSkip?: (system: string, D: number, noise: string, reason: string) => void;
+    /** Run only these cells ({@link benchCellKey}); default all. */
+    only?: ReadonlySet<string>;
+    /** Rows finished earlier (a resumed sweep): kept in place, not run again. */
+    keep?: readonly SweepRow[];
   } = {},
 ): Promise<SweepRow[]> {
   const rows: SweepRow[] = [];
+  const kept = new Map((on.keep ?? []).map((r) => [benchCellKey(r.system, r.D, r.noise), r]));
   for (const system of grid.systems) {
     for (const D of grid.dims) {
       for (const noise of grid.noises) {
+        const key = benchCellKey(system, D, noise);
+        if (on.only && !on.only.has(key)) continue;
+        const done = kept.get(key);
+        if (done) {
+          rows.push(done);
+          continue;
+        }
         let r;
         try {
           r = await runBenchCell({ system, ambientDim: D, noise, ...cell });

@@ -19,7 +19,7 @@ import { RunStore } from "../io/run_store.ts";
 import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import type { RiskDesign } from "../basins/detect.ts";
-import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
+import { runBenchCell, runBenchSweep, type SweepGrid, type SweepRow } from "../basins/evaluate.ts";
 import {
   checkFeaturizer,
   featurize,
@@ -161,6 +161,10 @@ export const BASINS_SPEC: CommandSpec = {
     },
     noises: { type: "string", value: "LIST", help: "bench: noise kinds", default: "white,ou" },
     out: { type: "string", value: "FILE", help: "bench: write the results as JSON" },
+    resume: {
+      type: "boolean",
+      help: "bench: keep the rows already in --out FILE and run the other cells",
+    },
   },
 };
 
@@ -509,7 +513,15 @@ function formatMethods(
   ].join("\n");
 }
 
-async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
+/** What `basins bench` runs: the grid, the shared cell options and the output file. */
+export interface BenchSettings {
+  readonly grid: SweepGrid;
+  readonly cell: ReturnType<typeof cellOptions>;
+  readonly out: string | null;
+}
+
+/** The settings of `basins bench` flags (bad values are one-line usage errors). */
+export function benchSettings(p: Parsed): BenchSettings {
   const c = common(p);
   const systems = str(p, "systems") === "all"
     ? Object.keys(BENCH_SYSTEMS)
@@ -525,8 +537,51 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
   if (noises.some((n) => n !== "white" && n !== "ou")) {
     throw new UsageError(`basins bench: bad --noises '${str(p, "noises")}'`);
   }
-  const out = p.values.out ? String(p.values.out) : null;
-  await runBenchSweep({ systems, dims, noises: noises as ("white" | "ou")[] }, cellOptions(p, c), {
+  return {
+    grid: { systems, dims, noises: noises as ("white" | "ou")[] },
+    cell: cellOptions(p, c),
+    out: p.values.out ? String(p.values.out) : null,
+  };
+}
+
+/** Rows of an earlier (interrupted) bench output, for `--resume`; none if there is no file. */
+export async function benchRowsOf(path: string): Promise<SweepRow[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new UsageError(`basins bench: cannot read ${path} (${(e as Error).name})`);
+  }
+  try {
+    const rows = JSON.parse(text);
+    if (!Array.isArray(rows)) throw new Error("not an array");
+    for (const r of rows) {
+      if (typeof r?.system !== "string" || typeof r?.D !== "number" || !Array.isArray(r?.methods)) {
+        throw new Error("rows need system, D, noise and methods");
+      }
+    }
+    return rows as SweepRow[];
+  } catch (e) {
+    throw new UsageError(
+      `basins bench: ${path} is not a bench output (${
+        (e as Error).message
+      }): expected the JSON rows of --out`,
+    );
+  }
+}
+
+/**
+ * Runs the bench sweep (only the `only` cells, if given), keeping `keep` rows, writing the rows to
+ * `s.out` after every cell.
+ */
+export async function runBench(
+  s: BenchSettings,
+  io: CliIo,
+  o: { only?: ReadonlySet<string>; keep?: readonly SweepRow[] } = {},
+): Promise<SweepRow[]> {
+  return await runBenchSweep(s.grid, s.cell, {
+    ...o,
     onSkip: (system, D, noise, reason) => io.notice(`skip ${system} D=${D} ${noise}: ${reason}`),
     onRow: async (row, rows) => {
       io.out(
@@ -536,9 +591,31 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
       );
       io.out(formatMethods(row.methods));
       // Rewritten after every cell, atomically: a killed sweep leaves every finished row.
-      if (out) await writeFileAtomic(out, JSON.stringify(rows, null, 1));
+      if (s.out) await writeFileAtomic(s.out, JSON.stringify(rows, null, 1));
     },
   });
+}
+
+async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
+  const s = benchSettings(p);
+  if (p.values.resume && !s.out) throw new UsageError("basins bench: --resume needs --out FILE");
+  let keep: SweepRow[] = [];
+  if (s.out) {
+    // The settings beside the rows, so that --resume never mixes rows of other settings.
+    const path = `${s.out}.settings.json`, mine = JSON.stringify({ grid: s.grid, cell: s.cell });
+    if (p.values.resume) {
+      const theirs = await Deno.readTextFile(path).catch(() => null);
+      if (theirs !== null && theirs !== mine) {
+        throw new UsageError(
+          `basins bench --resume: ${s.out} was written with other settings (${path}): ` +
+            `expected the same flags`,
+        );
+      }
+      keep = await benchRowsOf(s.out);
+    }
+    await writeFileAtomic(path, mine);
+  }
+  await runBench(s, io, { keep });
   return 0;
 }
 

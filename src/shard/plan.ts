@@ -1,5 +1,5 @@
 /**
- * Shard plans: a sweep split into independent units (here the cells of a DISCS sweep) assigned to
+ * Shard plans: a sweep split into independent units (the cells of a DISCS or basins sweep) assigned to
  * N shards, with the code version and a hash of the resolved configuration, so that any scheduler
  * (a Slurm job array, a Kubernetes Indexed Job, a loop in a shell) can run shard i anywhere and the
  * merge can prove the pieces belong together. Counter-based random numbers make a cell's result
@@ -15,8 +15,8 @@ import { codeVersion, hashText } from "../io/code_version.ts";
 /** The plan file's schema. */
 export const ShardPlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  /** The command whose work is split (`discs`). */
-  command: z.literal("discs"),
+  /** The command whose work is split (the cells of a `discs` or `basins bench` sweep). */
+  command: z.enum(["discs", "basins-bench"]),
   /** The command's own flags, as given (outputs are the plan's). */
   args: z.array(z.string()),
   codeVersion: z.string(),
@@ -54,7 +54,7 @@ export function planPaths(dir: string) {
  * each suite's costly cells) and builds the plan.
  */
 export async function buildPlan(
-  command: "discs",
+  command: ShardPlan["command"],
   args: string[],
   config: Record<string, unknown>,
   units: string[],
