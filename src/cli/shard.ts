@@ -18,6 +18,7 @@ import {
   readPlan,
   readShardState,
   type ShardPlan,
+  shardStates,
   writePlan,
   writeShardState,
 } from "../shard/plan.ts";
@@ -177,23 +178,6 @@ function planDir(parsed: Parsed, sub: string): string {
   const p = parsed.values.plan;
   if (typeof p !== "string") throw new UsageError(`shard ${sub}: --plan DIR is required`);
   return resolve(p);
-}
-
-/** Each shard's state: done, running, failed (with the reason) or missing. */
-async function shardStates(dir: string, plan: ShardPlan) {
-  const out = [];
-  for (let i = 0; i < plan.shards.length; i++) {
-    const s = await readShardState(dir, i);
-    const foreign = s !== null && s.configHash !== plan.configHash;
-    out.push({
-      index: i,
-      cells: plan.shards[i].length,
-      status: foreign ? "foreign" : s?.status ?? "missing",
-      ...(s?.error ? { error: s.error } : {}),
-      ...(s ? { host: s.host } : {}),
-    });
-  }
-  return out;
 }
 
 async function statusCommand(parsed: Parsed, io: CliIo): Promise<number> {
