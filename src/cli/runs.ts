@@ -15,6 +15,7 @@ import { resumeRbm } from "./rbm.ts";
 import { resumeLmRun } from "./lm.ts";
 import { resumeBind } from "./bind.ts";
 import { resumeSolve } from "./solve.ts";
+import { resumeBasins } from "./basins.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -25,6 +26,7 @@ const RESUMERS: Partial<
   lm: resumeLmRun,
   bind: resumeBind,
   solve: resumeSolve,
+  basins: resumeBasins,
 };
 
 /** The `runs` command's flags. */
