@@ -14,6 +14,7 @@ import { resumeSample } from "./sample.ts";
 import { resumeRbm } from "./rbm.ts";
 import { resumeLmRun } from "./lm.ts";
 import { resumeBind } from "./bind.ts";
+import { resumeRetro } from "./retro.ts";
 import { resumeSolve } from "./solve.ts";
 import { resumeBasins } from "./basins.ts";
 
@@ -25,6 +26,7 @@ const RESUMERS: Partial<
   rbm: resumeRbm,
   lm: resumeLmRun,
   bind: resumeBind,
+  retro: resumeRetro,
   solve: resumeSolve,
   basins: resumeBasins,
 };

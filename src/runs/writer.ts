@@ -22,6 +22,7 @@ export const RUN_KINDS = [
   "rbm",
   "lm",
   "bind",
+  "retro",
 ] as const;
 
 /** A run kind. */

@@ -77,6 +77,7 @@ Deno.test("runKindOf: old manifests without kind fall back to the command; other
     "rbm",
     "lm",
     "bind",
+    "retro",
   ]);
   // A version 1 manifest (no kind) is still read.
   const v1 = parseRunManifest({
