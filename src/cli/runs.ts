@@ -52,7 +52,15 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
   if (sub === "list" && id === undefined) {
     const list = await store.list();
-    io.out(parsed.values.json ? JSON.stringify(list) : formatRunList(list, store.root));
+    const stopped = new Set<string>();
+    for (const m of list.runs) {
+      if (m.status === "running" && await store.writerStopped(m.id)) stopped.add(m.id);
+    }
+    io.out(
+      parsed.values.json
+        ? JSON.stringify({ ...list, stopped: [...stopped] })
+        : formatRunList(list, store.root, stopped),
+    );
     return 0;
   }
   if (sub === "resume" && id !== undefined && extra.length === 0) {
@@ -65,6 +73,7 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
     if (manifest.status === "done") {
       throw new UsageError(`runs resume: run '${id}' is done: nothing to resume`);
     }
+
     const kind = runKindOf(manifest);
     const resume = kind ? RESUMERS[kind] : undefined;
     if (!resume) {

@@ -159,11 +159,22 @@ for (const c of COMMANDS) {
       const r = await cli([...long, "--runs-dir", refDir]);
       assertEquals(r.code, 0, r.err);
       const refId = runIdOf(r.out);
-      await killWhen([...long, "--runs-dir", dir], async () => {
+      const ready = async () => {
         const id = await onlyRun(dir);
         return id !== null &&
           (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
+      };
+      await killWhen([...long, "--runs-dir", dir], ready, async () => {
+        // While its writer lives, the run is not resumed (two writers would interleave).
+        const live = await cli(["runs", "resume", (await onlyRun(dir))!, "--runs-dir", dir]);
+        if (live.code === 0) return; // the run had already finished: nothing to check
+        assertEquals(live.code, 2, live.err);
+        assert(/is still being written by another process \(pid \d+/.test(live.err), live.err);
+        const list = JSON.parse((await cli(["runs", "list", "--runs-dir", dir, "--json"])).out);
+        assertEquals(list.stopped, [], "a live writer's run is not stopped");
       });
+      const after = JSON.parse((await cli(["runs", "list", "--runs-dir", dir, "--json"])).out);
+      assertEquals(after.stopped, [await onlyRun(dir)], "a killed writer's run is stopped");
       const id = (await onlyRun(dir))!;
       const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
       assertEquals(before.status, "running", "the kill came before the end of the run");
