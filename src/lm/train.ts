@@ -315,6 +315,8 @@ async function loop(t: Trainer, run: RunWriter, opts: TrainRunOptions): Promise<
     }
     if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await saveCheckpoint(t, run);
     if (opts.stopAfter !== undefined && step >= opts.stopAfter && step < cfg.steps) {
+      // As a killed process would: the run stays `running`, its writer lock is released.
+      run.releaseLock();
       return { runId: run.id, steps: step, valBits: NaN, unit, tokensPerSecond: NaN, sample: "" };
     }
   }
