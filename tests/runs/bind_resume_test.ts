@@ -38,7 +38,6 @@ Deno.test("runs resume: bind train killed at planned crash points resumes to the
     "crash:write:6",
     "crash:sync:20",
     "crash:renamed:30",
-    "crash:write:60",
     "crash:rename:90",
     "crash:write:150",
     "crash:write:250",
