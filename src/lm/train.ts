@@ -5,7 +5,8 @@
  *
  * A run holds `run.json` (config, summary), `loss.npy` (f32 [steps]: training loss in nats per
  * token), `lr.npy` (f32 [steps]), `val_bpc.npy` (f64 [evals, 2]: step, validation bits per unit),
- * `checkpoint.bin` and `samples.txt`.
+ * `checkpoint.bin` and `samples.txt`. The curves are appended as steps finish and flushed before
+ * each checkpoint (every `checkpointEvery` steps, the unit of a resume).
  * @module
  */
 import { z } from "npm:zod@4.6.7";
@@ -13,6 +14,7 @@ import type { Tensor, Variable } from "npm:@tensorflow/tfjs@4.22.0";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { codeVersion } from "../io/code_version.ts";
 import { ConfigError, parseConfig } from "../io/config.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { loadTf, type Tf, type TfBackend } from "../nn/tf.ts";
 import {
@@ -250,20 +252,25 @@ async function tensorsOf(
   return out;
 }
 
-/** Writes the curves, then the checkpoint (so the checkpoint's step bounds the curves). */
-async function saveCheckpoint(t: Trainer, run: RunWriter): Promise<void> {
-  const f32 = (xs: number[]) => ({
-    dtype: "f32" as const,
-    shape: [xs.length],
-    data: Float32Array.from(xs),
-  });
-  await run.writeArray("loss", f32(t.losses), { replace: true });
-  await run.writeArray("lr", f32(t.lrs), { replace: true });
-  await run.writeArray("val_bpc", {
-    dtype: "f64",
-    shape: [t.val.length, 2],
-    data: Float64Array.from(t.val.flat()),
-  }, { replace: true });
+/** The run's curves: a row per step (loss, lr) or evaluation (val_bpc), appended as they come. */
+interface Curves {
+  readonly loss: NpyAppender;
+  readonly lr: NpyAppender;
+  readonly val: NpyAppender;
+}
+
+/** Opens the curves, keeping exactly the rows of the trainer's state (a resumed run's checkpoint). */
+async function openCurves(t: Trainer, run: RunWriter): Promise<Curves> {
+  return {
+    loss: await run.appender("loss", "f32", [], { keepRows: t.losses.length }),
+    lr: await run.appender("lr", "f32", [], { keepRows: t.lrs.length }),
+    val: await run.appender("val_bpc", "f64", [2], { keepRows: t.val.length }),
+  };
+}
+
+/** Flushes the curves, then writes the checkpoint (so the checkpoint's step bounds the curves). */
+async function saveCheckpoint(t: Trainer, run: RunWriter, curves: Curves): Promise<void> {
+  for (const app of [curves.loss, curves.lr, curves.val]) await app.flush();
   await writeCheckpoint(`${run.dir}/${CHECKPOINT_FILE}`, {
     arch: t.cfg.arch,
     variant: variantOf(t.cfg),
@@ -300,26 +307,38 @@ async function loop(t: Trainer, run: RunWriter, opts: TrainRunOptions): Promise<
   const { cfg } = t;
   const unit = t.corpus.tokenizer.kind;
   const log = opts.log ?? (() => {});
+  const curves = await openCurves(t, run);
+  const closeCurves = async () => {
+    for (const app of [curves.loss, curves.lr, curves.val]) await app.close();
+  };
   while (t.opt.step < cfg.steps) {
     const loss = await trainStep(t);
     const step = t.opt.step;
+    await curves.loss.append(Float32Array.of(loss), 1);
+    await curves.lr.append(Float32Array.of(t.lrs[t.lrs.length - 1]), 1);
     if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step}: loss ${loss}`);
     if (step % cfg.evalEvery === 0 || step === cfg.steps) {
       const bits = await validationBits(t);
       t.val.push([step, bits]);
+      await curves.val.append(Float64Array.of(step, bits), 1);
       log(
         `step ${step}/${cfg.steps}  loss ${loss.toFixed(4)} nats  val ${
           bits.toFixed(4)
         } bits/${unit}`,
       );
     }
-    if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await saveCheckpoint(t, run);
+    if (step % cfg.checkpointEvery === 0 || step === cfg.steps) {
+      await saveCheckpoint(t, run, curves);
+    }
     if (opts.stopAfter !== undefined && step >= opts.stopAfter && step < cfg.steps) {
-      // As a killed process would: the run stays `running`, its writer lock is released.
+      // As a killed process would: the run stays `running`, its files and writer lock are let go
+      // (rows past the checkpoint are dropped on resume).
+      await closeCurves();
       run.releaseLock();
       return { runId: run.id, steps: step, valBits: NaN, unit, tokensPerSecond: NaN, sample: "" };
     }
   }
+  await closeCurves();
   const valBits = t.val.length ? t.val[t.val.length - 1][1] : await validationBits(t);
   const tokensPerSecond = t.trainSeconds > 0
     ? (t.timedSteps * cfg.batch * cfg.context) / t.trainSeconds

@@ -116,9 +116,9 @@ Deno.test("runs resume: an lm checkpoint from other code is refused with one lin
     const text = `${dir}/t.txt`;
     await Deno.writeTextFile(text, TEXT);
     const runs = `${dir}/runs`;
-    // Killed after its first checkpoint (the 8th rename: the manifest, 3 curves each followed
-    // by the manifest, then the checkpoint).
-    assertEquals(await cliChild(lmArgs(text, 8, runs), "crash:renamed:8"), 137);
+    // Killed right after its first checkpoint is renamed into place (the 11th rename: the
+    // manifest, three curves created whole and recorded, three flushes recorded, the checkpoint).
+    assertEquals(await cliChild(lmArgs(text, 8, runs), "crash:renamed:11"), 137);
     const id = (await onlyRun(runs))!;
     const path = `${runs}/${id}/checkpoint.bin`;
     const bytes = await Deno.readFile(path);
