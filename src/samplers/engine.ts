@@ -34,8 +34,11 @@ import {
   ENGINE_FIELDS,
   ENGINE_HELPERS,
   fusedMain,
+  GROUP_HELPERS,
+  GROUP_STEP_MAIN,
   INIT_MAIN,
   REFRESH_MAIN,
+  slotsAdaptMain,
   STEP_HELPERS,
   STEP_MAIN,
 } from "./engine_wgsl.ts";
@@ -99,7 +102,7 @@ export interface BlockTrace {
   chains: number;
   energies: Float32Array;
   hamming: Float32Array;
-  /** The shared adaptive parameter at each step of the block. */
+  /** The adaptive parameter at each step of the block, `[length, slots]`. */
   params: Float32Array;
   /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
   acceptSum: Float32Array;
@@ -115,7 +118,10 @@ export interface RunResult {
   energies: Float32Array;
   /** DISCS statistic: Hamming distance to a fixed random reference state, after each step. */
   hamming: Float32Array;
-  /** The shared adaptive parameter used at each step. */
+  /**
+   * The shared adaptive parameter used at each step, `[steps, slots]`: one slot, or one per
+   * position in a group of exchanging chains (`sampler.exchange`).
+   */
   params: Float32Array;
   /**
    * Mean acceptance probability per chain after burn-in: per-block f32 sums (both twins)
@@ -130,6 +136,10 @@ export interface RunResult {
   energyEvals: number;
   /** Wall-clock seconds of the sampling loop (GPU synchronised). */
   seconds: number;
+  /** Exchanging samplers (parallel tempering): the summary of the final scratch (swap rates, ladder). */
+  exchange?: Record<string, unknown>;
+  /** Exchanging samplers: the final per-chain sampler scratch (chain-minor words). */
+  finalScratch?: Uint32Array;
 }
 
 type CheckedOptions =
@@ -239,6 +249,12 @@ function checkOptions(
       throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
     }
   }
+  if (sampler.exchange && (o.chainBetas !== undefined || opts.fuseAdaptation)) {
+    throw new Error(
+      `${sampler.name} sets its chains' temperatures and adapts per replica: ` +
+        `chainBetas and fuseAdaptation are not available`,
+    );
+  }
   if (o.chainBetas !== undefined) {
     const b = o.chainBetas;
     if (!(b instanceof Float32Array) || b.length !== o.chains) {
@@ -294,7 +310,8 @@ export function gpuLimitReason(
 ): string | null {
   if (!hasLoopLimit(gpu)) return null;
   const cost = loopCost(model, sampler);
-  const worst = Math.max(cost.step, cost.energy + model.numSites); // init: D draws + energy
+  const step = sampler.exchange ? groupLoops(sampler, cost.step, model.numSites) : cost.step;
+  const worst = Math.max(step, cost.energy + model.numSites); // init: D draws + energy
   if (worst <= 0.9 * LLVMPIPE_LOOP_LIMIT) return null;
   return `${model.name} x ${sampler.name} needs about ${worst} loop iterations per GPU ` +
     `invocation, over the software adapter's limit of ${LLVMPIPE_LOOP_LIMIT} (Mesa llvmpipe ` +
@@ -352,8 +369,27 @@ export function runSampler(
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
-  const sink = blockSink(o, opts.onBlock, opts.onProgress);
+  const sink = blockSink(o, paramSlots(sampler), opts.onBlock, opts.onProgress);
   return gpu ? runGpu(model, sampler, o, gpu, sink) : runCpu(model, sampler, o, sink);
+}
+
+/**
+ * Adaptive parameters of a run: one per position in a group of exchanging chains (chain c
+ * uses slot c % slots), else one shared by all chains (DISCS).
+ */
+function paramSlots(sampler: DiscreteSampler): number {
+  return sampler.exchange?.size ?? 1;
+}
+
+/** Loop iterations of one step invocation: a chain's step, or a group's steps and exchange. */
+function groupLoops(sampler: DiscreteSampler, step: number, numSites: number): number {
+  const ex = sampler.exchange;
+  return ex ? ex.size * (step + 4) + 2 * ex.size * numSites : step + 4;
+}
+
+/** Chains that use slot r of `slots`: r, r + slots, ... below `chains`. */
+function slotChains(chains: number, slots: number, r: number): number {
+  return r < chains ? Math.floor((chains - 1 - r) / slots) + 1 : 0;
 }
 
 function burnInSteps(o: { steps: number; burnInFraction: number }): number {
@@ -374,6 +410,7 @@ interface BlockSink {
 
 function blockSink(
   o: CheckedOptions,
+  slots: number,
   onBlock?: (block: BlockTrace) => void | Promise<void>,
   onProgress?: (done: number, total: number) => void,
 ): BlockSink {
@@ -381,7 +418,7 @@ function blockSink(
   const n = o.keepTraces ? steps : 0;
   const energies = new Float32Array(n * chains);
   const hamming = new Float32Array(n * chains);
-  const params = new Float32Array(n);
+  const params = new Float32Array(n * slots);
   const acceptTotal = new Float64Array(chains);
   return {
     acceptTotal,
@@ -390,7 +427,7 @@ function blockSink(
       if (o.keepTraces) {
         energies.set(b.energies, b.start * chains);
         hamming.set(b.hamming, b.start * chains);
-        params.set(b.params, b.start);
+        params.set(b.params, b.start * slots);
       }
       await onBlock?.(b);
       onProgress?.(b.start + b.length, steps);
@@ -428,7 +465,10 @@ async function runCpu(
   }
   const burnIn = burnInSteps(o);
   const until = adaptUntil(o, burnIn);
-  let param = Math.fround(sampler.initialParam(model));
+  const slots = paramSlots(sampler);
+  const param = new Float32Array(slots).fill(sampler.initialParam(model));
+  const ex = sampler.exchange;
+  const scratch = new Uint32Array(ex ? chains * scratchWords(model, sampler) : 0);
   const start = performance.now();
   const chainView = {
     x,
@@ -436,8 +476,10 @@ async function runCpu(
     chain: 0,
     step: 0,
     beta: 0,
-    param,
+    param: 0,
     energy: 0,
+    scratch,
+    chains,
     draw(index: number, stream: number) {
       return philox4x32Words(index, this.step, this.chain, stream, key[0], key[1], words);
     },
@@ -456,15 +498,15 @@ async function runCpu(
     const trace = {
       e: new Float32Array(n * chains),
       h: new Float32Array(n * chains),
-      p: new Float32Array(n),
+      p: new Float32Array(n * slots),
       acc: new Float32Array(chains),
     };
     for (let k = 0; k < n; k++) {
       const step = block.start + k;
       chainView.step = step;
-      chainView.param = param;
       const stepBeta = o.betaAt(step);
       for (let ch = 0; ch < chains; ch++) {
+        chainView.param = param[ch % slots];
         chainView.beta = o.chainBetas ? Math.fround(stepBeta * o.chainBetas[ch]) : stepBeta;
         chainView.chain = ch;
         chainView.base = ch * d;
@@ -473,14 +515,33 @@ async function runCpu(
         energy[ch] = chainView.energy;
         accept[ch] = a;
         if (step >= burnIn) trace.acc[ch] = Math.fround(trace.acc[ch] + a);
+      }
+      if (ex) {
+        exchangeCpu(model, ex, {
+          x,
+          energy,
+          hamming,
+          scratch,
+          chains,
+          step,
+          stepBeta,
+          burnIn,
+          key,
+        });
+      }
+      for (let ch = 0; ch < chains; ch++) {
         trace.e[k * chains + ch] = energy[ch];
         trace.h[k * chains + ch] = hamming[ch];
       }
-      trace.p[k] = param;
+      trace.p.set(param, k * slots);
       if (sampler.adaptation && step < until) {
-        let s = 0;
-        for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
-        param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
+        for (let r = 0; r < slots; r++) {
+          const count = slotChains(chains, slots, r);
+          if (count === 0) continue;
+          let s = 0;
+          for (let ch = r; ch < chains; ch += slots) s = Math.fround(s + accept[ch]);
+          param[r] = sampler.adaptation.update(param[r], Math.fround(s / count), model);
+        }
       }
     }
     await sink.take({
@@ -501,7 +562,49 @@ async function runCpu(
     finalStates: x,
     reference,
     seconds,
+    scratch,
   });
+}
+
+/** Words of per-chain scratch a sampler asks for (f32 then u32). */
+function scratchWords(model: DiscreteModel, sampler: DiscreteSampler): number {
+  const s = sampler.scratch?.(model) ?? {};
+  return (s.f32 ?? 0) + (s.u32 ?? 0);
+}
+
+/** CPU twin of the grouped step's exchange: every group, after all chains made the step. */
+function exchangeCpu(
+  model: DiscreteModel,
+  ex: NonNullable<DiscreteSampler["exchange"]>,
+  r: {
+    x: Uint32Array;
+    energy: Float32Array;
+    hamming: Uint32Array;
+    scratch: Uint32Array;
+    chains: number;
+    step: number;
+    stepBeta: number;
+    burnIn: number;
+    key: readonly [number, number];
+  },
+): void {
+  const words = new Uint32Array(4);
+  for (let first = 0; first < r.chains; first += ex.size) {
+    ex.cpuExchange(model, {
+      x: r.x,
+      energy: r.energy,
+      hamming: r.hamming,
+      scratch: r.scratch,
+      chains: r.chains,
+      first,
+      size: Math.min(ex.size, r.chains - first),
+      step: r.step,
+      beta: r.stepBeta,
+      burnIn: r.burnIn,
+      draw: (index, stream) =>
+        philox4x32Words(index, r.step, first, stream, r.key[0], r.key[1], words),
+    });
+  }
 }
 
 function finish(
@@ -517,9 +620,11 @@ function finish(
     finalStates: Uint32Array;
     reference: Uint32Array;
     seconds: number;
+    scratch: Uint32Array;
   },
 ): RunResult {
   const kept = o.steps - burnInSteps(o);
+  const exchange = sampler.exchange?.summary(model, r.scratch, o.chains);
   return {
     backend: r.backend,
     chains: o.chains,
@@ -533,6 +638,7 @@ function finish(
     reference: r.reference,
     energyEvals: o.steps * sampler.evalsPerStep(model),
     seconds: r.seconds,
+    ...(exchange ? { exchange, finalScratch: r.scratch } : {}),
   };
 }
 
@@ -553,6 +659,8 @@ function engineSizes(model: DiscreteModel, sampler: DiscreteSampler): Record<str
     ...modelSizes(model),
     // Where the sampler's u32 scratch words start (after its f32 words).
     SCRATCH_U0: { type: "u32", value: sampler.scratch?.(model).f32 ?? 0 },
+    // Chains per exchanging group, one adaptive parameter each (only such samplers read it).
+    ...(sampler.exchange ? { SLOTS: { type: "u32" as const, value: sampler.exchange.size } } : {}),
   };
   for (const [name, v] of Object.entries(sampler.wgslSizes?.(model) ?? {})) {
     if (name in sizes) throw new Error(`sampler size '${name}' clashes with a model size`);
@@ -603,6 +711,8 @@ export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): P
     STEP_HELPERS,
   ];
   const adaptive = Boolean(sampler.adaptation);
+  const grouped = Boolean(sampler.exchange);
+  if (grouped) snippets.push(GROUP_HELPERS);
   const make = (label: string, body: string, workgroupSize: number) =>
     assembleProgram({
       label: `${model.name}/${sampler.name}/${label}`,
@@ -615,8 +725,8 @@ export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): P
   return [
     make("init", INIT_MAIN, WG),
     make("refresh", REFRESH_MAIN, WG),
-    make("step", STEP_MAIN, WG),
-    make("adapt", adaptMain(adaptive), 1),
+    make("step", grouped ? GROUP_STEP_MAIN : STEP_MAIN, WG),
+    make("adapt", grouped ? slotsAdaptMain(adaptive) : adaptMain(adaptive), 1),
     make("fused", fusedMain(adaptive), FW),
   ];
 }
@@ -646,9 +756,11 @@ async function runGpu(
   const reference = referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
-  const ctrl = new Uint32Array(4);
-  ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
-  const traceFloats = block * chains * 2 + block;
+  const slots = paramSlots(sampler);
+  // Step counter, then one adaptive parameter per slot.
+  const ctrl = new Uint32Array(Math.max(4, 1 + slots));
+  ctrl.fill(new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0], 1, 1 + slots);
+  const traceFloats = block * chains * 2 + block * slots;
   const sizes = engineSizes(model, sampler);
   const layout = engineLayout(sizes);
   const scratch = sampler.scratch?.(model) ?? {};
@@ -683,9 +795,11 @@ async function runGpu(
       fused: groupsOf(programs.fused),
     };
     const workgroups = Math.ceil(chains / WG);
+    // A grouped step runs one invocation per group of exchanging chains.
+    const stepGroups = Math.ceil(Math.ceil(chains / slots) / WG);
     const cost = loopCost(model, sampler);
-    const stepsPerDispatch = Math.min(block, loopBudget(gpu, cost.step + 4));
-    const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
+    const stepsPerDispatch = Math.min(block, loopBudget(gpu, groupLoops(sampler, cost.step, d)));
+    const fuse = !sampler.exchange && (o.fuseAdaptation ?? fuseByDefault(model, sampler, chains));
     if (fuse && chains > FUSED_MAX_CHAINS) {
       throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
     }
@@ -750,7 +864,7 @@ async function runGpu(
           batch.dispatch(programs.fused, g.fused, 1);
           continue;
         }
-        batch.dispatch(programs.step, g.step, workgroups);
+        batch.dispatch(programs.step, g.step, stepGroups);
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
@@ -765,11 +879,17 @@ async function runGpu(
         chains,
         energies: t.subarray(0, rows),
         hamming: t.subarray(block * chains, block * chains + rows),
-        params: t.subarray(2 * block * chains, 2 * block * chains + n),
+        params: t.subarray(2 * block * chains, 2 * block * chains + n * slots),
         acceptSum: new Float32Array(acc),
       });
     }
-    const [states] = await readBuffers(gpu, [{ buffer: buf.state, byteLength: chains * d * 4 }]);
+    const words = scratchWords(model, sampler);
+    const [states, scr] = await readBuffers(gpu, [
+      { buffer: buf.state, byteLength: chains * d * 4 },
+      ...(sampler.exchange && words > 0
+        ? [{ buffer: buf.scratch, byteLength: chains * words * 4 }]
+        : []),
+    ]);
     const seconds = (performance.now() - start) / 1000;
     return finish(model, sampler, o, {
       backend: "webgpu",
@@ -778,6 +898,7 @@ async function runGpu(
       finalStates: new Uint32Array(states),
       reference,
       seconds,
+      scratch: new Uint32Array(scr ?? new ArrayBuffer(0)),
     });
   } finally {
     runner.release();
