@@ -19,6 +19,7 @@ import {
 } from "../samplers/engine.ts";
 import { failureReason, startRun } from "../runs/writer.ts";
 import { SAMPLE_ARRAYS } from "../runs/sample.ts";
+import type { RunWriter } from "../io/run_store.ts";
 
 /** A stored sampling run: its id and the engine's result (traces not kept in memory). */
 export interface StoredSample {
@@ -54,7 +55,9 @@ export async function sampleToStore(
     appenders.push(energy);
     const hamming = await run.appender(A.hamming.name, A.hamming.dtype, [chains]);
     appenders.push(hamming);
-    const param = await run.appender(A.param.name, A.param.dtype, []);
+    // Parallel tempering adapts one parameter per rung: rows of `replicas` values.
+    const slots = sampler.exchange?.size;
+    const param = await run.appender(A.param.name, A.param.dtype, slots ? [slots] : []);
     appenders.push(param);
     const result = await runSampler(model, sampler, {
       ...opts,
@@ -93,6 +96,7 @@ export async function sampleToStore(
       stepsPerSecond: result.steps / result.seconds,
       meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / chains,
       energyEvals: result.energyEvals,
+      ...await writeExchange(run, result.exchange),
     });
     await run.finish("done");
     return { id: run.id, result };
@@ -102,4 +106,22 @@ export async function sampleToStore(
     await run.finish("failed", failureReason(e)).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * An exchanging sampler's summary (parallel tempering): lists become f64 arrays named in snake
+ * case (`ladder`, `swap_rates`, `swap_attempts`), numbers go to the run summary.
+ */
+async function writeExchange(
+  run: RunWriter,
+  ex: Record<string, unknown> | undefined,
+): Promise<Record<string, number>> {
+  const scalars: Record<string, number> = {};
+  for (const [key, v] of Object.entries(ex ?? {})) {
+    if (typeof v === "number") scalars[key] = v;
+    if (!Array.isArray(v)) continue;
+    const name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    await run.writeArray(name, { dtype: "f64", shape: [v.length], data: Float64Array.from(v) });
+  }
+  return scalars;
 }

@@ -220,6 +220,8 @@ export type PtSummary = {
   ladder: number[];
   /** Post-burn-in mean swap acceptance probability of each pair (r, r + 1), over all groups. */
   swapRates: number[];
+  /** Post-burn-in swap attempts of each pair, over all groups. */
+  swapAttempts: number[];
   /** Chains at the target (ladder factor 1): 0, replicas, 2 replicas, ... */
   targetChainStride: number;
 };
@@ -270,15 +272,17 @@ function ptSummary(
   const w = new Words(scratch, chains, innerF32);
   const words = scratch.length / chains;
   const u0 = (words - PT_U32) * chains;
-  const swapRates = Array.from({ length: R - 1 }, (_, r) => {
+  const swapAttempts: number[] = [], swapRates: number[] = [];
+  for (let r = 0; r + 1 < R; r++) {
     let acc = 0, tries = 0;
     for (let c = r; c + 1 < chains; c += R) {
       acc += w.f[w.at(c, 3)];
       tries += scratch[u0 + c];
     }
-    return tries ? acc / tries : NaN;
-  });
-  return { replicas: R, ladder, swapRates, targetChainStride: R };
+    swapAttempts.push(tries);
+    swapRates.push(tries ? acc / tries : NaN);
+  }
+  return { replicas: R, ladder, swapRates, swapAttempts, targetChainStride: R };
 }
 
 /** The registry entry of `pt`. */

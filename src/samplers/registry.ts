@@ -34,6 +34,14 @@ type Schemas<T extends readonly SamplerDescriptor[]> = { -readonly [K in keyof T
 /** Names of the samplers `buildSampler` knows. */
 export const SAMPLER_NAMES: readonly string[] = SAMPLERS.map((d) => d.name);
 
+/**
+ * Samplers that run chains themselves, not around another sampler (the DISCS evaluation set;
+ * parallel tempering, which wraps them, is left out).
+ */
+export const INNER_SAMPLER_NAMES: readonly string[] = SAMPLERS.filter((d) => !d.inner).map((d) =>
+  d.name
+);
+
 /** Samplers whose step is a few local energy changes (benchmarks give them more chains). */
 export const CHEAP_SAMPLERS: readonly string[] = SAMPLERS.filter((d) => d.cheap).map((d) => d.name);
 

@@ -74,13 +74,15 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
   assertEquals(CHEAP_SAMPLERS, ["rwm", "block_gibbs", "hamming_ball"]);
   assertEquals(BALANCED_SAMPLERS, ["gwg", "pas", "dmala", "dlmc", "dlmcf"]);
   assertEquals(SUITE_BALANCED, BALANCED_SAMPLERS);
-  assertEquals(ALL_SAMPLERS, SAMPLER_NAMES);
+  // DISCS evaluates the samplers that run chains themselves, not parallel tempering around them.
+  assertEquals(ALL_SAMPLERS, SAMPLER_NAMES.filter((n) => n !== "pt"));
   assertEquals(SAMPLER_NAMES.map(coAdaptMode), [
     "always",
     "always",
     "always",
     "off",
     "always",
+    "off",
     "off",
     "off",
     "off",
@@ -119,7 +121,7 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
     RbmConfig.extend({ arrays: ArrayFiles }),
   ]);
   const samplerInputs: unknown[] = [
-    ...SAMPLER_NAMES.map((name) => ({ name })),
+    ...SAMPLER_NAMES.filter((n) => n !== "pt").map((name) => ({ name })),
     { name: "gwg", numFlips: 3, balancing: "ratio" },
     { name: "gwg", balancing: "cube" },
     { name: "rwm", bogus: 1 },
@@ -154,4 +156,20 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
   assertEquals(GwgConfig.parse(SamplerConfig.parse({ name: "gwg" })).targetAcceptance, 0.574);
   assertEquals(SamplerConfig.safeParse({ name: "rwm", bogus: 1 }).success, false);
   assertEquals(SamplerConfig.safeParse({ name: "annealer" }).success, false);
+  // A wrapping sampler's inner configuration is validated as the inner sampler's own.
+  const pt = SamplerConfig.parse({ name: "pt" }) as { inner: unknown };
+  assertEquals(pt.inner, oldSampler.parse({ name: "gwg" }));
+  const dmala = SamplerConfig.parse({ name: "pt", inner: { name: "dmala", stepSize: 0.3 } });
+  assertEquals(
+    (dmala as { inner: unknown }).inner,
+    oldSampler.parse({ name: "dmala", stepSize: 0.3 }),
+  );
+  for (const inner of [{ name: "pt" }, { name: "gwg", bogus: 1 }, { name: "annealer" }, {}]) {
+    assertEquals(
+      SamplerConfig.safeParse({ name: "pt", inner }).success,
+      false,
+      JSON.stringify(inner),
+    );
+  }
+  assertEquals(SamplerConfig.safeParse({ name: "pt", replicas: 1 }).success, false);
 });
