@@ -222,6 +222,10 @@ export class RunStore {
     if (manifest.status === "done") {
       throw new Error(`run '${id}' is done: expected a running or failed run to resume`);
     }
+    // Temporary files of writes that a crash interrupted were never published: drop them.
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && /\.[0-9a-f]{12}\.tmp$/.test(e.name)) await Deno.remove(`${dir}/${e.name}`);
+    }
     manifest.status = "running";
     delete manifest.error;
     delete manifest.timings.finishedAt;
@@ -329,13 +333,14 @@ export class RunWriter {
   /**
    * Opens an appender for array `name` with rows of `rowShape`; the manifest's shape follows
    * each flush. In a resumed run, an existing array of the same dtype and row shape is
-   * continued; otherwise an existing name is refused.
+   * continued; otherwise an existing name is refused. `keepRows` keeps exactly that many rows
+   * (a run resumed from a checkpoint drops rows written after it).
    */
   async appender(
     name: string,
     dtype: NpyDtype,
     rowShape: readonly number[],
-    options: { bufferBytes?: number } = {},
+    options: { bufferBytes?: number; keepRows?: number } = {},
   ): Promise<NpyAppender> {
     this.#checkRunning();
     checkSafeName("array name", name);
@@ -351,6 +356,7 @@ export class RunWriter {
     const app = await NpyAppender.open(`${this.dir}/${file}`, dtype, rowShape, {
       resume: existing !== undefined,
       bufferBytes: options.bufferBytes,
+      keepRows: options.keepRows,
       onFlush: async (rows) => {
         this.#manifest.arrays[name] = { file, dtype, shape: [rows, ...rowShape] };
         await this.save();

@@ -10,7 +10,7 @@
 import { z } from "npm:zod@4.6.7";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ConfigError } from "../io/config.ts";
-import { codeVersion, hashText } from "./code_version.ts";
+import { codeVersion, hashText } from "../io/code_version.ts";
 
 /** The plan file's schema. */
 export const ShardPlanSchema = z.strictObject({
