@@ -87,7 +87,7 @@ Deno.test("pt: the target and the hottest replica are exact on every family, CPU
     {
       const sampler = samplers[seed % 2];
       const R = sampler.exchange!.size;
-      const o = { chains: 500 * R, steps: 100, seed: seed++ };
+      const o = { chains: 400 * R, steps: 80, seed: seed++ };
       for (const g of gpu ? [null, gpu] : [null]) {
         const r = await runSampler(model, sampler, { ...o, seed: o.seed + (g ? 1000 : 0) }, g);
         assertRungExact(model, sampler, r, 0, `${family} pt(${sampler.config.inner})`);
