@@ -285,6 +285,26 @@ function ptSummary(
   return { replicas: R, ladder, swapRates, swapAttempts, targetChainStride: R };
 }
 
+/**
+ * The target chains' columns (chains 0, R, 2R, ...: ladder factor 1) of a step-major trace
+ * `[steps, chains]` such as `RunResult.energies` or `hamming`: `[steps, ceil(chains / R)]`.
+ *
+ * @example
+ * ```ts
+ * import { ptTargetTrace } from "./pt.ts";
+ * const trace = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10); // 2 steps x 5 chains
+ * console.log(Array.from(ptTargetTrace(trace, 5, 2))); // [1, 3, 5, 6, 8, 10]
+ * ```
+ */
+export function ptTargetTrace(trace: Float32Array, chains: number, replicas: number): Float32Array {
+  const groups = Math.ceil(chains / replicas), steps = trace.length / chains;
+  const out = new Float32Array(steps * groups);
+  for (let t = 0; t < steps; t++) {
+    for (let g = 0; g < groups; g++) out[t * groups + g] = trace[t * chains + g * replicas];
+  }
+  return out;
+}
+
 /** The registry entry of `pt`. */
 export const ptDescriptor = defineSampler({
   name: "pt",
