@@ -35,10 +35,12 @@ import {
   ENGINE_FIELDS,
   ENGINE_HELPERS,
   fusedMain,
+  GROUP_EXCHANGE_MAIN,
   GROUP_HELPERS,
   GROUP_STEP_MAIN,
   INIT_MAIN,
   REFRESH_MAIN,
+  SLOT_STEP_MAIN,
   slotsAdaptMain,
   STEP_HELPERS,
   STEP_MAIN,
@@ -403,7 +405,10 @@ export function gpuLimitReason(
 ): string | null {
   if (!hasLoopLimit(gpu)) return null;
   const cost = loopCost(model, sampler);
-  const step = sampler.exchange ? groupLoops(sampler, cost.step, model.numSites) : cost.step;
+  // Grouped samplers fall back to one chain per invocation (split mode) when a group's steps do
+  // not fit, so a chain's step and one exchange must.
+  const ex = sampler.exchange;
+  const step = ex ? Math.max(cost.step, exchangeLoops(ex.size, model.numSites)) : cost.step;
   const worst = Math.max(step, cost.energy + model.numSites); // init: D draws + energy
   if (worst <= 0.9 * LLVMPIPE_LOOP_LIMIT) return null;
   return `${model.name} x ${sampler.name} needs about ${worst} loop iterations per GPU ` +
@@ -477,7 +482,12 @@ function paramSlots(sampler: DiscreteSampler): number {
 /** Loop iterations of one step invocation: a chain's step, or a group's steps and exchange. */
 function groupLoops(sampler: DiscreteSampler, step: number, numSites: number): number {
   const ex = sampler.exchange;
-  return ex ? ex.size * (step + 4) + 2 * ex.size * numSites : step + 4;
+  return ex ? ex.size * (step + 4) + exchangeLoops(ex.size, numSites) : step + 4;
+}
+
+/** Loop iterations of one group's exchange, at most (swaps of D sites, ladder updates). */
+function exchangeLoops(size: number, numSites: number): number {
+  return size * (numSites + 8);
 }
 
 /** Chains that use slot r of `slots`: r, r + slots, ... below `chains`. */
@@ -775,6 +785,8 @@ interface EnginePrograms {
   step: CompiledProgram;
   adapt: CompiledProgram;
   fused: CompiledProgram;
+  /** Split mode of grouped samplers: per-chain step with slot parameters, then the exchange. */
+  split?: { step: CompiledProgram; exchange: CompiledProgram };
 }
 
 const WG = 16;
@@ -802,7 +814,7 @@ function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
 
 /**
  * The WGSL sources of the engine's programs for a model and sampler, in the order init, refresh,
- * step, adapt, fused. Sizes travel in the uniform block, so the text depends on the model's
+ * step, adapt, fused, and for grouped samplers the split mode's step and exchange. Sizes travel in the uniform block, so the text depends on the model's
  * family and options, never on its size (tests compare sizes n and 4n).
  *
  * @example
@@ -854,6 +866,9 @@ export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): P
     make("step", grouped ? GROUP_STEP_MAIN : STEP_MAIN, WG),
     make("adapt", grouped ? slotsAdaptMain(adaptive) : adaptMain(adaptive), 1),
     make("fused", fusedMain(adaptive), FW),
+    ...(grouped
+      ? [make("split_step", SLOT_STEP_MAIN, WG), make("exchange", GROUP_EXCHANGE_MAIN, WG)]
+      : []),
   ];
 }
 
@@ -861,11 +876,21 @@ async function compilePrograms(
   gpu: GpuContext,
   model: DiscreteModel,
   sampler: DiscreteSampler,
+  split: boolean,
 ): Promise<EnginePrograms> {
-  const [init, refresh, step, adapt, fused] = await Promise.all(
-    engineSources(model, sampler).map((p) => gpu.cache.get(gpu.device, p)),
+  // The split mode's programs compile only when it runs.
+  const sources = engineSources(model, sampler).slice(0, split ? undefined : 5);
+  const [init, refresh, step, adapt, fused, splitStep, exchange] = await Promise.all(
+    sources.map((p) => gpu.cache.get(gpu.device, p)),
   );
-  return { init, refresh, step, adapt, fused };
+  return {
+    init,
+    refresh,
+    step,
+    adapt,
+    fused,
+    ...(split ? { split: { step: splitStep, exchange } } : {}),
+  };
 }
 
 async function runGpu(
@@ -878,7 +903,11 @@ async function runGpu(
   const { chains, steps } = o;
   const d = model.numSites;
   const block = Math.min(o.blockSteps, steps);
-  const programs = await compilePrograms(gpu, model, sampler);
+  const cost = loopCost(model, sampler);
+  // A group's steps in one invocation unless they exceed llvmpipe's loop limit (split mode).
+  const split = Boolean(sampler.exchange) &&
+    loopBudget(gpu, groupLoops(sampler, cost.step, d)) < 1;
+  const programs = await compilePrograms(gpu, model, sampler, split);
   const reference = referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
@@ -926,11 +955,14 @@ async function runGpu(
       step: groupsOf(programs.step),
       adapt: groupsOf(programs.adapt),
       fused: groupsOf(programs.fused),
+      split: programs.split && {
+        step: groupsOf(programs.split.step),
+        exchange: groupsOf(programs.split.exchange),
+      },
     };
     const workgroups = Math.ceil(chains / WG);
     // A grouped step runs one invocation per group of exchanging chains.
     const stepGroups = Math.ceil(Math.ceil(chains / slots) / WG);
-    const cost = loopCost(model, sampler);
     const stepsPerDispatch = Math.min(block, loopBudget(gpu, groupLoops(sampler, cost.step, d)));
     const fuse = !sampler.exchange && (o.fuseAdaptation ?? fuseByDefault(model, sampler, chains));
     if (fuse && chains > FUSED_MAX_CHAINS) {
@@ -981,7 +1013,7 @@ async function runGpu(
       const fused = adapting && fuse;
       const perDispatch = fused
         ? Math.min(n, fusedPerDispatch)
-        : adapting
+        : adapting || split
         ? 1
         : Math.max(1, Math.min(n, stepsPerDispatch));
       writeParams(blockStart, perDispatch, blockStart + n);
@@ -998,7 +1030,12 @@ async function runGpu(
           batch.dispatch(programs.fused, g.fused, 1);
           continue;
         }
-        batch.dispatch(programs.step, g.step, stepGroups);
+        if (programs.split && g.split) {
+          batch.dispatch(programs.split.step, g.split.step, workgroups);
+          batch.dispatch(programs.split.exchange, g.split.exchange, stepGroups);
+        } else {
+          batch.dispatch(programs.step, g.step, stepGroups);
+        }
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();

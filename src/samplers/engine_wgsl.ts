@@ -308,3 +308,28 @@ fn main() {
   ctrl[0] = step + count;
 }`;
 }
+
+/**
+ * Grouped samplers when a group's steps do not fit one invocation under llvmpipe's loop limit
+ * (split mode, one step per dispatch): the per-chain step with the chain's slot parameter...
+ */
+export const SLOT_STEP_MAIN: string = STEP_MAIN.replace(
+  "engine_param = bitcast<f32>(ctrl[1]);",
+  "engine_param = bitcast<f32>(ctrl[1u + chain % SLOTS]);",
+);
+
+/**
+ * ...then one invocation per group: `sampler_exchange` for the step just made, and the group's
+ * trace rows rewritten after it (the adapt dispatch then advances the step counter).
+ */
+export const GROUP_EXCHANGE_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
+  let first_chain = chain_index(gid, nwg) * SLOTS;
+  if (first_chain >= params.chains) { return; }
+  let size = min(SLOTS, params.chains - first_chain);
+  let step = ctrl[0];
+  if (step >= params.block_end) { return; }
+  sampler_exchange(first_chain, size, step);
+  for (var r = 0u; r < size; r++) { engine_trace(first_chain + r, step); }
+}`;

@@ -150,6 +150,21 @@ Deno.test("pt: WebGPU replays the CPU twin bit for bit (per-rung adaptation, sho
   });
 });
 
+Deno.test("pt: a group too large for llvmpipe's loop limit runs split and replays the twin", async () => {
+  const gpu = await gpuOrSkip("parallel tempering split mode");
+  if (!gpu) return;
+  // 16 rungs of DMALA on a 30 x 30 Ising: about 87,000 loop iterations for a group in one
+  // invocation, so on llvmpipe each chain steps in its own invocation and the groups exchange
+  // in a second dispatch (real GPUs have no limit and run the grouped step: same bits either way).
+  const sampler = pt({ replicas: 16, inner: { name: "dmala" } });
+  await twinsAgree(gpu, isingModel({ size: 30, seed: 1 }), sampler, {
+    chains: 37,
+    steps: 12,
+    seed: 3,
+    blockSteps: 5,
+  });
+});
+
 Deno.test("pt: the ladder adapts during burn-in only, then swaps are counted", async () => {
   const model = isingModel({ size: 3, seed: 5 });
   const sampler = pt({ replicas: 5, betaMin: 0.1, inner: { name: "rwm" } });
