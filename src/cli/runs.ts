@@ -12,6 +12,7 @@ import { runKindOf } from "../runs/writer.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
 import { resumeSolve } from "./solve.ts";
+import { resumeBasins } from "./basins.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -19,6 +20,7 @@ const RESUMERS: Partial<
 > = {
   sample: resumeSample,
   solve: resumeSolve,
+  basins: resumeBasins,
 };
 
 /** The `runs` command's flags. */
@@ -42,7 +44,15 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
   if (sub === "list" && id === undefined) {
     const list = await store.list();
-    io.out(parsed.values.json ? JSON.stringify(list) : formatRunList(list, store.root));
+    const stopped = new Set<string>();
+    for (const m of list.runs) {
+      if (m.status === "running" && await store.writerStopped(m.id)) stopped.add(m.id);
+    }
+    io.out(
+      parsed.values.json
+        ? JSON.stringify({ ...list, stopped: [...stopped] })
+        : formatRunList(list, store.root, stopped),
+    );
     return 0;
   }
   if (sub === "resume" && id !== undefined && extra.length === 0) {
@@ -55,6 +65,7 @@ export async function runsCommand(parsed: Parsed, io: CliIo): Promise<number> {
     if (manifest.status === "done") {
       throw new UsageError(`runs resume: run '${id}' is done: nothing to resume`);
     }
+
     const kind = runKindOf(manifest);
     const resume = kind ? RESUMERS[kind] : undefined;
     if (!resume) {

@@ -24,10 +24,14 @@ export async function cliChild(args: string[], fault?: string): Promise<number> 
   return out.code;
 }
 
-/** Starts `cli.ts <args>`, waits until `ready(dir)` holds, then kills it with SIGKILL. */
+/**
+ * Starts `cli.ts <args>`, waits until `ready()` holds, runs `whileAlive` (if given) with the
+ * child still running, then kills the child with SIGKILL.
+ */
 export async function killWhen(
   args: string[],
   ready: () => Promise<boolean>,
+  whileAlive?: () => Promise<void>,
 ): Promise<void> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--no-check", CLI, ...args],
@@ -38,6 +42,7 @@ export async function killWhen(
     for (let i = 0; i < 1200 && !(await ready()); i++) {
       await new Promise((r) => setTimeout(r, 50));
     }
+    await whileAlive?.();
   } finally {
     child.kill("SIGKILL");
     await child.status;

@@ -48,28 +48,19 @@ const SOLVE = [
   "--json",
 ];
 
-/** Each command, its arrays that hold wall-clock time (never bit-identical), and its steps flag. */
-const COMMANDS = [
-  {
-    name: "sample",
-    args: SAMPLE,
-    clock: [] as string[],
-    long: (a: string) => a === "64" ? "2048" : a,
-  },
-  {
-    name: "solve",
-    args: SOLVE,
-    clock: ["time"],
-    long: (a: string) => a === "--steps=64" ? "--steps=2048" : a,
-  },
+const BASINS = [
+  "basins",
+  "--system=quadruple-well",
+  "--dim=10",
+  "--candidates=4",
+  "--per-candidate=16",
+  "--featurizer=window:5",
+  "--baselines=none",
+  "--backend=cpu",
+  "--hidden=8",
+  "--seed=3",
+  "--json",
 ];
-
-async function reference(args: string[]): Promise<{ dir: string; id: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "resume_ref_" });
-  const r = await cli([...args, "--runs-dir", dir]);
-  assertEquals(r.code, 0, r.err);
-  return { dir, id: JSON.parse(r.out).run };
-}
 
 // Writes, syncs and renames spread over a run: before the first block, inside blocks, between a
 // block's rows and its checkpoint, and in the final arrays.
@@ -84,12 +75,60 @@ const FAULTS = [
   "crash:write:95",
 ];
 
+/**
+ * Each command, its arrays that hold wall-clock time (never bit-identical), how its long form
+ * (for the SIGKILL test) changes a flag, and its planned crash points.
+ */
+const COMMANDS = [
+  {
+    name: "sample",
+    args: SAMPLE,
+    clock: [] as string[],
+    faults: undefined as string[] | undefined,
+    long: (a: string) => a === "64" ? "2048" : a,
+  },
+  {
+    name: "solve",
+    args: SOLVE,
+    clock: ["time"],
+    long: (a: string) => a === "--steps=64" ? "--steps=2048" : a,
+  },
+  {
+    name: "basins",
+    args: BASINS,
+    clock: [],
+    long: (a: string) => a,
+    // The simulation's checkpoint, its final arrays, and the manifest between them.
+    faults: [
+      "crash:rename:2",
+      "crash:write:6",
+      "crash:renamed:5",
+      "crash:write:14",
+      "crash:sync:20",
+    ],
+  },
+];
+
+/** The run id a command printed with --json (`run` or `runId`). */
+function runIdOf(out: string): string {
+  const j = JSON.parse(out);
+  return j.run ?? j.runId;
+}
+
+async function reference(args: string[]): Promise<{ dir: string; id: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "resume_ref_" });
+  const r = await cli([...args, "--runs-dir", dir]);
+  assertEquals(r.code, 0, r.err);
+  return { dir, id: runIdOf(r.out) };
+}
+
 for (const c of COMMANDS) {
   Deno.test(`runs resume: ${c.name} killed at planned crash points resumes to the uninterrupted bits`, async () => {
     const ref = await reference(c.args);
     let crashed = 0;
     try {
-      for (const fault of FAULTS) {
+      const faults = c.faults ?? FAULTS;
+      for (const fault of faults) {
         const dir = await Deno.makeTempDir({ prefix: "resume_crash_" });
         try {
           const code = await cliChild([...c.args, "--runs-dir", dir], fault);
@@ -106,7 +145,7 @@ for (const c of COMMANDS) {
           await Deno.remove(dir, { recursive: true });
         }
       }
-      assert(crashed >= FAULTS.length - 2, `only ${crashed} planned crashes fired`);
+      assert(crashed >= faults.length - 2, `only ${crashed} planned crashes fired`);
     } finally {
       await Deno.remove(ref.dir, { recursive: true });
     }
@@ -119,18 +158,29 @@ for (const c of COMMANDS) {
     try {
       const r = await cli([...long, "--runs-dir", refDir]);
       assertEquals(r.code, 0, r.err);
-      const refId = JSON.parse(r.out).run;
-      await killWhen([...long, "--runs-dir", dir], async () => {
+      const refId = runIdOf(r.out);
+      const ready = async () => {
         const id = await onlyRun(dir);
         return id !== null &&
           (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
+      };
+      await killWhen([...long, "--runs-dir", dir], ready, async () => {
+        // While its writer lives, the run is not resumed (two writers would interleave).
+        const live = await cli(["runs", "resume", (await onlyRun(dir))!, "--runs-dir", dir]);
+        if (live.code === 0) return; // the run had already finished: nothing to check
+        assertEquals(live.code, 2, live.err);
+        assert(/is still being written by another process \(pid \d+/.test(live.err), live.err);
+        const list = JSON.parse((await cli(["runs", "list", "--runs-dir", dir, "--json"])).out);
+        assertEquals(list.stopped, [], "a live writer's run is not stopped");
       });
+      const after = JSON.parse((await cli(["runs", "list", "--runs-dir", dir, "--json"])).out);
+      assertEquals(after.stopped, [await onlyRun(dir)], "a killed writer's run is stopped");
       const id = (await onlyRun(dir))!;
       const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
       assertEquals(before.status, "running", "the kill came before the end of the run");
       const resumed = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
       assertEquals(resumed.code, 0, resumed.err);
-      assert(/resumed run .* at step [1-9]/.test(resumed.err), resumed.err);
+      assert(/resumed run \S+ at (step|unit) [1-9]/.test(resumed.err), resumed.err);
       await assertSameArrays(refDir, refId, dir, id, `${c.name} SIGKILL`, c.clock);
     } finally {
       await Deno.remove(refDir, { recursive: true });
