@@ -102,6 +102,12 @@ export interface RunOptions {
    * `initialState`; traces are not kept (they go to `onBlock`).
    */
   resumeFrom?: EngineCheckpoint;
+  /**
+   * Global index of this run's chain 0 (default 0): chains draw their random numbers by global
+   * index, so a shard running chains [a, b) of a larger run with `chainOffset: a` reproduces
+   * their bits exactly, provided nothing couples the chains (adaptation off; no exchanges).
+   */
+  chainOffset?: number;
   /** Attach an {@link EngineCheckpoint} to every {@link BlockTrace} (costs a state readback). */
   checkpoints?: boolean;
 }
@@ -191,6 +197,7 @@ type CheckedOptions =
       | "chainBetas"
       | "resumeFrom"
       | "checkpoints"
+      | "chainOffset"
     >
   >
   & {
@@ -202,6 +209,7 @@ type CheckedOptions =
     keepTraces: boolean;
     resumeFrom?: EngineCheckpoint;
     checkpoints: boolean;
+    chainOffset: number;
   };
 
 /**
@@ -289,6 +297,13 @@ function checkOptions(
       throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
     }
   }
+  const offset = opts.chainOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset + o.chains > 2 ** 32) {
+    throw new Error(`chainOffset must be an integer in [0, 2^32 - chains], got ${offset}`);
+  }
+  if (offset > 0 && sampler.exchange) {
+    throw new Error(`${sampler.name} couples its chains in groups: chainOffset is not available`);
+  }
   if (sampler.exchange && (o.chainBetas !== undefined || opts.fuseAdaptation)) {
     throw new Error(
       `${sampler.name} sets its chains' temperatures and adapts per replica: ` +
@@ -320,6 +335,7 @@ function checkOptions(
     constantBeta: betaSchedule === undefined,
     keepTraces: opts.keepTraces ?? (opts.onBlock === undefined && !opts.resumeFrom),
     checkpoints: opts.checkpoints ?? false,
+    chainOffset: opts.chainOffset ?? 0,
   };
 }
 
@@ -561,7 +577,9 @@ async function runCpu(
     let h = 0;
     for (let i = 0; i < d; i++) {
       if (!given) {
-        x[ch * d + i] = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] %
+        const global = ch + o.chainOffset;
+        x[ch * d + i] =
+          philox4x32Words(i, 0xffffffff, global, 0xfffffff0, key[0], key[1], words)[0] %
           c;
       }
       if (x[ch * d + i] !== reference[i]) h++;
@@ -588,7 +606,15 @@ async function runCpu(
     scratch,
     chains,
     draw(index: number, stream: number) {
-      return philox4x32Words(index, this.step, this.chain, stream, key[0], key[1], words);
+      return philox4x32Words(
+        index,
+        this.step,
+        this.chain + o.chainOffset,
+        stream,
+        key[0],
+        key[1],
+        words,
+      );
     },
     set(i: number, v: number) {
       const old = x[this.base + i], r = reference[i];
@@ -981,6 +1007,7 @@ async function runGpu(
         {
           key_lo: key[0],
           key_hi: key[1],
+          chain_offset: o.chainOffset,
           chains,
           block_start: blockStart,
           beta: o.betaAt(blockStart),

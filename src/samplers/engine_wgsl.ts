@@ -27,6 +27,8 @@ export const ENGINE_FIELDS: readonly UniformField[] = [
   { name: "init_given", type: "u32" },
   // 1 when each chain's inverse temperature is scaled by chain_betas[chain] (tempering).
   { name: "chain_beta_given", type: "u32" },
+  // Global index of chain 0: a shard running chains [a, b) draws what they draw in the full run.
+  { name: "chain_offset", type: "u32" },
 ];
 
 /** `@group(0)` of every engine program, in binding order. */
@@ -55,7 +57,7 @@ export const CTRL = { step: 0, param: 1, words: 4 } as const;
 /** Helpers available to sampler snippets. */
 export const ENGINE_HELPERS = /* wgsl */ `
 fn rng_draw(chain: u32, step: u32, index: u32, stream: u32) -> vec4<u32> {
-  return rng_philox(vec4<u32>(index, step, chain, stream), vec2<u32>(params.key_lo, params.key_hi));
+  return rng_philox(vec4<u32>(index, step, chain + params.chain_offset, stream), vec2<u32>(params.key_lo, params.key_hi));
 }
 fn engine_set(chain: u32, i: u32, v: u32) {
   let base = chain * D;
@@ -93,7 +95,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var i = 0u; i < D; i++) {
     var v = state[base + i];
     if (!given) {
-      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
+      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain + params.chain_offset, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
       v = w.x % C;
       state[base + i] = v;
     }
