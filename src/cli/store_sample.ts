@@ -42,8 +42,10 @@ export async function sampleToStore(
   sampler: DiscreteSampler,
   backend: ResolvedBackend,
   opts: RunOptions,
+  runId?: string,
 ): Promise<StoredSample> {
   const run = await startRun(store, "sample", {
+    ...(runId !== undefined ? { id: runId } : {}),
     command: ["sample", ...argv],
     config: { ...config, resolvedModel: model.config, resolvedSampler: sampler.config },
     seed: opts.seed,

@@ -24,6 +24,8 @@ export const SampleConfig = z.object({
   adapt: z.enum(["burn-in", "always", "off"]).default("burn-in"),
   beta: z.number().nonnegative().finite().default(1),
   blockSteps: posInt().max(100_000).optional(),
+  /** Global index of the first chain: a shard of a larger run (`cli.ts shard`), default 0. */
+  chainOffset: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
 }).strict();
 
