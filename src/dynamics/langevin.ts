@@ -30,6 +30,7 @@ import {
   DispatchBatch,
   type GpuContext,
   GpuRunner,
+  type Program,
   readBuffers,
   synchronize,
 } from "../gpu/mod.ts";
@@ -43,10 +44,12 @@ import {
   BAOAB_MAIN,
   DYN_BINDINGS,
   DYN_PARAMS,
+  DYN_SLOTS,
   DYN_STREAM,
   dynHelpersWgsl,
   EM_MAIN,
 } from "./langevin_wgsl.ts";
+import { transposeInto } from "./work_layout.ts";
 
 /** The integrators. */
 export type IntegratorName = "euler-maruyama" | "baoab";
@@ -511,6 +514,43 @@ async function simulateCpu(
 const WG = 64;
 const GPU_BLOCK_FLOATS = 1 << 25;
 
+/**
+ * The integrator program of a potential, before compilation. Its text does not depend on the
+ * dimension (it travels in the uniform block), only on the potential's WGSL, the integrator and
+ * whether a box reflects.
+ *
+ * @example
+ * ```ts
+ * import { foldingModel } from "../models/continuous/mod.ts";
+ * const a = integratorProgram(foldingModel({ dim: 2 }), "baoab", false);
+ * const b = integratorProgram(foldingModel({ dim: 1000 }), "baoab", false);
+ * console.log(a.code === b.code); // true
+ * ```
+ */
+export function integratorProgram(
+  p: DynamicsPotential,
+  integrator: IntegratorName,
+  hasBox: boolean,
+): Program {
+  const groups = [
+    DYN_BINDINGS,
+    ...(p.wgsl.params
+      ? [[{ name: "model_params", kind: "read" as const, type: "array<f32>" }]]
+      : []),
+  ];
+  return assembleProgram({
+    label: `${p.wgsl.key}/${integrator}`,
+    groups,
+    constants: {
+      WG: { type: "u32", value: WG },
+      HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
+    },
+    snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
+    body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
+    workgroupSize: WG,
+  });
+}
+
 /** Compiles (or fetches from the cache) the integrator program of a potential. */
 export function compileIntegrator(
   gpu: GpuContext,
@@ -518,27 +558,7 @@ export function compileIntegrator(
   integrator: IntegratorName,
   hasBox: boolean,
 ): Promise<CompiledProgram> {
-  const groups = [
-    DYN_BINDINGS,
-    ...(p.wgsl.params
-      ? [[{ name: "model_params", kind: "read" as const, type: "array<f32>" }]]
-      : []),
-  ];
-  return gpu.cache.get(
-    gpu.device,
-    assembleProgram({
-      label: `${p.wgsl.key}/${integrator}`,
-      groups,
-      constants: {
-        WG: { type: "u32", value: WG },
-        HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
-        NOISE_GROUP: { type: "u32", value: p.dim <= 2 ? 4 / p.dim : 1 },
-      },
-      snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
-      body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
-      workgroupSize: WG,
-    }),
-  );
+  return gpu.cache.get(gpu.device, integratorProgram(p, integrator, hasBox));
 }
 
 async function simulateGpu(
@@ -561,12 +581,15 @@ async function simulateGpu(
     boxData.set(pl.box.lo);
     boxData.set(pl.box.hi, dim);
   }
+  // Position, velocity and gradient of every trajectory, chain-minor [3, dim, n].
+  const work = new Float32Array(3 * dim * n);
+  transposeInto(pl.x0, n, dim, work, DYN_SLOTS.position * dim * n);
+  if (pl.v0) transposeInto(pl.v0, n, dim, work, DYN_SLOTS.velocity * dim * n);
   // Every buffer belongs to the runner, released in the finally whatever fails.
   const runner = new GpuRunner(gpu, "langevin");
   try {
     const buf = {
-      dyn_pos: runner.storage("dyn_pos", Float32Array.from(pl.x0)),
-      dyn_vel: runner.storage("dyn_vel", pl.v0 ? Float32Array.from(pl.v0) : 16),
+      dyn_work: runner.storage("dyn_work", work),
       dyn_step: runner.storage("dyn_step", n * 4),
       dyn_frames: runner.storage("dyn_frames", blockFrames * n * dim * 4),
       dyn_box: runner.storage("dyn_box", boxData),
@@ -587,6 +610,8 @@ async function simulateGpu(
       c1,
       block_frame0: 0,
       chunk,
+      dim,
+      noise_group: dim <= 2 ? 4 / dim : 1,
     };
     await synchronize(gpu);
     const start = performance.now();
@@ -603,8 +628,9 @@ async function simulateGpu(
       await sink(new Float32Array(data), f0 + 1, count);
     }
     const seconds = (performance.now() - start) / 1000;
-    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_pos, byteLength: n * dim * 4 }]);
-    return { final: new Float32Array(fin), seconds };
+    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_work, byteLength: n * dim * 4 }]);
+    const final = transposeInto(new Float32Array(fin), n, dim, new Float32Array(n * dim), 0, true);
+    return { final, seconds };
   } finally {
     runner.release();
   }

@@ -9,22 +9,62 @@
  * The GPU twin of a potential. `code` is a WGSL snippet that defines
  *
  * ```wgsl
- * const DIM: u32 = ...;
- * fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32
- * fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32
+ * fn model_grad_energy(x: u32, g: u32) -> f32
  * ```
  *
- * where `model_grad_energy` writes dV/dx into `g` and returns V. When `params` is set, the
- * snippet reads it through a binding it does NOT declare; the program assembler declares it as
- * `@group(1) @binding(0) var<storage, read> model_params: array<f32>;`.
+ * which writes dV/dx into the vector `g` and returns V at the point `x`. `x` and `g` are handles
+ * to vectors that the host program keeps in its own storage (one per trajectory or chain); the
+ * snippet reads and writes them only through functions the host defines before it (see
+ * {@link wgslPotentialHost}):
+ *
+ * ```wgsl
+ * fn model_dim() -> u32                    // the dimension, from the host's uniform block
+ * fn model_x(x: u32, i: u32) -> f32        // coordinate i of the point x
+ * fn model_g(g: u32, i: u32) -> f32        // entry i of g (as the snippet last wrote it)
+ * fn model_g_set(g: u32, i: u32, v: f32)   // writes dV/dx_i
+ * ```
+ *
+ * Nothing in the text may depend on the dimension (no `array<f32, N>` sized by it, no loop
+ * bounds baked in): one program then serves every size and compiles in the same time. Sizes
+ * other than the dimension (numbers of components, ...) travel in `params`. When `params` is
+ * set, the snippet reads it through a binding it does NOT declare; the program assembler
+ * declares it as `@group(1) @binding(0) var<storage, read> model_params: array<f32>;`.
  */
 export interface WgslPotential {
-  /** Identifies the WGSL text for pipeline caching (includes dim and anything baked in). */
+  /**
+   * Identifies the WGSL text for pipeline caching and labels; it becomes part of the program
+   * text, so it must not contain the dimension unless the text itself depends on it.
+   */
   readonly key: string;
   /** The WGSL snippet described above. */
   readonly code: string;
   /** Read-only parameters bound as `model_params`, or null when the snippet needs none. */
   readonly params: Float32Array | null;
+  /**
+   * WGSL loop iterations of one `model_grad_energy` call at this size (llvmpipe's loop budget);
+   * when absent, runners estimate it from the text, the parameters and the dimension.
+   */
+  readonly loopCost?: number;
+}
+
+/**
+ * The host side of the potential contract: WGSL definitions of `model_dim`, `model_x`,
+ * `model_g` and `model_g_set` over vectors stored strided in one storage buffer, entry i of the
+ * vector with handle h at `buffer[h + i * stride]` (a chain-minor layout, so neighbouring
+ * invocations touch neighbouring words).
+ *
+ * @example
+ * ```ts
+ * const host = wgslPotentialHost("work", "params.chains", "params.dim");
+ * host.includes("fn model_x(x: u32, i: u32) -> f32"); // true
+ * ```
+ */
+export function wgslPotentialHost(buffer: string, stride: string, dim: string): string {
+  return `fn model_dim() -> u32 { return ${dim}; }
+fn model_x(x: u32, i: u32) -> f32 { return ${buffer}[x + i * ${stride}]; }
+fn model_g(g: u32, i: u32) -> f32 { return ${buffer}[g + i * ${stride}]; }
+fn model_g_set(g: u32, i: u32, v: f32) { ${buffer}[g + i * ${stride}] = v; }
+`;
 }
 
 /** The part of a potential that numerics need: name, dimension, energy and gradient. */
