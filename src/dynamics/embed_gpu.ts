@@ -18,10 +18,10 @@
  */
 import {
   assembleProgram,
-  type CompiledProgram,
   DispatchBatch,
   type GpuContext,
   GpuRunner,
+  type Program,
   readBuffers,
   writeBuffer,
 } from "../gpu/mod.ts";
@@ -192,27 +192,23 @@ const NOISE_BLOCK_LOOPS = 17;
 
 /** Estimated loop iterations of the noise kernel per frame (see `embed_gpu_wgsl.ts`). */
 function noiseLoopsPerFrame(d: number): number {
-  return (EMBED_ROWS / 4) * (NOISE_BLOCK_LOOPS + 1 + 4 * (1 + d)) + 2 * d + 1;
+  // Rows: ROWS / 4 Philox blocks of 4 values; then d sums over the block's ROWS rows.
+  return (EMBED_ROWS / 4) * (NOISE_BLOCK_LOOPS + 1 + 4) + d * (EMBED_ROWS + 1) + 1;
 }
 
-function compile(
-  gpu: GpuContext,
-  spec: FrameEmbeddingSpec,
-  kind: "noise" | "reduce" | "project",
-): Promise<CompiledProgram> {
-  const { coreDim: d, ambientDim: D } = spec;
-  return gpu.cache.get(
-    gpu.device,
+/**
+ * The three embedding programs (noise, reduce, project) of a noise kind, before compilation;
+ * D and d travel in the uniform block, so the texts do not depend on the embedding's size.
+ */
+export function embedPrograms(noise: "white" | "ou"): Program[] {
+  return (["noise", "reduce", "project"] as const).map((kind) =>
     assembleProgram({
       label: `embed/${kind}`,
       groups: [EMBED_BINDINGS],
       constants: {
         WG: { type: "u32", value: WG },
-        AMBIENT: { type: "u32", value: D },
-        CORE: { type: "u32", value: d },
         ROWS: { type: "u32", value: EMBED_ROWS },
-        NB: { type: "u32", value: Math.ceil(D / EMBED_ROWS) },
-        OU: { type: "u32", value: spec.noise === "ou" ? 1 : 0 },
+        OU: { type: "u32", value: noise === "ou" ? 1 : 0 },
         STREAM: { type: "u32", value: EMBED_NOISE_STREAM },
       },
       snippets: [EMBED_PARAMS.wgsl(), ...(kind === "noise" ? [rngWgsl()] : [])],
@@ -222,7 +218,7 @@ function compile(
         ? EMBED_REDUCE_MAIN
         : EMBED_PROJECT_MAIN,
       workgroupSize: WG,
-    }),
+    })
   );
 }
 
@@ -276,11 +272,9 @@ export async function createGpuFrameEmbedder(
   const tc = Math.min(T, Math.floor(cap / perTraj));
   const fs = Math.max(1, Math.min(Math.floor(cap / (tc * perTraj)), Math.floor(budget / perFrame)));
   const chunks = Math.ceil(T / tc);
-  const [noise, reduce, project] = await Promise.all([
-    compile(gpu, spec, "noise"),
-    compile(gpu, spec, "reduce"),
-    compile(gpu, spec, "project"),
-  ]);
+  const [noise, reduce, project] = await Promise.all(
+    embedPrograms(spec.noise).map((p) => gpu.cache.get(gpu.device, p)),
+  );
   // The runner owns every buffer: released by destroy(), or at once if setup fails.
   const runner = new GpuRunner(gpu, "embed");
   let bufs: Record<string, GPUBuffer>;
@@ -320,6 +314,9 @@ export async function createGpuFrameEmbedder(
     a,
     b,
     sigma: spec.sigma,
+    ambient: D,
+    core: d,
+    nb,
   };
   const gather = chunks > 1 ? new Float32Array(fs * T * D) : null;
   const coreChunk = new Float32Array(fs * tc * d);
