@@ -5,13 +5,17 @@
  * `--rounds` times, compile excluded (one warm-up run each), and prints the median rate of each
  * side from the runners' own GPU-synchronised timers.
  *
- * `deno run -A bench/dynamics_ab.ts --before /tmp/before [--rounds 3]`
+ * `deno run -A bench/dynamics_ab.ts --before /tmp/before [--rounds 3] [--only D=2]`
  * @module
  */
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
-  options: { before: { type: "string" }, rounds: { type: "string", default: "3" } },
+  options: {
+    before: { type: "string" },
+    rounds: { type: "string", default: "3" },
+    only: { type: "string" }, // substring of the case names to run
+  },
 });
 if (!values.before) throw new Error("--before DIR is required (another checkout)");
 const rounds = Number(values.rounds);
@@ -117,7 +121,7 @@ const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(", ");
 console.log(`load average at start: ${load()}`);
 console.log("| case | before | after | after / before |");
 console.log("| --- | ---: | ---: | ---: |");
-for (const c of CASES) {
+for (const c of CASES.filter((c) => !values.only || c.name.includes(values.only))) {
   await c.run(sides.before); // compile outside the timed runs
   await c.run(sides.after);
   const got: Record<string, number[]> = { before: [], after: [] };

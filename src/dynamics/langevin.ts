@@ -41,13 +41,14 @@ import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 
 import {
-  BAOAB_MAIN,
+  BAOAB_STEPS,
   DYN_BINDINGS,
+  DYN_MAIN,
   DYN_PARAMS,
   DYN_SLOTS,
   DYN_STREAM,
   dynHelpersWgsl,
-  EM_MAIN,
+  EM_STEPS,
 } from "./langevin_wgsl.ts";
 import { transposeInto } from "./work_layout.ts";
 
@@ -544,9 +545,16 @@ export function integratorProgram(
     constants: {
       WG: { type: "u32", value: WG },
       HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
+      POT_FIXED_DIM: { type: "u32", value: p.wgsl.fixedDim ?? 0 },
     },
-    snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
-    body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
+    snippets: [
+      DYN_PARAMS.wgsl(),
+      rngWgsl(),
+      dynHelpersWgsl(),
+      p.wgsl.code,
+      integrator === "baoab" ? BAOAB_STEPS : EM_STEPS,
+    ],
+    body: DYN_MAIN,
     workgroupSize: WG,
   });
 }

@@ -99,6 +99,6 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     minima: [[-0.558, 1.442], [0.623, 0.028], [-0.05, 0.467]],
     saddles: [[-0.822, 0.624], [0.212, 0.293]],
     box: { lo: [-1.5, -0.2], hi: [1.2, 2] },
-    wgsl: { key: `muller-brown:d=2:scale=${Math.fround(s)}`, code, params: null },
+    wgsl: { key: `muller-brown:d=2:scale=${Math.fround(s)}`, code, params: null, fixedDim: 2 },
   });
 }

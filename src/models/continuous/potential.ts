@@ -45,13 +45,75 @@ export interface WgslPotential {
    * when absent, runners estimate it from the text, the parameters and the dimension.
    */
   readonly loopCost?: number;
+  /**
+   * The dimension, for snippets written for one dimension only (Müller–Brown, the 1-D and 2-D
+   * wells). Hosts bake it into the program so that their loops over coordinates unroll; such a
+   * text exists for one dimension anyway. Size-generic snippets leave it unset and share one
+   * program for every dimension.
+   */
+  readonly fixedDim?: number;
+}
+
+/** Largest dimension whose vectors a host may keep in registers (see {@link wgslPotentialHost}). */
+export const POT_REG_CAP = 4;
+
+/** `select` tree picking `names[i]` for a runtime index i (power-of-two length). */
+function selectTree(names: readonly string[], lo = 0): string {
+  if (names.length === 1) return names[0];
+  const half = names.length / 2;
+  return `select(${selectTree(names.slice(0, half), lo)}, ${
+    selectTree(names.slice(half), lo + half)
+  }, i >= ${lo + half}u)`;
+}
+
+/** WGSL of a register file of `slots` vectors of POT_REG_CAP private scalars. */
+function registerFileWgsl(slots: number): string {
+  const reg = (s: number, i: number) => `pot_r${s}_${i}`;
+  const all = Array.from(
+    { length: slots },
+    (_, s) => Array.from({ length: POT_REG_CAP }, (_, i) => reg(s, i)),
+  );
+  const decls = all.flat().map((n) => `var<private> ${n}: f32;`).join("\n");
+  const getCases = all.map((names, s) => `    case ${s}u: { return ${selectTree(names)}; }`);
+  const setCases = all.map((names, s) =>
+    `    case ${s}u: {\n${
+      names.map((n, i) => `      ${n} = select(${n}, v, i == ${i}u);`).join("\n")
+    }\n    }`
+  );
+  return `const POT_REG_CAP: u32 = ${POT_REG_CAP}u;
+const POT_REG_BASE: u32 = 0xffff0000u;
+${decls}
+// Entry i of register slot s. Branch-free in i, so a runtime index costs a few selects; with
+// constant handles the slot folds away after inlining.
+fn pot_reg_get(s: u32, i: u32) -> f32 {
+  switch s {
+${getCases.join("\n")}
+    default: { return 0.0; }
+  }
+}
+fn pot_reg_set(s: u32, i: u32, v: f32) {
+  switch s {
+${setCases.join("\n")}
+    default: {}
+  }
+}
+`;
 }
 
 /**
  * The host side of the potential contract: WGSL definitions of `model_dim`, `model_x`,
- * `model_g` and `model_g_set` over vectors stored strided in one storage buffer, entry i of the
- * vector with handle h at `buffer[h + i * stride]` (a chain-minor layout, so neighbouring
- * invocations touch neighbouring words).
+ * `model_g` and `model_g_set`, plus `pot_get(h, i)` / `pot_set(h, i, v)` for the host's own
+ * loops, over vectors stored strided in one storage buffer: entry i of the vector with handle h
+ * at `buffer[h + i * stride]` (a chain-minor layout, so neighbouring invocations touch
+ * neighbouring words).
+ *
+ * With `regSlots > 0` the host may also keep up to that many vectors of at most
+ * {@link POT_REG_CAP} entries in a fixed register file of private scalars (`pot_reg_get(s, i)`,
+ * `pot_reg_set(s, i, v)`): handle `POT_REG_BASE + s * POT_REG_CAP` names slot s. Its size is
+ * fixed, never the model's, so the text still does not depend on the dimension; a host passes
+ * such constant handles only when `model_dim() <= POT_REG_CAP`, and after inlining every access
+ * is a register (on llvmpipe a storage access with per-lane addresses is a gather of scalar
+ * loads, several times dearer than the small potentials' arithmetic).
  *
  * @example
  * ```ts
@@ -59,11 +121,29 @@ export interface WgslPotential {
  * host.includes("fn model_x(x: u32, i: u32) -> f32"); // true
  * ```
  */
-export function wgslPotentialHost(buffer: string, stride: string, dim: string): string {
-  return `fn model_dim() -> u32 { return ${dim}; }
-fn model_x(x: u32, i: u32) -> f32 { return ${buffer}[x + i * ${stride}]; }
-fn model_g(g: u32, i: u32) -> f32 { return ${buffer}[g + i * ${stride}]; }
-fn model_g_set(g: u32, i: u32, v: f32) { ${buffer}[g + i * ${stride}] = v; }
+export function wgslPotentialHost(
+  buffer: string,
+  stride: string,
+  dim: string,
+  regSlots = 0,
+): string {
+  const regs = regSlots > 0;
+  const get = regs
+    ? `if (h >= POT_REG_BASE) { return pot_reg_get((h - POT_REG_BASE) / POT_REG_CAP, i); }\n  `
+    : "";
+  const set = regs
+    ? `if (h >= POT_REG_BASE) { pot_reg_set((h - POT_REG_BASE) / POT_REG_CAP, i, v); return; }\n  `
+    : "";
+  return (regs ? registerFileWgsl(regSlots) : "") + `fn model_dim() -> u32 { return ${dim}; }
+fn pot_get(h: u32, i: u32) -> f32 {
+  ${get}return ${buffer}[h + i * ${stride}];
+}
+fn pot_set(h: u32, i: u32, v: f32) {
+  ${set}${buffer}[h + i * ${stride}] = v;
+}
+fn model_x(x: u32, i: u32) -> f32 { return pot_get(x, i); }
+fn model_g(g: u32, i: u32) -> f32 { return pot_get(g, i); }
+fn model_g_set(g: u32, i: u32, v: f32) { pot_set(g, i, v); }
 `;
 }
 

@@ -57,7 +57,12 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     saddles: [pad(0)],
     exact: tilt === 0,
     box: y2 ? { lo: [-2, -1.5], hi: [2, 1.5] } : { lo: [-2], hi: [2] },
-    wgsl: { key: `double-well:d=${dim}:tilt=${Math.fround(tilt)}`, code, params: null },
+    wgsl: {
+      key: `double-well:d=${dim}:tilt=${Math.fround(tilt)}`,
+      code,
+      params: null,
+      fixedDim: dim,
+    },
   });
 }
 
@@ -95,7 +100,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     minima: [[0.19], [3.642]],
     saddles: [[2.168]],
     box: { lo: [-0.5], hi: [4.5] },
-    wgsl: { key: "double-well-asymmetric:d=1", code, params: null },
+    wgsl: { key: "double-well-asymmetric:d=1", code, params: null, fixedDim: 1 },
   });
 }
 
@@ -131,7 +136,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     saddles: [[-1, 0], [1, 0], [0, -1], [0, 1]],
     exact: true,
     box: { lo: [-2, -2], hi: [2, 2] },
-    wgsl: { key: "quadruple-well:d=2", code, params: null },
+    wgsl: { key: "quadruple-well:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -175,7 +180,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     saddles: [[3 / 64, -1], [3 / 64, 1], [-1, 3 / 32], [1, 3 / 32]],
     exact: true,
     box: { lo: [-2, -2], hi: [2, 2] },
-    wgsl: { key: "quadruple-well-asymmetric:d=2", code, params: null },
+    wgsl: { key: "quadruple-well-asymmetric:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -239,7 +244,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     minima: [[-1.048, -0.042], [1.048, -0.042], [0, 1.537]],
     saddles: [[0, -0.316], [-0.617, 1.103], [0.617, 1.103]],
     box: { lo: [-2, -1], hi: [2, 2.5] },
-    wgsl: { key: "triple-well-2d:d=2", code, params: null },
+    wgsl: { key: "triple-well-2d:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -291,7 +296,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     minima: [[0.507], [3.158], [5.424]],
     saddles: [[1.564], [4.456]],
     box: { lo: [0], hi: [6] },
-    wgsl: { key: "triple-well-1d:d=1", code, params: null },
+    wgsl: { key: "triple-well-1d:d=1", code, params: null, fixedDim: 1 },
   });
 }
 
@@ -339,7 +344,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
     minima: [[-0.7394], [-0.2237], [0.2691], [0.6733]],
     saddles: [[-0.502], [0], [0.502]],
     box: { lo: [-1], hi: [1] },
-    wgsl: { key: "prinz:d=1", code, params: null },
+    wgsl: { key: "prinz:d=1", code, params: null, fixedDim: 1 },
   });
 }
 
