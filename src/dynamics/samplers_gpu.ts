@@ -26,7 +26,14 @@ import {
   result,
   type Setup,
 } from "./samplers_setup.ts";
-import { SMP_BINDINGS, SMP_HELPERS, SMP_MAIN, SMP_PARAMS, SMP_SLOTS } from "./samplers_wgsl.ts";
+import {
+  SMP_BINDINGS,
+  SMP_HELPERS,
+  SMP_MAIN,
+  SMP_PARAMS,
+  SMP_SLOTS,
+  SMP_STEPS,
+} from "./samplers_wgsl.ts";
 import { transposeInto } from "./work_layout.ts";
 
 const WG = 64;
@@ -91,8 +98,9 @@ export function samplerProgram(p: DynamicsPotential, sampler: ContinuousSamplerN
     constants: {
       WG: { type: "u32", value: WG },
       SAMPLER_KIND: { type: "u32", value: KIND[sampler] },
+      POT_FIXED_DIM: { type: "u32", value: p.wgsl.fixedDim ?? 0 },
     },
-    snippets: [SMP_PARAMS.wgsl(), rngWgsl(), SMP_HELPERS, p.wgsl.code],
+    snippets: [SMP_PARAMS.wgsl(), rngWgsl(), SMP_HELPERS, p.wgsl.code, SMP_STEPS],
     body: SMP_MAIN,
     workgroupSize: WG,
   });

@@ -64,8 +64,9 @@ const fr = Math.fround;
  * V(x) = sum_i (x_i^2 - 1)^2 / 4 in any dimension (a double well per coordinate). The CPU
  * energy and gradient round every operation to f32 in the WGSL's order, and `math_keep` keeps
  * the WGSL from fusing x^2 - 1 into one rounding, so both twins compute the same bits.
+ * `fixed` declares the dimension fixed (hosts then bake it into the program).
  */
-export function separableQuartic(dim: number): DynamicsPotential {
+export function separableQuartic(dim: number, fixed = false): DynamicsPotential {
   return {
     name: "separable-quartic",
     dim,
@@ -81,7 +82,7 @@ export function separableQuartic(dim: number): DynamicsPotential {
       for (let i = 0; i < dim; i++) g[i] = fr(x[i] * fr(fr(x[i] * x[i]) - 1));
     },
     wgsl: {
-      key: "separable-quartic",
+      key: fixed ? `separable-quartic:d=${dim}` : "separable-quartic",
       code: `
 fn model_grad_energy(x: u32, g: u32) -> f32 {
   var v = 0.0;
@@ -96,6 +97,7 @@ fn model_grad_energy(x: u32, g: u32) -> f32 {
 `,
       params: null,
       loopCost: dim,
+      ...(fixed ? { fixedDim: dim } : {}),
     },
   };
 }

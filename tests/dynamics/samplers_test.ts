@@ -133,43 +133,48 @@ Deno.test("ULA has the known O(eps^2) bias on a 1-D Gaussian (CPU twin)", async 
   assert(Math.abs(exact - 1) > 10 * exact * Math.sqrt(2 / ess), "bias is detectable");
 });
 
-Deno.test("a native D = 1000 potential runs on WebGPU and replays the CPU twin bit for bit", async () => {
-  const gpu = await gpuOrSkip("D = 1000 samplers on webgpu");
-  if (!gpu) return;
-  // The potential's f32 arithmetic is the same on both sides, so every bit must agree: samples,
-  // acceptance and the adapted step sizes, through burn-in with dual averaging.
-  const p = separableQuartic(1000);
-  const start = Array.from({ length: 1000 }, (_, i) => (i % 3) - 1 + 0.25 * Math.sin(i));
-  for (const sampler of ["ula", "mala", "hmc"] as const) {
-    const o = {
-      sampler,
-      chains: 6,
-      steps: 3,
-      burnIn: 3,
-      seed: 4,
-      stepSize: 0.05,
-      leapfrogSteps: 3,
-      start,
-      blockSteps: 2,
-    };
-    const c = await sampleContinuous(p, { ...o, backend: "cpu" });
-    const g = await sampleContinuous(p, { ...o, backend: "webgpu" }, gpu);
-    assertEquals(g.backend, "webgpu");
-    assertEquals(g.samples.length, 3 * 6 * 1000);
-    const firstDiff = c.samples.findIndex((v, i) => !Object.is(v, g.samples[i]));
-    assertEquals(firstDiff, -1, `${sampler}: first differing sample value`);
-    assertEquals(Array.from(g.acceptance), Array.from(c.acceptance), `${sampler} acceptance`);
-    assertEquals(Array.from(g.stepSizes), Array.from(c.stepSizes), `${sampler} step sizes`);
-    if (sampler !== "ula") {
-      assert(c.acceptance.some((a) => a > 0 && a < 1), `${sampler}: acceptance ${c.acceptance}`);
-      assert(c.stepSizes.every((e) => e !== Math.fround(0.05)), `${sampler}: step sizes adapted`);
+// D = 1000 keeps the vectors in storage; D = 3 uses the register file with the dimension from
+// the uniform block, and a fixed D = 2 bakes the dimension in: every path replays the twin.
+for (const [dim, fixed] of [[1000, false], [3, false], [2, true]] as const) {
+  Deno.test(`samplers at D = ${dim}${fixed ? " (fixed)" : ""} run on WebGPU and replay the CPU twin bit for bit`, async () => {
+    const gpu = await gpuOrSkip(`D = ${dim} samplers on webgpu`);
+    if (!gpu) return;
+    // The potential's f32 arithmetic is the same on both sides, so every bit must agree:
+    // samples, acceptance and the adapted step sizes, through burn-in with dual averaging.
+    const p = separableQuartic(dim, fixed);
+    const start = Array.from({ length: dim }, (_, i) => (i % 3) - 1 + 0.25 * Math.sin(i + 1));
+    const chains = dim > 100 ? 6 : 40;
+    for (const sampler of ["ula", "mala", "hmc"] as const) {
+      const o = {
+        sampler,
+        chains,
+        steps: dim > 100 ? 3 : 20,
+        burnIn: dim > 100 ? 3 : 20,
+        seed: 4,
+        stepSize: dim > 100 ? 0.05 : 0.5,
+        leapfrogSteps: 3,
+        start,
+        blockSteps: 2,
+      };
+      const c = await sampleContinuous(p, { ...o, backend: "cpu" });
+      const g = await sampleContinuous(p, { ...o, backend: "webgpu" }, gpu);
+      assertEquals(g.backend, "webgpu");
+      assertEquals(g.samples.length, o.steps * chains * dim);
+      const firstDiff = c.samples.findIndex((v, i) => !Object.is(v, g.samples[i]));
+      assertEquals(firstDiff, -1, `${sampler}: first differing sample value`);
+      assertEquals(Array.from(g.acceptance), Array.from(c.acceptance), `${sampler} acceptance`);
+      assertEquals(Array.from(g.stepSizes), Array.from(c.stepSizes), `${sampler} step sizes`);
+      if (sampler !== "ula") {
+        assert(c.acceptance.some((a) => a > 0 && a < 1), `${sampler}: acceptance ${c.acceptance}`);
+        assert(c.stepSizes.some((e) => e !== Math.fround(o.stepSize)), `${sampler}: adapted`);
+      }
+      // The comparison can fail: the draws moved, and another seed moves them elsewhere.
+      assert(c.samples.some((v, i) => v !== Math.fround(start[i % dim])), `${sampler} moved`);
+      const other = await sampleContinuous(p, { ...o, seed: 5, backend: "webgpu" }, gpu);
+      assert(other.samples.some((v, i) => v !== g.samples[i]), `${sampler}: seed matters`);
     }
-    // The comparison can fail: the draws moved, and another seed moves them elsewhere.
-    assert(c.samples.some((v, i) => v !== Math.fround(start[i % 1000])), `${sampler} moved`);
-    const other = await sampleContinuous(p, { ...o, seed: 5, backend: "webgpu" }, gpu);
-    assert(other.samples.some((v, i) => v !== g.samples[i]), `${sampler}: seed matters`);
-  }
-});
+  });
+}
 
 Deno.test("backend choice: cpu, auto without an adapter, webgpu refusals", async () => {
   const p = quadratic([1], [0]);
