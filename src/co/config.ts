@@ -22,6 +22,8 @@ export const SolveConfig = z.object({
   /** Best known objective (user-supplied); default: the exact optimum of small instances. */
   reference: z.number().finite().refine((v) => v !== 0, "must be non-zero").optional(),
   logEvery: z.number().int().positive().default(1),
+  /** Steps per block (readback, progress, checkpoint); default: the engine's own plan. */
+  blockSteps: z.number().int().positive().max(100_000).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
 }).strict();
 

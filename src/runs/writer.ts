@@ -6,7 +6,7 @@
  * @module
  */
 import type { NpyDtype, NpyTypedArray } from "../io/npy.ts";
-import type { CreateRunOptions, RunStore, RunWriter } from "../io/run_store.ts";
+import type { CreateRunOptions, RunStore, RunWriter, WriteArrayOptions } from "../io/run_store.ts";
 import type { RunManifest } from "../io/manifest.ts";
 
 /** The run kinds: one module each under `src/runs/`. */
@@ -117,6 +117,7 @@ export async function writeSpecArray(
   spec: ArraySpec,
   shape: readonly number[],
   data: NpyTypedArray,
+  options: WriteArrayOptions = {},
 ): Promise<void> {
   const dtype = dtypeOf(data);
   const allowed = typeof spec.dtype === "string" ? [spec.dtype] : spec.dtype;
@@ -128,7 +129,7 @@ export async function writeSpecArray(
       `array '${spec.name}' has shape [${shape}]: expected [${spec.shape.join(", ")}]`,
     );
   }
-  await run.writeArray(spec.name, { dtype, shape: [...shape], data });
+  await run.writeArray(spec.name, { dtype, shape: [...shape], data }, options);
 }
 
 function dtypeOf(

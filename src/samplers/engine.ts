@@ -30,6 +30,7 @@ import { type DiscreteModel, modelSizes } from "../models/discrete/model.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptMain,
+  CTRL,
   ENGINE_BINDINGS,
   ENGINE_FIELDS,
   ENGINE_HELPERS,
@@ -90,6 +91,31 @@ export interface RunOptions {
    * with it (the result's `energies`, `hamming` and `params` are then empty).
    */
   keepTraces?: boolean;
+  /**
+   * Continue a run from the checkpoint of one of its blocks (`runs resume`): the remaining
+   * blocks then give the same bits as the uninterrupted run with the same options. Excludes
+   * `initialState`; traces are not kept (they go to `onBlock`).
+   */
+  resumeFrom?: EngineCheckpoint;
+  /** Attach an {@link EngineCheckpoint} to every {@link BlockTrace} (costs a state readback). */
+  checkpoints?: boolean;
+}
+
+/**
+ * Everything a run carries from one block to the next: the chain states, the shared adaptive
+ * parameter for the next step, and the per-chain f64 acceptance totals so far. The random
+ * numbers are counter-based (keyed by seed, step, chain), so nothing else is needed to
+ * continue bit for bit.
+ */
+export interface EngineCheckpoint {
+  /** Steps done: the next block starts here (a block boundary of the run's plan). */
+  step: number;
+  /** Chain states `[chains, D]` after `step` steps. */
+  states: Uint32Array;
+  /** The adaptive parameter the next step uses. */
+  param: number;
+  /** Per chain, the f64 sum of the finished blocks' f32 acceptance sums. */
+  acceptTotal: Float64Array;
 }
 
 /** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
@@ -103,6 +129,10 @@ export interface BlockTrace {
   params: Float32Array;
   /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
   acceptSum: Float32Array;
+  /** Seconds of this call's sampling loop when the block had finished (GPU synchronised). */
+  seconds: number;
+  /** The state after this block, when the run asked for `checkpoints`. */
+  checkpoint?: EngineCheckpoint;
 }
 
 /** Everything a run produces. Traces are step-major: `[steps, chains]`. */
@@ -143,6 +173,8 @@ type CheckedOptions =
       | "onBlock"
       | "keepTraces"
       | "chainBetas"
+      | "resumeFrom"
+      | "checkpoints"
     >
   >
   & {
@@ -152,6 +184,8 @@ type CheckedOptions =
     initialState?: Uint32Array;
     chainBetas?: Float32Array;
     keepTraces: boolean;
+    resumeFrom?: EngineCheckpoint;
+    checkpoints: boolean;
   };
 
 /**
@@ -249,6 +283,7 @@ function checkOptions(
       throw new Error(`chainBetas[${bad}] is ${b[bad]}: expected a finite number >= 0`);
     }
   }
+  if (o.resumeFrom !== undefined) checkResume(model, o, o.resumeFrom);
   const { onProgress: _, onBlock: _b, betaSchedule, ...rest } = o;
   const betaAt = (step: number) => {
     const b = Math.fround(betaSchedule ? betaSchedule(step) : o.beta);
@@ -261,8 +296,43 @@ function checkOptions(
     ...rest,
     betaAt,
     constantBeta: betaSchedule === undefined,
-    keepTraces: opts.keepTraces ?? opts.onBlock === undefined,
+    keepTraces: opts.keepTraces ?? (opts.onBlock === undefined && !opts.resumeFrom),
+    checkpoints: opts.checkpoints ?? false,
   };
+}
+
+function checkResume(
+  model: DiscreteModel,
+  o: RunOptions & { blockSteps: number },
+  r: EngineCheckpoint,
+): void {
+  if (o.initialState !== undefined) throw new Error("give either initialState or resumeFrom");
+  if (o.keepTraces) throw new Error("resumeFrom: traces before the checkpoint are not in memory");
+  const d = model.numSites, c = model.numCategories;
+  if (!(r.states instanceof Uint32Array) || r.states.length !== o.chains * d) {
+    throw new Error(`resumeFrom.states must be a Uint32Array of chains x sites = ${o.chains * d}`);
+  }
+  if (r.states.some((v) => v >= c)) {
+    throw new Error(`resumeFrom.states holds a value >= ${c}: expected categories in [0, ${c})`);
+  }
+  if (!(r.acceptTotal instanceof Float64Array) || r.acceptTotal.length !== o.chains) {
+    throw new Error(`resumeFrom.acceptTotal must be a Float64Array of ${o.chains} values`);
+  }
+  if (!Number.isFinite(r.param)) throw new Error(`resumeFrom.param is ${r.param}: expected finite`);
+  if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps) {
+    throw new Error(`resumeFrom.step ${r.step} must be an integer in [0, ${o.steps}]`);
+  }
+}
+
+/** The blocks still to run: all of them, or those from a checkpoint's step on. */
+function remainingBlocks(plan: Block[], o: CheckedOptions): Block[] {
+  const from = o.resumeFrom?.step ?? 0;
+  if (from !== 0 && from !== o.steps && !plan.some((b) => b.start === from)) {
+    throw new Error(
+      `resumeFrom.step ${from} is not a block boundary of this run (blocks of ${o.blockSteps})`,
+    );
+  }
+  return plan.filter((b) => b.start >= from);
 }
 
 export { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
@@ -382,7 +452,9 @@ function blockSink(
   const energies = new Float32Array(n * chains);
   const hamming = new Float32Array(n * chains);
   const params = new Float32Array(n);
-  const acceptTotal = new Float64Array(chains);
+  const acceptTotal = o.resumeFrom
+    ? Float64Array.from(o.resumeFrom.acceptTotal)
+    : new Float64Array(chains);
   return {
     acceptTotal,
     async take(b) {
@@ -409,7 +481,8 @@ async function runCpu(
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
   const reference = referenceState(model, o.seed);
-  const x = o.initialState ? Uint32Array.from(o.initialState) : new Uint32Array(chains * d);
+  const given = o.initialState ?? o.resumeFrom?.states;
+  const x = given ? Uint32Array.from(given) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
   const energy = new Float32Array(chains);
   const accept = new Float32Array(chains);
@@ -417,7 +490,7 @@ async function runCpu(
   for (let ch = 0; ch < chains; ch++) {
     let h = 0;
     for (let i = 0; i < d; i++) {
-      if (!o.initialState) {
+      if (!given) {
         x[ch * d + i] = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] %
           c;
       }
@@ -428,7 +501,7 @@ async function runCpu(
   }
   const burnIn = burnInSteps(o);
   const until = adaptUntil(o, burnIn);
-  let param = Math.fround(sampler.initialParam(model));
+  let param = Math.fround(o.resumeFrom?.param ?? sampler.initialParam(model));
   const start = performance.now();
   const chainView = {
     x,
@@ -449,7 +522,8 @@ async function runCpu(
     },
   } satisfies CpuChain;
   const adaptive = Boolean(sampler.adaptation) && until > 0;
-  for (const block of planBlocks(steps, o.blockSteps, adaptive ? until : 0)) {
+  const plan = planBlocks(steps, o.blockSteps, adaptive ? until : 0);
+  for (const block of remainingBlocks(plan, o)) {
     // Each block: energies recomputed from the states, acceptance summed afresh in f32.
     for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
     const n = block.length;
@@ -491,6 +565,10 @@ async function runCpu(
       hamming: trace.h,
       params: trace.p,
       acceptSum: trace.acc,
+      seconds: (performance.now() - start) / 1000,
+      checkpoint: o.checkpoints
+        ? checkpointAfter(block, Uint32Array.from(x), param, sink, trace.acc)
+        : undefined,
     });
   }
   const seconds = (performance.now() - start) / 1000;
@@ -502,6 +580,19 @@ async function runCpu(
     reference,
     seconds,
   });
+}
+
+/** The checkpoint after `block`: the totals include the block's own acceptance sums. */
+function checkpointAfter(
+  block: Block,
+  states: Uint32Array,
+  param: number,
+  sink: BlockSink,
+  acceptSum: Float32Array,
+): EngineCheckpoint {
+  // sink.take adds the block's sums after this is built, so add them here in the same order.
+  const acceptTotal = Float64Array.from(sink.acceptTotal, (t, ch) => t + acceptSum[ch]);
+  return { step: block.start + block.length, states, param, acceptTotal };
 }
 
 function finish(
@@ -647,7 +738,11 @@ async function runGpu(
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
   const ctrl = new Uint32Array(4);
-  ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
+  ctrl[0] = o.resumeFrom?.step ?? 0;
+  ctrl[1] = new Uint32Array(
+    Float32Array.of(o.resumeFrom?.param ?? sampler.initialParam(model)).buffer,
+  )[0];
+  const given = o.initialState ?? o.resumeFrom?.states;
   const traceFloats = block * chains * 2 + block;
   const sizes = engineSizes(model, sampler);
   const layout = engineLayout(sizes);
@@ -656,7 +751,7 @@ async function runGpu(
   const runner = new GpuRunner(gpu, `${model.name}/${sampler.name}`);
   try {
     const buf = {
-      state: runner.storage("state", o.initialState ?? chains * d * 4),
+      state: runner.storage("state", given ?? chains * d * 4),
       energy: runner.storage("energy", chains * 4),
       hamming: runner.storage("hamming", chains * 4),
       reference: runner.storage("reference", reference),
@@ -711,7 +806,7 @@ async function runGpu(
           trace_steps: block,
           block_end: blockEnd,
           constant_beta: o.constantBeta ? 1 : 0,
-          init_given: o.initialState ? 1 : 0,
+          init_given: given ? 1 : 0,
           chain_beta_given: o.chainBetas ? 1 : 0,
           ...sizeVals,
         },
@@ -725,7 +820,8 @@ async function runGpu(
     const start = performance.now();
     const until = adaptUntil(o, burnIn);
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
-    for (const { start: blockStart, length: n, adapting } of plan) {
+    for (const b of remainingBlocks(plan, o)) {
+      const { start: blockStart, length: n, adapting } = b;
       // Without adaptation no step needs the batch mean, so one dispatch runs many steps (all of
       // the block, or as many as llvmpipe's loop limit allows).
       // While adapting, either the fused program adapts in-kernel over many steps, or each
@@ -754,11 +850,27 @@ async function runGpu(
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
-      const [tr, acc] = await readBuffers(gpu, [
+      const reads = [
         { buffer: buf.trace, byteLength: traceFloats * 4 },
         { buffer: buf.acc_sum, byteLength: chains * 4 },
-      ]);
+      ];
+      // A checkpoint rides on the same readback (one ~10 ms round trip per block).
+      if (o.checkpoints) {
+        reads.push({ buffer: buf.state, byteLength: chains * d * 4 });
+        reads.push({ buffer: buf.ctrl, byteLength: ctrl.byteLength });
+      }
+      const [tr, acc, st, ct] = await readBuffers(gpu, reads);
       const t = new Float32Array(tr), rows = n * chains;
+      const acceptSum = new Float32Array(acc);
+      const checkpoint = o.checkpoints
+        ? checkpointAfter(
+          b,
+          new Uint32Array(st),
+          new Float32Array(ct)[CTRL.param],
+          sink,
+          acceptSum,
+        )
+        : undefined;
       await sink.take({
         start: blockStart,
         length: n,
@@ -766,7 +878,9 @@ async function runGpu(
         energies: t.subarray(0, rows),
         hamming: t.subarray(block * chains, block * chains + rows),
         params: t.subarray(2 * block * chains, 2 * block * chains + n),
-        acceptSum: new Float32Array(acc),
+        acceptSum,
+        seconds: (performance.now() - start) / 1000,
+        checkpoint,
       });
     }
     const [states] = await readBuffers(gpu, [{ buffer: buf.state, byteLength: chains * d * 4 }]);

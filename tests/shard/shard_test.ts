@@ -125,7 +125,7 @@ Deno.test("shard: bad plans, indices and folders are one-line errors with exit 2
       [["shard", "run", "--plan", `${dir}/nope`, "--index", "0"], /cannot read .*plan\.json/],
       [
         ["shard", "plan", "sample", "--shards", "2", "--out", `${dir}/x`],
-        /'sample' cannot be sharded yet/,
+        /'sample' cannot be sharded yet: expected 'discs' or 'basins bench'/,
       ],
       [
         ["shard", "plan", "discs", ...SWEEP, "--shards", "9", "--out", `${dir}/y`],
