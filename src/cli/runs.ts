@@ -13,6 +13,7 @@ import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
 import { resumeSolve } from "./solve.ts";
 import { resumeBasins } from "./basins.ts";
+import { resumeSimulate } from "./simulate.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -21,6 +22,7 @@ const RESUMERS: Partial<
   sample: resumeSample,
   solve: resumeSolve,
   basins: resumeBasins,
+  simulate: resumeSimulate,
 };
 
 /** The `runs` command's flags. */
