@@ -11,6 +11,10 @@ import type { CliIo } from "./io.ts";
 import { runKindOf } from "../runs/writer.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { resumeSample } from "./sample.ts";
+import { resumeRbm } from "./rbm.ts";
+import { resumeLmRun } from "./lm.ts";
+import { resumeBind } from "./bind.ts";
+import { resumeRetro } from "./retro.ts";
 import { resumeSolve } from "./solve.ts";
 import { resumeBasins } from "./basins.ts";
 import { resumeSimulate } from "./simulate.ts";
@@ -20,6 +24,10 @@ const RESUMERS: Partial<
   Record<string, (s: RunStore, m: RunManifest, p: Parsed, io: CliIo) => Promise<number>>
 > = {
   sample: resumeSample,
+  rbm: resumeRbm,
+  lm: resumeLmRun,
+  bind: resumeBind,
+  retro: resumeRetro,
   solve: resumeSolve,
   basins: resumeBasins,
   simulate: resumeSimulate,

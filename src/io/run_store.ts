@@ -262,6 +262,10 @@ export class RunStore {
     // Temporary files of writes that a crash interrupted were never published: drop them.
     for await (const e of Deno.readDir(dir)) {
       if (e.isFile && /\.[0-9a-f]{12}\.tmp$/.test(e.name)) await Deno.remove(`${dir}/${e.name}`);
+      // A partial array the manifest never named: the crash came before its (empty) appender
+      // was recorded, so it holds no rows.
+      const m = /^(.+)\.npy\.partial$/.exec(e.name);
+      if (e.isFile && m && !(m[1] in manifest.arrays)) await Deno.remove(`${dir}/${e.name}`);
     }
     manifest.status = "running";
     manifest.writer = writerInfo();

@@ -9,8 +9,21 @@ import type { NpyDtype, NpyTypedArray } from "../io/npy.ts";
 import type { CreateRunOptions, RunStore, RunWriter, WriteArrayOptions } from "../io/run_store.ts";
 import type { RunManifest } from "../io/manifest.ts";
 
-/** The run kinds: one module each under `src/runs/`. */
-export const RUN_KINDS = ["sample", "solve", "simulate", "basins", "discs", "rbm"] as const;
+/**
+ * The run kinds: one module each under `src/runs/`, except `lm`, whose arrays and checkpoint
+ * `src/lm/train.ts` describes (it trains into the store itself).
+ */
+export const RUN_KINDS = [
+  "sample",
+  "solve",
+  "simulate",
+  "basins",
+  "discs",
+  "rbm",
+  "lm",
+  "bind",
+  "retro",
+] as const;
 
 /** A run kind. */
 export type RunKind = typeof RUN_KINDS[number];
