@@ -111,6 +111,15 @@ export function setup(p: DynamicsPotential, o: ContinuousSampleOptions): Setup {
       `sampleContinuous: start has ${start.length} values, expected ${dim} or ${m} x ${dim}`,
     );
   }
+  for (let i = 0; i < start.length; i++) {
+    if (!Number.isFinite(start[i])) {
+      throw new Error(`sampleContinuous: start[${i}] is ${start[i]}, expected a finite number`);
+    }
+  }
+  const target = o.targetAcceptance ?? (kind === "hmc" ? 0.75 : 0.574);
+  if (!(target > 0 && target < 1)) {
+    throw new Error(`sampleContinuous: targetAcceptance must be in (0, 1), got ${target}`);
+  }
   const x0 = new Float32Array(m * dim);
   for (let c = 0; c < m; c++) {
     for (let i = 0; i < dim; i++) {
@@ -127,7 +136,7 @@ export function setup(p: DynamicsPotential, o: ContinuousSampleOptions): Setup {
     beta: fr(beta),
     eps0: fr(eps0),
     mu: fr(Math.log(10 * eps0)),
-    target: fr(o.targetAcceptance ?? (kind === "hmc" ? 0.75 : 0.574)),
+    target: fr(target),
     adapt: kind !== "ula" && (o.adapt ?? true) && burnIn > 0,
     key: seedToKey(o.seed),
     x0,

@@ -189,6 +189,14 @@ Deno.test("backend choice: cpu, auto without an adapter, webgpu refusals", async
     () => sampleContinuous(p, { ...o, backend: "gpu" as "webgpu" }),
     /backend must be "auto", "webgpu" or "cpu"/,
   );
+  await assertRejects(
+    () => sampleContinuous(p, { ...o, start: [NaN], backend: "cpu" }),
+    /start\[0\] is NaN, expected a finite number/,
+  );
+  await assertRejects(
+    () => sampleContinuous(p, { ...o, targetAcceptance: 1.5, backend: "cpu" }),
+    /targetAcceptance must be in \(0, 1\)/,
+  );
   const gpu = await gpuOrSkip("webgpu refusal of a CPU-only potential");
   if (!gpu) return;
   const cpuOnly = { ...p, wgsl: { key: "cpu-only", code: "", params: null } };
