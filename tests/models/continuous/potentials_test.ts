@@ -171,12 +171,13 @@ Deno.test("WGSL snippets follow the storage contract; equal keys mean equal text
   for (const p of all) {
     const c = p.wgsl.code;
     assert(/fn model_grad_energy\(x: u32, g: u32\) -> f32/.test(c), `${tag(p)} model_grad_energy`);
-    // No per-invocation array and no size constant: the host owns the vectors.
-    assert(!/\bDIM\b|array<f32,|\(\*[xg]\)/.test(c), `${tag(p)} keeps no per-invocation vector`);
-    assert(!c.includes(`${p.dim}u`) || p.dim <= 2, `${tag(p)}: dimension ${p.dim} baked in`);
+    // No vector of its own and no size constant: the host owns the vectors (fixed-size scratch,
+    // e.g. the mixture's logits up to a cap, is allowed; the text must not depend on the size).
+    assert(!/\bDIM\b|array<f32,\s*\d|\(\*[xg]\)/.test(c), `${tag(p)} keeps no sized vector`);
     assert(!c.includes("--"), `${tag(p)} must not contain the decrement token`);
   }
-  // The key becomes part of every program's text: it identifies the text, no more.
+  // The key becomes part of every program's text: it identifies the text, no more. The mixtures
+  // (d = 2, 5, 3; k = 3, 4, 10) share one key and one text, as do folding models of one rCut.
   for (const a of all) {
     for (const b of all) {
       assertEquals(
