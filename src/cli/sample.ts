@@ -185,6 +185,7 @@ function report(
     stepsPerSecond: result.steps / result.seconds,
     meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / result.chains,
     energyEvals: result.energyEvals,
+    ...(result.exchange ? { exchange: result.exchange } : {}),
   };
   if (parsed.values.json) io.out(JSON.stringify(summary));
   else {
@@ -194,7 +195,14 @@ function report(
         `  ${result.chains} chains x ${result.steps} steps in ${result.seconds.toFixed(2)} s ` +
         `(${summary.stepsPerSecond.toFixed(0)} steps/s), mean acceptance ${
           summary.meanAcceptance.toFixed(3)
-        }\n  stored in ${store.root}/${id}/`,
+        }\n${exchangeLines(result.exchange)}  stored in ${store.root}/${id}/`,
     );
   }
+}
+
+/** Parallel tempering's final ladder and swap rates, for the text summary. */
+function exchangeLines(ex: Record<string, unknown> | undefined): string {
+  if (!ex) return "";
+  const list = (v: unknown) => (v as number[]).map((x) => x.toFixed(3)).join(" ");
+  return `  ladder ${list(ex.ladder)}; swap rates ${list(ex.swapRates)}\n`;
 }

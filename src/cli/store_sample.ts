@@ -63,6 +63,9 @@ export function engineCheckpointOf(c: Checkpoint | null): EngineCheckpoint | und
     states: c.arrays.states.data as Uint32Array,
     param: Number(c.meta.state.param),
     acceptTotal: c.arrays.accept_total.data as Float64Array,
+    // Parallel tempering: every rung's parameter and the sampler scratch (ladders, swap sums).
+    ...(c.arrays.params ? { params: c.arrays.params.data as Float32Array } : {}),
+    ...(c.arrays.scratch ? { scratch: c.arrays.scratch.data as Uint32Array } : {}),
   };
 }
 
@@ -87,7 +90,11 @@ export async function streamSample(
     appenders.push(energy);
     const hamming = await run.appender(A.hamming.name, A.hamming.dtype, [chains], { keepRows });
     appenders.push(hamming);
-    const param = await run.appender(A.param.name, A.param.dtype, [], { keepRows });
+    // Parallel tempering adapts one parameter per rung: rows of `replicas` values.
+    const slots = sampler.exchange?.size;
+    const param = await run.appender(A.param.name, A.param.dtype, slots ? [slots] : [], {
+      keepRows,
+    });
     appenders.push(param);
     const result = await runSampler(model, sampler, {
       ...opts,
@@ -104,6 +111,12 @@ export async function streamSample(
         await writeCheckpoint(run.dir, c.step, { param: c.param }, {
           states: { dtype: "u32", shape: [chains, d], data: c.states },
           accept_total: { dtype: "f64", shape: [chains], data: c.acceptTotal },
+          ...(c.params
+            ? { params: { dtype: "f32", shape: [c.params.length], data: c.params } }
+            : {}),
+          ...(c.scratch
+            ? { scratch: { dtype: "u32", shape: [c.scratch.length], data: c.scratch } }
+            : {}),
         });
         await opts.onBlock?.(b);
       },
@@ -135,6 +148,7 @@ export async function streamSample(
       stepsPerSecond: (result.steps - keepRows) / result.seconds,
       meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / chains,
       energyEvals: result.energyEvals,
+      ...await writeExchange(run, result.exchange),
     });
     // Cleared first: a crash between the two leaves a run that resume redoes from step 0
     // (same bits), never a done run with a stale checkpoint.
@@ -147,4 +161,22 @@ export async function streamSample(
     await run.finish("failed", failureReason(e)).catch(() => {});
     throw e;
   }
+}
+
+/**
+ * An exchanging sampler's summary (parallel tempering): lists become f64 arrays named in snake
+ * case (`ladder`, `swap_rates`, `swap_attempts`), numbers go to the run summary.
+ */
+async function writeExchange(
+  run: RunWriter,
+  ex: Record<string, unknown> | undefined,
+): Promise<Record<string, number>> {
+  const scalars: Record<string, number> = {};
+  for (const [key, v] of Object.entries(ex ?? {})) {
+    if (typeof v === "number") scalars[key] = v;
+    if (!Array.isArray(v)) continue;
+    const name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    await run.writeArray(name, { dtype: "f64", shape: [v.length], data: Float64Array.from(v) });
+  }
+  return scalars;
 }

@@ -6,7 +6,10 @@
  * CPU). Every cell is run with 100 chains, 50% burn-in and adaptation never frozen, as in DISCS.
  * @module
  */
-import { BALANCED_SAMPLERS as REGISTRY_BALANCED, SAMPLER_NAMES } from "../samplers/registry.ts";
+import {
+  BALANCED_SAMPLERS as REGISTRY_BALANCED,
+  INNER_SAMPLER_NAMES,
+} from "../samplers/registry.ts";
 
 /** The three suites of `cli.ts discs`. */
 export type SuiteName = "classical" | "temperature" | "size";
@@ -37,8 +40,8 @@ export const DISCS_BETAS: readonly number[] = Array.from(
   (_, k) => Math.round((0.1607 + 0.04 * k) * 1e4) / 1e4,
 );
 
-/** All samplers of the classical and size suites: the registry's. */
-export const ALL_SAMPLERS: readonly string[] = SAMPLER_NAMES;
+/** All samplers of the classical and size suites: the registry's, without wrapping ones (pt). */
+export const ALL_SAMPLERS: readonly string[] = INNER_SAMPLER_NAMES;
 
 /**
  * The locally balanced samplers (descriptors with `balanced`), run with both g(t) = sqrt(t) and
