@@ -17,6 +17,7 @@ import { resumeBind } from "./bind.ts";
 import { resumeRetro } from "./retro.ts";
 import { resumeSolve } from "./solve.ts";
 import { resumeBasins } from "./basins.ts";
+import { resumeSimulate } from "./simulate.ts";
 
 /** Resumers by run kind: each rebuilds the run's work from its manifest and checkpoint. */
 const RESUMERS: Partial<
@@ -29,6 +30,7 @@ const RESUMERS: Partial<
   retro: resumeRetro,
   solve: resumeSolve,
   basins: resumeBasins,
+  simulate: resumeSimulate,
 };
 
 /** The `runs` command's flags. */

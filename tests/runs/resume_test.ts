@@ -62,6 +62,24 @@ const BASINS = [
   "--json",
 ];
 
+// BAOAB (velocities in the checkpoint) with an OU embedding (its state too), 10 blocks of 4 frames.
+const SIMULATE = [
+  "simulate",
+  "--system=quadruple-well",
+  "--dim=6",
+  "--noise=ou",
+  "--starts=2",
+  "--trajectories=3",
+  "--frames=40",
+  "--stride=5",
+  "--integrator=baoab",
+  "--set",
+  "blockFrames=4",
+  "--seed=3",
+  "--backend=cpu",
+  "--json",
+];
+
 // Writes, syncs and renames spread over a run: before the first block, inside blocks, between a
 // block's rows and its checkpoint, and in the final arrays.
 const FAULTS = [
@@ -106,6 +124,12 @@ const COMMANDS = [
       "crash:write:14",
       "crash:sync:20",
     ],
+  },
+  {
+    name: "simulate",
+    args: SIMULATE,
+    clock: [],
+    long: (a: string) => a === "--frames=40" ? "--frames=2000" : a,
   },
 ];
 
