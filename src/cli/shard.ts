@@ -82,7 +82,7 @@ async function planCommand(parsed: Parsed, io: CliIo): Promise<number> {
   const out = parsed.values.out;
   if (typeof out !== "string") throw new UsageError("shard plan: --out DIR is required");
   const dir = resolve(out);
-  const { config, units } = SHARDABLE[command].parts(args);
+  const { config, units } = await SHARDABLE[command].parts(args, n);
   const plan = await buildPlan(command, args, config, units, n, String(parsed.values.image));
   const exists = await Deno.stat(planPaths(dir).plan).then(() => true, () => false);
   if (exists) {

@@ -22,19 +22,8 @@ import {
   writeOutputs,
 } from "./discs.ts";
 import { BASINS_SPEC, benchRowsOf, benchSettings, runBench } from "./basins.ts";
-import type { CliIo } from "./io.ts";
-
-/** One shardable command. */
-export interface Shardable {
-  /** The flags the plan owns (outputs, resume): refused in the command's flags. */
-  readonly reserved: readonly string[];
-  /** The resolved configuration (without outputs and backend) and the unit keys, in order. */
-  parts(args: string[]): { config: Record<string, unknown>; units: string[] };
-  /** Runs the units of shard `index` into its folder; `resume` keeps what it finished before. */
-  run(plan: ShardPlan, dir: string, index: number, resume: boolean, io: CliIo): Promise<void>;
-  /** Merges every shard's output into the plan's `merged` folder; returns what to report. */
-  merge(plan: ShardPlan, dir: string): Promise<Record<string, unknown>>;
-}
+import { SAMPLE_SHARD } from "./shard_sample.ts";
+import type { Shardable } from "./shardable.ts";
 
 function refuseReserved(command: string, reserved: readonly string[], values: object): void {
   for (const f of reserved) {
@@ -77,7 +66,7 @@ function discsParts(args: string[]) {
 /** DISCS sweeps, split by cells: each shard writes its own tables; runs share the plan's store. */
 const DISCS_SHARD: Shardable = {
   reserved: DISCS_RESERVED,
-  parts: discsParts,
+  parts: (args) => Promise.resolve(discsParts(args)),
   async run(plan, dir, index, resume, io) {
     const { settings } = discsParts(plan.args);
     const s = { ...settings, out: planPaths(dir).shard(index), runsDir: planPaths(dir).runs };
@@ -127,7 +116,7 @@ function benchParts(args: string[]) {
 /** `basins bench` sweeps, split by cells (system x D x noise). */
 const BASINS_BENCH_SHARD: Shardable = {
   reserved: BENCH_RESERVED,
-  parts: benchParts,
+  parts: (args) => Promise.resolve(benchParts(args)),
   async run(plan, dir, index, resume, io) {
     const { settings } = benchParts(plan.args);
     const out = `${planPaths(dir).shard(index)}/${BENCH_FILE}`;
@@ -154,6 +143,7 @@ const BASINS_BENCH_SHARD: Shardable = {
 export const SHARDABLE: Readonly<Record<ShardPlan["command"], Shardable>> = {
   discs: DISCS_SHARD,
   "basins-bench": BASINS_BENCH_SHARD,
+  sample: SAMPLE_SHARD,
 };
 
 /** The plan command of `shard plan <positionals>`: `discs`, or `basins bench`. */
@@ -161,12 +151,12 @@ export function planCommandOf(
   positionals: string[],
 ): { command: ShardPlan["command"]; args: string[] } {
   const [command, ...rest] = positionals;
-  if (command === "discs") return { command, args: rest };
+  if (command === "discs" || command === "sample") return { command, args: rest };
   if (command === "basins" && rest[0] === "bench") {
     return { command: "basins-bench", args: rest.slice(1) };
   }
   throw new UsageError(
     `shard plan: '${[command, rest[0]].filter(Boolean).join(" ")}' cannot be sharded yet: ` +
-      `expected 'discs' or 'basins bench' (cells of a sweep)`,
+      `expected 'discs' or 'basins bench' (cells of a sweep) or 'sample' (chain ranges)`,
   );
 }

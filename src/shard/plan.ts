@@ -16,7 +16,7 @@ import { codeVersion, hashText } from "../io/code_version.ts";
 export const ShardPlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
   /** The command whose work is split (the cells of a `discs` or `basins bench` sweep). */
-  command: z.enum(["discs", "basins-bench"]),
+  command: z.enum(["discs", "basins-bench", "sample"]),
   /** The command's own flags, as given (outputs are the plan's). */
   args: z.array(z.string()),
   codeVersion: z.string(),
