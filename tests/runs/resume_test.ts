@@ -6,6 +6,8 @@
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { cli } from "../_cli.ts";
+import { setFaultPlan } from "../../src/io/faults.ts";
+import { RunStore } from "../../src/io/run_store.ts";
 import { assertSameArrays, cliChild, killWhen, onlyRun } from "./_resume.ts";
 
 const SAMPLE = [
@@ -243,3 +245,41 @@ Deno.test("runs resume: other code, done runs, unknown ids and kinds are refused
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const c of COMMANDS) {
+  Deno.test(`runs resume: ${c.name} on a full disk fails with one line, then resumes to the uninterrupted bits`, async () => {
+    const ref = await reference(c.args);
+    let failed = 0;
+    try {
+      for (const bytes of [4000, 9000]) {
+        const dir = await Deno.makeTempDir({ prefix: "resume_enospc_" });
+        const what = `${c.name} ENOSPC at byte ${bytes}`;
+        try {
+          setFaultPlan({ mode: "enospc", point: "write", n: bytes });
+          let r;
+          try {
+            r = await cli([...c.args, "--runs-dir", dir]);
+          } finally {
+            setFaultPlan(null);
+          }
+          if (r.code === 0) continue; // the whole run fitted in the budget
+          failed++;
+          assertEquals([r.code, r.err], [1, "error: No space left on device (os error 28)"], what);
+          const id = await onlyRun(dir);
+          assert(id !== null, `${what}: the budget falls after the run's creation`);
+          const run = await new RunStore(dir).open(id);
+          assertEquals(run.manifest.status, "failed", what);
+          for (const name of run.arrayNames) await run.readArray(name); // every array decodes
+          const resumed = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
+          assertEquals(resumed.code, 0, `${what}: ${resumed.err}`);
+          await assertSameArrays(ref.dir, ref.id, dir, id, what, c.clock);
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      }
+      assert(failed >= 1, `${c.name}: no budget fell inside the run`);
+    } finally {
+      await Deno.remove(ref.dir, { recursive: true });
+    }
+  });
+}
