@@ -41,6 +41,8 @@ export interface SamplerDescriptor<S extends NamedSchema = NamedSchema> {
     readonly config: Readonly<Record<string, unknown>>;
     readonly adapt: "always" | "off";
   };
+  /** Model families the sampler runs on (registry names); absent: every family. */
+  readonly models?: readonly string[];
 }
 
 /**

@@ -349,6 +349,7 @@ export function runSampler(
   opts: RunOptions,
   gpu: GpuContext | null,
 ): Promise<RunResult> {
+  sampler.checkModel?.(model);
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
