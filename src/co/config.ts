@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { SamplerConfig } from "../samplers/registry.ts";
+import { SamplerConfig, samplerModelProblem } from "../samplers/registry.ts";
 import { BarabasiAlbertConfig, ErdosRenyiConfig } from "../models/co/generators.ts";
 import { GraphFileConfig } from "../models/co/loaders.ts";
 import { ScheduleConfig } from "../models/co/schedule.ts";
@@ -23,7 +23,11 @@ export const SolveConfig = z.object({
   reference: z.number().finite().refine((v) => v !== 0, "must be non-zero").optional(),
   logEvery: z.number().int().positive().default(1),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
-}).strict();
+}).strict().superRefine((cfg, ctx) => {
+  // Samplers limited to some model families (descriptor `models`, e.g. sw) refuse CO problems.
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.problem.name);
+  if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
+});
 
 /** The parsed `solve` configuration. */
 export type SolveConfig = z.infer<typeof SolveConfig>;

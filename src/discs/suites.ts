@@ -6,7 +6,11 @@
  * CPU). Every cell is run with 100 chains, 50% burn-in and adaptation never frozen, as in DISCS.
  * @module
  */
-import { BALANCED_SAMPLERS as REGISTRY_BALANCED, SAMPLER_NAMES } from "../samplers/registry.ts";
+import {
+  BALANCED_SAMPLERS as REGISTRY_BALANCED,
+  SAMPLER_NAMES,
+  samplerSupports,
+} from "../samplers/registry.ts";
 
 /** The three suites of `cli.ts discs`. */
 export type SuiteName = "classical" | "temperature" | "size";
@@ -37,7 +41,10 @@ export const DISCS_BETAS: readonly number[] = Array.from(
   (_, k) => Math.round((0.1607 + 0.04 * k) * 1e4) / 1e4,
 );
 
-/** All samplers of the classical and size suites: the registry's. */
+/**
+ * All samplers of the classical and size suites: the registry's (each cell keeps only the
+ * samplers whose descriptor supports its model family).
+ */
 export const ALL_SAMPLERS: readonly string[] = SAMPLER_NAMES;
 
 /**
@@ -172,7 +179,7 @@ export function suiteCells(
   if (suite === "classical") {
     for (const [label, modelConfig] of Object.entries(preset.classical)) {
       if (o.models && !o.models.includes(label)) continue;
-      for (const s of samplers) {
+      for (const s of samplers.filter((s) => samplerSupports(s, modelConfig.name))) {
         cells.push({
           suite,
           model: label,
@@ -204,7 +211,7 @@ export function suiteCells(
     }
   } else {
     for (const p of o.sizes ?? preset.sizes) {
-      for (const s of samplers) {
+      for (const s of samplers.filter((s) => samplerSupports(s, "ising"))) {
         cells.push({
           suite,
           model: `ising-${p}x${p}`,

@@ -24,3 +24,4 @@ export * from "./dmala.ts";
 export * from "./dlmc.ts";
 export * from "./descriptor.ts";
 export * from "./sample_config.ts";
+export * from "./sw.ts";

@@ -5,7 +5,7 @@
  */
 import { z } from "npm:zod@4.6.7";
 import { ModelConfig } from "../models/discrete/registry.ts";
-import { SamplerConfig } from "./registry.ts";
+import { SamplerConfig, samplerModelProblem } from "./registry.ts";
 
 const posInt = () => z.number().int().positive();
 
@@ -25,7 +25,11 @@ export const SampleConfig = z.object({
   beta: z.number().nonnegative().finite().default(1),
   blockSteps: posInt().max(100_000).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
-}).strict();
+}).strict().superRefine((cfg, ctx) => {
+  // Samplers limited to some model families (descriptor `models`) refuse the others here.
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.model.name);
+  if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
+});
 
 /** The parsed `sample` configuration. */
 export type SampleConfig = z.infer<typeof SampleConfig>;

@@ -23,6 +23,7 @@ import { GwgConfig } from "../../src/samplers/gwg.ts";
 import { PasConfig } from "../../src/samplers/pas.ts";
 import { DmalaConfig } from "../../src/samplers/dmala.ts";
 import { DlmcConfig, DlmcfConfig } from "../../src/samplers/dlmc.ts";
+import { SwConfig } from "../../src/samplers/sw.ts";
 import { BernoulliConfig } from "../../src/models/discrete/bernoulli.ts";
 import { CategoricalConfig } from "../../src/models/discrete/categorical.ts";
 import { IsingConfig } from "../../src/models/discrete/ising.ts";
@@ -84,6 +85,7 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
     "off",
     "off",
     "off",
+    "off",
   ]);
   assertEquals(coSamplerConfig("gwg"), { name: "gwg", adaptive: false, numFlips: 1 });
   assertEquals(coSamplerConfig("dlmcf"), { name: "dlmcf", adaptive: true });
@@ -109,6 +111,7 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
     DmalaConfig,
     DlmcConfig,
     DlmcfConfig,
+    SwConfig,
   ]);
   const oldModel = z.discriminatedUnion("name", [
     BernoulliConfig.extend({ arrays: ArrayFiles }),
