@@ -80,6 +80,11 @@ export interface RunOptions {
    */
   initialState?: Uint32Array;
   /**
+   * The reference state `[D]` of the Hamming statistic (default: random from the seed). The
+   * all-zero state makes the statistic the number of non-zero sites (Ising: (M + D) / 2).
+   */
+  reference?: Uint32Array;
+  /**
    * Receives each finished block's traces, in order, as they are produced (awaited before the
    * next block is read): the run store appends them, so memory stays bounded for long runs and
    * a killed run keeps every finished block. A throw stops the run.
@@ -143,6 +148,7 @@ type CheckedOptions =
       | "onBlock"
       | "keepTraces"
       | "chainBetas"
+      | "reference"
     >
   >
   & {
@@ -151,6 +157,7 @@ type CheckedOptions =
     fuseAdaptation?: boolean;
     initialState?: Uint32Array;
     chainBetas?: Float32Array;
+    reference?: Uint32Array;
     keepTraces: boolean;
   };
 
@@ -237,6 +244,17 @@ function checkOptions(
     const bad = x.findIndex((v) => v >= c);
     if (bad >= 0) {
       throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
+    }
+  }
+  if (o.reference !== undefined) {
+    const r = o.reference;
+    if (
+      !(r instanceof Uint32Array) || r.length !== model.numSites ||
+      r.some((v) => v >= model.numCategories)
+    ) {
+      throw new Error(
+        `reference must be a Uint32Array of ${model.numSites} categories in [0, ${model.numCategories})`,
+      );
     }
   }
   if (o.chainBetas !== undefined) {
@@ -409,7 +427,7 @@ async function runCpu(
   const { chains, steps } = o;
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
-  const reference = referenceState(model, o.seed);
+  const reference = o.reference ?? referenceState(model, o.seed);
   const x = o.initialState ? Uint32Array.from(o.initialState) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
   const energy = new Float32Array(chains);
@@ -644,7 +662,7 @@ async function runGpu(
   const d = model.numSites;
   const block = Math.min(o.blockSteps, steps);
   const programs = await compilePrograms(gpu, model, sampler);
-  const reference = referenceState(model, o.seed);
+  const reference = o.reference ?? referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
   const ctrl = new Uint32Array(4);
