@@ -132,8 +132,23 @@ export function swSampler(opts: SwOptions = {}): DiscreteSampler {
         value = new Uint32Array(d);
         sums = new Float32Array(d * c);
       }
-      for (let i = 0; i < d; i++) parent[i] = i;
       const q = mathExp(-f(ch.beta * lat.coupling));
+      // Bonds of every site's down and right edge (bits 0, 1; kept in `value` until the values
+      // are drawn), keyed by edge e = 2 i + dir: word e % 4 of Philox block e / 4. One pass with
+      // no data-dependent branches, so SIMD lanes (chains) stay together on the GPU.
+      let w: Uint32Array = new Uint32Array(4);
+      for (let i = 0; i < d; i++) {
+        parent[i] = i;
+        if ((i & 1) === 0) w = ch.draw(i >> 1, SW_STREAM_BOND);
+        neighbours(i, lat.p, lat.periodic, nb);
+        let bits = 0;
+        for (let dir = 0; dir < 2; dir++) {
+          const j = nb[dir === 0 ? 1 : 3];
+          const equal = j >= 0 && x[base + i] === x[base + j];
+          if (equal && uniform01(w[(2 * i + dir) & 3]) >= q) bits |= 1 << dir;
+        }
+        value[i] = bits;
+      }
       // Labelling: one flat loop, each iteration examines one edge or takes one Rem step.
       let e = 0, a = 0, b = 0, busy = false, done = false;
       const limit = budget(model);
@@ -145,10 +160,9 @@ export function swSampler(opts: SwOptions = {}): DiscreteSampler {
           }
           const i = e >> 1, dir = e & 1;
           e++;
+          if (((value[i] >> dir) & 1) === 0) continue;
           neighbours(i, lat.p, lat.periodic, nb);
           const j = nb[dir === 0 ? 1 : 3];
-          if (j < 0 || x[base + i] !== x[base + j]) continue;
-          if (uniform01(ch.draw(i, SW_STREAM_BOND)[dir]) < q) continue;
           a = i;
           b = j;
           busy = true;
@@ -184,10 +198,18 @@ export function swSampler(opts: SwOptions = {}): DiscreteSampler {
           }
         }
       }
+      // Without a field a root's value is word r % 4 of Philox block r / 4, drawn every fourth
+      // site whether or not a root is there (lanes stay together on the GPU).
+      let u: Uint32Array = new Uint32Array(4);
       for (let i = 0; i < d; i++) {
         const r = parent[parent[i]];
         parent[i] = r;
-        if (r === i) value[i] = clusterValue(ch, i, c, lat.field ? sums : null);
+        if (!lat.field && (i & 3) === 0) u = ch.draw(i >> 2, SW_STREAM_VALUE);
+        if (r === i) {
+          value[i] = lat.field
+            ? clusterValue(ch, i, c, sums)
+            : Math.floor((u[i & 3] * c) / 2 ** 32);
+        }
         const v = value[r];
         if (v !== x[base + i]) ch.set(i, v);
       }
@@ -215,14 +237,10 @@ export function swSampler(opts: SwOptions = {}): DiscreteSampler {
 }
 
 /**
- * The new value of the cluster rooted at `root`: uniform (the high word of `w * C`) without a
- * field, else Gumbel-max over `-beta F_v` with F the cluster's summed field.
+ * The new value of the cluster rooted at `root` under a field: Gumbel-max over `-beta F_v`, F
+ * the cluster's summed field.
  */
-function clusterValue(ch: CpuChain, root: number, c: number, sums: Float32Array | null): number {
-  if (!sums) {
-    const w = ch.draw(root, SW_STREAM_VALUE)[0];
-    return Math.floor((w * c) / 2 ** 32);
-  }
+function clusterValue(ch: CpuChain, root: number, c: number, sums: Float32Array): number {
   let best = -Infinity, bestV = 0;
   let w = ch.draw(root, SW_STREAM_VALUE + 1);
   for (let v = 0; v < c; v++) {

@@ -5,9 +5,12 @@
  * @module
  */
 
-/** Philox stream of the bond draws (index: the edge's first site; word: the direction). */
+/** Philox stream of the bond draws (edge e = 2 site + direction: block e / 4, word e % 4). */
 export const SW_STREAM_BOND = 0x53570000;
-/** Philox stream of the cluster values (index: the root); with a field, +1 + v / 4. */
+/**
+ * Philox stream of the cluster values: block root / 4, word root % 4; with a field, stream
+ * +1 + v / 4 of block root gives the Gumbel key of value v.
+ */
 export const SW_STREAM_VALUE = 0x53570100;
 
 /** `sampler_step` of Swendsen-Wang for the `ising` or `potts` family. */
@@ -22,11 +25,8 @@ fn sampler_sw_field(i: u32, v: u32) -> f32 { ${siteField} }
 fn sampler_sw_parent(chain: u32, i: u32) -> u32 { return scratch[scratch_u_at(chain, i)]; }
 fn sampler_sw_set_parent(chain: u32, i: u32, r: u32) { scratch[scratch_u_at(chain, i)] = r; }
 fn sampler_sw_sum_at(chain: u32, r: u32, v: u32) -> u32 { return scratch_at(chain, r * C + v); }
-fn sampler_sw_value(chain: u32, step: u32, root: u32) -> u32 {
-  if (SAMPLER_SW_FIELD == 0u) {
-    let w = rng_draw(chain, step, root, ${SW_STREAM_VALUE}u);
-    return rng_mulhilo(w.x, C).x;
-  }
+// A root's value under a field: Gumbel-max over -beta F_v (F: the cluster's summed field).
+fn sampler_sw_field_value(chain: u32, step: u32, root: u32) -> u32 {
   var best = -math_inf();
   var best_v = 0u;
   var w = vec4<u32>();
@@ -40,8 +40,22 @@ fn sampler_sw_value(chain: u32, step: u32, root: u32) -> u32 {
   return best_v;
 }
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
-  for (var i = 0u; i < D; i++) { sampler_sw_set_parent(chain, i, i); }
   let q = math_exp(-(engine_beta * SAMPLER_SW_COUPLING));
+  // Bonds of every site's down and right edge (bits 0, 1; kept in the value words until the
+  // values are drawn), keyed by edge e = 2 i + dir: word e % 4 of Philox block e / 4. No
+  // data-dependent branches, so the chains of a SIMD group stay together.
+  var w = vec4<u32>();
+  for (var i = 0u; i < D; i++) {
+    sampler_sw_set_parent(chain, i, i);
+    if ((i & 1u) == 0u) { w = rng_draw(chain, step, i >> 1u, ${SW_STREAM_BOND}u); }
+    let nb = ${m}_nbs(i);
+    let xi = state[base + i];
+    let dn = nb.y >= 0 && xi == state[base + u32(max(nb.y, 0))];
+    let rt = nb.w >= 0 && xi == state[base + u32(max(nb.w, 0))];
+    let k = (2u * i) & 3u;
+    let bits = select(0u, 1u, dn && rng_uniform(w[k]) >= q) | select(0u, 2u, rt && rng_uniform(w[k + 1u]) >= q);
+    scratch[scratch_u_at(chain, D + i)] = bits;
+  }
   // Labelling: one flat loop (one edge or one Rem step per iteration), capped by the budget.
   var e = 0u;
   var a = 0u;
@@ -57,10 +71,8 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       let i = e >> 1u;
       let dir = e & 1u;
       e++;
+      if (((scratch[scratch_u_at(chain, D + i)] >> dir) & 1u) == 0u) { continue; }
       let j = ${m}_nb(i, select(1u, 3u, dir == 1u));
-      if (j < 0) { continue; }
-      if (state[base + i] != state[base + u32(j)]) { continue; }
-      if (rng_uniform(rng_draw(chain, step, i, ${SW_STREAM_BOND}u)[dir]) < q) { continue; }
       a = i;
       b = u32(j);
       busy = true;
@@ -94,10 +106,22 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       }
     }
   }
+  // Without a field a root's value is word r % 4 of Philox block r / 4, drawn every fourth
+  // site whether or not a root is there (the lanes stay together).
+  var u = vec4<u32>();
   for (var i = 0u; i < D; i++) {
     let r = sampler_sw_parent(chain, sampler_sw_parent(chain, i));
     sampler_sw_set_parent(chain, i, r);
-    if (r == i) { scratch[scratch_u_at(chain, D + i)] = sampler_sw_value(chain, step, i); }
+    if (SAMPLER_SW_FIELD == 0u && (i & 3u) == 0u) { u = rng_draw(chain, step, i >> 2u, ${SW_STREAM_VALUE}u); }
+    if (r == i) {
+      var v = 0u;
+      if (SAMPLER_SW_FIELD == 0u) {
+        v = rng_mulhilo(u[i & 3u], C).x;
+      } else {
+        v = sampler_sw_field_value(chain, step, i);
+      }
+      scratch[scratch_u_at(chain, D + i)] = v;
+    }
     let v = scratch[scratch_u_at(chain, D + r)];
     if (v != state[base + i]) { engine_set(chain, i, v); }
   }
