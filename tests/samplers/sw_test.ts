@@ -149,3 +149,34 @@ Deno.test("sw: one-line errors for other families and antiferromagnetic coupling
     "sampler sw supports models ising, potts: got 'maxcut'",
   );
 });
+
+Deno.test("engine reference: the Hamming trace against the all-zero state counts up spins", async () => {
+  const gpu = await gpuOrSkip("reference option on WebGPU");
+  const model = isingModel({ size: 4, mu: 0, sigma: 0, lambda: 0.4 });
+  const d = model.numSites, chains = 5;
+  const reference = new Uint32Array(d);
+  for (const device of gpu ? [null, gpu] : [null]) {
+    const r = await runSampler(
+      model,
+      swSampler(),
+      { chains, steps: 7, seed: 3, reference },
+      device,
+    );
+    assertEquals(Array.from(r.reference), Array.from(reference));
+    for (let c = 0; c < chains; c++) {
+      const ups = r.finalStates.subarray(c * d, (c + 1) * d).reduce((s, v) => s + v, 0);
+      assertEquals(r.hamming[6 * chains + c], ups, `${r.backend} chain ${c}`);
+    }
+  }
+  assertThrows(
+    () =>
+      runSampler(
+        model,
+        swSampler(),
+        { chains, steps: 2, seed: 1, reference: new Uint32Array(3) },
+        null,
+      ),
+    Error,
+    "reference must be a Uint32Array of 16 categories in [0, 2)",
+  );
+});
