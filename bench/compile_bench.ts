@@ -48,12 +48,9 @@ if (values.child) {
   if (!gpu) throw new Error("no WebGPU adapter");
   const model = MODELS[modelName]();
   const sampler = buildSampler(parseConfig(SamplerConfig, { name: samplerName }, "--samplers"));
-  const reason = samplerSupports(samplerName, model.name)
-    ? gpuLimitReason(model, sampler, gpu)
-    : "";
-  if (reason === "") {
+  if (!samplerSupports(samplerName, model.name)) {
     console.log(JSON.stringify({ unsupported: true }));
-  } else if (reason) {
+  } else if (gpuLimitReason(model, sampler, gpu)) {
     console.log(JSON.stringify({ refused: true }));
   } else {
     const t = performance.now();
