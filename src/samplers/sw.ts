@@ -120,8 +120,9 @@ export function swSampler(opts: SwOptions = {}): DiscreteSampler {
     checkModel: (model) => void swLattice(model),
     // A bond pass and an energy pass: two energy evaluations' worth of edge visits.
     evalsPerStep: () => 2,
-    // Init, labelling (capped), field sums (C per site), values (C per cluster), energy.
-    loopsPerStep: (model) => budget(model) + (4 + 2 * model.numCategories) * model.numSites + 8,
+    // Bonds (D / 2 blocks of 2), labelling (capped), field sums (C per site), field values (C
+    // per root), values (D / 4 blocks of 4), energy.
+    loopsPerStep: (model) => budget(model) + (5 + 2 * model.numCategories) * model.numSites + 8,
     typicalLoopsPerStep: (model) => 9 * model.numSites,
     initialParam: () => 0,
     cpuStep(model: DiscreteModel, ch: CpuChain): number {

@@ -42,19 +42,24 @@ fn sampler_sw_field_value(chain: u32, step: u32, root: u32) -> u32 {
 fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
   let q = math_exp(-(engine_beta * SAMPLER_SW_COUPLING));
   // Bonds of every site's down and right edge (bits 0, 1; kept in the value words until the
-  // values are drawn), keyed by edge e = 2 i + dir: word e % 4 of Philox block e / 4. No
-  // data-dependent branches, so the chains of a SIMD group stay together.
-  var w = vec4<u32>();
-  for (var i = 0u; i < D; i++) {
-    sampler_sw_set_parent(chain, i, i);
-    if ((i & 1u) == 0u) { w = rng_draw(chain, step, i >> 1u, ${SW_STREAM_BOND}u); }
-    let nb = ${m}_nbs(i);
-    let xi = state[base + i];
-    let dn = nb.y >= 0 && xi == state[base + u32(max(nb.y, 0))];
-    let rt = nb.w >= 0 && xi == state[base + u32(max(nb.w, 0))];
-    let k = (2u * i) & 3u;
-    let bits = select(0u, 1u, dn && rng_uniform(w[k]) >= q) | select(0u, 2u, rt && rng_uniform(w[k + 1u]) >= q);
-    scratch[scratch_u_at(chain, D + i)] = bits;
+  // values are drawn), keyed by edge e = 2 i + dir: word e % 4 of Philox block e / 4. The draw
+  // sits in an outer loop over pairs of sites, not under a branch: llvmpipe runs a branch for
+  // the whole SIMD group (masked) whenever it is reached, so a guarded draw costs every site.
+  for (var i0 = 0u; i0 < D; i0 += 2u) {
+    let w = rng_draw(chain, step, i0 >> 1u, ${SW_STREAM_BOND}u);
+    for (var k = 0u; k < 2u; k++) {
+      let i = i0 + k;
+      if (i < D) {
+        sampler_sw_set_parent(chain, i, i);
+        let nb = ${m}_nbs(i);
+        let xi = state[base + i];
+        let dn = (nb.y >= 0) & (xi == state[base + u32(max(nb.y, 0))]);
+        let rt = (nb.w >= 0) & (xi == state[base + u32(max(nb.w, 0))]);
+        let open_dn = dn & (rng_uniform(w[2u * k]) >= q);
+        let open_rt = rt & (rng_uniform(w[2u * k + 1u]) >= q);
+        scratch[scratch_u_at(chain, D + i)] = select(0u, 1u, open_dn) | select(0u, 2u, open_rt);
+      }
+    }
   }
   // Labelling: one flat loop (one edge or one Rem step per iteration), capped by the budget.
   var e = 0u;
@@ -106,24 +111,30 @@ fn sampler_step(chain: u32, base: u32, step: u32) -> f32 {
       }
     }
   }
-  // Without a field a root's value is word r % 4 of Philox block r / 4, drawn every fourth
-  // site whether or not a root is there (the lanes stay together).
-  var u = vec4<u32>();
-  for (var i = 0u; i < D; i++) {
-    let r = sampler_sw_parent(chain, sampler_sw_parent(chain, i));
-    sampler_sw_set_parent(chain, i, r);
-    if (SAMPLER_SW_FIELD == 0u && (i & 3u) == 0u) { u = rng_draw(chain, step, i >> 2u, ${SW_STREAM_VALUE}u); }
-    if (r == i) {
-      var v = 0u;
-      if (SAMPLER_SW_FIELD == 0u) {
-        v = rng_mulhilo(u[i & 3u], C).x;
-      } else {
-        v = sampler_sw_field_value(chain, step, i);
+  if (SAMPLER_SW_FIELD == 1u) {
+    // Roots (parent[i] == i after flattening) draw from their clusters' field conditionals.
+    for (var i = 0u; i < D; i++) {
+      if (sampler_sw_parent(chain, i) == i) {
+        scratch[scratch_u_at(chain, D + i)] = sampler_sw_field_value(chain, step, i);
       }
-      scratch[scratch_u_at(chain, D + i)] = v;
     }
-    let v = scratch[scratch_u_at(chain, D + r)];
-    if (v != state[base + i]) { engine_set(chain, i, v); }
+  }
+  // Without a field a root's value is word r % 4 of Philox block r / 4, drawn for every block
+  // of four sites in the outer loop (not under a branch, as above).
+  for (var i0 = 0u; i0 < D; i0 += 4u) {
+    let u = rng_draw(chain, step, i0 >> 2u, ${SW_STREAM_VALUE}u);
+    for (var k = 0u; k < 4u; k++) {
+      let i = i0 + k;
+      if (i < D) {
+        let r = sampler_sw_parent(chain, sampler_sw_parent(chain, i));
+        sampler_sw_set_parent(chain, i, r);
+        if (SAMPLER_SW_FIELD == 0u && r == i) {
+          scratch[scratch_u_at(chain, D + i)] = rng_mulhilo(u[k], C).x;
+        }
+        let v = scratch[scratch_u_at(chain, D + r)];
+        if (v != state[base + i]) { engine_set(chain, i, v); }
+      }
+    }
   }
   energy[chain] = model_energy(base);
   return 1.0;
