@@ -69,7 +69,7 @@ export {
   quadrupleWell,
   userPotential,
 } from "./src/models/continuous/mod.ts";
-export { runContinuousSampler, sampleContinuous, simulate } from "./src/dynamics/mod.ts";
+export { sampleContinuous, simulate } from "./src/dynamics/mod.ts";
 
 // Combinatorial optimisation.
 export { erdosRenyi, generateGraph, loadGraph } from "./src/models/co/mod.ts";

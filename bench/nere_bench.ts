@@ -12,6 +12,7 @@ import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
 import { batchOf, EnergyNet, scorePose } from "../src/binding/energy.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
+import { Adam } from "../src/binding/adam.ts";
 import { SplitMix32 } from "../src/random/splitmix.ts";
 import { uniformIn, uniformIndex, unitVector3 } from "../src/random/seeded_draws.ts";
 
@@ -68,7 +69,7 @@ for (const s of sizes) {
   const data = Array.from({ length: BATCH }, () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim));
   const cfg = TrainConfig.parse({ method: "nere" });
   const net = new EnergyNet(tf, { ligandDim: s.ldim, pocketDim: s.pdim });
-  const opt = tf.train.adam(1e-3);
+  const opt = new Adam(tf, net.variables, 1e-3);
   const { inputs, poses } = batchOf(tf, data);
   const natives = data.map((d) => d.ligand);
   const noise = rigidNoiseOf(cfg);

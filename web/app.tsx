@@ -12,6 +12,7 @@ import { indexPage } from "./routes/index.tsx";
 import { runPage } from "./routes/runs/[id].tsx";
 import { comparePage } from "./routes/compare.tsx";
 import { lmPage } from "./routes/lm.tsx";
+import { planPage, planView } from "./routes/plan.tsx";
 import {
   arrayData,
   basins,
@@ -28,6 +29,8 @@ import { BadRequest, dashState, NotFound } from "./utils/state.ts";
 export type AppOptions = {
   /** The runs folder (read only). */
   runsDir: string;
+  /** A shard plan folder whose status `/plan` shows (its runs are `<plan>/runs`). */
+  planDir?: string;
   /** Folder holding the built client (`client.js`, chunks, `uplot.css`). */
   staticDir?: string;
   /** Poll interval of the live status stream (default 1000 ms). */
@@ -93,6 +96,9 @@ export function createApp(opts: AppOptions): Hono {
     const ids = (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");
     return c.html(await comparePage(state, ids));
   });
+
+  app.get("/plan", async (c) => c.html(await planPage(opts.planDir)));
+  app.get("/api/plan", async (c) => c.json(await planView(opts.planDir)));
 
   app.get("/lm", async (c) => {
     const ids = (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");

@@ -28,13 +28,14 @@ export type Dashboard = {
  * ```
  */
 export function startDashboard(
-  args: Pick<DashArgs, "port" | "host" | "runsDir"> & { sseIntervalMs?: number },
+  args: Pick<DashArgs, "port" | "host" | "runsDir" | "planDir"> & { sseIntervalMs?: number },
   staticDir?: string,
 ): Promise<Dashboard> {
   const abort = new AbortController();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(args.host);
   const app = createApp({
     runsDir: args.runsDir,
+    planDir: args.planDir,
     staticDir,
     sseIntervalMs: args.sseIntervalMs,
     signal: abort.signal,
@@ -74,4 +75,5 @@ if (import.meta.main) {
   }
   const dash = await startDashboard(args);
   console.log(`Landscape dashboard on ${dash.url} (runs from '${args.runsDir}', read only)`);
+  if (args.planDir) console.log(`  shard plan status: ${dash.url}plan`);
 }

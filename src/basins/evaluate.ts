@@ -16,7 +16,13 @@ import {
 import { type PartitionScores, scorePartition } from "./metrics.ts";
 import type { Reduction } from "./reduce.ts";
 import type { MergeRule } from "./merge.ts";
-import { BENCH_SYSTEMS, simulateSystem, type SystemEnsemble } from "./systems.ts";
+import {
+  BENCH_SYSTEMS,
+  ensembleFromCore,
+  simulateCore,
+  type SimulatedCore,
+  type SystemEnsemble,
+} from "./systems.ts";
 
 /** Options of {@link runBenchCell}. */
 export interface CellOptions {
@@ -43,6 +49,10 @@ export interface CellOptions {
   readonly seed: number;
   /** Baselines to run (default all; [] for none). */
   readonly baselines?: readonly BaselineName[];
+  /** The simulated core of an earlier attempt (`runs resume`): the simulation is skipped. */
+  readonly core?: SimulatedCore;
+  /** Receives the simulated core before detection starts (a run checkpoints it). */
+  readonly onCore?: (core: SimulatedCore) => void | Promise<void>;
 }
 
 /** Scores and time of one method in a cell. */
@@ -129,7 +139,7 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
       }`,
     );
   }
-  const e = await simulateSystem({
+  const ensembleOptions = {
     setup,
     candidates: o.candidates ?? 20,
     trajectories: o.trajectories ?? 256,
@@ -138,7 +148,10 @@ export async function runBenchCell(o: CellOptions): Promise<CellResult> {
     noiseSigma: o.noiseSigma,
     noiseTau: o.noiseTau,
     seed: o.seed,
-  });
+  };
+  const core = o.core ?? await simulateCore(ensembleOptions);
+  await o.onCore?.(core);
+  const e = ensembleFromCore(ensembleOptions, core);
   const feat = resolveFeaturizer(
     o.featurizer ?? { kind: "auto" },
     e.numFrames,
@@ -211,6 +224,18 @@ export interface SweepGrid {
   readonly noises: readonly ("white" | "ou")[];
 }
 
+/** The key of a sweep cell: `system/D/noise` (shard plans and resumed sweeps use it). */
+export function benchCellKey(system: string, D: number, noise: string): string {
+  return `${system}/${D}/${noise}`;
+}
+
+/** The cell keys of a grid, in sweep order. */
+export function benchCells(grid: SweepGrid): string[] {
+  return grid.systems.flatMap((s) =>
+    grid.dims.flatMap((D) => grid.noises.map((n) => benchCellKey(s, D, n)))
+  );
+}
+
 /** One finished cell of a sweep. */
 export interface SweepRow {
   readonly system: string;
@@ -243,12 +268,24 @@ export async function runBenchSweep(
   on: {
     onRow?: (row: SweepRow, all: readonly SweepRow[]) => void | Promise<void>;
     onSkip?: (system: string, D: number, noise: string, reason: string) => void;
+    /** Run only these cells ({@link benchCellKey}); default all. */
+    only?: ReadonlySet<string>;
+    /** Rows finished earlier (a resumed sweep): kept in place, not run again. */
+    keep?: readonly SweepRow[];
   } = {},
 ): Promise<SweepRow[]> {
   const rows: SweepRow[] = [];
+  const kept = new Map((on.keep ?? []).map((r) => [benchCellKey(r.system, r.D, r.noise), r]));
   for (const system of grid.systems) {
     for (const D of grid.dims) {
       for (const noise of grid.noises) {
+        const key = benchCellKey(system, D, noise);
+        if (on.only && !on.only.has(key)) continue;
+        const done = kept.get(key);
+        if (done) {
+          rows.push(done);
+          continue;
+        }
         let r;
         try {
           r = await runBenchCell({ system, ambientDim: D, noise, ...cell });

@@ -211,6 +211,62 @@ function candidatesFor(
 }
 
 /**
+ * The simulated part of an ensemble (candidates and core frames): what a stored run keeps so
+ * that `runs resume` skips the simulation. {@link ensembleFromCore} rebuilds the ensemble.
+ */
+export interface SimulatedCore {
+  /** Candidates [K, d]. */
+  readonly candidates: Float64Array;
+  readonly labelsTrue: Int32Array;
+  /** Core frames [numFrames, T, d] (frame 0 = the candidates). */
+  readonly core: Float32Array;
+  readonly numFrames: number;
+  readonly trajectories: number;
+  readonly startIndex: Int32Array;
+  readonly simulateSeconds: number;
+}
+
+/** Places the candidates and simulates their trajectories in the system's own dimension. */
+export async function simulateCore(opts: EnsembleOptions): Promise<SimulatedCore> {
+  const s = opts.setup;
+  const { potential: p, sites } = resolveSystem(s);
+  checkAmbient(opts);
+  const k = opts.candidates ?? 20;
+  const rng = new SplitMix32(opts.seed);
+  const cand = candidatesFor(p, k, s.jitter, rng, sites);
+  const r = await simulate(p, {
+    starts: cand.x,
+    trajectoriesPerStart: opts.trajectories,
+    steps: s.frames * s.stride,
+    stride: s.stride,
+    dt: s.dt,
+    beta: s.beta,
+    seed: opts.seed,
+  }, null);
+  return {
+    candidates: cand.x,
+    labelsTrue: cand.labels,
+    core: r.frames!,
+    numFrames: r.numFrames,
+    trajectories: r.trajectories,
+    startIndex: r.startIndex,
+    simulateSeconds: r.seconds,
+  };
+}
+
+function checkAmbient(opts: EnsembleOptions): void {
+  const { potential: p, lift } = resolveSystem(opts.setup);
+  const m = lift?.outDim ?? p.dim, D = opts.ambientDim;
+  if (!(Number.isInteger(D) && D >= m)) {
+    throw new Error(
+      `ambient dimension ${D} must be an integer >= the ${
+        lift ? "lifted" : "core"
+      } dimension ${m} of ${opts.setup.system}`,
+    );
+  }
+}
+
+/**
  * Simulates an ensemble.
  *
  * @example
@@ -223,36 +279,22 @@ function candidatesFor(
  * ```
  */
 export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsemble> {
-  const s = opts.setup;
-  const { potential: p, sites, lift } = resolveSystem(s);
-  const d = p.dim, D = opts.ambientDim;
-  // Width of the lifted core (the embedded signal directions).
-  const m = lift?.outDim ?? d;
-  if (!(Number.isInteger(D) && D >= m)) {
-    throw new Error(
-      `ambient dimension ${D} must be an integer >= the ${
-        lift ? "lifted" : "core"
-      } dimension ${m} of ${s.system}`,
-    );
-  }
-  const k = opts.candidates ?? 20;
-  const rng = new SplitMix32(opts.seed);
-  const cand = candidatesFor(p, k, s.jitter, rng, sites);
-  const per = opts.trajectories;
-  const r = await simulate(p, {
-    starts: cand.x,
-    trajectoriesPerStart: per,
-    steps: s.frames * s.stride,
-    stride: s.stride,
-    dt: s.dt,
-    beta: s.beta,
-    seed: opts.seed,
-  }, null);
+  return ensembleFromCore(opts, await simulateCore(opts));
+}
+
+/** The ensemble of simulated `core` frames: exit diagnostic and on-demand embedding. */
+export function ensembleFromCore(opts: EnsembleOptions, r: SimulatedCore): SystemEnsemble {
+  checkAmbient(opts);
+  const { potential: p, lift } = resolveSystem(opts.setup);
+  const d = p.dim, D = opts.ambientDim, m = lift?.outDim ?? d;
+  const k = r.labelsTrue.length;
+  const cand = { x: r.candidates, labels: r.labelsTrue };
   const T = r.trajectories, nf = r.numFrames;
   // Exit diagnostic on a subsample of trajectories.
   let exits = 0, checked = 0;
   for (let t = 0; t < T; t += Math.max(1, Math.floor(T / 400))) {
-    const last = r.final.subarray(t * d, t * d + d);
+    // The last frame is the final state (steps are a multiple of the stride).
+    const last = r.core.subarray(((nf - 1) * T + t) * d, ((nf - 1) * T + t) * d + d);
     if (labelByDescent(p, last) !== cand.labels[r.startIndex[t]]) exits++;
     checked++;
   }
@@ -272,7 +314,7 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
   }
   const sigma = opts.noiseSigma ?? 1;
   const tau = opts.noise === "ou" ? (opts.noiseTau ?? 20) : 0;
-  const core = r.frames!;
+  const core = r.core;
   return {
     potential: p,
     coreDim: d,
@@ -285,7 +327,7 @@ export async function simulateSystem(opts: EnsembleOptions): Promise<SystemEnsem
     trajectories: T,
     startIndex: r.startIndex,
     exitFraction: exits / checked,
-    simulateSeconds: r.seconds,
+    simulateSeconds: r.simulateSeconds,
     embed(frames, trajs) {
       const out = new Float32Array(frames.length * trajs.length * D);
       const w = new Float64Array(D), c = new Float64Array(m);

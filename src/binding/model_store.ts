@@ -8,11 +8,12 @@ import { ConfigError } from "../io/config.ts";
 import { RunStore, type RunWriter } from "../io/run_store.ts";
 import { EnergyNet, type EnergyNetConfig } from "./energy.ts";
 
-/** Writes the parameters of `net` as arrays `w_<name>`. */
+/** Writes the parameters of `net` as arrays `w_<name>` (replacing any of a failed attempt). */
 export async function saveNet(run: RunWriter, net: EnergyNet): Promise<void> {
   const w = await net.getWeights();
   for (const [name, { shape, data }] of Object.entries(w)) {
-    await run.writeArray(`w_${name}`, { dtype: "f32", shape, data: Float32Array.from(data) });
+    const arr = { dtype: "f32" as const, shape, data: Float32Array.from(data) };
+    await run.writeArray(`w_${name}`, arr, { replace: true });
   }
 }
 

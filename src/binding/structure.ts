@@ -154,7 +154,10 @@ export function parsePdb(text: string, file: string, pdbqt = false): Structure {
     const hetero = rec === "HETATM";
     let element = "";
     if (pdbqt) element = AD_TYPES[l.slice(77, 79).trim().toUpperCase()] ?? "";
-    if (!element) element = capitalise(l.slice(76, 78).trim());
+    // Columns 77-78 hold the element in current PDB files; old ones put a sequence number
+    // there (e.g. 1hpv's "1HPV 186"), so anything but letters falls back to the atom name.
+    const column = l.slice(76, 78).trim();
+    if (!element && /^[A-Za-z]{1,2}$/.test(column)) element = capitalise(column);
     if (!element) element = elementFromName(l.slice(12, 16), hetero);
     if (!element) {
       throw new ConfigError(

@@ -18,7 +18,8 @@ import {
   type RigidNoiseConfig,
   sampleRigidNoise,
 } from "./losses.ts";
-import { SplitMix32 } from "../random/splitmix.ts";
+import { SplitMix32, type SplitMixState } from "../random/splitmix.ts";
+import { Adam, type AdamState } from "./adam.ts";
 import { uniformIn, uniformIndex } from "../random/seeded_draws.ts";
 
 /** Training configuration (zod schema; defaults in brackets in the field docs). */
@@ -60,6 +61,44 @@ export interface TrainResult {
   seconds: number;
 }
 
+/**
+ * Where training stands after a whole number of epochs: with the same examples and
+ * configuration, training continued from it gives the bits of the uninterrupted run.
+ */
+export interface BindTrainState {
+  /** Epochs done. */
+  readonly epoch: number;
+  /** Network parameters by name ({@link EnergyNet.getWeights}). */
+  readonly weights: Record<string, { shape: number[]; data: number[] }>;
+  /** The optimiser's step count, bias-correction products and moments. */
+  readonly adam: AdamState;
+  /** The draw generator (data order and noise). */
+  readonly rng: SplitMixState;
+  /** Losses of the steps and epochs done. */
+  readonly stepLosses: readonly number[];
+  readonly epochLosses: readonly number[];
+}
+
+/** Options of {@link trainEnergy} beyond the configuration. */
+export interface TrainEnergyOptions {
+  /** Continue from a stored state instead of a fresh network. */
+  readonly from?: BindTrainState;
+  /**
+   * Called after each epoch with its number (1-based) and mean loss, and a function that reads
+   * the state to store (the moments are read back only when asked).
+   */
+  readonly onEpochState?: (
+    epoch: number,
+    loss: number,
+    state: () => Promise<BindTrainState>,
+  ) => void | Promise<void>;
+}
+
+/** What a training step needs of an optimiser (a tfjs optimiser or this module's Adam). */
+export interface GradientApplier {
+  applyGradients(grads: TfNs.NamedTensorMap): void;
+}
+
 /** The rigid-noise settings of a configuration. */
 export function rigidNoiseOf(cfg: TrainConfig): RigidNoiseConfig {
   const sampler = new Igso3Sampler(sigmaGrid(cfg.sigmaMin, cfg.sigmaMax, cfg.sigmaLevels), 2048);
@@ -84,6 +123,7 @@ export async function trainEnergy(
   examples: BindingExample[],
   cfg: TrainConfig,
   onEpoch?: (epoch: number, loss: number) => void | Promise<void>,
+  options: TrainEnergyOptions = {},
 ): Promise<TrainResult> {
   if (examples.length === 0) throw new Error("training needs at least one complex");
   const t0 = performance.now();
@@ -96,13 +136,28 @@ export async function trainEnergy(
     cutoff: cfg.cutoff,
     seed: cfg.seed,
   });
-  const rng = new SplitMix32(cfg.seed * 7919 + 1);
+  const { from } = options;
+  if (from) {
+    if (!Number.isInteger(from.epoch) || from.epoch < 0 || from.epoch > cfg.epochs) {
+      throw new Error(
+        `training state: epoch ${from.epoch}: expected an integer in [0, ${cfg.epochs}]`,
+      );
+    }
+    net.setWeights(from.weights);
+  }
+  const rng = from ? SplitMix32.fromState(from.rng) : new SplitMix32(cfg.seed * 7919 + 1);
   const noise = rigidNoiseOf(cfg);
-  const opt = tf.train.adam(cfg.lr);
-  const stepLosses: number[] = [], epochLosses: number[] = [];
+  let opt: Adam;
   try {
-    for (let epoch = 0; epoch < cfg.epochs; epoch++) {
-      (opt as unknown as { learningRate: number }).learningRate = cfg.lr * cfg.lrDecay ** epoch;
+    opt = new Adam(tf, net.variables, cfg.lr, from?.adam);
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+  const stepLosses = [...from?.stepLosses ?? []], epochLosses = [...from?.epochLosses ?? []];
+  try {
+    for (let epoch = from?.epoch ?? 0; epoch < cfg.epochs; epoch++) {
+      opt.learningRate = cfg.lr * cfg.lrDecay ** epoch;
       const order = examples.map((_, i) => i);
       for (let i = order.length - 1; i > 0; i--) {
         const j = uniformIndex(rng, i + 1);
@@ -128,7 +183,18 @@ export async function trainEnergy(
       }
       epochLosses.push(sum / count);
       await onEpoch?.(epoch, sum / count);
+      await options.onEpochState?.(epoch + 1, sum / count, async () => ({
+        epoch: epoch + 1,
+        weights: await net.getWeights(),
+        adam: await opt.state(),
+        rng: rng.saveState(),
+        stepLosses: [...stepLosses],
+        epochLosses: [...epochLosses],
+      }));
     }
+  } catch (e) {
+    net.dispose();
+    throw e;
   } finally {
     opt.dispose();
   }
@@ -139,7 +205,7 @@ export async function trainEnergy(
 export function trainStep(
   tf: Tf,
   net: EnergyNet,
-  opt: TfNs.Optimizer,
+  opt: GradientApplier,
   batch: BindingExample[],
   cfg: TrainConfig,
   noise: RigidNoiseConfig,

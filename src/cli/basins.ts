@@ -13,12 +13,13 @@
  * @module
  */
 import { readNpyFile } from "../io/npy_file.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
 import type { NdArray } from "../io/npy.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type BaselineName, BASELINES } from "../basins/baselines.ts";
 import type { TfBackend } from "../basins/classifier.ts";
 import type { RiskDesign } from "../basins/detect.ts";
-import { runBenchCell, runBenchSweep } from "../basins/evaluate.ts";
+import { runBenchCell, runBenchSweep, type SweepGrid, type SweepRow } from "../basins/evaluate.ts";
 import {
   checkFeaturizer,
   featurize,
@@ -31,7 +32,17 @@ import { streamNpyEnsemble } from "../basins/stream.ts";
 import { type MergeRule, parseMergeRule } from "../basins/merge.ts";
 import { BENCH_SYSTEMS } from "../basins/systems.ts";
 import { detectOnEnsemble, ensembleFromCandidateArray } from "../basins/user_data.ts";
-import { basinsToRun } from "../runs/basins.ts";
+import {
+  basinsIntoRun,
+  type BasinsOutcome,
+  basinsToRun,
+  checkpointCore,
+  coreFromCheckpoint,
+} from "../runs/basins.ts";
+import { type Checkpoint, readCheckpoint } from "../runs/checkpoint.ts";
+import type { StartRunOptions } from "../runs/writer.ts";
+import type { RunWriter } from "../io/run_store.ts";
+import type { RunManifest } from "../io/manifest.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
 
@@ -150,6 +161,10 @@ export const BASINS_SPEC: CommandSpec = {
     },
     noises: { type: "string", value: "LIST", help: "bench: noise kinds", default: "white,ou" },
     out: { type: "string", value: "FILE", help: "bench: write the results as JSON" },
+    resume: {
+      type: "boolean",
+      help: "bench: keep the rows already in --out FILE and run the other cells",
+    },
   },
 };
 
@@ -257,7 +272,31 @@ function backendOf(tf: TfBackend): "webgpu" | "cpu" {
   return tf === "webgpu" ? "webgpu" : "cpu";
 }
 
-async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
+/** A run reopened by `runs resume`, with its checkpoint. */
+interface Resumed {
+  readonly run: RunWriter;
+  readonly from: Checkpoint | null;
+}
+
+/**
+ * Runs `work` into a new basins run, or into the resumed one: the same writer contract either way.
+ */
+function intoRun<T extends BasinsOutcome>(
+  p: Parsed,
+  start: StartRunOptions,
+  resumed: Resumed | undefined,
+  work: (run: RunWriter) => Promise<T>,
+): Promise<{ runId: string; value: T }> {
+  if (!resumed) return basinsToRun(new RunStore(str(p, "runs-dir")), start, work);
+  return basinsIntoRun(resumed.run, work).then((value) => ({ runId: resumed.run.id, value }));
+}
+
+async function simulateCommand(
+  p: Parsed,
+  argv: string[],
+  io: CliIo,
+  resumed?: Resumed,
+): Promise<number> {
   const c = common(p);
   const system = str(p, "system");
   if (!BENCH_SYSTEMS[system]) {
@@ -275,13 +314,19 @@ async function simulateCommand(p: Parsed, argv: string[], io: CliIo): Promise<nu
     throw new UsageError(`basins: ${(e as Error).message}`);
   }
   const options = { system, ambientDim: num(p, "dim", 1), noise, ...cellOptions(p, c) };
-  const { runId: id, value: cell } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+  const start = {
     command: ["basins", ...argv],
     config: { ...Object.fromEntries(Object.entries(p.values)), system, design: c.design },
     seed: c.seed,
     backend: backendOf(c.backend),
-  }, async () => {
-    const cell = await runBenchCell(options);
+  };
+  const { runId: id, value: cell } = await intoRun(p, start, resumed, async (run) => {
+    // Unit 1: the simulated core, checkpointed before detection (unit 2) starts.
+    const cell = await runBenchCell({
+      ...options,
+      core: coreFromCheckpoint(resumed?.from ?? null),
+      onCore: (core) => checkpointCore(run, core),
+    });
     const cls = cell.methods[0];
     const summary: Record<string, number | string> = {
       system,
@@ -367,7 +412,12 @@ async function loadTrajectories(p: Parsed, c: ReturnType<typeof common>, path: s
   }
 }
 
-async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
+async function npyCommand(
+  p: Parsed,
+  argv: string[],
+  io: CliIo,
+  resumed?: Resumed,
+): Promise<number> {
   const c = common(p);
   const path = str(p, "trajectories");
   const { ens, samples, streamed } = await loadTrajectories(p, c, path);
@@ -380,12 +430,14 @@ async function npyCommand(p: Parsed, argv: string[], io: CliIo): Promise<number>
     }
     labelsTrue = Int32Array.from(l.data as ArrayLike<number>);
   }
-  const { runId: id, value } = await basinsToRun(new RunStore(str(p, "runs-dir")), {
+  const start = {
     command: ["basins", ...argv],
     config: Object.fromEntries(Object.entries(p.values)),
     seed: c.seed,
     backend: backendOf(c.backend),
-  }, async () => {
+  };
+  // One unit: the detection on the stored input (a resumed run redoes it).
+  const { runId: id, value } = await intoRun(p, start, resumed, async () => {
     const r = await detectOnEnsemble(ens, labelsTrue, {
       featurizer: c.featurizer,
       samples,
@@ -461,7 +513,15 @@ function formatMethods(
   ].join("\n");
 }
 
-async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
+/** What `basins bench` runs: the grid, the shared cell options and the output file. */
+export interface BenchSettings {
+  readonly grid: SweepGrid;
+  readonly cell: ReturnType<typeof cellOptions>;
+  readonly out: string | null;
+}
+
+/** The settings of `basins bench` flags (bad values are one-line usage errors). */
+export function benchSettings(p: Parsed): BenchSettings {
   const c = common(p);
   const systems = str(p, "systems") === "all"
     ? Object.keys(BENCH_SYSTEMS)
@@ -477,8 +537,51 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
   if (noises.some((n) => n !== "white" && n !== "ou")) {
     throw new UsageError(`basins bench: bad --noises '${str(p, "noises")}'`);
   }
-  const out = p.values.out ? String(p.values.out) : null;
-  await runBenchSweep({ systems, dims, noises: noises as ("white" | "ou")[] }, cellOptions(p, c), {
+  return {
+    grid: { systems, dims, noises: noises as ("white" | "ou")[] },
+    cell: cellOptions(p, c),
+    out: p.values.out ? String(p.values.out) : null,
+  };
+}
+
+/** Rows of an earlier (interrupted) bench output, for `--resume`; none if there is no file. */
+export async function benchRowsOf(path: string): Promise<SweepRow[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new UsageError(`basins bench: cannot read ${path} (${(e as Error).name})`);
+  }
+  try {
+    const rows = JSON.parse(text);
+    if (!Array.isArray(rows)) throw new Error("not an array");
+    for (const r of rows) {
+      if (typeof r?.system !== "string" || typeof r?.D !== "number" || !Array.isArray(r?.methods)) {
+        throw new Error("rows need system, D, noise and methods");
+      }
+    }
+    return rows as SweepRow[];
+  } catch (e) {
+    throw new UsageError(
+      `basins bench: ${path} is not a bench output (${
+        (e as Error).message
+      }): expected the JSON rows of --out`,
+    );
+  }
+}
+
+/**
+ * Runs the bench sweep (only the `only` cells, if given), keeping `keep` rows, writing the rows to
+ * `s.out` after every cell.
+ */
+export async function runBench(
+  s: BenchSettings,
+  io: CliIo,
+  o: { only?: ReadonlySet<string>; keep?: readonly SweepRow[] } = {},
+): Promise<SweepRow[]> {
+  return await runBenchSweep(s.grid, s.cell, {
+    ...o,
     onSkip: (system, D, noise, reason) => io.notice(`skip ${system} D=${D} ${noise}: ${reason}`),
     onRow: async (row, rows) => {
       io.out(
@@ -487,10 +590,58 @@ async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
         } s)`,
       );
       io.out(formatMethods(row.methods));
-      if (out) await Deno.writeTextFile(out, JSON.stringify(rows, null, 1));
+      // Rewritten after every cell, atomically: a killed sweep leaves every finished row.
+      if (s.out) await writeFileAtomic(s.out, JSON.stringify(rows, null, 1));
     },
   });
+}
+
+async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
+  const s = benchSettings(p);
+  if (p.values.resume && !s.out) throw new UsageError("basins bench: --resume needs --out FILE");
+  let keep: SweepRow[] = [];
+  if (s.out) {
+    // The settings beside the rows, so that --resume never mixes rows of other settings.
+    const path = `${s.out}.settings.json`, mine = JSON.stringify({ grid: s.grid, cell: s.cell });
+    if (p.values.resume) {
+      const theirs = await Deno.readTextFile(path).catch(() => null);
+      if (theirs !== null && theirs !== mine) {
+        throw new UsageError(
+          `basins bench --resume: ${s.out} was written with other settings (${path}): ` +
+            `expected the same flags`,
+        );
+      }
+      keep = await benchRowsOf(s.out);
+    }
+    await writeFileAtomic(path, mine);
+  }
+  await runBench(s, io, { keep });
   return 0;
+}
+
+/**
+ * Continues a stored `basins` run (`runs resume`): its flags come from the manifest; a simulated
+ * system's checkpointed core skips the simulation, and the detection runs again with the same
+ * seed, so the arrays equal the uninterrupted run's.
+ */
+export async function resumeBasins(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const values = { ...manifest.config } as Parsed["values"];
+  values["runs-dir"] = store.root;
+  values.json = parsed.values.json;
+  const p: Parsed = { values, positionals: [] };
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  const run = await store.resume(manifest.id);
+  const argv = manifest.command.slice(1);
+  const units = values.system !== undefined ? "2 (simulation, detection)" : "1 (detection)";
+  io.notice(`resumed run ${manifest.id} at unit ${from ? 1 : 0} of ${units}`);
+  return values.system !== undefined
+    ? await simulateCommand(p, argv, io, { run, from })
+    : await npyCommand(p, argv, io, { run, from });
 }
 
 /**

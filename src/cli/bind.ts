@@ -3,7 +3,8 @@
  * matching, src/binding).
  *
  * - `bind train --data DIR|synthetic`: trains an energy network on native poses (no affinity
- *   labels); the run stores the loss curves and the parameters.
+ *   labels); the run (kind `bind`) stores the loss curves epoch by epoch with a checkpoint
+ *   (`runs resume <id>` continues a killed run with the same bits), then the parameters.
  * - `bind score --protein P.pdb --ligand L.sdf --model RUN`: energy, forces, torque, angular
  *   velocity and the predicted rigid correction of the pose.
  * - `bind bench`: the synthetic benchmark with a known answer (NERE and baselines against the
@@ -18,9 +19,14 @@ import { loadTf } from "../nn/tf.ts";
 import type { BindingExample } from "../binding/complex.ts";
 import { loadComplex, loadComplexDir } from "../binding/dataset.ts";
 import { rigidCorrection, scorePose } from "../binding/energy.ts";
-import { loadNet, saveNet } from "../binding/model_store.ts";
+import { loadNet } from "../binding/model_store.ts";
 import { generateSynthetic, SyntheticConfig } from "../binding/synthetic.ts";
-import { TrainConfig, trainEnergy } from "../binding/train.ts";
+import { TrainConfig } from "../binding/train.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
+import { startRun } from "../runs/writer.ts";
+import { readBindLosses, stepsPerEpoch, streamBind } from "./store_bind.ts";
+import { z } from "npm:zod@4.6.7";
 import { BenchConfig, benchTable, runBenchmark } from "../binding/benchmark.ts";
 import { rmsd } from "../binding/rigid.ts";
 
@@ -139,8 +145,13 @@ async function bindTrain(p: Parsed, argv: string[], io: CliIo): Promise<number> 
     examples = generateSynthetic(syn).map((s) => s.example);
     dataDesc = { source: "synthetic", ...syn };
   } else {
-    examples = await loadComplexDir(data, p.values.resname as string | undefined);
-    dataDesc = { source: data, complexes: examples.map((e) => e.name) };
+    const resname = p.values.resname as string | undefined;
+    examples = await loadComplexDir(data, resname);
+    dataDesc = {
+      source: data,
+      ...(resname !== undefined ? { resname } : {}),
+      complexes: examples.map((e) => e.name),
+    };
   }
   const tf = await loadTf();
   const ex0 = examples[0];
@@ -153,55 +164,106 @@ async function bindTrain(p: Parsed, argv: string[], io: CliIo): Promise<number> 
     seed: train.seed,
   };
   const store = new RunStore(String(p.values["runs-dir"] ?? "runs"));
-  const run = await store.create({
+  const run = await startRun(store, "bind", {
     command: ["bind", ...argv],
     config: { kind: "bind-train", data: dataDesc, train, net: netConfig },
     seed,
     backend: "cpu",
   });
-  try {
-    const r = await trainEnergy(tf, examples, train, (epoch, loss) => {
-      if (!p.values.json) io.notice(`epoch ${epoch + 1}/${train.epochs}: loss ${loss.toFixed(4)}`);
-    });
-    await run.writeArray("epoch_loss", {
-      dtype: "f32",
-      shape: [r.epochLosses.length],
-      data: Float32Array.from(r.epochLosses),
-    });
-    await run.writeArray("step_loss", {
-      dtype: "f32",
-      shape: [r.stepLosses.length],
-      data: Float32Array.from(r.stepLosses),
-    });
-    await saveNet(run, r.net);
-    await run.recordPhase("train", r.seconds);
-    await run.setSummary({
-      method: train.method,
-      complexes: examples.length,
-      final_loss: r.epochLosses[r.epochLosses.length - 1],
-      complexes_per_s: examples.length * train.epochs / r.seconds,
-    });
-    r.net.dispose();
-    await run.finish("done");
-    const out = {
-      run: run.id,
-      method: train.method,
-      complexes: examples.length,
-      epochLosses: r.epochLosses,
-      seconds: r.seconds,
-    };
-    io.out(
-      p.values.json
-        ? JSON.stringify(out)
-        : `bind train: run ${run.id} (${train.method}, ${examples.length} complexes, final loss ${
-          r.epochLosses.at(-1)!.toFixed(4)
-        }, ${r.seconds.toFixed(1)} s)`,
-    );
-    return 0;
-  } catch (e) {
-    await run.finish("failed", (e as Error).message.split("\n")[0]);
-    throw e;
+  const r = await streamBind(run, {
+    tf,
+    examples,
+    train,
+    from: null,
+    onEpoch: epochNotice(p, io, train.epochs),
+  });
+  reportTrain(p, io, run.id, train.method, examples.length, r);
+  return 0;
+}
+
+function epochNotice(p: Parsed, io: CliIo, epochs: number) {
+  return (epoch: number, loss: number) => {
+    if (!p.values.json) io.notice(`epoch ${epoch}/${epochs}: loss ${loss.toFixed(4)}`);
+  };
+}
+
+function reportTrain(
+  p: Parsed,
+  io: CliIo,
+  id: string,
+  method: string,
+  complexes: number,
+  r: Awaited<ReturnType<typeof streamBind>>,
+): void {
+  r.net.dispose();
+  const out = { run: id, method, complexes, epochLosses: r.epochLosses, seconds: r.seconds };
+  io.out(
+    p.values.json
+      ? JSON.stringify(out)
+      : `bind train: run ${id} (${method}, ${complexes} complexes, final loss ${
+        r.epochLosses.at(-1)!.toFixed(4)
+      }, ${r.seconds.toFixed(1)} s)`,
+  );
+}
+
+/** What a `bind train` run records as its configuration (and `runs resume` reads back). */
+const BindRunConfig = z.object({
+  kind: z.literal("bind-train"),
+  data: z.looseObject({
+    source: z.string(),
+    resname: z.string().optional(),
+    complexes: z.union([z.number(), z.array(z.string())]),
+  }),
+  train: TrainConfig,
+  net: z.looseObject({}),
+});
+
+/**
+ * `runs resume <id>` for a `bind` run: rebuilds the complexes (regenerated, or reloaded and
+ * checked against the recorded names), checks the checkpoint's code version, then continues
+ * from the last stored epoch; every check happens before the run is touched.
+ */
+export async function resumeBind(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const what = `run '${manifest.id}' configuration`;
+  if ((manifest.config as { kind?: unknown }).kind !== "bind-train") {
+    throw new UsageError(`runs resume: run '${manifest.id}' is not a 'bind train' run`);
   }
+  const cfg = parseConfig(BindRunConfig, manifest.config, what);
+  let examples: BindingExample[];
+  if (cfg.data.source === "synthetic") {
+    const { source: _s, ...syn } = cfg.data;
+    examples = generateSynthetic(parseConfig(SyntheticConfig, syn, what)).map((s) => s.example);
+  } else {
+    examples = await loadComplexDir(cfg.data.source, cfg.data.resname);
+    const names = examples.map((e) => e.name).join(",");
+    if (!Array.isArray(cfg.data.complexes) || names !== cfg.data.complexes.join(",")) {
+      throw new ConfigError(
+        `run '${manifest.id}': ${cfg.data.source} no longer holds the complexes it was trained on`,
+      );
+    }
+  }
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  const epochs = from?.meta.step ?? 0;
+  const perEpoch = stepsPerEpoch(examples.length, cfg.train.batch);
+  const losses = await readBindLosses(await store.open(manifest.id), epochs, perEpoch);
+  const tf = await loadTf();
+  const run = await store.resume(manifest.id);
+  const r = await streamBind(run, {
+    tf,
+    examples,
+    train: cfg.train,
+    from,
+    losses,
+    onEpoch: epochNotice(parsed, io, cfg.train.epochs),
+  });
+  io.notice(`resumed run ${manifest.id} at epoch ${epochs} of ${cfg.train.epochs}`);
+  reportTrain(parsed, io, manifest.id, cfg.train.method, examples.length, r);
+  return 0;
 }
 
 async function bindScore(p: Parsed, argv: string[], io: CliIo): Promise<number> {

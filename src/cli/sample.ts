@@ -5,15 +5,17 @@
 import { parseConfig } from "../io/config.ts";
 import { SampleConfig } from "../samplers/sample_config.ts";
 import { RunStore } from "../io/run_store.ts";
-import { resolveBackend } from "../gpu/mod.ts";
-import { dirname } from "node:path";
+import { resolveBackend, type ResolvedBackend } from "../gpu/mod.ts";
+import { dirname, resolve } from "node:path";
 import { loadDiscreteModel, MODEL_NAMES, modelHelp } from "../models/discrete/registry.ts";
 import { buildSampler, SAMPLER_NAMES, samplerHelp } from "../samplers/registry.ts";
-import { gpuLimitReason } from "../samplers/engine.ts";
+import { gpuLimitReason, type RunResult } from "../samplers/engine.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
 import { type CommandSpec, indentLines, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
-import { sampleToStore } from "./store_sample.ts";
+import { sampleToStore, streamSample } from "./store_sample.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `sample` command's flags. */
@@ -125,10 +127,53 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
   const onProgress = parsed.values.json ? undefined : progressBar("sampling");
   const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
   // The run is created before the first step and receives every block as it finishes.
-  const { id, result } = await sampleToStore(store, argv, cfg, model, sampler, backend, {
+  const stored = { ...cfg, resolvedBaseDir: resolve(baseDir) };
+  const { id, result } = await sampleToStore(store, argv, stored, model, sampler, backend, {
     ...cfg,
     onProgress,
   });
+  report(io, parsed, store, id, result, backend, model.name, sampler.name);
+  return 0;
+}
+
+/**
+ * Continues a stored `sample` run from its last checkpoint (`runs resume`): the same model,
+ * sampler and options from its manifest, the remaining blocks with the uninterrupted run's bits.
+ */
+export async function resumeSample(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const { resolvedModel: _m, resolvedSampler: _s, resolvedBaseDir, ...raw } = manifest.config;
+  const cfg = parseConfig(SampleConfig, raw, `run '${manifest.id}' configuration`);
+  const model = await loadDiscreteModel(cfg.model, String(resolvedBaseDir ?? "."));
+  const sampler = buildSampler(cfg.sampler);
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  let backend = await resolveBackend(cfg.backend, io.notice);
+  if (backend.gpu && gpuLimitReason(model, sampler, backend.gpu)) {
+    backend = { kind: "cpu", gpu: null };
+  }
+  const run = await store.resume(manifest.id);
+  const onProgress = parsed.values.json ? undefined : progressBar("sampling");
+  const { result } = await streamSample(run, model, sampler, backend, { ...cfg, onProgress }, from);
+  io.notice(`resumed run ${manifest.id} at step ${from?.meta.step ?? 0} of ${cfg.steps}`);
+  report(io, parsed, store, manifest.id, result, backend, model.name, sampler.name);
+  return 0;
+}
+
+function report(
+  io: CliIo,
+  parsed: Parsed,
+  store: RunStore,
+  id: string,
+  result: RunResult,
+  backend: ResolvedBackend,
+  modelName: string,
+  samplerName: string,
+): void {
+  const model = { name: modelName }, sampler = { name: samplerName };
   const summary = {
     run: id,
     backend: result.backend,
@@ -141,6 +186,7 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
     stepsPerSecond: result.steps / result.seconds,
     meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / result.chains,
     energyEvals: result.energyEvals,
+    ...(result.exchange ? { exchange: result.exchange } : {}),
   };
   if (parsed.values.json) io.out(JSON.stringify(summary));
   else {
@@ -150,8 +196,14 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
         `  ${result.chains} chains x ${result.steps} steps in ${result.seconds.toFixed(2)} s ` +
         `(${summary.stepsPerSecond.toFixed(0)} steps/s), mean acceptance ${
           summary.meanAcceptance.toFixed(3)
-        }\n  stored in ${store.root}/${id}/`,
+        }\n${exchangeLines(result.exchange)}  stored in ${store.root}/${id}/`,
     );
   }
-  return 0;
+}
+
+/** Parallel tempering's final ladder and swap rates, for the text summary. */
+function exchangeLines(ex: Record<string, unknown> | undefined): string {
+  if (!ex) return "";
+  const list = (v: unknown) => (v as number[]).map((x) => x.toFixed(3)).join(" ");
+  return `  ladder ${list(ex.ladder)}; swap rates ${list(ex.swapRates)}\n`;
 }

@@ -12,15 +12,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hostname } from "node:os";
-import { ConfigError } from "../io/config.ts";
-import { parseDiscsCsv } from "../discs/mod.ts";
-import type { DiscsRow } from "../discs/mod.ts";
 import {
   buildPlan,
   planPaths,
   readPlan,
   readShardState,
   type ShardPlan,
+  shardStates,
   writePlan,
   writeShardState,
 } from "../shard/plan.ts";
@@ -32,17 +30,8 @@ import {
 } from "../shard/schedulers.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { failureReason } from "../runs/writer.ts";
-import { type CommandSpec, numberFlag, parseCommand, type Parsed, UsageError } from "./args.ts";
-import {
-  DISCS_SPEC,
-  discsCellKey,
-  type DiscsSettings,
-  discsSettings,
-  outputPaths,
-  runDiscsSweep,
-  sweepCells,
-  writeOutputs,
-} from "./discs.ts";
+import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
+import { planCommandOf, SHARDABLE } from "./shard_kinds.ts";
 import type { CliIo } from "./io.ts";
 
 /** The `shard` command's flags. */
@@ -50,7 +39,7 @@ export const SHARD_SPEC: CommandSpec = {
   name: "shard",
   summary: "Split a sweep over Slurm or Kubernetes (plan, run, status, merge).",
   usage:
-    "cli.ts shard plan discs <discs flags> --shards N --out DIR [--image IMG] [--claim PVC]\n" +
+    "cli.ts shard plan discs|basins bench <flags> --shards N --out DIR [--image IMG] [--claim PVC]\n" +
     "       cli.ts shard run --plan DIR [--index I]   (or SLURM_ARRAY_TASK_ID / JOB_COMPLETION_INDEX)\n" +
     "       cli.ts shard status --plan DIR\n" +
     "       cli.ts shard merge --plan DIR",
@@ -86,39 +75,15 @@ function repoDir(): string {
   return resolve(fileURLToPath(new URL("../../", import.meta.url)));
 }
 
-/** A discs invocation's settings and cell keys, as the plan records them. */
-function discsPlanParts(
-  args: string[],
-): { settings: DiscsSettings; config: Record<string, unknown>; units: string[] } {
-  const parsed = parseCommand(DISCS_SPEC, args);
-  for (const f of ["from-csv", "resume", "out", "runs-dir"]) {
-    if (parsed.values[f] !== undefined) {
-      throw new UsageError(`shard plan: discs --${f} is the plan's business: leave it out`);
-    }
-  }
-  const settings = discsSettings(parsed);
-  const { out: _o, runsDir: _r, backend: _b, ...config } = settings;
-  return {
-    settings,
-    config: config as Record<string, unknown>,
-    units: sweepCells(settings).map(discsCellKey),
-  };
-}
-
 async function planCommand(parsed: Parsed, io: CliIo): Promise<number> {
-  const [, command, ...args] = parsed.positionals;
-  if (command !== "discs") {
-    throw new UsageError(
-      `shard plan: '${command ?? ""}' cannot be sharded yet: expected 'discs' (cells of a sweep)`,
-    );
-  }
+  const { command, args } = planCommandOf(parsed.positionals.slice(1));
   const n = numberFlag(parsed, "shards", "shard plan");
   if (n === undefined) throw new UsageError("shard plan: --shards N is required");
   const out = parsed.values.out;
   if (typeof out !== "string") throw new UsageError("shard plan: --out DIR is required");
   const dir = resolve(out);
-  const { config, units } = discsPlanParts(args);
-  const plan = await buildPlan("discs", args, config, units, n, String(parsed.values.image));
+  const { config, units } = await SHARDABLE[command].parts(args, n);
+  const plan = await buildPlan(command, args, config, units, n, String(parsed.values.image));
   const exists = await Deno.stat(planPaths(dir).plan).then(() => true, () => false);
   if (exists) {
     throw new UsageError(`shard plan: ${dir} already holds a plan: expected a new folder`);
@@ -168,12 +133,6 @@ function shardIndex(parsed: Parsed, plan: ShardPlan): number {
   return i;
 }
 
-/** A shard's discs settings: the plan's, with the shard's own output folder and the plan's store. */
-function shardSettings(plan: ShardPlan, dir: string, index: number): DiscsSettings {
-  const { settings } = discsPlanParts(plan.args);
-  return { ...settings, out: planPaths(dir).shard(index), runsDir: planPaths(dir).runs };
-}
-
 async function runShard(parsed: Parsed, io: CliIo): Promise<number> {
   const dir = planDir(parsed, "run");
   const plan = await readPlan(dir, "shard run");
@@ -203,15 +162,9 @@ async function runShard(parsed: Parsed, io: CliIo): Promise<number> {
     host: hostname(),
   };
   await writeShardState(dir, { ...started, status: "running" });
-  const only = new Set(plan.shards[index].map((k) => plan.units[k]));
   try {
     // An interrupted shard resumes: its finished cells are kept.
-    const resume = state !== null;
-    await runDiscsSweep(shardSettings(plan, dir, index), ["shard", "run", ...plan.args], io, {
-      resume,
-      json: true,
-      only,
-    });
+    await SHARDABLE[plan.command].run(plan, dir, index, state !== null, io);
   } catch (e) {
     await writeShardState(dir, { ...started, status: "failed", error: failureReason(e) });
     throw e;
@@ -225,23 +178,6 @@ function planDir(parsed: Parsed, sub: string): string {
   const p = parsed.values.plan;
   if (typeof p !== "string") throw new UsageError(`shard ${sub}: --plan DIR is required`);
   return resolve(p);
-}
-
-/** Each shard's state: done, running, failed (with the reason) or missing. */
-async function shardStates(dir: string, plan: ShardPlan) {
-  const out = [];
-  for (let i = 0; i < plan.shards.length; i++) {
-    const s = await readShardState(dir, i);
-    const foreign = s !== null && s.configHash !== plan.configHash;
-    out.push({
-      index: i,
-      cells: plan.shards[i].length,
-      status: foreign ? "foreign" : s?.status ?? "missing",
-      ...(s?.error ? { error: s.error } : {}),
-      ...(s ? { host: s.host } : {}),
-    });
-  }
-  return out;
 }
 
 async function statusCommand(parsed: Parsed, io: CliIo): Promise<number> {
@@ -277,35 +213,13 @@ async function mergeCommand(parsed: Parsed, io: CliIo): Promise<number> {
         `expected every shard done (see 'shard status')`,
     );
   }
-  const byKey = new Map<string, DiscsRow>();
-  for (let i = 0; i < plan.shards.length; i++) {
-    const csv = `${planPaths(dir).shard(i)}/discs.csv`;
-    let rows: DiscsRow[];
-    try {
-      rows = parseDiscsCsv(await Deno.readTextFile(csv), csv);
-    } catch (e) {
-      throw new ConfigError(`shard merge: shard ${i}: ${(e as Error).message.split("\n")[0]}`);
-    }
-    for (const r of rows) byKey.set(discsCellKey(r), r);
-  }
-  const rows = plan.units.map((k) => {
-    const r = byKey.get(k);
-    if (!r) throw new UsageError(`shard merge: no row for cell ${k}: expected every shard's cells`);
-    return r;
-  });
-  const paths = outputPaths(planPaths(dir).merged);
-  await Deno.mkdir(planPaths(dir).merged, { recursive: true });
-  await writeOutputs(
-    paths,
-    rows,
-    `# DISCS protocol results\n\nMerged from ${plan.shards.length} shards of plan ` +
-      `${plan.configHash.slice(0, 16)} (\`cli.ts discs ${plan.args.join(" ")}\`, code ` +
-      `${plan.codeVersion}). Run settings are in the plan and in the run store.\n\n`,
-  );
+  const merged = await SHARDABLE[plan.command].merge(plan, dir);
   io.out(
     parsed.values.json
-      ? JSON.stringify({ ...paths, rows: rows.length })
-      : `wrote ${paths.csv}, ${paths.markdown} and ${paths.findings} (${rows.length} cells)`,
+      ? JSON.stringify(merged)
+      : `merged ${plan.shards.length} shards into ${planPaths(dir).merged}: ${
+        Object.entries(merged).map(([k, v]) => `${k} ${Array.isArray(v) ? v.length : v}`).join(", ")
+      }`,
   );
   return 0;
 }

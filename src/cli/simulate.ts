@@ -7,7 +7,10 @@ import { ConfigError, parseConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { SimulateConfig } from "../dynamics/config.ts";
-import { simulateToRun } from "../runs/simulate.ts";
+import { simulateToRun, streamSimulate } from "../runs/simulate.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import { acquireGpu } from "../gpu/mod.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { applySet } from "./sample.ts";
@@ -111,6 +114,45 @@ export async function simulateCommand(
       `run ${result.runId}: ${cfg.system} on ${backend.kind}, ${result.trajectories} trajectories` +
         ` x ${result.frames} frames in ${result.seconds.toFixed(2)} s` +
         ` (core dim ${result.coreDim}, ambient ${result.ambientDim})\n  stored in ${store.root}/${result.runId}/`,
+    );
+  }
+  return 0;
+}
+
+/**
+ * Continues a stored `simulate` run (`runs resume`): its configuration comes from the manifest,
+ * the integrator and the OU embedding restart from the checkpoint on the backend that wrote it,
+ * so the arrays equal the uninterrupted run's.
+ */
+export async function resumeSimulate(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const cfg = parseConfig(SimulateConfig, manifest.config, `run '${manifest.id}' configuration`);
+  let gpu = null;
+  if (manifest.backend === "webgpu") {
+    gpu = await acquireGpu();
+    if (!gpu) {
+      throw new UsageError(
+        `runs resume: run '${manifest.id}' ran on webgpu and no WebGPU adapter is available: ` +
+          `its bits need the same backend`,
+      );
+    }
+  }
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
+  const run = await store.resume(manifest.id);
+  const result = await streamSimulate(run, cfg, gpu, from, { command: manifest.command });
+  io.notice(
+    `resumed run ${manifest.id} at step ${from?.meta.step ?? 0} of ${cfg.frames + 1} frames`,
+  );
+  const summary = { run: result.runId, backend: gpu ? "webgpu" : "cpu", ...result };
+  if (parsed.values.json) io.out(JSON.stringify(summary));
+  else {
+    io.out(
+      `run ${result.runId}: ${cfg.system} resumed, ${result.trajectories} trajectories x ` +
+        `${result.frames} frames\n  stored in ${store.root}/${result.runId}/`,
     );
   }
   return 0;

@@ -5,7 +5,7 @@
  * objective per chain and step, the best-so-far over steps and time, and the best solution.
  * @module
  */
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { ConfigError, parseConfig } from "../io/config.ts";
 import { RunStore } from "../io/run_store.ts";
 import { type GpuContext, resolveBackend } from "../gpu/mod.ts";
@@ -22,7 +22,10 @@ import type { CoProblem } from "../models/co/problem.ts";
 import { coSamplerConfig, withLoopCost } from "../co/solve.ts";
 import { SolveConfig } from "../co/config.ts";
 import { CO_PROBLEM_NAMES, problemOf } from "../co/problems.ts";
-import { solveToRun } from "../runs/solve.ts";
+import { solveToRun, streamSolve } from "../runs/solve.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
+import type { RunManifest } from "../io/manifest.ts";
+import type { SolveResult } from "../co/solve.ts";
 import { type CommandSpec, indentLines, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { readConfigFile } from "./config_file.ts";
 import { progressBar } from "./progress.ts";
@@ -244,6 +247,24 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
   const { raw, source } = await solveConfigFrom(parsed);
   const cfg = parseConfig(SolveConfig, raw, source);
   const baseDir = parsed.values.config ? dirname(String(parsed.values.config)) : ".";
+  const { graph, problem, sampler } = await solveParts(cfg, baseDir);
+  const gpu = await backendFor(cfg, problem, sampler, io);
+  const onProgress = parsed.values.json ? undefined : progressBar("annealing");
+  const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
+  const config = { ...cfg, reference: cfg.reference ?? null, resolvedBaseDir: resolve(baseDir) };
+  const { runId: id, result: r } = await solveToRun(store, {
+    command: ["solve", ...argv],
+    config,
+    problem,
+    sampler,
+    options: { ...solveOptions(cfg), onProgress },
+  }, gpu);
+  reportSolve(io, parsed, store, id, graph, problem, sampler.name, r, gpu);
+  return 0;
+}
+
+/** The graph, problem and sampler a validated configuration names. */
+async function solveParts(cfg: SolveConfig, baseDir: string) {
   const graph = await graphOf(cfg, baseDir);
   let problem: CoProblem;
   try {
@@ -252,25 +273,72 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
     if (e instanceof ConfigError) throw new UsageError(`solve: ${e.message}`);
     throw e;
   }
-  const sampler = buildSampler(cfg.sampler);
+  return { graph, problem, sampler: buildSampler(cfg.sampler) };
+}
+
+function solveOptions(cfg: SolveConfig) {
+  return {
+    chains: cfg.chains,
+    steps: cfg.steps,
+    seed: cfg.seed,
+    schedule: cfg.schedule,
+    reference: cfg.reference ?? "exact" as const,
+    logEvery: cfg.logEvery,
+    blockSteps: cfg.blockSteps,
+  };
+}
+
+/**
+ * Continues a stored `solve` run from its last checkpoint (`runs resume`): the same problem,
+ * graph, sampler and schedule from its manifest; the remaining blocks with the uninterrupted
+ * run's bits.
+ */
+export async function resumeSolve(
+  store: RunStore,
+  manifest: RunManifest,
+  parsed: Parsed,
+  io: CliIo,
+): Promise<number> {
+  const {
+    resolvedProblem: _p,
+    resolvedSampler: _s,
+    resolvedBaseDir,
+    adapt: _a,
+    reference,
+    ...rest
+  } = manifest.config;
+  const raw = { ...rest, ...(reference === null || reference === undefined ? {} : { reference }) };
+  const cfg = parseConfig(SolveConfig, raw, `run '${manifest.id}' configuration`);
+  const { graph, problem, sampler } = await solveParts(cfg, String(resolvedBaseDir ?? "."));
+  const from = await readCheckpoint(store.runDir(manifest.id), manifest.id);
   const gpu = await backendFor(cfg, problem, sampler, io);
+  const run = await store.resume(manifest.id);
   const onProgress = parsed.values.json ? undefined : progressBar("annealing");
-  const store = new RunStore(String(parsed.values["runs-dir"] ?? "runs"));
-  const { runId: id, result: r } = await solveToRun(store, {
-    command: ["solve", ...argv],
-    config: { ...cfg, reference: cfg.reference ?? null },
+  const input = {
+    command: manifest.command,
+    config: manifest.config,
     problem,
     sampler,
-    options: {
-      chains: cfg.chains,
-      steps: cfg.steps,
-      seed: cfg.seed,
-      schedule: cfg.schedule,
-      reference: cfg.reference ?? "exact",
-      logEvery: cfg.logEvery,
-      onProgress,
-    },
-  }, gpu);
+    options: { ...solveOptions(cfg), onProgress },
+  };
+  const r = await streamSolve(run, input, gpu, from);
+  io.notice(`resumed run ${manifest.id} at step ${from?.meta.step ?? 0} of ${cfg.steps}`);
+  reportSolve(io, parsed, store, manifest.id, graph, problem, sampler.name, r, gpu);
+  return 0;
+}
+
+function reportSolve(
+  io: CliIo,
+  parsed: Parsed,
+  store: RunStore,
+  id: string,
+  graph: Graph,
+  problem: CoProblem,
+  samplerName: string,
+  r: SolveResult,
+  gpu: GpuContext | null,
+): void {
+  const sampler = { name: samplerName };
   const summary = {
     run: id,
     problem: problem.name,
@@ -306,7 +374,6 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
         `  stored in ${store.root}/${id}/`,
     );
   }
-  return 0;
 }
 
 function fmt(v: number): string {

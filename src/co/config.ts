@@ -22,10 +22,15 @@ export const SolveConfig = z.object({
   /** Best known objective (user-supplied); default: the exact optimum of small instances. */
   reference: z.number().finite().refine((v) => v !== 0, "must be non-zero").optional(),
   logEvery: z.number().int().positive().default(1),
+  /** Steps per block (readback, progress, checkpoint); default: the engine's own plan. */
+  blockSteps: z.number().int().positive().max(100_000).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
 }).strict().superRefine((cfg, ctx) => {
   // Samplers limited to some model families (descriptor `models`, e.g. sw) refuse CO problems.
-  const problem = samplerModelProblem(cfg.sampler.name, cfg.problem.name);
+  // A wrapping sampler (pt) runs its inner one, which must support the model too.
+  const inner = (cfg.sampler as { inner?: { name?: string } }).inner?.name;
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.problem.name) ??
+    (inner ? samplerModelProblem(inner, cfg.problem.name) : null);
   if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
 });
 

@@ -7,18 +7,13 @@
  */
 import type { z } from "npm:zod@4.6.7";
 import type { GpuContext } from "../gpu/mod.ts";
-import { type AdaptMode, runSampler } from "../samplers/engine.ts";
+import { type AdaptMode, type EngineCheckpoint, runSampler } from "../samplers/engine.ts";
 import type { DiscreteSampler } from "../samplers/sampler.ts";
 import { SAMPLERS } from "../samplers/registry.ts";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import type { CoProblem } from "../models/co/problem.ts";
 import { type Schedule, ScheduleConfig, scheduleFromConfig } from "../models/co/schedule.ts";
-import {
-  bestOfChains,
-  exactReference,
-  finalReport,
-  ratioToReference,
-} from "../models/co/evaluate.ts";
+import { exactReference, finalReport, ratioToReference } from "../models/co/evaluate.ts";
 
 /** Options of {@link solveAnnealed}. */
 export interface SolveOptions {
@@ -42,6 +37,37 @@ export interface SolveOptions {
    */
   blockSteps?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Receives each finished block (traces, running best, times and a checkpoint) as it is
+   * produced; the result's traces are then empty (the run store appends the blocks instead).
+   */
+  onBlock?: (block: SolveBlock) => void | Promise<void>;
+  /** Continue from a block's checkpoint (same options and seed): the same bits as one run. */
+  resumeFrom?: SolveCheckpoint;
+}
+
+/** What a solve carries from one block to the next. */
+export interface SolveCheckpoint {
+  /** The engine's checkpoint (states, adaptive parameter, acceptance totals, step). */
+  readonly engine: EngineCheckpoint;
+  /** Running best penalised objective so far (-Infinity before the first logged step). */
+  readonly best: number;
+  /** Seconds of sampling so far (the time trace continues from here). */
+  readonly seconds: number;
+}
+
+/** One finished block of a solve: steps `[start, start + length)`, step-major. */
+export interface SolveBlock {
+  readonly start: number;
+  readonly length: number;
+  readonly chains: number;
+  /** Penalised objective (`-energy`) of each chain after each step, `[length, chains]`. */
+  readonly objective: Float32Array;
+  /** Running best after each step, `[length]`. */
+  readonly best: Float64Array;
+  /** Seconds of sampling when each step had finished, `[length]`. */
+  readonly time: Float64Array;
+  readonly checkpoint?: SolveCheckpoint;
 }
 
 /** What {@link solveAnnealed} returns. Traces are step-major. */
@@ -57,7 +83,10 @@ export interface SolveResult {
   repairedObjective: number;
   /** Chains whose final state was feasible without repair. */
   feasibleChains: number;
-  /** Penalised objective (`-energy`) of each chain after each step, `[steps, chains]`. */
+  /**
+   * Penalised objective (`-energy`) of each chain after each step, `[steps, chains]`. This and
+   * the other traces are empty when the blocks were streamed (`onBlock`, `resumeFrom`).
+   */
   objectiveTrace: Float32Array;
   /** Running maximum over chains and (logged) steps of the penalised objective, `[steps]`. */
   bestTrace: Float64Array;
@@ -159,25 +188,6 @@ function betaFunction(schedule: SolveOptions["schedule"], steps: number) {
 }
 
 /**
- * Interpolates block-end timestamps to a per-step time trace: `marks` are (steps done, ms)
- * pairs in order, anchored at (0, start).
- */
-function timeTrace(marks: [number, number][], steps: number, loopStart: number): Float64Array {
-  const out = new Float64Array(steps);
-  let prevDone = 0, prevT = loopStart;
-  for (const [done, t] of marks) {
-    if (done <= prevDone) continue;
-    for (let s = prevDone; s < done && s < steps; s++) {
-      const frac = (s + 1 - prevDone) / (done - prevDone);
-      out[s] = Math.max(0, (prevT + frac * (t - prevT) - loopStart) / 1000);
-    }
-    prevDone = done;
-    prevT = t;
-  }
-  return out;
-}
-
-/**
  * Solves a CO problem by annealed sampling, on the GPU when `gpu` is given, else the CPU twin.
  * Time note: the engine reports progress once per block, so `timeTrace` is exact at block ends
  * and linearly interpolated within blocks; it ends at `seconds`.
@@ -208,7 +218,13 @@ export async function solveAnnealed(
   }
   const betaAt = betaFunction(opts.schedule, steps);
   const adapt = opts.adapt ?? coAdaptMode(sampler.name);
-  const marks: [number, number][] = [];
+  // Traces are kept in memory unless the caller streams the blocks.
+  const keep = !opts.onBlock && !opts.resumeFrom;
+  const objectiveTrace = new Float32Array(keep ? steps * chains : 0);
+  const bestTrace = new Float64Array(keep ? steps : 0);
+  const times = new Float64Array(keep ? steps : 0);
+  const offset = opts.resumeFrom?.seconds ?? 0;
+  let best = opts.resumeFrom?.best ?? -Infinity, prevSeconds = 0;
   const result = await runSampler(withLoopCost(problem), sampler, {
     chains,
     steps,
@@ -216,16 +232,41 @@ export async function solveAnnealed(
     adapt,
     betaSchedule: betaAt,
     ...(opts.blockSteps !== undefined ? { blockSteps: opts.blockSteps } : {}),
-    onProgress: (done, total) => {
-      marks.push([done, performance.now()]);
-      opts.onProgress?.(done, total);
+    keepTraces: false,
+    checkpoints: opts.onBlock !== undefined,
+    resumeFrom: opts.resumeFrom?.engine,
+    onProgress: opts.onProgress,
+    onBlock: async (b) => {
+      const n = b.length;
+      const objective = Float32Array.from(b.energies, (e) => -e);
+      const bests = new Float64Array(n), time = new Float64Array(n);
+      for (let k = 0; k < n; k++) {
+        if ((b.start + k + 1) % logEvery === 0) {
+          for (let c = 0; c < chains; c++) best = Math.max(best, objective[k * chains + c]);
+        }
+        bests[k] = best;
+        // Exact at block ends, linear within a block (the engine reports once per block).
+        time[k] = offset + prevSeconds + ((k + 1) / n) * (b.seconds - prevSeconds);
+      }
+      prevSeconds = b.seconds;
+      if (keep) {
+        objectiveTrace.set(objective, b.start * chains);
+        bestTrace.set(bests, b.start);
+        times.set(time, b.start);
+      }
+      const checkpoint = b.checkpoint &&
+        { engine: b.checkpoint, best, seconds: offset + b.seconds };
+      await opts.onBlock?.({
+        start: b.start,
+        length: n,
+        chains,
+        objective,
+        best: bests,
+        time,
+        checkpoint,
+      });
     },
   }, gpu);
-  const end = marks.length ? marks[marks.length - 1][1] : performance.now();
-  const times = timeTrace(marks, steps, end - result.seconds * 1000);
-
-  const objectiveTrace = Float32Array.from(result.energies, (e) => -e);
-  const bestTrace = bestOfChains(result.energies, chains, logEvery);
   const rep = finalReport(problem, result.finalStates, chains);
   let reference: number | null = null, referenceExact = false;
   if (typeof opts.reference === "number") reference = opts.reference;
@@ -235,7 +276,7 @@ export async function solveAnnealed(
   }
   const usable = reference !== null && reference !== 0 && Number.isFinite(reference);
   const ratio = usable ? ratioToReference(rep.bestRepaired, reference!, problem.sense) : null;
-  const bestObjective = bestTrace[steps - 1];
+  const bestObjective = best;
   const penalisedRatio = usable && problem.sense === "max" ? bestObjective / reference! : null;
   const acc = result.acceptance;
   return {
@@ -253,7 +294,7 @@ export async function solveAnnealed(
     referenceExact,
     ratio,
     penalisedRatio,
-    seconds: result.seconds,
+    seconds: offset + result.seconds,
     adapt,
     betaRange: [Math.fround(betaAt(0)), Math.fround(betaAt(steps - 1))],
     meanAcceptance: acc.reduce((a, b) => a + b, 0) / acc.length,

@@ -8,7 +8,7 @@
  */
 import {
   BALANCED_SAMPLERS as REGISTRY_BALANCED,
-  SAMPLER_NAMES,
+  INNER_SAMPLER_NAMES,
   samplerSupports,
 } from "../samplers/registry.ts";
 
@@ -42,10 +42,10 @@ export const DISCS_BETAS: readonly number[] = Array.from(
 );
 
 /**
- * All samplers of the classical and size suites: the registry's (each cell keeps only the
- * samplers whose descriptor supports its model family).
+ * All samplers of the classical and size suites: the registry's, without wrapping ones (pt);
+ * each cell keeps only the samplers whose descriptor supports its model family.
  */
-export const ALL_SAMPLERS: readonly string[] = SAMPLER_NAMES;
+export const ALL_SAMPLERS: readonly string[] = INNER_SAMPLER_NAMES;
 
 /**
  * The locally balanced samplers (descriptors with `balanced`), run with both g(t) = sqrt(t) and

@@ -36,6 +36,8 @@ export const SimulateConfig = z.object({
   reflect: z.boolean().default(false),
   seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(0),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
+  /** Frames per block (the unit stored with its checkpoint); default: by memory. */
+  blockFrames: posInt().max(1_000_000).optional(),
 }).strict();
 
 /** The parsed `simulate` configuration. */

@@ -18,10 +18,10 @@
  */
 import {
   assembleProgram,
-  type CompiledProgram,
   DispatchBatch,
   type GpuContext,
   GpuRunner,
+  type Program,
   readBuffers,
   writeBuffer,
 } from "../gpu/mod.ts";
@@ -110,12 +110,22 @@ function ouCoefficients(s: FrameEmbeddingSpec): { a: number; b: number } {
   return { a, b: s.sigma * Math.sqrt(1 - a * a) };
 }
 
-/** Embeds one frame [T, d] into `out` [T, D]. */
-export type CpuFrameEmbedder = (core: ArrayLike<number>, frame: number, out: Float32Array) => void;
+/**
+ * Embeds one frame [T, d] into `out` [T, D]; `ouState` is the live OU state w [T, D] after the
+ * last frame embedded (null for white noise), what a checkpoint stores.
+ */
+export type CpuFrameEmbedder =
+  & ((
+    core: ArrayLike<number>,
+    frame: number,
+    out: Float32Array,
+  ) => void)
+  & { readonly ouState: Float64Array | null };
 
 /**
  * The CPU twin (f64 arithmetic): y = z - Q1 (Q1^T z - x) per trajectory. OU frames must come in
- * order; frame 0 draws the stationary state.
+ * order; frame 0 draws the stationary state. `ouState` (a checkpoint's [T, D]) continues an
+ * earlier embedder after its last frame.
  *
  * @example
  * ```ts
@@ -126,15 +136,28 @@ export type CpuFrameEmbedder = (core: ArrayLike<number>, frame: number, out: Flo
  * cpuFrameEmbedder(spec)(Float32Array.of(1, 2), 0, y); // y = Q1 x per trajectory
  * ```
  */
-export function cpuFrameEmbedder(spec: FrameEmbeddingSpec): CpuFrameEmbedder {
+export function cpuFrameEmbedder(
+  spec: FrameEmbeddingSpec,
+  ouState?: ArrayLike<number>,
+): CpuFrameEmbedder {
   checkSpec(spec, "cpuFrameEmbedder");
   const { coreDim: d, ambientDim: D, trajectories: T, q1, sigma } = spec;
   const key = seedToKey(spec.seed);
   const { a, b } = ouCoefficients(spec);
   const w = spec.noise === "ou" ? new Float64Array(T * D) : null;
+  if (ouState !== undefined) {
+    if (!w || ouState.length !== T * D) {
+      throw new Error(
+        `cpuFrameEmbedder: ouState has ${ouState.length} values, expected ${
+          w ? `${T} x ${D}` : "none for white noise"
+        }`,
+      );
+    }
+    w.set(ouState);
+  }
   const eps = new Float64Array(D), z = new Float64Array(D), c = new Float64Array(d);
   const words = new Uint32Array(4);
-  return (core, frame, out) => {
+  const embed = (core: ArrayLike<number>, frame: number, out: Float32Array) => {
     for (let t = 0; t < T; t++) {
       normals(eps, key, t, frame, EMBED_NOISE_STREAM, words);
       if (w) {
@@ -155,6 +178,7 @@ export function cpuFrameEmbedder(spec: FrameEmbeddingSpec): CpuFrameEmbedder {
       }
     }
   };
+  return Object.assign(embed, { ouState: w });
 }
 
 /** Receives `count` embedded frames [count, T, D] (the array may be reused afterwards). */
@@ -177,6 +201,8 @@ export interface GpuFrameEmbedder {
     count: number,
     sink: EmbeddedFramesSink,
   ): Promise<void>;
+  /** The OU state w [T, D] after the last frame embedded (null for white noise). */
+  readOuState(): Promise<Float32Array | null>;
   /** Frees the GPU buffers. */
   destroy(): void;
 }
@@ -185,6 +211,10 @@ export interface GpuFrameEmbedder {
 export interface GpuFrameEmbedderOptions {
   /** Most floats of one output block on the GPU (default: 2^25, capped by the device limits). */
   readonly blockFloats?: number;
+  /** Continue after a checkpoint: the OU state w [T, D] after frame `nextFrame - 1`. */
+  readonly ouState?: ArrayLike<number>;
+  /** The frame the first `embed` call continues with (default 0). */
+  readonly nextFrame?: number;
 }
 
 const WG = 64;
@@ -192,27 +222,23 @@ const NOISE_BLOCK_LOOPS = 17;
 
 /** Estimated loop iterations of the noise kernel per frame (see `embed_gpu_wgsl.ts`). */
 function noiseLoopsPerFrame(d: number): number {
-  return (EMBED_ROWS / 4) * (NOISE_BLOCK_LOOPS + 1 + 4 * (1 + d)) + 2 * d + 1;
+  // Rows: ROWS / 4 Philox blocks of 4 values; then d sums over the block's ROWS rows.
+  return (EMBED_ROWS / 4) * (NOISE_BLOCK_LOOPS + 1 + 4) + d * (EMBED_ROWS + 1) + 1;
 }
 
-function compile(
-  gpu: GpuContext,
-  spec: FrameEmbeddingSpec,
-  kind: "noise" | "reduce" | "project",
-): Promise<CompiledProgram> {
-  const { coreDim: d, ambientDim: D } = spec;
-  return gpu.cache.get(
-    gpu.device,
+/**
+ * The three embedding programs (noise, reduce, project) of a noise kind, before compilation;
+ * D and d travel in the uniform block, so the texts do not depend on the embedding's size.
+ */
+export function embedPrograms(noise: "white" | "ou"): Program[] {
+  return (["noise", "reduce", "project"] as const).map((kind) =>
     assembleProgram({
       label: `embed/${kind}`,
       groups: [EMBED_BINDINGS],
       constants: {
         WG: { type: "u32", value: WG },
-        AMBIENT: { type: "u32", value: D },
-        CORE: { type: "u32", value: d },
         ROWS: { type: "u32", value: EMBED_ROWS },
-        NB: { type: "u32", value: Math.ceil(D / EMBED_ROWS) },
-        OU: { type: "u32", value: spec.noise === "ou" ? 1 : 0 },
+        OU: { type: "u32", value: noise === "ou" ? 1 : 0 },
         STREAM: { type: "u32", value: EMBED_NOISE_STREAM },
       },
       snippets: [EMBED_PARAMS.wgsl(), ...(kind === "noise" ? [rngWgsl()] : [])],
@@ -222,7 +248,7 @@ function compile(
         ? EMBED_REDUCE_MAIN
         : EMBED_PROJECT_MAIN,
       workgroupSize: WG,
-    }),
+    })
   );
 }
 
@@ -276,15 +302,14 @@ export async function createGpuFrameEmbedder(
   const tc = Math.min(T, Math.floor(cap / perTraj));
   const fs = Math.max(1, Math.min(Math.floor(cap / (tc * perTraj)), Math.floor(budget / perFrame)));
   const chunks = Math.ceil(T / tc);
-  const [noise, reduce, project] = await Promise.all([
-    compile(gpu, spec, "noise"),
-    compile(gpu, spec, "reduce"),
-    compile(gpu, spec, "project"),
-  ]);
+  const [noise, reduce, project] = await Promise.all(
+    embedPrograms(spec.noise).map((p) => gpu.cache.get(gpu.device, p)),
+  );
   // The runner owns every buffer: released by destroy(), or at once if setup fails.
   const runner = new GpuRunner(gpu, "embed");
   let bufs: Record<string, GPUBuffer>;
   let groupsOf: GPUBindGroup[][][];
+  let states: GPUBuffer[];
   try {
     bufs = {
       embed_params: runner.uniform("embed_params", EMBED_PARAMS),
@@ -295,10 +320,22 @@ export async function createGpuFrameEmbedder(
       embed_coef: runner.storage("embed_coef", fs * tc * d * 4),
     };
     // One OU state buffer per trajectory chunk (each fits one binding); white noise needs none.
-    const states = Array.from(
+    if (opts.ouState !== undefined && (spec.noise !== "ou" || opts.ouState.length !== T * D)) {
+      throw new Error(
+        `createGpuFrameEmbedder: ouState has ${opts.ouState.length} values, expected ${
+          spec.noise === "ou" ? `${T} x ${D}` : "none for white noise"
+        }`,
+      );
+    }
+    const ou = opts.ouState ? Float32Array.from(opts.ouState) : null;
+    states = Array.from(
       { length: spec.noise === "ou" ? chunks : 1 },
       (_, c) =>
-        runner.storage("embed_state", spec.noise === "ou" ? Math.min(tc, T - c * tc) * D * 4 : 16),
+        spec.noise !== "ou"
+          ? runner.storage("embed_state", 16)
+          : ou
+          ? runner.storage("embed_state", ou.slice(c * tc * D, Math.min(T, (c + 1) * tc) * D))
+          : runner.storage("embed_state", Math.min(tc, T - c * tc) * D * 4),
     );
     const named = bufs;
     groupsOf = states.map((embed_state) =>
@@ -320,10 +357,13 @@ export async function createGpuFrameEmbedder(
     a,
     b,
     sigma: spec.sigma,
+    ambient: D,
+    core: d,
+    nb,
   };
   const gather = chunks > 1 ? new Float32Array(fs * T * D) : null;
   const coreChunk = new Float32Array(fs * tc * d);
-  let next = 0;
+  let next = opts.nextFrame ?? 0;
   let destroyed = false;
   return {
     spec,
@@ -384,6 +424,16 @@ export async function createGpuFrameEmbedder(
         if (gather) await sink(gather.subarray(0, nf * T * D), nf);
       }
       next = first + count;
+    },
+    async readOuState() {
+      if (spec.noise !== "ou") return null;
+      const parts = await readBuffers(
+        gpu,
+        states.map((buffer, c) => ({ buffer, byteLength: Math.min(tc, T - c * tc) * D * 4 })),
+      );
+      const w = new Float32Array(T * D);
+      parts.forEach((p, c) => w.set(new Float32Array(p), c * tc * D));
+      return w;
     },
     destroy() {
       if (destroyed) return;

@@ -30,6 +30,7 @@ import {
   DispatchBatch,
   type GpuContext,
   GpuRunner,
+  type Program,
   readBuffers,
   synchronize,
 } from "../gpu/mod.ts";
@@ -40,13 +41,16 @@ import { philox4x32Words, seedToKey } from "../random/philox.ts";
 import { rngWgsl } from "../wgsl/mod.ts";
 
 import {
-  BAOAB_MAIN,
+  BAOAB_STEPS,
   DYN_BINDINGS,
+  DYN_MAIN,
   DYN_PARAMS,
+  DYN_SLOTS,
   DYN_STREAM,
   dynHelpersWgsl,
-  EM_MAIN,
+  EM_STEPS,
 } from "./langevin_wgsl.ts";
+import { transposeInto } from "./work_layout.ts";
 
 /** The integrators. */
 export type IntegratorName = "euler-maruyama" | "baoab";
@@ -83,19 +87,45 @@ export interface SimulateOptions {
   readonly seed: number;
   /** Keep all frames in memory in the result (default: true unless onFrames is given). */
   readonly keepFrames?: boolean;
-  /** Frames per submitted block on WebGPU (default: up to 256, capped at 2^25 floats). */
+  /**
+   * Most frames per block (one callback, one checkpoint; one submit on WebGPU). Default: up to
+   * 256 frames capped at 2^25 floats on WebGPU, 2^22 floats on the CPU.
+   */
   readonly blockFrames?: number;
+  /** Hand a {@link SimulateCheckpoint} to the frames callback with every block (default false). */
+  readonly checkpoints?: boolean;
+  /**
+   * Continue after a checkpoint of an earlier call with the same options and backend: frames
+   * from `resumeFrom.frame + 1` on are computed and delivered (frame 0 is not), with the bits
+   * the uninterrupted call gives. Frames are then not kept in memory.
+   */
+  readonly resumeFrom?: SimulateCheckpoint;
+}
+
+/**
+ * The integrator's state after a block of frames: what continuing needs to reproduce the
+ * uninterrupted bits on the same backend (random numbers depend only on step and trajectory).
+ */
+export interface SimulateCheckpoint {
+  /** The last frame delivered (>= 1); the next block starts after it. */
+  readonly frame: number;
+  /** Positions `[trajectories, dim]` at that frame (the CPU twin's f64 state, WebGPU's f32). */
+  readonly positions: Float64Array;
+  /** BAOAB velocities `[trajectories, dim]` at that frame, else null. */
+  readonly velocities: Float64Array | null;
 }
 
 /**
  * Receives frames `[firstFrame, firstFrame + count)` as one row-major `[count, trajectories,
  * dim]` block. Frame 0 (the start states) comes first, alone. The block is reused afterwards:
- * copy what you keep.
+ * copy what you keep. With `checkpoints`, every block after frame 0 comes with the state after
+ * its last frame.
  */
 export type FramesCallback = (
   block: Float32Array,
   firstFrame: number,
   count: number,
+  checkpoint?: SimulateCheckpoint,
 ) => void | Promise<void>;
 
 /** What {@link simulate} returns. */
@@ -134,6 +164,12 @@ interface Plan {
   box: ReflectingBox | null;
   key: [number, number];
   keep: boolean;
+  /** Saved frames already done (0, or the resume checkpoint's frame). */
+  startFrame: number;
+  /** The state to start from: the starts (and initial velocities), or the checkpoint's. */
+  pos0: Float64Array;
+  vel0: Float64Array | null;
+  checkpoints: boolean;
 }
 
 function flatStarts(starts: SimulateOptions["starts"], dim: number): Float64Array {
@@ -358,22 +394,51 @@ function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): 
       }
     }
   }
+  const v0 = integrator === "baoab" ? initialVelocities(key, trajectories, dim, o.beta) : null;
+  const numFrames = o.steps / o.stride + 1;
+  const r = o.resumeFrom;
+  if (r) {
+    if (!(Number.isInteger(r.frame) && r.frame >= 1 && r.frame <= numFrames - 1)) {
+      throw new Error(
+        `simulate: resumeFrom.frame must be an integer in [1, ${numFrames - 1}], got ${r.frame}`,
+      );
+    }
+    if (r.positions.length !== trajectories * dim) {
+      throw new Error(
+        `simulate: resumeFrom.positions has ${r.positions.length} values, expected ${trajectories} x ${dim}`,
+      );
+    }
+    if (
+      (v0 !== null) !== (r.velocities !== null) || (r.velocities?.length ?? 0) !== (v0?.length ?? 0)
+    ) {
+      throw new Error(
+        `simulate: resumeFrom.velocities must be ${
+          v0 ? `${trajectories} x ${dim} values` : "null"
+        } for ${integrator}`,
+      );
+    }
+    if (o.keepFrames) throw new Error("simulate: keepFrames cannot be combined with resumeFrom");
+  }
   return {
     dim,
     trajectories,
     startIndex,
     x0,
-    v0: integrator === "baoab" ? initialVelocities(key, trajectories, dim, o.beta) : null,
+    v0,
     steps: o.steps,
     stride: o.stride,
-    numFrames: o.steps / o.stride + 1,
+    numFrames,
     dt: o.dt,
     beta: o.beta,
     integrator,
     gamma,
     box,
     key,
-    keep: o.keepFrames ?? !haveCallback,
+    keep: r ? false : o.keepFrames ?? !haveCallback,
+    startFrame: r?.frame ?? 0,
+    pos0: r ? Float64Array.from(r.positions) : x0,
+    vel0: r ? (r.velocities ? Float64Array.from(r.velocities) : null) : v0,
+    checkpoints: o.checkpoints ?? false,
   };
 }
 
@@ -398,16 +463,18 @@ export async function simulate(
   const pl = plan(potential, opts, onFrames !== undefined);
   const { trajectories: n, dim } = pl;
   const frames = pl.keep ? new Float32Array(pl.numFrames * n * dim) : null;
-  const frame0 = Float32Array.from(pl.x0);
-  frames?.set(frame0);
-  await onFrames?.(frame0, 0, 1);
-  const sink = async (block: Float32Array, first: number, count: number) => {
+  if (pl.startFrame === 0) {
+    const frame0 = Float32Array.from(pl.x0);
+    frames?.set(frame0);
+    await onFrames?.(frame0, 0, 1);
+  }
+  const sink: Sink = async (block, first, count, checkpoint) => {
     frames?.set(block.subarray(0, count * n * dim), first * n * dim);
-    await onFrames?.(block, first, count);
+    await onFrames?.(block, first, count, checkpoint);
   };
   const out = gpu
     ? await simulateGpu(potential, pl, gpu, opts.blockFrames, sink)
-    : await simulateCpu(potential, pl, sink);
+    : await simulateCpu(potential, pl, opts.blockFrames, sink);
   return {
     backend: gpu ? "webgpu" : "cpu",
     integrator: pl.integrator,
@@ -423,25 +490,34 @@ export async function simulate(
   };
 }
 
-type Sink = (block: Float32Array, first: number, count: number) => Promise<void>;
+type Sink = (
+  block: Float32Array,
+  first: number,
+  count: number,
+  checkpoint?: SimulateCheckpoint,
+) => Promise<void>;
 
 const CPU_BLOCK_FLOATS = 1 << 22;
 
 async function simulateCpu(
   p: DynamicsPotential,
   pl: Plan,
+  blockFramesOpt: number | undefined,
   sink: Sink,
 ): Promise<{ final: Float32Array; seconds: number }> {
   const { dim, trajectories: n, stride, dt, key, box } = pl;
-  const pos = Float64Array.from(pl.x0);
-  const vel = pl.v0 ? Float64Array.from(pl.v0) : null;
+  const pos = Float64Array.from(pl.pos0);
+  const vel = pl.vel0 ? Float64Array.from(pl.vel0) : null;
   const x = new Float64Array(dim);
   const v = new Float64Array(dim);
   const g = new Float64Array(dim);
   const xi = new Float64Array(dim);
   const words = new Uint32Array(4);
   const saved = pl.numFrames - 1;
-  const blockFrames = Math.max(1, Math.min(saved, Math.floor(CPU_BLOCK_FLOATS / (n * dim))));
+  const blockFrames = Math.max(
+    1,
+    Math.min(saved, Math.floor(CPU_BLOCK_FLOATS / (n * dim)), blockFramesOpt ?? Infinity),
+  );
   const block = new Float32Array(blockFrames * n * dim);
   const emNoise = Math.sqrt(2 * dt / pl.beta);
   const c1 = Math.exp(-pl.gamma * dt);
@@ -465,7 +541,7 @@ async function simulateCpu(
     }
   };
   const start = performance.now();
-  for (let f0 = 0; f0 < saved; f0 += blockFrames) {
+  for (let f0 = pl.startFrame; f0 < saved; f0 += blockFrames) {
     const count = Math.min(blockFrames, saved - f0);
     for (let t = 0; t < n; t++) {
       const base = t * dim;
@@ -503,13 +579,64 @@ async function simulateCpu(
       for (let i = 0; i < dim; i++) pos[base + i] = x[i];
       if (vel) { for (let i = 0; i < dim; i++) vel[base + i] = v[i]; }
     }
-    await sink(block, f0 + 1, count);
+    const checkpoint = pl.checkpoints
+      ? {
+        frame: f0 + count,
+        positions: Float64Array.from(pos),
+        velocities: vel ? Float64Array.from(vel) : null,
+      }
+      : undefined;
+    await sink(block, f0 + 1, count, checkpoint);
   }
   return { final: Float32Array.from(pos), seconds: (performance.now() - start) / 1000 };
 }
 
 const WG = 64;
 const GPU_BLOCK_FLOATS = 1 << 25;
+
+/**
+ * The integrator program of a potential, before compilation. Its text does not depend on the
+ * dimension (it travels in the uniform block), only on the potential's WGSL, the integrator and
+ * whether a box reflects.
+ *
+ * @example
+ * ```ts
+ * import { foldingModel } from "../models/continuous/mod.ts";
+ * const a = integratorProgram(foldingModel({ dim: 2 }), "baoab", false);
+ * const b = integratorProgram(foldingModel({ dim: 1000 }), "baoab", false);
+ * console.log(a.code === b.code); // true
+ * ```
+ */
+export function integratorProgram(
+  p: DynamicsPotential,
+  integrator: IntegratorName,
+  hasBox: boolean,
+): Program {
+  const groups = [
+    DYN_BINDINGS,
+    ...(p.wgsl.params
+      ? [[{ name: "model_params", kind: "read" as const, type: "array<f32>" }]]
+      : []),
+  ];
+  return assembleProgram({
+    label: `${p.wgsl.key}/${integrator}`,
+    groups,
+    constants: {
+      WG: { type: "u32", value: WG },
+      HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
+      POT_FIXED_DIM: { type: "u32", value: p.wgsl.fixedDim ?? 0 },
+    },
+    snippets: [
+      DYN_PARAMS.wgsl(),
+      rngWgsl(),
+      dynHelpersWgsl(),
+      p.wgsl.code,
+      integrator === "baoab" ? BAOAB_STEPS : EM_STEPS,
+    ],
+    body: DYN_MAIN,
+    workgroupSize: WG,
+  });
+}
 
 /** Compiles (or fetches from the cache) the integrator program of a potential. */
 export function compileIntegrator(
@@ -518,27 +645,7 @@ export function compileIntegrator(
   integrator: IntegratorName,
   hasBox: boolean,
 ): Promise<CompiledProgram> {
-  const groups = [
-    DYN_BINDINGS,
-    ...(p.wgsl.params
-      ? [[{ name: "model_params", kind: "read" as const, type: "array<f32>" }]]
-      : []),
-  ];
-  return gpu.cache.get(
-    gpu.device,
-    assembleProgram({
-      label: `${p.wgsl.key}/${integrator}`,
-      groups,
-      constants: {
-        WG: { type: "u32", value: WG },
-        HAS_BOX: { type: "u32", value: hasBox ? 1 : 0 },
-        NOISE_GROUP: { type: "u32", value: p.dim <= 2 ? 4 / p.dim : 1 },
-      },
-      snippets: [DYN_PARAMS.wgsl(), rngWgsl(), dynHelpersWgsl(), p.wgsl.code],
-      body: integrator === "baoab" ? BAOAB_MAIN : EM_MAIN,
-      workgroupSize: WG,
-    }),
-  );
+  return gpu.cache.get(gpu.device, integratorProgram(p, integrator, hasBox));
 }
 
 async function simulateGpu(
@@ -561,13 +668,16 @@ async function simulateGpu(
     boxData.set(pl.box.lo);
     boxData.set(pl.box.hi, dim);
   }
+  // Position, velocity and gradient of every trajectory, chain-minor [3, dim, n].
+  const work = new Float32Array(3 * dim * n);
+  transposeInto(pl.pos0, n, dim, work, DYN_SLOTS.position * dim * n);
+  if (pl.vel0) transposeInto(pl.vel0, n, dim, work, DYN_SLOTS.velocity * dim * n);
   // Every buffer belongs to the runner, released in the finally whatever fails.
   const runner = new GpuRunner(gpu, "langevin");
   try {
     const buf = {
-      dyn_pos: runner.storage("dyn_pos", Float32Array.from(pl.x0)),
-      dyn_vel: runner.storage("dyn_vel", pl.v0 ? Float32Array.from(pl.v0) : 16),
-      dyn_step: runner.storage("dyn_step", n * 4),
+      dyn_work: runner.storage("dyn_work", work),
+      dyn_step: runner.storage("dyn_step", new Uint32Array(n).fill(pl.startFrame * pl.stride)),
       dyn_frames: runner.storage("dyn_frames", blockFrames * n * dim * 4),
       dyn_box: runner.storage("dyn_box", boxData),
       params: runner.uniform("params", DYN_PARAMS),
@@ -587,10 +697,25 @@ async function simulateGpu(
       c1,
       block_frame0: 0,
       chunk,
+      dim,
+      noise_group: dim <= 2 ? 4 / dim : 1,
     };
     await synchronize(gpu);
     const start = performance.now();
-    for (let f0 = 0; f0 < saved; f0 += blockFrames) {
+    // Positions and velocities, row-major f64, from the work buffer (for checkpoints).
+    const state = async () => {
+      const [w] = await readBuffers(gpu, [{ buffer: buf.dyn_work, byteLength: 2 * n * dim * 4 }]);
+      const f = new Float32Array(w);
+      const rows = (slot: number) =>
+        Float64Array.from(
+          transposeInto(f, n, dim, new Float32Array(n * dim), slot * n * dim, true),
+        );
+      return {
+        positions: rows(DYN_SLOTS.position),
+        velocities: pl.vel0 ? rows(DYN_SLOTS.velocity) : null,
+      };
+    };
+    for (let f0 = pl.startFrame; f0 < saved; f0 += blockFrames) {
       const count = Math.min(blockFrames, saved - f0);
       runner.writeUniform(buf.params, DYN_PARAMS, { ...values, block_frame0: f0 });
       const batch = new DispatchBatch(gpu, "langevin");
@@ -600,11 +725,13 @@ async function simulateGpu(
         buffer: buf.dyn_frames,
         byteLength: count * n * dim * 4,
       }]);
-      await sink(new Float32Array(data), f0 + 1, count);
+      const checkpoint = pl.checkpoints ? { frame: f0 + count, ...(await state()) } : undefined;
+      await sink(new Float32Array(data), f0 + 1, count, checkpoint);
     }
     const seconds = (performance.now() - start) / 1000;
-    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_pos, byteLength: n * dim * 4 }]);
-    return { final: new Float32Array(fin), seconds };
+    const [fin] = await readBuffers(gpu, [{ buffer: buf.dyn_work, byteLength: n * dim * 4 }]);
+    const final = transposeInto(new Float32Array(fin), n, dim, new Float32Array(n * dim), 0, true);
+    return { final, seconds };
   } finally {
     runner.release();
   }

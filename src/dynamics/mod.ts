@@ -1,9 +1,9 @@
 /**
  * Dynamics on energy landscapes: Langevin trajectory ensembles (Euler-Maruyama, BAOAB) on
  * WebGPU or the CPU twin, finite-state Markov chains (stationary distributions, communicating
- * classes, absorption, the drunkard's walk), continuous samplers (ULA, MALA, HMC; f64 reference
- * `runContinuousSampler`, WebGPU + f32 twin `sampleContinuous`). Storing trajectories as a run
- * is the `simulate` run kind (`src/runs/simulate.ts`).
+ * classes, absorption, the drunkard's walk), continuous samplers (ULA, MALA, HMC: one entry,
+ * `sampleContinuous`, on WebGPU or its f32 CPU twin). Storing trajectories as a run is the
+ * `simulate` run kind (`src/runs/simulate.ts`).
  *
  * @example
  * ```ts
@@ -19,6 +19,5 @@
 export * from "./langevin.ts";
 export * from "./markov_chain.ts";
 export * from "./samplers.ts";
-export * from "./samplers_gpu.ts";
 export * from "./config.ts";
 export * from "./embed_gpu.ts";

@@ -104,6 +104,8 @@ export const RunManifestSchema = z.strictObject({
   }),
   status: z.enum(["running", "done", "failed"]),
   error: z.string().optional(),
+  /** The process writing (or that last wrote) the run: `runs resume` refuses a live writer. */
+  writer: z.strictObject({ pid: z.number().int().nonnegative(), host: z.string() }).optional(),
   arrays: z.record(safeName("array name"), ArrayEntrySchema),
   summary: z.record(
     z.string(),

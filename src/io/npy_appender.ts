@@ -46,6 +46,11 @@ export type NpyAppenderOptions = {
   resume?: boolean;
   /** Bytes buffered in memory before they are written to the file (default 4 MiB). */
   bufferBytes?: number;
+  /**
+   * With `resume`: keep exactly this many rows, dropping any after them (a run resumed from a
+   * checkpoint discards rows written after it). Refused if fewer rows are on disk.
+   */
+  keepRows?: number;
   /** Called after each flush (and at close) with the number of rows now on disk. */
   onFlush?: (rows: number) => void | Promise<void>;
 };
@@ -134,6 +139,28 @@ export class NpyAppender {
     dtype: NpyDtype,
     rowShape: readonly number[],
     options: NpyAppenderOptions = {},
+  ): Promise<NpyAppender> {
+    const keep = options.keepRows;
+    if (keep !== undefined && !(Number.isSafeInteger(keep) && keep >= 0)) {
+      throw new Error(`keepRows ${keep} invalid: expected an integer >= 0`);
+    }
+    const app = await NpyAppender.#open(path, dtype, rowShape, options);
+    if (keep !== undefined) {
+      try {
+        await app.#serial(() => app.#truncateTo(keep));
+      } catch (e) {
+        await app.abandon();
+        throw e;
+      }
+    }
+    return app;
+  }
+
+  static async #open(
+    path: string,
+    dtype: NpyDtype,
+    rowShape: readonly number[],
+    options: NpyAppenderOptions,
   ): Promise<NpyAppender> {
     if (!(dtype in NPY_ITEM_SIZE)) {
       throw new Error(`unsupported dtype '${dtype}': expected one of f32,f64,i32,u32,u8`);
@@ -294,6 +321,21 @@ export class NpyAppender {
     await syncBestEffort(file);
     this.#rowsFlushed = this.#rowsOnDisk;
     await this.#onFlush?.(this.#rowsFlushed);
+  }
+
+  /** Drops every row after the first `rows` (header first, so no reader counts missing rows). */
+  async #truncateTo(rows: number): Promise<void> {
+    if (rows > this.#rowsOnDisk) {
+      throw new Error(
+        `${this.partialPath} holds ${this.#rowsOnDisk} rows: expected at least ${rows}`,
+      );
+    }
+    if (rows === this.#rowsOnDisk) return;
+    const file = this.#openFile();
+    this.#rowsOnDisk = rows;
+    await this.#flushNow();
+    await file.truncate(this.#headerLength + rows * this.#rowBytes);
+    await syncBestEffort(file);
   }
 
   /** Writes buffered rows and updates the header, so readers and a later resume see them. */

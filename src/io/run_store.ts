@@ -16,6 +16,7 @@ import {
   type RunStatus,
   type Versions,
 } from "./manifest.ts";
+import { ConfigError } from "./config.ts";
 import { checkNdArray, type NdArray, type NpyDtype, shapeSize } from "./npy.ts";
 import { NpyAppender, partialPathOf } from "./npy_appender.ts";
 import { readNpyFile, readNpyRows, writeNpyFile } from "./npy_file.ts";
@@ -52,6 +53,31 @@ export type CreateRunOptions = {
   /** Creation time (default now). */
   now?: Date;
 };
+
+/** This process, as a run's writer. */
+function writerInfo(): { pid: number; host: string } {
+  let host = "";
+  try {
+    host = Deno.hostname();
+  } catch {
+    host = ""; // no --allow-sys: a writer on an unknown host is never taken for alive
+  }
+  return { pid: Deno.pid, host };
+}
+
+/**
+ * Takes the run's writer lock (`run.lock`, an exclusive advisory lock that the operating system
+ * releases when the process dies), or returns null if another live process holds it.
+ */
+async function lockRun(dir: string): Promise<Deno.FsFile | null> {
+  const f = await Deno.open(`${dir}/${LOCK_FILE}`, { read: true, write: true, create: true });
+  if (await f.tryLock(true)) return f;
+  f.close();
+  return null;
+}
+
+/** The writer lock's file in a run folder. */
+export const LOCK_FILE = "run.lock";
 
 /** A folder under the root that is not a readable run, and why. */
 export type SkippedRun = { id: string; reason: string };
@@ -189,15 +215,18 @@ export class RunStore {
       versions: options.versions ?? currentVersions(),
       timings: { createdAt: now.toISOString(), phases: {} },
       status: "running",
+      writer: writerInfo(),
       arrays: {},
       summary: {},
     };
     if (manifest.adapter === undefined) delete manifest.adapter;
     if (manifest.kind === undefined) delete manifest.kind;
-    const writer = new RunWriter(this.runDir(id), manifest);
+    const lock = await lockRun(this.runDir(id));
+    const writer = new RunWriter(this.runDir(id), manifest, false, lock);
     try {
       await writer.save();
     } catch (e) {
+      writer.releaseLock();
       await Deno.remove(this.runDir(id), { recursive: true }).catch(() => {});
       throw e;
     }
@@ -222,12 +251,47 @@ export class RunStore {
     if (manifest.status === "done") {
       throw new Error(`run '${id}' is done: expected a running or failed run to resume`);
     }
+    const lock = await lockRun(dir);
+    if (!lock) {
+      throw new ConfigError(
+        `run '${id}' is still being written by another process (${
+          manifest.writer ? `pid ${manifest.writer.pid} on ${manifest.writer.host || "?"}` : "?"
+        }): expected a stopped run`,
+      );
+    }
+    // Temporary files of writes that a crash interrupted were never published: drop them.
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && /\.[0-9a-f]{12}\.tmp$/.test(e.name)) await Deno.remove(`${dir}/${e.name}`);
+      // A partial array the manifest never named: the crash came before its (empty) appender
+      // was recorded, so it holds no rows.
+      const m = /^(.+)\.npy\.partial$/.exec(e.name);
+      if (e.isFile && m && !(m[1] in manifest.arrays)) await Deno.remove(`${dir}/${e.name}`);
+    }
     manifest.status = "running";
+    manifest.writer = writerInfo();
     delete manifest.error;
     delete manifest.timings.finishedAt;
-    const writer = new RunWriter(dir, manifest, true);
-    await writer.save();
+    const writer = new RunWriter(dir, manifest, true, lock);
+    try {
+      await writer.save();
+    } catch (e) {
+      writer.releaseLock();
+      throw e;
+    }
     return writer;
+  }
+
+  /**
+   * Whether a `running` run's writer has stopped (its process died or was killed): its writer lock
+   * is free, so `runs resume` may continue it. False for a run that is not `running`.
+   */
+  async writerStopped(id: string): Promise<boolean> {
+    const m = await readManifestFile(this.runDir(id), id);
+    if (m.status !== "running") return false;
+    const lock = await lockRun(this.runDir(id)).catch(() => null);
+    if (!lock) return false;
+    lock.close();
+    return true;
   }
 
   /** All runs, newest first; folders that are not valid runs are reported in `skipped`. */
@@ -277,13 +341,36 @@ export class RunWriter {
   #saving: Promise<unknown> = Promise.resolve();
   #appenders = new Map<string, NpyAppender>();
   readonly #resumed: boolean;
+  #lock: Deno.FsFile | null;
 
   /** @internal Use {@linkcode RunStore.create} or {@linkcode RunStore.resume}. */
-  constructor(dir: string, manifest: RunManifest, resumed = false) {
+  constructor(
+    dir: string,
+    manifest: RunManifest,
+    resumed = false,
+    lock: Deno.FsFile | null = null,
+  ) {
     this.dir = dir;
     this.id = manifest.id;
     this.#manifest = manifest;
     this.#resumed = resumed;
+    this.#lock = lock;
+  }
+
+  /** Releases the writer lock (done by `finish`; a process that dies releases it too). */
+  releaseLock(): void {
+    try {
+      this.#lock?.close();
+    } catch {
+      // already closed
+    }
+    this.#lock = null;
+  }
+
+  /** Ends the writer: the lock file goes (while still held, so no one takes it meanwhile). */
+  async #unlockAndRemove(): Promise<void> {
+    if (this.#lock) await Deno.remove(`${this.dir}/${LOCK_FILE}`).catch(() => {});
+    this.releaseLock();
   }
 
   /** A deep copy of the current manifest. */
@@ -329,13 +416,14 @@ export class RunWriter {
   /**
    * Opens an appender for array `name` with rows of `rowShape`; the manifest's shape follows
    * each flush. In a resumed run, an existing array of the same dtype and row shape is
-   * continued; otherwise an existing name is refused.
+   * continued; otherwise an existing name is refused. `keepRows` keeps exactly that many rows
+   * (a run resumed from a checkpoint drops rows written after it).
    */
   async appender(
     name: string,
     dtype: NpyDtype,
     rowShape: readonly number[],
-    options: { bufferBytes?: number } = {},
+    options: { bufferBytes?: number; keepRows?: number } = {},
   ): Promise<NpyAppender> {
     this.#checkRunning();
     checkSafeName("array name", name);
@@ -351,6 +439,7 @@ export class RunWriter {
     const app = await NpyAppender.open(`${this.dir}/${file}`, dtype, rowShape, {
       resume: existing !== undefined,
       bufferBytes: options.bufferBytes,
+      keepRows: options.keepRows,
       onFlush: async (rows) => {
         this.#manifest.arrays[name] = { file, dtype, shape: [rows, ...rowShape] };
         await this.save();
@@ -421,7 +510,11 @@ export class RunWriter {
     this.#manifest.status = status satisfies RunStatus;
     if (error !== undefined) this.#manifest.error = error.replace(/\s*\n\s*/g, " ");
     this.#manifest.timings.finishedAt = new Date().toISOString();
-    await this.save();
+    try {
+      await this.save();
+    } finally {
+      await this.#unlockAndRemove();
+    }
     if (closeError) throw closeError;
   }
 }

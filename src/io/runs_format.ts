@@ -57,8 +57,13 @@ function table(header: string[], rows: string[][]): string {
  * // ID                      STATUS   BACKEND  SEED  CREATED               DURATION  COMMAND
  * // 20261128-101500-a1b2c3  running  cpu      42    2026-11-28 10:15:00Z  -         sample ising
  * ```
+ * Runs in `stopped` (running, but their writer died: `RunStore.writerStopped`) show as `stopped`.
  */
-export function formatRunList(list: RunList, root = "runs"): string {
+export function formatRunList(
+  list: RunList,
+  root = "runs",
+  stopped: ReadonlySet<string> = new Set(),
+): string {
   const lines: string[] = [];
   if (list.runs.length === 0) lines.push(`no runs in ${root}`);
   else {
@@ -66,7 +71,7 @@ export function formatRunList(list: RunList, root = "runs"): string {
       const d = runDurationSeconds(m);
       return [
         m.id,
-        m.status,
+        stopped.has(m.id) ? "stopped" : m.status,
         m.backend,
         String(m.seed),
         shortTime(m.timings.createdAt),
@@ -79,6 +84,9 @@ export function formatRunList(list: RunList, root = "runs"): string {
     );
   }
   for (const s of list.skipped) lines.push(`skipped ${root}/${s.id}: ${s.reason}`);
+  if (stopped.size > 0) {
+    lines.push(`stopped: running, but no process writes it any more (cli.ts runs resume <id>)`);
+  }
   return lines.join("\n");
 }
 

@@ -1,6 +1,7 @@
 /**
  * Checkpoints: one file `checkpoint.bin` per run, a JSON header (architecture, model, tokeniser,
- * step) followed by float32 tensors (parameters and AdamW moments), written atomically.
+ * step, the code version that wrote it) followed by float32 tensors (parameters and AdamW
+ * moments), written atomically.
  * @module
  */
 import { writeFileAtomic } from "../io/atomic.ts";
@@ -20,6 +21,8 @@ export interface CheckpointHeader {
   tokenizer: TokenizerSpec;
   /** Training steps done. */
   step: number;
+  /** The code version that wrote it (`src/io/code_version.ts`; absent in older files). */
+  codeVersion?: string;
 }
 
 /** A checkpoint: header and named float32 tensors. */
@@ -79,6 +82,7 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
     model: meta.model,
     tokenizer: meta.tokenizer,
     step: meta.step,
+    ...(typeof meta.codeVersion === "string" ? { codeVersion: meta.codeVersion } : {}),
     tensors,
   };
 }

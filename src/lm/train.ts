@@ -5,13 +5,16 @@
  *
  * A run holds `run.json` (config, summary), `loss.npy` (f32 [steps]: training loss in nats per
  * token), `lr.npy` (f32 [steps]), `val_bpc.npy` (f64 [evals, 2]: step, validation bits per unit),
- * `checkpoint.bin` and `samples.txt`.
+ * `checkpoint.bin` and `samples.txt`. The curves are appended as steps finish and flushed before
+ * each checkpoint (every `checkpointEvery` steps, the unit of a resume).
  * @module
  */
 import { z } from "npm:zod@4.6.7";
 import type { Tensor, Variable } from "npm:@tensorflow/tfjs@4.22.0";
 import { writeFileAtomic } from "../io/atomic.ts";
+import { codeVersion } from "../io/code_version.ts";
 import { ConfigError, parseConfig } from "../io/config.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { loadTf, type Tf, type TfBackend } from "../nn/tf.ts";
 import {
@@ -249,26 +252,32 @@ async function tensorsOf(
   return out;
 }
 
-/** Writes the curves, then the checkpoint (so the checkpoint's step bounds the curves). */
-async function saveCheckpoint(t: Trainer, run: RunWriter): Promise<void> {
-  const f32 = (xs: number[]) => ({
-    dtype: "f32" as const,
-    shape: [xs.length],
-    data: Float32Array.from(xs),
-  });
-  await run.writeArray("loss", f32(t.losses), { replace: true });
-  await run.writeArray("lr", f32(t.lrs), { replace: true });
-  await run.writeArray("val_bpc", {
-    dtype: "f64",
-    shape: [t.val.length, 2],
-    data: Float64Array.from(t.val.flat()),
-  }, { replace: true });
+/** The run's curves: a row per step (loss, lr) or evaluation (val_bpc), appended as they come. */
+interface Curves {
+  readonly loss: NpyAppender;
+  readonly lr: NpyAppender;
+  readonly val: NpyAppender;
+}
+
+/** Opens the curves, keeping exactly the rows of the trainer's state (a resumed run's checkpoint). */
+async function openCurves(t: Trainer, run: RunWriter): Promise<Curves> {
+  return {
+    loss: await run.appender("loss", "f32", [], { keepRows: t.losses.length }),
+    lr: await run.appender("lr", "f32", [], { keepRows: t.lrs.length }),
+    val: await run.appender("val_bpc", "f64", [2], { keepRows: t.val.length }),
+  };
+}
+
+/** Flushes the curves, then writes the checkpoint (so the checkpoint's step bounds the curves). */
+async function saveCheckpoint(t: Trainer, run: RunWriter, curves: Curves): Promise<void> {
+  for (const app of [curves.loss, curves.lr, curves.val]) await app.flush();
   await writeCheckpoint(`${run.dir}/${CHECKPOINT_FILE}`, {
     arch: t.cfg.arch,
     variant: variantOf(t.cfg),
     model: t.model,
     tokenizer: t.corpus.tokenizer,
     step: t.opt.step,
+    codeVersion: await codeVersion(),
     tensors: await tensorsOf(t),
   });
 }
@@ -298,24 +307,38 @@ async function loop(t: Trainer, run: RunWriter, opts: TrainRunOptions): Promise<
   const { cfg } = t;
   const unit = t.corpus.tokenizer.kind;
   const log = opts.log ?? (() => {});
+  const curves = await openCurves(t, run);
+  const closeCurves = async () => {
+    for (const app of [curves.loss, curves.lr, curves.val]) await app.close();
+  };
   while (t.opt.step < cfg.steps) {
     const loss = await trainStep(t);
     const step = t.opt.step;
+    await curves.loss.append(Float32Array.of(loss), 1);
+    await curves.lr.append(Float32Array.of(t.lrs[t.lrs.length - 1]), 1);
     if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step}: loss ${loss}`);
     if (step % cfg.evalEvery === 0 || step === cfg.steps) {
       const bits = await validationBits(t);
       t.val.push([step, bits]);
+      await curves.val.append(Float64Array.of(step, bits), 1);
       log(
         `step ${step}/${cfg.steps}  loss ${loss.toFixed(4)} nats  val ${
           bits.toFixed(4)
         } bits/${unit}`,
       );
     }
-    if (step % cfg.checkpointEvery === 0 || step === cfg.steps) await saveCheckpoint(t, run);
+    if (step % cfg.checkpointEvery === 0 || step === cfg.steps) {
+      await saveCheckpoint(t, run, curves);
+    }
     if (opts.stopAfter !== undefined && step >= opts.stopAfter && step < cfg.steps) {
+      // As a killed process would: the run stays `running`, its files and writer lock are let go
+      // (rows past the checkpoint are dropped on resume).
+      await closeCurves();
+      run.releaseLock();
       return { runId: run.id, steps: step, valBits: NaN, unit, tokensPerSecond: NaN, sample: "" };
     }
   }
+  await closeCurves();
   const valBits = t.val.length ? t.val[t.val.length - 1][1] : await validationBits(t);
   const tokensPerSecond = t.trainSeconds > 0
     ? (t.timedSteps * cfg.batch * cfg.context) / t.trainSeconds
@@ -429,8 +452,9 @@ export function disposeTrainer(t: Trainer): void {
 }
 
 /**
- * Resumes an unfinished or failed run from its checkpoint. `arch`, when given, must match the
- * checkpoint's architecture; every check happens before the run is touched.
+ * Resumes an unfinished or failed run from its checkpoint (from step 0 when it stopped before
+ * its first one). `arch`, when given, must match the checkpoint's architecture; a checkpoint
+ * written by other code is refused; every check happens before the run is touched.
  */
 export async function resumeLm(
   store: RunStore,
@@ -446,10 +470,22 @@ export async function resumeLm(
   if (reader.manifest.status === "done") {
     throw new ConfigError(`run '${id}' is done: expected an unfinished or failed run to resume`);
   }
-  const ck = await readCheckpoint(`${reader.dir}/${CHECKPOINT_FILE}`);
-  if (opts.arch !== undefined && opts.arch !== ck.arch) {
+  // A run killed before its first checkpoint starts over (same seed, same bits).
+  const path = `${reader.dir}/${CHECKPOINT_FILE}`;
+  const ck = await Deno.stat(path).then(() => readCheckpoint(path), () => null);
+  if (ck && opts.arch !== undefined && opts.arch !== ck.arch) {
     throw new ConfigError(
       `run '${id}' holds a '${ck.arch}' checkpoint: expected --arch ${ck.arch}, got '${opts.arch}'`,
+    );
+  }
+  const current = await codeVersion();
+  if (ck && ck.codeVersion !== current) {
+    // Other code need not continue the same bits (the same refusal as `runs resume`).
+    throw new ConfigError(
+      `run '${id}' was written by code version ${
+        ck.codeVersion ?? "unknown"
+      }, this is ${current}: ` +
+        `resuming would not reproduce its bits (start a new run instead)`,
     );
   }
   const {
@@ -464,20 +500,19 @@ export async function resumeLm(
     ...raw
   } = reader.manifest.config as Record<string, unknown>;
   const cfg = parseConfig(TrainConfigSchema, raw, `run '${id}' config`);
-  const corpus = await loadCorpus(cfg, ck.tokenizer);
-  const losses = Array.from((await reader.readArray("loss")).data as Float32Array).slice(
-    0,
-    ck.step,
-  );
-  const lrs = Array.from((await reader.readArray("lr")).data as Float32Array).slice(0, ck.step);
-  const valFlat = Array.from((await reader.readArray("val_bpc")).data as Float64Array);
+  const corpus = await loadCorpus(cfg, ck?.tokenizer);
   const tf = await loadTf(cfg.backend);
-  const t = makeTrainer(tf, cfg, corpus, ck.tensors);
-  t.opt.step = ck.step;
-  t.losses = losses;
-  t.lrs = lrs;
-  for (let i = 0; i < valFlat.length; i += 2) {
-    if (valFlat[i] <= ck.step) t.val.push([valFlat[i], valFlat[i + 1]]);
+  const t = makeTrainer(tf, cfg, corpus, ck?.tensors);
+  if (ck) {
+    // The curves were written before the checkpoint: rows after its step are dropped.
+    const rows = async (name: string) => Array.from((await reader.readArray(name)).data);
+    t.opt.step = ck.step;
+    t.losses = (await rows("loss")).slice(0, ck.step);
+    t.lrs = (await rows("lr")).slice(0, ck.step);
+    const valFlat = await rows("val_bpc");
+    for (let i = 0; i < valFlat.length; i += 2) {
+      if (valFlat[i] <= ck.step) t.val.push([valFlat[i], valFlat[i + 1]]);
+    }
   }
   const run = await store.resume(id);
   try {

@@ -6,6 +6,12 @@
  * @module
  */
 
+/** A {@link SplitMix32}'s saved state. */
+export interface SplitMixState {
+  readonly state: number;
+  readonly spare: number | null;
+}
+
 /**
  * SplitMix32 (a 32-bit variant of Steele, Lea & Flood's SplitMix): one 32-bit state, golden-ratio
  * increment, murmur-style finalizer. Fast, full period 2^32, good enough for building models.
@@ -20,6 +26,28 @@
 export class SplitMix32 {
   #state: number;
   #spare: number | null = null;
+
+  /**
+   * A generator continuing from a saved {@link SplitMix32.saveState} (checkpoints of seeded
+   * training): it draws what the saved one would have drawn next.
+   */
+  static fromState(saved: SplitMixState): SplitMix32 {
+    const { state, spare } = saved;
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) {
+      throw new Error(`SplitMix32 state must be a 32-bit unsigned integer, got ${state}`);
+    }
+    if (spare !== null && !Number.isFinite(spare)) {
+      throw new Error(`SplitMix32 spare normal must be finite or null, got ${spare}`);
+    }
+    const rng = new SplitMix32(state);
+    rng.#spare = spare;
+    return rng;
+  }
+
+  /** The current state: the 32-bit word and the cached second normal (JSON-safe). */
+  saveState(): SplitMixState {
+    return { state: this.#state, spare: this.#spare };
+  }
 
   /** Seeds the generator; any finite number is accepted (its low 32 bits after truncation). */
   constructor(seed: number) {

@@ -10,6 +10,7 @@
  * - evaluate: top-k exact match of canonical reactant sets on a split, per energy family.
  * @module
  */
+import { codeVersion } from "../io/code_version.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 import { z } from "npm:zod@4.6.7";
 import { BackwardConfig, type BackwardExample, trainBackward } from "./backward.ts";
@@ -251,12 +252,52 @@ export interface TrainSummary {
   seconds: Record<string, number>;
 }
 
-/** Trains every energy from the prepared folder `dir` (resumable stage by stage). */
+/** The backward model's training checkpoint inside `<dir>/model/`. */
+export const BACKWARD_CHECKPOINT = "backward_train.bin";
+
+/** What a backward checkpoint must match to be continued: its settings and the code version. */
+async function backwardStamp(cfg: RetroTrainConfig): Promise<Record<string, unknown>> {
+  const { backward, holdout, seed, topTemplates, maxCandidates } = cfg;
+  return {
+    backward,
+    holdout,
+    seed,
+    topTemplates,
+    maxCandidates,
+    codeVersion: await codeVersion(),
+  };
+}
+
+/**
+ * The code version of the backward checkpoint in prepared folder `dir`, or null when there is
+ * none (training has not finished an epoch).
+ */
+export async function backwardCheckpointVersion(dir: string): Promise<string | null> {
+  const saved = await SparseMlp.loadTraining(`${dir}/model/${BACKWARD_CHECKPOINT}`);
+  if (!saved) return null;
+  const stamp = saved.meta.stamp as { codeVersion?: unknown } | undefined;
+  return typeof stamp?.codeVersion === "string" ? stamp.codeVersion : "unknown";
+}
+
+/** Hooks of {@link trainAll}. */
+export interface TrainAllHooks {
+  /**
+   * Backward-model losses as they become known: first those of the epochs a checkpoint already
+   * holds (possibly none), then one call per finished epoch.
+   */
+  onBackwardLosses?: (losses: readonly number[]) => Promise<void>;
+}
+
+/**
+ * Trains every energy from the prepared folder `dir` (resumable stage by stage: the backward
+ * model per epoch, candidates per chunk of products; scorers and dual weights are recomputed).
+ */
 export async function trainAll(
   dir: string,
   cfg: RetroTrainConfig,
   progress: ProgressFactory = noProgress,
   log: (s: string) => void = () => {},
+  hooks: TrainAllHooks = {},
 ): Promise<TrainSummary> {
   const RDKit = await loadRdkit();
   const mdir = `${dir}/model`;
@@ -294,28 +335,41 @@ export async function trainAll(
   }));
   seconds.fingerprints = (performance.now() - t0) / 1000;
 
-  // 1. Backward model, one checkpoint per epoch.
+  // 1. Backward model, one checkpoint per epoch (weights and Adam state, atomically). The
+  // checkpoint and the candidate caches built from its model belong to one stamp (settings that
+  // shape them, code version): under another stamp they are dropped and training starts over.
   t0 = performance.now();
-  const statePath = `${mdir}/backward_state.json`;
-  const state = JSON.parse(await Deno.readTextFile(statePath).catch(() => '{"epoch":0,"loss":[]}'));
+  const trainPath = `${mdir}/${BACKWARD_CHECKPOINT}`;
+  const stamp = await backwardStamp(cfg);
+  let saved = await SparseMlp.loadTraining(trainPath);
+  if (saved && JSON.stringify(saved.meta.stamp) !== JSON.stringify(stamp)) {
+    log("backward checkpoint of other settings or code: training starts over");
+    saved = null;
+  }
+  if (!saved) {
+    for (const name of ["cands_rerank.jsonl", "cands_dual.jsonl", BACKWARD_CHECKPOINT]) {
+      await Deno.remove(`${mdir}/${name}`).catch(() => {});
+    }
+  }
+  const losses: number[] = saved ? [...(saved.meta.loss as number[])] : [];
+  await hooks.onBackwardLosses?.(losses);
   let backward: SparseMlp;
-  if (state.epoch >= cfg.backward.epochs) backward = await SparseMlp.load(`${mdir}/backward.bin`);
+  if (saved && losses.length >= cfg.backward.epochs) backward = saved.mlp;
   else {
-    const start = state.epoch > 0
-      ? { mlp: await SparseMlp.load(`${mdir}/backward.bin`), epoch: state.epoch }
-      : undefined;
     backward = await trainBackward(examples, library.templates.length, FP.nBits, cfg.backward, {
-      start,
+      start: saved ? { mlp: saved.mlp, epoch: losses.length } : undefined,
       onProgress: progress("backward"),
       onEpoch: async (epoch, loss, mlp) => {
-        await mlp.save(`${mdir}/backward.bin`);
-        state.epoch = epoch;
-        state.loss.push(loss);
-        await Deno.writeTextFile(statePath, JSON.stringify(state));
+        losses.push(loss);
+        await mlp.saveTraining(trainPath, { stamp, epoch, loss: losses });
+        await hooks.onBackwardLosses?.([loss]);
         log(`backward epoch ${epoch}: loss ${loss.toFixed(4)}`);
       },
     });
   }
+  // The prediction model (weights only), for RetroModel.load.
+  await backward.save(`${mdir}/backward.bin`);
+  const state = { loss: losses };
   seconds.backward = (performance.now() - t0) / 1000;
 
   // 2. Candidates of training products (re-ranker data) and of held-out ones (dual weights).

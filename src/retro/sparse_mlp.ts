@@ -7,6 +7,7 @@
  * model saves as JSON + raw arrays and reloads bit-identically.
  * @module
  */
+import { writeFileAtomic } from "../io/atomic.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 
 /** A sparse input vector: indices and values. */
@@ -192,6 +193,55 @@ export class SparseMlp {
       off += p.byteLength;
     }
     return mlp;
+  }
+
+  /**
+   * Writes the model with its Adam state (step count, moments) and `meta` (JSON) atomically to
+   * `path`: a training checkpoint that {@link SparseMlp.loadTraining} continues bit for bit.
+   */
+  async saveTraining(path: string, meta: Record<string, unknown>): Promise<void> {
+    const header = new TextEncoder().encode(
+      JSON.stringify({ shape: this.shape, t: this.#t, meta }) + "\n",
+    );
+    const parts = [this.w1, this.b1, this.w2, this.b2, ...this.#m, ...this.#v];
+    const total = 4 + header.length + parts.reduce((s, p) => s + p.byteLength, 0);
+    const buf = new Uint8Array(total);
+    new DataView(buf.buffer).setUint32(0, header.length, true);
+    buf.set(header, 4);
+    let off = 4 + header.length;
+    for (const p of parts) {
+      buf.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), off);
+      off += p.byteLength;
+    }
+    await writeFileAtomic(path, buf);
+  }
+
+  /** Reads a checkpoint written by {@link SparseMlp.saveTraining}; null when there is none. */
+  static async loadTraining(
+    path: string,
+  ): Promise<{ mlp: SparseMlp; meta: Record<string, unknown> } | null> {
+    let buf: Uint8Array;
+    try {
+      buf = await Deno.readFile(path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    const hlen = new DataView(buf.buffer, buf.byteOffset).getUint32(0, true);
+    const head = JSON.parse(new TextDecoder().decode(buf.subarray(4, 4 + hlen)));
+    const mlp = new SparseMlp(head.shape as MlpShape, 0);
+    const parts = [mlp.w1, mlp.b1, mlp.w2, mlp.b2, ...mlp.#m, ...mlp.#v];
+    const want = 4 + hlen + parts.reduce((s, p) => s + p.byteLength, 0);
+    if (buf.length !== want) {
+      throw new Error(`${path}: ${buf.length} bytes: expected ${want} for its shape`);
+    }
+    let off = 4 + hlen;
+    for (const p of parts) {
+      p.set(new Float32Array(buf.slice(off, off + p.byteLength).buffer));
+      off += p.byteLength;
+    }
+    mlp.#t = head.t;
+    return { mlp, meta: head.meta };
   }
 }
 

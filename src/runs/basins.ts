@@ -5,7 +5,15 @@
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import type { DetectResult } from "../basins/detect.ts";
 import type { FrameEnsemble } from "../basins/features.ts";
-import { type ArraySpec, recordRun, type StartRunOptions, writeSpecArray } from "./writer.ts";
+import type { SimulatedCore } from "../basins/systems.ts";
+import {
+  type ArraySpec,
+  failureReason,
+  startRun,
+  type StartRunOptions,
+  writeSpecArray,
+} from "./writer.ts";
+import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 
 /** The `basins` kind's name, as recorded in `run.json`. */
 export const BASINS_KIND = "basins";
@@ -49,16 +57,18 @@ export interface BasinsOutcome {
 export async function writeBasinsOutcome(run: RunWriter, o: BasinsOutcome): Promise<void> {
   const a = BASINS_ARRAYS, det = o.detection, f = o.frames;
   const k = det.labels.length;
-  await writeSpecArray(run, a.frames, [f.numFrames, f.trajectories, f.dim], f.frames);
-  await writeSpecArray(run, a.startIndex, [f.trajectories], f.startIndex);
-  await writeSpecArray(run, a.labelsPred, [k], det.labels);
-  if (o.labelsTrue) await writeSpecArray(run, a.labelsTrue, [k], o.labelsTrue);
-  await writeSpecArray(run, a.risk, [k, k], det.risk);
-  await writeSpecArray(run, a.riskSe, [k, k], det.riskSe);
-  if (k > 1) await writeSpecArray(run, a.merges, [k - 1, 4], det.linkage);
+  // `replace`: a resumed run may hold arrays of an attempt that died before `done`.
+  const R = { replace: true };
+  await writeSpecArray(run, a.frames, [f.numFrames, f.trajectories, f.dim], f.frames, R);
+  await writeSpecArray(run, a.startIndex, [f.trajectories], f.startIndex, R);
+  await writeSpecArray(run, a.labelsPred, [k], det.labels, R);
+  if (o.labelsTrue) await writeSpecArray(run, a.labelsTrue, [k], o.labelsTrue, R);
+  await writeSpecArray(run, a.risk, [k, k], det.risk, R);
+  await writeSpecArray(run, a.riskSe, [k, k], det.riskSe, R);
+  if (k > 1) await writeSpecArray(run, a.merges, [k - 1, 4], det.linkage, R);
   if (o.candidates) {
     const c = o.candidates;
-    await writeSpecArray(run, a.candidates, [c.data.length / c.dim, c.dim], c.data);
+    await writeSpecArray(run, a.candidates, [c.data.length / c.dim, c.dim], c.data, R);
   }
   await run.recordPhase("detect", det.seconds);
   await run.setSummary(o.summary);
@@ -91,11 +101,54 @@ export async function writeBasinsOutcome(run: RunWriter, o: BasinsOutcome): Prom
 export async function basinsToRun<T extends BasinsOutcome>(
   store: RunStore,
   start: StartRunOptions,
-  work: () => Promise<T>,
+  work: (run: RunWriter) => Promise<T>,
 ): Promise<{ runId: string; value: T }> {
-  return await recordRun(store, "basins", start, async (run) => {
-    const value = await work();
+  const run = await startRun(store, "basins", start);
+  return { runId: run.id, value: await basinsIntoRun(run, work) };
+}
+
+/**
+ * Runs `work` into `run` (new, or reopened by `RunStore.resume`): the outcome is written and the
+ * run `done` when it returns, `failed` with the reason when it throws (rethrown).
+ */
+export async function basinsIntoRun<T extends BasinsOutcome>(
+  run: RunWriter,
+  work: (run: RunWriter) => Promise<T>,
+): Promise<T> {
+  try {
+    const value = await work(run);
     await writeBasinsOutcome(run, value);
+    await clearCheckpoint(run.dir);
+    await run.finish("done");
     return value;
+  } catch (e) {
+    await run.finish("failed", failureReason(e)).catch(() => {});
+    throw e;
+  }
+}
+
+/** Checkpoints a simulated core: the first unit of a `basins` run on a simulated system. */
+export async function checkpointCore(run: RunWriter, c: SimulatedCore): Promise<void> {
+  const k = c.labelsTrue.length, d = c.candidates.length / k;
+  await writeCheckpoint(run.dir, 1, { simulateSeconds: c.simulateSeconds }, {
+    candidates: { dtype: "f64", shape: [k, d], data: c.candidates },
+    labels_true: { dtype: "i32", shape: [k], data: c.labelsTrue },
+    core: { dtype: "f32", shape: [c.numFrames, c.trajectories, d], data: c.core },
+    start_index: { dtype: "i32", shape: [c.trajectories], data: c.startIndex },
   });
+}
+
+/** The simulated core a checkpoint holds (null: simulate again). */
+export function coreFromCheckpoint(c: Checkpoint | null): SimulatedCore | undefined {
+  if (!c || !c.arrays.core) return undefined;
+  const core = c.arrays.core;
+  return {
+    candidates: c.arrays.candidates.data as Float64Array,
+    labelsTrue: c.arrays.labels_true.data as Int32Array,
+    core: core.data as Float32Array,
+    numFrames: core.shape[0],
+    trajectories: core.shape[1],
+    startIndex: c.arrays.start_index.data as Int32Array,
+    simulateSeconds: Number(c.meta.state.simulateSeconds),
+  };
 }

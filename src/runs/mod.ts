@@ -1,9 +1,9 @@
 /**
  * Run kinds: one module per kind of stored run (`sample`, `solve`, `simulate`, `basins`,
- * `discs`, `rbm`), each holding its array names and shapes and its writer, all following one
- * contract (`recordRun`): the run is created `running` with its `kind` in `run.json`, arrays
- * are written as work finishes, and it ends `done`, or `failed` with the reason. The CLI and
- * the dashboard read the same constants.
+ * `discs`, `rbm`, `bind`, `retro`; `lm` trains into the store itself), each holding its array names and
+ * shapes and its writer, all following one contract (`recordRun`): the run is created
+ * `running` with its `kind` in `run.json`, arrays are written as work finishes, and it ends
+ * `done`, or `failed` with the reason. The CLI and the dashboard read the same constants.
  *
  * @example
  * ```ts
@@ -28,3 +28,5 @@ export * from "./simulate.ts";
 export * from "./basins.ts";
 export * from "./discs.ts";
 export * from "./rbm.ts";
+export * from "./bind.ts";
+export * from "./retro.ts";

@@ -1,8 +1,10 @@
 /**
- * The `rbm` run kind: a trained RBM saved as a folder (not in the run store, since `sample`
- * loads it by path): the three parameter arrays, a ready `sample` configuration pointing at
- * them, and `rbm.json` with the data, training settings and per-epoch figures, written last so
- * that its presence marks a complete folder. Every file is written atomically.
+ * The `rbm` run kind: `rbm train` stores a run whose per-epoch monitoring figures are appended
+ * as each epoch finishes (with a checkpoint for `runs resume`) and which ends with the three
+ * parameter arrays and a ready `sample_config.json` (so `sample --config` loads the run's
+ * arrays by path). `--out DIR` also writes the trained RBM as a folder: the arrays, the sample
+ * configuration and `rbm.json` with the data, training settings and per-epoch figures, written
+ * last so that its presence marks a complete folder. Every file is written atomically.
  * @module
  */
 import { writeFileAtomic } from "../io/atomic.ts";
@@ -23,6 +25,26 @@ export const RBM_ARRAYS = {
   visibleBias: { name: "visible_bias", dtype: "f32", shape: ["visible"] },
   hiddenBias: { name: "hidden_bias", dtype: "f32", shape: ["hidden"] },
 } as const satisfies Record<string, ArraySpec>;
+
+/** Per-epoch monitoring figures of an `rbm` run, one row per finished epoch. */
+export const RBM_MONITOR_ARRAYS = {
+  pseudoLogLikelihood: { name: "pseudo_log_likelihood", dtype: "f64", shape: ["epochs"] },
+  reconstructionError: { name: "reconstruction_error", dtype: "f64", shape: ["epochs"] },
+} as const satisfies Record<string, ArraySpec>;
+
+/**
+ * The `sample --config` file of an RBM whose arrays lie beside it.
+ *
+ * @example
+ * ```ts
+ * import { rbmSampleConfig } from "./rbm.ts";
+ * console.log(rbmSampleConfig(784, 25).model.arrays.weights); // "weights.npy"
+ * ```
+ */
+export function rbmSampleConfig(numVisible: number, numHidden: number) {
+  const model = { name: "rbm", numVisible, numHidden, arrays: { ...RBM_FILES } };
+  return { model, sampler: { name: "rwm" } };
+}
 
 /** Every file of an `rbm` folder, `rbm.json` last. */
 export const RBM_OUT_FILES: readonly string[] = [
@@ -59,16 +81,9 @@ export async function writeRbmFolder(
   info: RbmFolderInfo,
 ): Promise<Record<string, unknown>> {
   await saveRbmArrays(out, rbm);
-  const model = {
-    name: "rbm",
-    numVisible: rbm.numVisible,
-    numHidden: rbm.numHidden,
-    arrays: { ...RBM_FILES },
-  };
-  await writeFileAtomic(
-    `${out}/sample_config.json`,
-    JSON.stringify({ model, sampler: { name: "rwm" } }, null, 2) + "\n",
-  );
+  const config = rbmSampleConfig(rbm.numVisible, rbm.numHidden);
+  const model = config.model;
+  await writeFileAtomic(`${out}/sample_config.json`, JSON.stringify(config, null, 2) + "\n");
   const summary = {
     out,
     files: RBM_OUT_FILES,

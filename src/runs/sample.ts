@@ -14,7 +14,10 @@ export const SAMPLE_ARRAYS = {
   energy: { name: "energy", dtype: "f32", shape: ["steps", "chains"] },
   /** DISCS's Hamming-to-reference statistic of every chain after every step. */
   hamming: { name: "hamming", dtype: "f32", shape: ["steps", "chains"] },
-  /** The shared adaptive parameter after every step. */
+  /**
+   * The shared adaptive parameter after every step (`[steps, replicas]` under parallel
+   * tempering, one per rung; its summary's `exchange` holds the swap rates and final ladder).
+   */
   param: { name: "param", dtype: "f32", shape: ["steps"] },
   /** Acceptance rate of each chain. */
   acceptance: { name: "acceptance", dtype: "f64", shape: ["chains"] },

@@ -11,12 +11,14 @@
  * @module
  */
 import type { GpuContext } from "../gpu/mod.ts";
-import type { RunStore } from "../io/run_store.ts";
+import type { RunStore, RunWriter } from "../io/run_store.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
 import { parseConfig } from "../io/config.ts";
 import { continuousSystems } from "../models/continuous/registry.ts";
 import { labelByDescentBatch } from "../models/continuous/basins_truth.ts";
 import { uniformArray } from "../random/params.ts";
 import { SimulateConfig } from "../dynamics/config.ts";
+import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 import { simulate } from "../dynamics/langevin.ts";
 import {
   cpuFrameEmbedder,
@@ -93,36 +95,23 @@ export async function simulateToRun(
   options: SimulateRunOptions = {},
 ): Promise<SimulateRunResult> {
   const cfg = parseConfig(SimulateConfig, config, "simulate config");
-  const factory = continuousSystems[cfg.system];
-  if (!factory) {
-    throw new Error(
-      `simulate: unknown system '${cfg.system}', expected one of ${
-        Object.keys(continuousSystems).join(", ")
-      }`,
-    );
-  }
-  const p = factory(cfg.systemOptions);
-  const d = p.dim, D = cfg.dim ?? d;
-  if (D < d) throw new Error(`simulate: dim (${D}) must be >= the system's dimension ${d}`);
-  let starts: Float64Array;
-  if (Array.isArray(cfg.starts)) {
-    starts = new Float64Array(cfg.starts.length * d);
-    cfg.starts.forEach((s, k) => {
-      if (s.length !== d) {
-        throw new Error(`simulate: starts[${k}] has length ${s.length}, expected ${d}`);
-      }
-      starts.set(s, k * d);
-    });
-  } else {
-    if (!p.box) throw new Error(`simulate: ${cfg.system} has no box; give explicit starts`);
-    const u = uniformArray(cfg.seed, START_STREAM, cfg.starts.random * d);
-    starts = u.map((v, i) => p.box!.lo[i % d] + v * (p.box!.hi[i % d] - p.box!.lo[i % d]));
-  }
-  const k = starts.length / d;
-  const startLabels = labelByDescentBatch(p, starts);
+  const p = systemOf(cfg);
   const useGpu = cfg.backend !== "cpu" && gpu !== null;
   if (cfg.backend === "webgpu" && !gpu) {
     throw new Error("simulate: backend webgpu requested but no GPU context was given");
+  }
+  // Input errors before the run exists: nothing is stored for a configuration that cannot run.
+  if ((cfg.dim ?? p.dim) < p.dim) {
+    throw new Error(`simulate: dim (${cfg.dim}) must be >= the system's dimension ${p.dim}`);
+  }
+  if (Array.isArray(cfg.starts)) {
+    cfg.starts.forEach((s, k) => {
+      if (s.length !== p.dim) {
+        throw new Error(`simulate: starts[${k}] has length ${s.length}, expected ${p.dim}`);
+      }
+    });
+  } else if (!p.box) {
+    throw new Error(`simulate: ${cfg.system} has no box; give explicit starts`);
   }
   const run = await startRun(store, "simulate", {
     command: options.command ?? ["simulate"],
@@ -131,19 +120,90 @@ export async function simulateToRun(
     backend: useGpu ? "webgpu" : "cpu",
     ...(useGpu ? { adapter: gpu!.adapter } : {}),
   });
+  return await streamSimulate(run, cfg, useGpu ? gpu : null, null, options);
+}
+
+function systemOf(cfg: SimulateConfig) {
+  const factory = continuousSystems[cfg.system];
+  if (!factory) {
+    throw new Error(
+      `simulate: unknown system '${cfg.system}', expected one of ${
+        Object.keys(continuousSystems).join(", ")
+      }`,
+    );
+  }
+  return factory(cfg.systemOptions);
+}
+
+/** The integrator's and the embedder's state a stored checkpoint holds. */
+function resumeOf(c: Checkpoint | null) {
+  if (!c) return null;
+  const rows = c.meta.step;
+  return {
+    rows,
+    integrator: {
+      frame: rows - 1,
+      positions: c.arrays.positions.data as Float64Array,
+      velocities: (c.arrays.velocities?.data as Float64Array | undefined) ?? null,
+    },
+    ouState: (c.arrays.ou_state?.data as Float64Array | undefined) ?? null,
+    seconds: Number(c.meta.state.seconds ?? 0),
+  };
+}
+
+/**
+ * Runs a `simulate` configuration into `run` (new, or reopened by `RunStore.resume` with its
+ * checkpoint, on the backend that wrote it): the frames keep exactly the checkpoint's rows, then
+ * grow block by block, each block followed by its checkpoint (the integrator's positions and
+ * velocities and the OU embedding state after the block's last frame), so a resumed run ends
+ * with the uninterrupted run's bits. Ends `done`, or `failed` with the reason when it throws.
+ */
+export async function streamSimulate(
+  run: RunWriter,
+  cfg: SimulateConfig,
+  gpu: GpuContext | null,
+  from: Checkpoint | null,
+  options: SimulateRunOptions = {},
+): Promise<SimulateRunResult> {
   let gpuEmbed: GpuFrameEmbedder | null = null;
+  const appenders: NpyAppender[] = [];
   try {
+    const p = systemOf(cfg);
+    const d = p.dim, D = cfg.dim ?? d;
+    if (D < d) throw new Error(`simulate: dim (${D}) must be >= the system's dimension ${d}`);
+    let starts: Float64Array;
+    if (Array.isArray(cfg.starts)) {
+      starts = new Float64Array(cfg.starts.length * d);
+      cfg.starts.forEach((s, k) => {
+        if (s.length !== d) {
+          throw new Error(`simulate: starts[${k}] has length ${s.length}, expected ${d}`);
+        }
+        starts.set(s, k * d);
+      });
+    } else {
+      if (!p.box) throw new Error(`simulate: ${cfg.system} has no box; give explicit starts`);
+      const u = uniformArray(cfg.seed, START_STREAM, cfg.starts.random * d);
+      starts = u.map((v, i) => p.box!.lo[i % d] + v * (p.box!.hi[i % d] - p.box!.lo[i % d]));
+    }
+    const k = starts.length / d;
+    const startLabels = labelByDescentBatch(p, starts);
+    const resume = resumeOf(from);
     const T = k * cfg.trajectories;
     const trajStart = Int32Array.from({ length: T }, (_, t) => Math.floor(t / cfg.trajectories));
     const a = SIMULATE_ARRAYS;
-    await writeSpecArray(run, a.starts, [k, d], starts);
-    await writeSpecArray(run, a.startLabels, [k], startLabels);
-    await writeSpecArray(run, a.trajectoryStart, [T], trajStart);
-    await writeSpecArray(run, a.labels, [T], trajStart.map((s) => startLabels[s]));
-    const framesOut = await run.appender(a.frames.name, a.frames.dtype, [T, D]);
+    // Deterministic from the configuration: a resumed run writes the same bytes again.
+    const replace = { replace: true };
+    await writeSpecArray(run, a.starts, [k, d], starts, replace);
+    await writeSpecArray(run, a.startLabels, [k], startLabels, replace);
+    await writeSpecArray(run, a.trajectoryStart, [T], trajStart, replace);
+    await writeSpecArray(run, a.labels, [T], trajStart.map((s) => startLabels[s]), replace);
+    const keepRows = resume?.rows ?? 0;
+    const framesOut = await run.appender(a.frames.name, a.frames.dtype, [T, D], { keepRows });
+    appenders.push(framesOut);
     const coreOut = D > d
-      ? await run.appender(a.coreFrames.name, a.coreFrames.dtype, [T, d])
+      ? await run.appender(a.coreFrames.name, a.coreFrames.dtype, [T, d], { keepRows })
       : null;
+    if (coreOut) appenders.push(coreOut);
     const spec = D > d
       ? haarFrameEmbedding({
         coreDim: d,
@@ -155,10 +215,14 @@ export async function simulateToRun(
         seed: cfg.seed,
       })
       : null;
-    gpuEmbed = spec && useGpu ? await createGpuFrameEmbedder(gpu!, spec) : null;
-    const embed = spec && !gpuEmbed ? cpuFrameEmbedder(spec) : null;
+    const ouState = spec?.noise === "ou" ? resume?.ouState ?? undefined : undefined;
+    gpuEmbed = spec && gpu
+      ? await createGpuFrameEmbedder(gpu, spec, { ouState, nextFrame: keepRows })
+      : null;
+    const embed = spec && !gpuEmbed ? cpuFrameEmbedder(spec, ouState) : null;
     const row = embed ? new Float32Array(T * D) : null;
     const appendFrames = (y: Float32Array, n: number) => framesOut.append(y, n);
+    const before = resume?.seconds ?? 0;
     const result = await run.timePhase("simulate", () =>
       simulate(
         p,
@@ -174,9 +238,12 @@ export async function simulateToRun(
           box: cfg.reflect ? (p.box ?? null) : null,
           seed: cfg.seed,
           keepFrames: false,
+          checkpoints: true,
+          ...(cfg.blockFrames ? { blockFrames: cfg.blockFrames } : {}),
+          ...(resume ? { resumeFrom: resume.integrator } : {}),
         },
-        useGpu ? gpu : null,
-        async (block, first, count) => {
+        gpu,
+        async (block, first, count, checkpoint) => {
           if (!spec) await framesOut.append(block.slice(0, count * T * d), count);
           else {
             await coreOut!.append(block.slice(0, count * T * d), count);
@@ -188,19 +255,35 @@ export async function simulateToRun(
               }
             }
           }
-          // A block of frames is the unit of durability: on disk before the next one starts.
+          // A block of frames is the unit of durability: on disk, then its checkpoint, before
+          // the next one starts.
           await coreOut?.flush();
           await framesOut.flush();
+          if (checkpoint) {
+            const w = gpuEmbed ? await gpuEmbed.readOuState() : embed?.ouState ?? null;
+            await writeCheckpoint(run.dir, first + count, { seconds: before }, {
+              positions: { dtype: "f64", shape: [T, d], data: checkpoint.positions },
+              ...(checkpoint.velocities
+                ? { velocities: { dtype: "f64", shape: [T, d], data: checkpoint.velocities } }
+                : {}),
+              ...(w
+                ? { ou_state: { dtype: "f64", shape: [T, D], data: Float64Array.from(w) } }
+                : {}),
+            });
+          }
           await options.onFrames?.(first + count);
         },
       ));
+    for (const app of appenders.splice(0)) await app.close();
+    const seconds = before + result.seconds;
     await run.setSummary({
       trajectories: T,
       frames: cfg.frames + 1,
       coreDim: d,
       ambientDim: D,
-      trajectoryStepsPerSecond: (T * cfg.frames * cfg.stride) / Math.max(result.seconds, 1e-9),
+      trajectoryStepsPerSecond: (T * cfg.frames * cfg.stride) / Math.max(seconds, 1e-9),
     });
+    await clearCheckpoint(run.dir);
     await run.finish("done");
     return {
       runId: run.id,
@@ -208,9 +291,10 @@ export async function simulateToRun(
       frames: cfg.frames + 1,
       coreDim: d,
       ambientDim: D,
-      seconds: result.seconds,
+      seconds,
     };
   } catch (e) {
+    for (const app of appenders) await app.close().catch(() => {});
     // The simulation's error is the one to report; a failure to record it must not hide it.
     await run.finish("failed", failureReason(e)).catch(() => {});
     throw e;

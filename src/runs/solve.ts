@@ -3,15 +3,27 @@
  * chains] f32 (penalised objective of every chain after every step), `best_objective` [steps]
  * f32 (running best), `time` [steps] f64 (seconds of the loop), `best_solution` [sites] u8 or u32
  * (the best repaired state). The dashboard's optimisation page reads the same names.
+ *
+ * The traces are appended block by block as the engine produces them, each block followed by
+ * its checkpoint (src/runs/checkpoint.ts), so a killed solve keeps every finished block and
+ * `runs resume` continues it with the uninterrupted run's bits (all but `time`, wall-clock).
  * @module
  */
 import type { GpuContext } from "../gpu/mod.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { numEdges } from "../models/co/graph.ts";
 import type { CoProblem } from "../models/co/problem.ts";
-import { coAdaptMode, solveAnnealed, type SolveOptions, type SolveResult } from "../co/solve.ts";
+import {
+  coAdaptMode,
+  solveAnnealed,
+  type SolveCheckpoint,
+  type SolveOptions,
+  type SolveResult,
+} from "../co/solve.ts";
 import type { DiscreteSampler } from "../samplers/sampler.ts";
-import { type ArraySpec, recordRun, writeSpecArray } from "./writer.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
+import { type ArraySpec, failureReason, startRun, writeSpecArray } from "./writer.ts";
+import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "./checkpoint.ts";
 
 /** The `solve` kind's name, as recorded in `run.json`. */
 export const SOLVE_KIND = "solve";
@@ -35,22 +47,19 @@ export interface SolveRunInput {
   readonly options: SolveOptions;
 }
 
-/** Writes a finished solve's arrays, phase time and summary into `run`. */
-export async function writeSolveResult(
+/** Writes a finished solve's best solution, phase time and summary into `run`. */
+async function writeSolveResult(
   run: RunWriter,
   problem: CoProblem,
   sampler: DiscreteSampler,
   r: SolveResult,
 ): Promise<void> {
-  const a = SOLVE_ARRAYS;
-  await writeSpecArray(run, a.objective, [r.steps, r.chains], r.objectiveTrace);
-  await writeSpecArray(run, a.bestObjective, [r.steps], Float32Array.from(r.bestTrace));
-  await writeSpecArray(run, a.time, [r.steps], r.timeTrace);
   await writeSpecArray(
     run,
-    a.bestSolution,
+    SOLVE_ARRAYS.bestSolution,
     [problem.numSites],
     problem.numCategories <= 256 ? Uint8Array.from(r.bestSolution) : r.bestSolution,
+    { replace: true },
   );
   await run.recordPhase("sampling", r.seconds);
   const summary: Record<string, number | string> = {
@@ -76,9 +85,9 @@ export async function writeSolveResult(
 }
 
 /**
- * Solves by annealed sampling into a new `solve` run: the run is created first (`running`), the
- * result written when the solve finishes (`done`); a solve that throws leaves the run `failed`
- * with the reason.
+ * Solves by annealed sampling into a new `solve` run: the run is created first (`running`),
+ * every finished block appended with its checkpoint, the best solution and summary written when
+ * the solve finishes (`done`); a solve that throws leaves the run `failed` with the reason.
  *
  * @example
  * ```ts
@@ -100,7 +109,7 @@ export async function solveToRun(
   gpu: GpuContext | null,
 ): Promise<{ runId: string; result: SolveResult }> {
   const { problem, sampler, options } = input;
-  const { runId, value } = await recordRun(store, "solve", {
+  const run = await startRun(store, "solve", {
     command: input.command,
     config: {
       ...input.config,
@@ -111,10 +120,74 @@ export async function solveToRun(
     seed: options.seed,
     backend: gpu ? "webgpu" : "cpu",
     adapter: gpu?.adapter,
-  }, async (run) => {
-    const r = await solveAnnealed(problem, sampler, options, gpu);
-    await writeSolveResult(run, problem, sampler, r);
-    return r;
   });
-  return { runId, result: value };
+  return { runId: run.id, result: await streamSolve(run, input, gpu, null) };
+}
+
+/** The solve checkpoint a stored checkpoint holds (null: start over from step 0). */
+function solveCheckpointOf(c: Checkpoint | null): SolveCheckpoint | undefined {
+  if (!c) return undefined;
+  const st = c.meta.state;
+  return {
+    engine: {
+      step: c.meta.step,
+      states: c.arrays.states.data as Uint32Array,
+      param: Number(st.param),
+      acceptTotal: c.arrays.accept_total.data as Float64Array,
+    },
+    best: st.best === null ? -Infinity : Number(st.best),
+    seconds: Number(st.seconds),
+  };
+}
+
+/**
+ * Runs the solve into `run` (new, or reopened by `RunStore.resume` with its checkpoint): the
+ * traces keep exactly the checkpoint's rows, then grow block by block.
+ */
+export async function streamSolve(
+  run: RunWriter,
+  input: SolveRunInput,
+  gpu: GpuContext | null,
+  from: Checkpoint | null,
+): Promise<SolveResult> {
+  const { problem, sampler, options } = input;
+  const { chains } = options, d = problem.numSites;
+  const a = SOLVE_ARRAYS, keepRows = from?.meta.step ?? 0;
+  const appenders: NpyAppender[] = [];
+  try {
+    const objective = await run.appender(a.objective.name, "f32", [chains], { keepRows });
+    appenders.push(objective);
+    const best = await run.appender(a.bestObjective.name, "f32", [], { keepRows });
+    appenders.push(best);
+    const time = await run.appender(a.time.name, "f64", [], { keepRows });
+    appenders.push(time);
+    const r = await solveAnnealed(problem, sampler, {
+      ...options,
+      resumeFrom: solveCheckpointOf(from),
+      onBlock: async (b) => {
+        await objective.append(b.objective, b.length);
+        await best.append(Float32Array.from(b.best), b.length);
+        await time.append(b.time, b.length);
+        for (const app of appenders) await app.flush();
+        const c = b.checkpoint!;
+        await writeCheckpoint(run.dir, c.engine.step, {
+          param: c.engine.param,
+          best: Number.isFinite(c.best) ? c.best : null,
+          seconds: c.seconds,
+        }, {
+          states: { dtype: "u32", shape: [chains, d], data: c.engine.states },
+          accept_total: { dtype: "f64", shape: [chains], data: c.engine.acceptTotal },
+        });
+      },
+    }, gpu);
+    for (const app of appenders.splice(0)) await app.close();
+    await writeSolveResult(run, problem, sampler, r);
+    await clearCheckpoint(run.dir);
+    await run.finish("done");
+    return r;
+  } catch (e) {
+    for (const app of appenders) await app.close().catch(() => {});
+    await run.finish("failed", failureReason(e)).catch(() => {});
+    throw e;
+  }
 }

@@ -6,11 +6,24 @@
  * @module
  */
 import type { NpyDtype, NpyTypedArray } from "../io/npy.ts";
-import type { CreateRunOptions, RunStore, RunWriter } from "../io/run_store.ts";
+import type { CreateRunOptions, RunStore, RunWriter, WriteArrayOptions } from "../io/run_store.ts";
 import type { RunManifest } from "../io/manifest.ts";
 
-/** The run kinds: one module each under `src/runs/`. */
-export const RUN_KINDS = ["sample", "solve", "simulate", "basins", "discs", "rbm"] as const;
+/**
+ * The run kinds: one module each under `src/runs/`, except `lm`, whose arrays and checkpoint
+ * `src/lm/train.ts` describes (it trains into the store itself).
+ */
+export const RUN_KINDS = [
+  "sample",
+  "solve",
+  "simulate",
+  "basins",
+  "discs",
+  "rbm",
+  "lm",
+  "bind",
+  "retro",
+] as const;
 
 /** A run kind. */
 export type RunKind = typeof RUN_KINDS[number];
@@ -117,6 +130,7 @@ export async function writeSpecArray(
   spec: ArraySpec,
   shape: readonly number[],
   data: NpyTypedArray,
+  options: WriteArrayOptions = {},
 ): Promise<void> {
   const dtype = dtypeOf(data);
   const allowed = typeof spec.dtype === "string" ? [spec.dtype] : spec.dtype;
@@ -128,7 +142,7 @@ export async function writeSpecArray(
       `array '${spec.name}' has shape [${shape}]: expected [${spec.shape.join(", ")}]`,
     );
   }
-  await run.writeArray(spec.name, { dtype, shape: [...shape], data });
+  await run.writeArray(spec.name, { dtype, shape: [...shape], data }, options);
 }
 
 function dtypeOf(

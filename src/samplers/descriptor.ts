@@ -19,9 +19,10 @@ export interface SamplerDescriptor<S extends NamedSchema = NamedSchema> {
   readonly schema: S;
   /**
    * Builds the sampler from a validated configuration. Its `evalsPerStep(model)` is the DISCS
-   * energy-evaluation cost of a step (the counting rule of the DISCS paper).
+   * energy-evaluation cost of a step (the counting rule of the DISCS paper). Samplers with
+   * {@link inner} receive their built inner sampler.
    */
-  readonly build: (cfg: z.infer<S>) => DiscreteSampler;
+  readonly build: (cfg: z.infer<S>, inner?: DiscreteSampler) => DiscreteSampler;
   /**
    * A step costs a few local energy changes rather than passes over all sites (no gradient
    * or normaliser pass): benchmarks give cheap samplers many more chains.
@@ -43,6 +44,12 @@ export interface SamplerDescriptor<S extends NamedSchema = NamedSchema> {
   };
   /** Model families the sampler runs on (registry names); absent: every family. */
   readonly models?: readonly string[];
+  /**
+   * Set by samplers that run another registered sampler from their `inner` field (parallel
+   * tempering): the default inner sampler's name. The registry validates `inner` against the
+   * samplers without this field and passes the built inner sampler to `build`.
+   */
+  readonly inner?: string;
 }
 
 /**

@@ -30,12 +30,18 @@ import { type DiscreteModel, modelSizes } from "../models/discrete/model.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptMain,
+  CTRL,
   ENGINE_BINDINGS,
   ENGINE_FIELDS,
   ENGINE_HELPERS,
   fusedMain,
+  GROUP_EXCHANGE_MAIN,
+  GROUP_HELPERS,
+  GROUP_STEP_MAIN,
   INIT_MAIN,
   REFRESH_MAIN,
+  SLOT_STEP_MAIN,
+  slotsAdaptMain,
   STEP_HELPERS,
   STEP_MAIN,
 } from "./engine_wgsl.ts";
@@ -95,6 +101,41 @@ export interface RunOptions {
    * with it (the result's `energies`, `hamming` and `params` are then empty).
    */
   keepTraces?: boolean;
+  /**
+   * Continue a run from the checkpoint of one of its blocks (`runs resume`): the remaining
+   * blocks then give the same bits as the uninterrupted run with the same options. Excludes
+   * `initialState`; traces are not kept (they go to `onBlock`).
+   */
+  resumeFrom?: EngineCheckpoint;
+  /**
+   * Global index of this run's chain 0 (default 0): chains draw their random numbers by global
+   * index, so a shard running chains [a, b) of a larger run with `chainOffset: a` reproduces
+   * their bits exactly, provided nothing couples the chains (adaptation off; no exchanges).
+   */
+  chainOffset?: number;
+  /** Attach an {@link EngineCheckpoint} to every {@link BlockTrace} (costs a state readback). */
+  checkpoints?: boolean;
+}
+
+/**
+ * Everything a run carries from one block to the next: the chain states, the shared adaptive
+ * parameter for the next step, and the per-chain f64 acceptance totals so far. The random
+ * numbers are counter-based (keyed by seed, step, chain), so nothing else is needed to
+ * continue bit for bit.
+ */
+export interface EngineCheckpoint {
+  /** Steps done: the next block starts here (a block boundary of the run's plan). */
+  step: number;
+  /** Chain states `[chains, D]` after `step` steps. */
+  states: Uint32Array;
+  /** The adaptive parameter the next step uses (slot 0's for exchanging samplers). */
+  param: number;
+  /** Exchanging samplers (parallel tempering): the parameter of every slot. */
+  params?: Float32Array;
+  /** Exchanging samplers: the per-chain sampler scratch (ladders, swap statistics). */
+  scratch?: Uint32Array;
+  /** Per chain, the f64 sum of the finished blocks' f32 acceptance sums. */
+  acceptTotal: Float64Array;
 }
 
 /** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
@@ -104,10 +145,14 @@ export interface BlockTrace {
   chains: number;
   energies: Float32Array;
   hamming: Float32Array;
-  /** The shared adaptive parameter at each step of the block. */
+  /** The adaptive parameter at each step of the block, `[length, slots]`. */
   params: Float32Array;
   /** Per chain, the f32 sum of acceptance probabilities over the block's post-burn-in steps. */
   acceptSum: Float32Array;
+  /** Seconds of this call's sampling loop when the block had finished (GPU synchronised). */
+  seconds: number;
+  /** The state after this block, when the run asked for `checkpoints`. */
+  checkpoint?: EngineCheckpoint;
 }
 
 /** Everything a run produces. Traces are step-major: `[steps, chains]`. */
@@ -120,7 +165,10 @@ export interface RunResult {
   energies: Float32Array;
   /** DISCS statistic: Hamming distance to a fixed random reference state, after each step. */
   hamming: Float32Array;
-  /** The shared adaptive parameter used at each step. */
+  /**
+   * The shared adaptive parameter used at each step, `[steps, slots]`: one slot, or one per
+   * position in a group of exchanging chains (`sampler.exchange`).
+   */
   params: Float32Array;
   /**
    * Mean acceptance probability per chain after burn-in: per-block f32 sums (both twins)
@@ -135,6 +183,10 @@ export interface RunResult {
   energyEvals: number;
   /** Wall-clock seconds of the sampling loop (GPU synchronised). */
   seconds: number;
+  /** Exchanging samplers (parallel tempering): the summary of the final scratch (swap rates, ladder). */
+  exchange?: Record<string, unknown>;
+  /** Exchanging samplers: the final per-chain sampler scratch (chain-minor words). */
+  finalScratch?: Uint32Array;
 }
 
 type CheckedOptions =
@@ -149,6 +201,9 @@ type CheckedOptions =
       | "keepTraces"
       | "chainBetas"
       | "reference"
+      | "resumeFrom"
+      | "checkpoints"
+      | "chainOffset"
     >
   >
   & {
@@ -159,6 +214,9 @@ type CheckedOptions =
     chainBetas?: Float32Array;
     reference?: Uint32Array;
     keepTraces: boolean;
+    resumeFrom?: EngineCheckpoint;
+    checkpoints: boolean;
+    chainOffset: number;
   };
 
 /**
@@ -257,6 +315,19 @@ function checkOptions(
       );
     }
   }
+  const offset = opts.chainOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset + o.chains > 2 ** 32) {
+    throw new Error(`chainOffset must be an integer in [0, 2^32 - chains], got ${offset}`);
+  }
+  if (offset > 0 && sampler.exchange) {
+    throw new Error(`${sampler.name} couples its chains in groups: chainOffset is not available`);
+  }
+  if (sampler.exchange && (o.chainBetas !== undefined || opts.fuseAdaptation)) {
+    throw new Error(
+      `${sampler.name} sets its chains' temperatures and adapts per replica: ` +
+        `chainBetas and fuseAdaptation are not available`,
+    );
+  }
   if (o.chainBetas !== undefined) {
     const b = o.chainBetas;
     if (!(b instanceof Float32Array) || b.length !== o.chains) {
@@ -267,6 +338,7 @@ function checkOptions(
       throw new Error(`chainBetas[${bad}] is ${b[bad]}: expected a finite number >= 0`);
     }
   }
+  if (o.resumeFrom !== undefined) checkResume(model, sampler, o, o.resumeFrom);
   const { onProgress: _, onBlock: _b, betaSchedule, ...rest } = o;
   const betaAt = (step: number) => {
     const b = Math.fround(betaSchedule ? betaSchedule(step) : o.beta);
@@ -279,8 +351,63 @@ function checkOptions(
     ...rest,
     betaAt,
     constantBeta: betaSchedule === undefined,
-    keepTraces: opts.keepTraces ?? opts.onBlock === undefined,
+    keepTraces: opts.keepTraces ?? (opts.onBlock === undefined && !opts.resumeFrom),
+    checkpoints: opts.checkpoints ?? false,
+    chainOffset: opts.chainOffset ?? 0,
   };
+}
+
+/** The adaptive parameter of every slot at the start: fresh, or a checkpoint's. */
+function resumeParams(
+  r: EngineCheckpoint | undefined,
+  slots: number,
+  initial: number,
+): Float32Array {
+  if (r?.params) return Float32Array.from(r.params);
+  return new Float32Array(slots).fill(r?.param ?? initial);
+}
+
+function checkResume(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  o: RunOptions & { blockSteps: number },
+  r: EngineCheckpoint,
+): void {
+  if (o.initialState !== undefined) throw new Error("give either initialState or resumeFrom");
+  if (o.keepTraces) throw new Error("resumeFrom: traces before the checkpoint are not in memory");
+  const d = model.numSites, c = model.numCategories;
+  if (!(r.states instanceof Uint32Array) || r.states.length !== o.chains * d) {
+    throw new Error(`resumeFrom.states must be a Uint32Array of chains x sites = ${o.chains * d}`);
+  }
+  if (r.states.some((v) => v >= c)) {
+    throw new Error(`resumeFrom.states holds a value >= ${c}: expected categories in [0, ${c})`);
+  }
+  if (!(r.acceptTotal instanceof Float64Array) || r.acceptTotal.length !== o.chains) {
+    throw new Error(`resumeFrom.acceptTotal must be a Float64Array of ${o.chains} values`);
+  }
+  if (!Number.isFinite(r.param)) throw new Error(`resumeFrom.param is ${r.param}: expected finite`);
+  const slots = sampler.exchange?.size ?? 1;
+  if (r.params !== undefined && !(r.params instanceof Float32Array && r.params.length === slots)) {
+    throw new Error(`resumeFrom.params must be a Float32Array of ${slots} values (one per slot)`);
+  }
+  const words = sampler.exchange ? o.chains * scratchWords(model, sampler) : 0;
+  if (words > 0 && !(r.scratch instanceof Uint32Array && r.scratch.length === words)) {
+    throw new Error(`resumeFrom.scratch must be a Uint32Array of ${words} words (${sampler.name})`);
+  }
+  if (!Number.isInteger(r.step) || r.step < 0 || r.step > o.steps) {
+    throw new Error(`resumeFrom.step ${r.step} must be an integer in [0, ${o.steps}]`);
+  }
+}
+
+/** The blocks still to run: all of them, or those from a checkpoint's step on. */
+function remainingBlocks(plan: Block[], o: CheckedOptions): Block[] {
+  const from = o.resumeFrom?.step ?? 0;
+  if (from !== 0 && from !== o.steps && !plan.some((b) => b.start === from)) {
+    throw new Error(
+      `resumeFrom.step ${from} is not a block boundary of this run (blocks of ${o.blockSteps})`,
+    );
+  }
+  return plan.filter((b) => b.start >= from);
 }
 
 export { hasLoopLimit, LLVMPIPE_LOOP_LIMIT } from "../gpu/limits.ts";
@@ -312,7 +439,11 @@ export function gpuLimitReason(
 ): string | null {
   if (!hasLoopLimit(gpu)) return null;
   const cost = loopCost(model, sampler);
-  const worst = Math.max(cost.step, cost.energy + model.numSites); // init: D draws + energy
+  // Grouped samplers fall back to one chain per invocation (split mode) when a group's steps do
+  // not fit, so a chain's step and one exchange must.
+  const ex = sampler.exchange;
+  const step = ex ? Math.max(cost.step, exchangeLoops(ex.size, model.numSites)) : cost.step;
+  const worst = Math.max(step, cost.energy + model.numSites); // init: D draws + energy
   if (worst <= 0.9 * LLVMPIPE_LOOP_LIMIT) return null;
   return `${model.name} x ${sampler.name} needs about ${worst} loop iterations per GPU ` +
     `invocation, over the software adapter's limit of ${LLVMPIPE_LOOP_LIMIT} (Mesa llvmpipe ` +
@@ -371,8 +502,32 @@ export function runSampler(
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
-  const sink = blockSink(o, opts.onBlock, opts.onProgress);
+  const sink = blockSink(o, paramSlots(sampler), opts.onBlock, opts.onProgress);
   return gpu ? runGpu(model, sampler, o, gpu, sink) : runCpu(model, sampler, o, sink);
+}
+
+/**
+ * Adaptive parameters of a run: one per position in a group of exchanging chains (chain c
+ * uses slot c % slots), else one shared by all chains (DISCS).
+ */
+function paramSlots(sampler: DiscreteSampler): number {
+  return sampler.exchange?.size ?? 1;
+}
+
+/** Loop iterations of one step invocation: a chain's step, or a group's steps and exchange. */
+function groupLoops(sampler: DiscreteSampler, step: number, numSites: number): number {
+  const ex = sampler.exchange;
+  return ex ? ex.size * (step + 4) + exchangeLoops(ex.size, numSites) : step + 4;
+}
+
+/** Loop iterations of one group's exchange, at most (swaps of D sites, ladder updates). */
+function exchangeLoops(size: number, numSites: number): number {
+  return size * (numSites + 8);
+}
+
+/** Chains that use slot r of `slots`: r, r + slots, ... below `chains`. */
+function slotChains(chains: number, slots: number, r: number): number {
+  return r < chains ? Math.floor((chains - 1 - r) / slots) + 1 : 0;
 }
 
 function burnInSteps(o: { steps: number; burnInFraction: number }): number {
@@ -393,6 +548,7 @@ interface BlockSink {
 
 function blockSink(
   o: CheckedOptions,
+  slots: number,
   onBlock?: (block: BlockTrace) => void | Promise<void>,
   onProgress?: (done: number, total: number) => void,
 ): BlockSink {
@@ -400,8 +556,10 @@ function blockSink(
   const n = o.keepTraces ? steps : 0;
   const energies = new Float32Array(n * chains);
   const hamming = new Float32Array(n * chains);
-  const params = new Float32Array(n);
-  const acceptTotal = new Float64Array(chains);
+  const params = new Float32Array(n * slots);
+  const acceptTotal = o.resumeFrom
+    ? Float64Array.from(o.resumeFrom.acceptTotal)
+    : new Float64Array(chains);
   return {
     acceptTotal,
     async take(b) {
@@ -409,7 +567,7 @@ function blockSink(
       if (o.keepTraces) {
         energies.set(b.energies, b.start * chains);
         hamming.set(b.hamming, b.start * chains);
-        params.set(b.params, b.start);
+        params.set(b.params, b.start * slots);
       }
       await onBlock?.(b);
       onProgress?.(b.start + b.length, steps);
@@ -428,7 +586,8 @@ async function runCpu(
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
   const reference = o.reference ?? referenceState(model, o.seed);
-  const x = o.initialState ? Uint32Array.from(o.initialState) : new Uint32Array(chains * d);
+  const given = o.initialState ?? o.resumeFrom?.states;
+  const x = given ? Uint32Array.from(given) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
   const energy = new Float32Array(chains);
   const accept = new Float32Array(chains);
@@ -436,8 +595,10 @@ async function runCpu(
   for (let ch = 0; ch < chains; ch++) {
     let h = 0;
     for (let i = 0; i < d; i++) {
-      if (!o.initialState) {
-        x[ch * d + i] = philox4x32Words(i, 0xffffffff, ch, 0xfffffff0, key[0], key[1], words)[0] %
+      if (!given) {
+        const global = ch + o.chainOffset;
+        x[ch * d + i] =
+          philox4x32Words(i, 0xffffffff, global, 0xfffffff0, key[0], key[1], words)[0] %
           c;
       }
       if (x[ch * d + i] !== reference[i]) h++;
@@ -447,7 +608,11 @@ async function runCpu(
   }
   const burnIn = burnInSteps(o);
   const until = adaptUntil(o, burnIn);
-  let param = Math.fround(sampler.initialParam(model));
+  const slots = paramSlots(sampler);
+  const param = resumeParams(o.resumeFrom, slots, sampler.initialParam(model));
+  const ex = sampler.exchange;
+  const scratch = new Uint32Array(ex ? chains * scratchWords(model, sampler) : 0);
+  if (ex && o.resumeFrom?.scratch) scratch.set(o.resumeFrom.scratch);
   const start = performance.now();
   const chainView = {
     x,
@@ -455,10 +620,20 @@ async function runCpu(
     chain: 0,
     step: 0,
     beta: 0,
-    param,
+    param: 0,
     energy: 0,
+    scratch,
+    chains,
     draw(index: number, stream: number) {
-      return philox4x32Words(index, this.step, this.chain, stream, key[0], key[1], words);
+      return philox4x32Words(
+        index,
+        this.step,
+        this.chain + o.chainOffset,
+        stream,
+        key[0],
+        key[1],
+        words,
+      );
     },
     set(i: number, v: number) {
       const old = x[this.base + i], r = reference[i];
@@ -468,22 +643,23 @@ async function runCpu(
     },
   } satisfies CpuChain;
   const adaptive = Boolean(sampler.adaptation) && until > 0;
-  for (const block of planBlocks(steps, o.blockSteps, adaptive ? until : 0)) {
+  const plan = planBlocks(steps, o.blockSteps, adaptive ? until : 0);
+  for (const block of remainingBlocks(plan, o)) {
     // Each block: energies recomputed from the states, acceptance summed afresh in f32.
     for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
     const n = block.length;
     const trace = {
       e: new Float32Array(n * chains),
       h: new Float32Array(n * chains),
-      p: new Float32Array(n),
+      p: new Float32Array(n * slots),
       acc: new Float32Array(chains),
     };
     for (let k = 0; k < n; k++) {
       const step = block.start + k;
       chainView.step = step;
-      chainView.param = param;
       const stepBeta = o.betaAt(step);
       for (let ch = 0; ch < chains; ch++) {
+        chainView.param = param[ch % slots];
         chainView.beta = o.chainBetas ? Math.fround(stepBeta * o.chainBetas[ch]) : stepBeta;
         chainView.chain = ch;
         chainView.base = ch * d;
@@ -492,14 +668,33 @@ async function runCpu(
         energy[ch] = chainView.energy;
         accept[ch] = a;
         if (step >= burnIn) trace.acc[ch] = Math.fround(trace.acc[ch] + a);
+      }
+      if (ex) {
+        exchangeCpu(model, ex, {
+          x,
+          energy,
+          hamming,
+          scratch,
+          chains,
+          step,
+          stepBeta,
+          burnIn,
+          key,
+        });
+      }
+      for (let ch = 0; ch < chains; ch++) {
         trace.e[k * chains + ch] = energy[ch];
         trace.h[k * chains + ch] = hamming[ch];
       }
-      trace.p[k] = param;
+      trace.p.set(param, k * slots);
       if (sampler.adaptation && step < until) {
-        let s = 0;
-        for (let ch = 0; ch < chains; ch++) s = Math.fround(s + accept[ch]);
-        param = Math.fround(sampler.adaptation.update(param, Math.fround(s / chains), model));
+        for (let r = 0; r < slots; r++) {
+          const count = slotChains(chains, slots, r);
+          if (count === 0) continue;
+          let s = 0;
+          for (let ch = r; ch < chains; ch += slots) s = Math.fround(s + accept[ch]);
+          param[r] = sampler.adaptation.update(param[r], Math.fround(s / count), model);
+        }
       }
     }
     await sink.take({
@@ -510,6 +705,17 @@ async function runCpu(
       hamming: trace.h,
       params: trace.p,
       acceptSum: trace.acc,
+      seconds: (performance.now() - start) / 1000,
+      checkpoint: o.checkpoints
+        ? checkpointAfter(
+          block,
+          Uint32Array.from(x),
+          param,
+          sink,
+          trace.acc,
+          ex ? scratch.slice() : null,
+        )
+        : undefined,
     });
   }
   const seconds = (performance.now() - start) / 1000;
@@ -520,7 +726,66 @@ async function runCpu(
     finalStates: x,
     reference,
     seconds,
+    scratch,
   });
+}
+
+/** Words of per-chain scratch a sampler asks for (f32 then u32). */
+function scratchWords(model: DiscreteModel, sampler: DiscreteSampler): number {
+  const s = sampler.scratch?.(model) ?? {};
+  return (s.f32 ?? 0) + (s.u32 ?? 0);
+}
+
+/** CPU twin of the grouped step's exchange: every group, after all chains made the step. */
+function exchangeCpu(
+  model: DiscreteModel,
+  ex: NonNullable<DiscreteSampler["exchange"]>,
+  r: {
+    x: Uint32Array;
+    energy: Float32Array;
+    hamming: Uint32Array;
+    scratch: Uint32Array;
+    chains: number;
+    step: number;
+    stepBeta: number;
+    burnIn: number;
+    key: readonly [number, number];
+  },
+): void {
+  const words = new Uint32Array(4);
+  for (let first = 0; first < r.chains; first += ex.size) {
+    ex.cpuExchange(model, {
+      x: r.x,
+      energy: r.energy,
+      hamming: r.hamming,
+      scratch: r.scratch,
+      chains: r.chains,
+      first,
+      size: Math.min(ex.size, r.chains - first),
+      step: r.step,
+      beta: r.stepBeta,
+      burnIn: r.burnIn,
+      draw: (index, stream) =>
+        philox4x32Words(index, r.step, first, stream, r.key[0], r.key[1], words),
+    });
+  }
+}
+
+/** The checkpoint after `block`: the totals include the block's own acceptance sums. */
+function checkpointAfter(
+  block: Block,
+  states: Uint32Array,
+  param: Float32Array,
+  sink: BlockSink,
+  acceptSum: Float32Array,
+  scratch: Uint32Array | null,
+): EngineCheckpoint {
+  // sink.take adds the block's sums after this is built, so add them here in the same order.
+  const acceptTotal = Float64Array.from(sink.acceptTotal, (t, ch) => t + acceptSum[ch]);
+  const step = block.start + block.length;
+  // Exchanging samplers carry one parameter per slot and their scratch (ladders, swap sums).
+  const extra = scratch ? { params: Float32Array.from(param), scratch } : {};
+  return { step, states, param: param[0], acceptTotal, ...extra };
 }
 
 function finish(
@@ -536,9 +801,11 @@ function finish(
     finalStates: Uint32Array;
     reference: Uint32Array;
     seconds: number;
+    scratch: Uint32Array;
   },
 ): RunResult {
   const kept = o.steps - burnInSteps(o);
+  const exchange = sampler.exchange?.summary(model, r.scratch, o.chains);
   return {
     backend: r.backend,
     chains: o.chains,
@@ -552,6 +819,7 @@ function finish(
     reference: r.reference,
     energyEvals: o.steps * sampler.evalsPerStep(model),
     seconds: r.seconds,
+    ...(exchange ? { exchange, finalScratch: r.scratch } : {}),
   };
 }
 
@@ -562,6 +830,8 @@ interface EnginePrograms {
   step: CompiledProgram;
   adapt: CompiledProgram;
   fused: CompiledProgram;
+  /** Split mode of grouped samplers: per-chain step with slot parameters, then the exchange. */
+  split?: { step: CompiledProgram; exchange: CompiledProgram };
 }
 
 const WG = 16;
@@ -572,6 +842,8 @@ function engineSizes(model: DiscreteModel, sampler: DiscreteSampler): Record<str
     ...modelSizes(model),
     // Where the sampler's u32 scratch words start (after its f32 words).
     SCRATCH_U0: { type: "u32", value: sampler.scratch?.(model).f32 ?? 0 },
+    // Chains per exchanging group, one adaptive parameter each (only such samplers read it).
+    ...(sampler.exchange ? { SLOTS: { type: "u32" as const, value: sampler.exchange.size } } : {}),
   };
   for (const [name, v] of Object.entries(sampler.wgslSizes?.(model) ?? {})) {
     if (name in sizes) throw new Error(`sampler size '${name}' clashes with a model size`);
@@ -587,7 +859,7 @@ function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
 
 /**
  * The WGSL sources of the engine's programs for a model and sampler, in the order init, refresh,
- * step, adapt, fused. Sizes travel in the uniform block, so the text depends on the model's
+ * step, adapt, fused, and for grouped samplers the split mode's step and exchange. Sizes travel in the uniform block, so the text depends on the model's
  * family and options, never on its size (tests compare sizes n and 4n).
  *
  * @example
@@ -622,6 +894,8 @@ export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): P
     STEP_HELPERS,
   ];
   const adaptive = Boolean(sampler.adaptation);
+  const grouped = Boolean(sampler.exchange);
+  if (grouped) snippets.push(GROUP_HELPERS);
   const make = (label: string, body: string, workgroupSize: number) =>
     assembleProgram({
       label: `${model.name}/${sampler.name}/${label}`,
@@ -634,9 +908,12 @@ export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): P
   return [
     make("init", INIT_MAIN, WG),
     make("refresh", REFRESH_MAIN, WG),
-    make("step", STEP_MAIN, WG),
-    make("adapt", adaptMain(adaptive), 1),
+    make("step", grouped ? GROUP_STEP_MAIN : STEP_MAIN, WG),
+    make("adapt", grouped ? slotsAdaptMain(adaptive) : adaptMain(adaptive), 1),
     make("fused", fusedMain(adaptive), FW),
+    ...(grouped
+      ? [make("split_step", SLOT_STEP_MAIN, WG), make("exchange", GROUP_EXCHANGE_MAIN, WG)]
+      : []),
   ];
 }
 
@@ -644,11 +921,21 @@ async function compilePrograms(
   gpu: GpuContext,
   model: DiscreteModel,
   sampler: DiscreteSampler,
+  split: boolean,
 ): Promise<EnginePrograms> {
-  const [init, refresh, step, adapt, fused] = await Promise.all(
-    engineSources(model, sampler).map((p) => gpu.cache.get(gpu.device, p)),
+  // The split mode's programs compile only when it runs.
+  const sources = engineSources(model, sampler).slice(0, split ? undefined : 5);
+  const [init, refresh, step, adapt, fused, splitStep, exchange] = await Promise.all(
+    sources.map((p) => gpu.cache.get(gpu.device, p)),
   );
-  return { init, refresh, step, adapt, fused };
+  return {
+    init,
+    refresh,
+    step,
+    adapt,
+    fused,
+    ...(split ? { split: { step: splitStep, exchange } } : {}),
+  };
 }
 
 async function runGpu(
@@ -661,13 +948,24 @@ async function runGpu(
   const { chains, steps } = o;
   const d = model.numSites;
   const block = Math.min(o.blockSteps, steps);
-  const programs = await compilePrograms(gpu, model, sampler);
+  const cost = loopCost(model, sampler);
+  // A group's steps in one invocation unless they exceed llvmpipe's loop limit (split mode).
+  const split = Boolean(sampler.exchange) &&
+    loopBudget(gpu, groupLoops(sampler, cost.step, d)) < 1;
+  const programs = await compilePrograms(gpu, model, sampler, split);
   const reference = o.reference ?? referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
-  const ctrl = new Uint32Array(4);
-  ctrl[1] = new Uint32Array(Float32Array.of(sampler.initialParam(model)).buffer)[0];
-  const traceFloats = block * chains * 2 + block;
+  const slots = paramSlots(sampler);
+  // Step counter, then one adaptive parameter per slot.
+  const ctrl = new Uint32Array(Math.max(4, 1 + slots));
+  ctrl[0] = o.resumeFrom?.step ?? 0;
+  ctrl.set(
+    new Uint32Array(resumeParams(o.resumeFrom, slots, sampler.initialParam(model)).buffer),
+    1,
+  );
+  const given = o.initialState ?? o.resumeFrom?.states;
+  const traceFloats = block * chains * 2 + block * slots;
   const sizes = engineSizes(model, sampler);
   const layout = engineLayout(sizes);
   const scratch = sampler.scratch?.(model) ?? {};
@@ -675,7 +973,7 @@ async function runGpu(
   const runner = new GpuRunner(gpu, `${model.name}/${sampler.name}`);
   try {
     const buf = {
-      state: runner.storage("state", o.initialState ?? chains * d * 4),
+      state: runner.storage("state", given ?? chains * d * 4),
       energy: runner.storage("energy", chains * 4),
       hamming: runner.storage("hamming", chains * 4),
       reference: runner.storage("reference", reference),
@@ -687,7 +985,9 @@ async function runGpu(
       params: runner.uniform("params", layout),
       scratch: runner.storage(
         "scratch",
-        chains * ((scratch.f32 ?? 0) + (scratch.u32 ?? 0)) * 4,
+        sampler.exchange && o.resumeFrom?.scratch
+          ? o.resumeFrom.scratch
+          : chains * ((scratch.f32 ?? 0) + (scratch.u32 ?? 0)) * 4,
       ),
     };
     if (o.chainBetas) writeBuffer(gpu, buf.betas, o.chainBetas, block * 4);
@@ -700,11 +1000,16 @@ async function runGpu(
       step: groupsOf(programs.step),
       adapt: groupsOf(programs.adapt),
       fused: groupsOf(programs.fused),
+      split: programs.split && {
+        step: groupsOf(programs.split.step),
+        exchange: groupsOf(programs.split.exchange),
+      },
     };
     const workgroups = Math.ceil(chains / WG);
-    const cost = loopCost(model, sampler);
-    const stepsPerDispatch = Math.min(block, loopBudget(gpu, cost.step + 4));
-    const fuse = o.fuseAdaptation ?? fuseByDefault(model, sampler, chains);
+    // A grouped step runs one invocation per group of exchanging chains.
+    const stepGroups = Math.ceil(Math.ceil(chains / slots) / WG);
+    const stepsPerDispatch = Math.min(block, loopBudget(gpu, groupLoops(sampler, cost.step, d)));
+    const fuse = !sampler.exchange && (o.fuseAdaptation ?? fuseByDefault(model, sampler, chains));
     if (fuse && chains > FUSED_MAX_CHAINS) {
       throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
     }
@@ -721,6 +1026,7 @@ async function runGpu(
         {
           key_lo: key[0],
           key_hi: key[1],
+          chain_offset: o.chainOffset,
           chains,
           block_start: blockStart,
           beta: o.betaAt(blockStart),
@@ -730,7 +1036,7 @@ async function runGpu(
           trace_steps: block,
           block_end: blockEnd,
           constant_beta: o.constantBeta ? 1 : 0,
-          init_given: o.initialState ? 1 : 0,
+          init_given: given ? 1 : 0,
           chain_beta_given: o.chainBetas ? 1 : 0,
           ...sizeVals,
         },
@@ -744,7 +1050,8 @@ async function runGpu(
     const start = performance.now();
     const until = adaptUntil(o, burnIn);
     const plan = planBlocks(steps, block, sampler.adaptation && until > 0 ? until : 0);
-    for (const { start: blockStart, length: n, adapting } of plan) {
+    for (const b of remainingBlocks(plan, o)) {
+      const { start: blockStart, length: n, adapting } = b;
       // Without adaptation no step needs the batch mean, so one dispatch runs many steps (all of
       // the block, or as many as llvmpipe's loop limit allows).
       // While adapting, either the fused program adapts in-kernel over many steps, or each
@@ -752,7 +1059,7 @@ async function runGpu(
       const fused = adapting && fuse;
       const perDispatch = fused
         ? Math.min(n, fusedPerDispatch)
-        : adapting
+        : adapting || split
         ? 1
         : Math.max(1, Math.min(n, stepsPerDispatch));
       writeParams(blockStart, perDispatch, blockStart + n);
@@ -769,26 +1076,58 @@ async function runGpu(
           batch.dispatch(programs.fused, g.fused, 1);
           continue;
         }
-        batch.dispatch(programs.step, g.step, workgroups);
+        if (programs.split && g.split) {
+          batch.dispatch(programs.split.step, g.split.step, workgroups);
+          batch.dispatch(programs.split.exchange, g.split.exchange, stepGroups);
+        } else {
+          batch.dispatch(programs.step, g.step, stepGroups);
+        }
         batch.dispatch(programs.adapt, g.adapt, 1);
       }
       await batch.submit();
-      const [tr, acc] = await readBuffers(gpu, [
+      const reads = [
         { buffer: buf.trace, byteLength: traceFloats * 4 },
         { buffer: buf.acc_sum, byteLength: chains * 4 },
-      ]);
+      ];
+      // A checkpoint rides on the same readback (one ~10 ms round trip per block).
+      const words = sampler.exchange ? scratchWords(model, sampler) : 0;
+      if (o.checkpoints) {
+        reads.push({ buffer: buf.state, byteLength: chains * d * 4 });
+        reads.push({ buffer: buf.ctrl, byteLength: ctrl.byteLength });
+        if (words > 0) reads.push({ buffer: buf.scratch, byteLength: chains * words * 4 });
+      }
+      const [tr, acc, st, ct, sc] = await readBuffers(gpu, reads);
       const t = new Float32Array(tr), rows = n * chains;
+      const acceptSum = new Float32Array(acc);
+      const checkpoint = o.checkpoints
+        ? checkpointAfter(
+          b,
+          new Uint32Array(st),
+          new Float32Array(ct).subarray(CTRL.param, CTRL.param + slots),
+          sink,
+          acceptSum,
+          sc ? new Uint32Array(sc) : null,
+        )
+        : undefined;
       await sink.take({
         start: blockStart,
         length: n,
         chains,
         energies: t.subarray(0, rows),
         hamming: t.subarray(block * chains, block * chains + rows),
-        params: t.subarray(2 * block * chains, 2 * block * chains + n),
-        acceptSum: new Float32Array(acc),
+        params: t.subarray(2 * block * chains, 2 * block * chains + n * slots),
+        acceptSum,
+        seconds: (performance.now() - start) / 1000,
+        checkpoint,
       });
     }
-    const [states] = await readBuffers(gpu, [{ buffer: buf.state, byteLength: chains * d * 4 }]);
+    const words = scratchWords(model, sampler);
+    const [states, scr] = await readBuffers(gpu, [
+      { buffer: buf.state, byteLength: chains * d * 4 },
+      ...(sampler.exchange && words > 0
+        ? [{ buffer: buf.scratch, byteLength: chains * words * 4 }]
+        : []),
+    ]);
     const seconds = (performance.now() - start) / 1000;
     return finish(model, sampler, o, {
       backend: "webgpu",
@@ -797,6 +1136,7 @@ async function runGpu(
       finalStates: new Uint32Array(states),
       reference,
       seconds,
+      scratch: new Uint32Array(scr ?? new ArrayBuffer(0)),
     });
   } finally {
     runner.release();

@@ -27,6 +27,8 @@ export const ENGINE_FIELDS: readonly UniformField[] = [
   { name: "init_given", type: "u32" },
   // 1 when each chain's inverse temperature is scaled by chain_betas[chain] (tempering).
   { name: "chain_beta_given", type: "u32" },
+  // Global index of chain 0: a shard running chains [a, b) draws what they draw in the full run.
+  { name: "chain_offset", type: "u32" },
 ];
 
 /** `@group(0)` of every engine program, in binding order. */
@@ -55,7 +57,7 @@ export const CTRL = { step: 0, param: 1, words: 4 } as const;
 /** Helpers available to sampler snippets. */
 export const ENGINE_HELPERS = /* wgsl */ `
 fn rng_draw(chain: u32, step: u32, index: u32, stream: u32) -> vec4<u32> {
-  return rng_philox(vec4<u32>(index, step, chain, stream), vec2<u32>(params.key_lo, params.key_hi));
+  return rng_philox(vec4<u32>(index, step, chain + params.chain_offset, stream), vec2<u32>(params.key_lo, params.key_hi));
 }
 fn engine_set(chain: u32, i: u32, v: u32) {
   let base = chain * D;
@@ -93,7 +95,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   for (var i = 0u; i < D; i++) {
     var v = state[base + i];
     if (!given) {
-      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
+      let w = rng_philox(vec4<u32>(i, 0xffffffffu, chain + params.chain_offset, 0xfffffff0u), vec2<u32>(params.key_lo, params.key_hi));
       v = w.x % C;
       state[base + i] = v;
     }
@@ -228,3 +230,108 @@ fn main() {
   ctrl[0] = step + count;
 }`;
 }
+
+/**
+ * Helpers of the grouped step (samplers with `exchange`, e.g. parallel tempering): a chain's
+ * step without its trace row, the trace row, and the step's inverse temperature before
+ * per-chain factors (what `sampler_exchange` scales by its ladder).
+ */
+export const GROUP_HELPERS = /* wgsl */ `
+fn engine_base_beta(step: u32) -> f32 {
+  if (params.constant_beta != 1u) { return step_beta(step); }
+  return params.beta;
+}
+fn engine_trace(chain: u32, step: u32) {
+  let t = (step - params.block_start) * params.chains + chain;
+  trace[t] = energy[chain];
+  trace[params.trace_steps * params.chains + t] = f32(hamming[chain]);
+}`;
+
+/**
+ * One invocation per group of SLOTS consecutive chains (the last group may be short): each
+ * step runs every chain of the group with its slot's parameter, then `sampler_exchange`, then
+ * writes the group's trace rows, so a swap's effect shows in the step that made it.
+ */
+export const GROUP_STEP_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
+  let first_chain = chain_index(gid, nwg) * SLOTS;
+  if (first_chain >= params.chains) { return; }
+  let size = min(SLOTS, params.chains - first_chain);
+  let first = ctrl[0];
+  let count = min(params.multi, params.block_end - first);
+  for (var k = 0u; k < count; k++) {
+    let step = first + k;
+    let b = engine_base_beta(step);
+    for (var r = 0u; r < size; r++) {
+      let chain = first_chain + r;
+      engine_param = bitcast<f32>(ctrl[1u + r]);
+      engine_beta = b;
+      let a = sampler_step(chain, chain * D, step);
+      accept[chain] = a;
+      if (step >= params.burn_in) { acc_sum[chain] = acc_sum[chain] + a; }
+    }
+    sampler_exchange(first_chain, size, step);
+    for (var r = 0u; r < size; r++) { engine_trace(first_chain + r, step); }
+  }
+}`;
+
+/**
+ * The adapt program with one parameter per slot (grouped samplers): slot r's parameter adapts
+ * to the mean acceptance of chains r, r + SLOTS, ... (summed in chain order, as the CPU twin).
+ */
+export function slotsAdaptMain(adaptive: boolean): string {
+  return /* wgsl */ `
+fn main() {
+  engine_load_sizes();
+  let step = ctrl[0];
+  let count = min(params.multi, params.block_end - step);
+  let at = 2u * params.trace_steps * params.chains + (step - params.block_start) * SLOTS;
+  for (var k = 0u; k < count; k++) {
+    for (var r = 0u; r < SLOTS; r++) { trace[at + k * SLOTS + r] = bitcast<f32>(ctrl[1u + r]); }
+  }
+  ${
+    adaptive
+      ? `if (params.multi == 1u && step < params.adapt_until) {
+    for (var r = 0u; r < min(SLOTS, params.chains); r++) {
+      let param = bitcast<f32>(ctrl[1u + r]);
+      engine_param = param;
+      var s = 0.0;
+      var n = 0u;
+      for (var c = r; c < params.chains; c += SLOTS) {
+        s = s + accept[c];
+        n++;
+      }
+      ctrl[1u + r] = bitcast<u32>(sampler_adapt(param, s / f32(n)));
+    }
+  }`
+      : ""
+  }
+  ctrl[0] = step + count;
+}`;
+}
+
+/**
+ * Grouped samplers when a group's steps do not fit one invocation under llvmpipe's loop limit
+ * (split mode, one step per dispatch): the per-chain step with the chain's slot parameter...
+ */
+export const SLOT_STEP_MAIN: string = STEP_MAIN.replace(
+  "engine_param = bitcast<f32>(ctrl[1]);",
+  "engine_param = bitcast<f32>(ctrl[1u + chain % SLOTS]);",
+);
+
+/**
+ * ...then one invocation per group: `sampler_exchange` for the step just made, and the group's
+ * trace rows rewritten after it (the adapt dispatch then advances the step counter).
+ */
+export const GROUP_EXCHANGE_MAIN = /* wgsl */ `
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  engine_load_sizes();
+  let first_chain = chain_index(gid, nwg) * SLOTS;
+  if (first_chain >= params.chains) { return; }
+  let size = min(SLOTS, params.chains - first_chain);
+  let step = ctrl[0];
+  if (step >= params.block_end) { return; }
+  sampler_exchange(first_chain, size, step);
+  for (var r = 0u; r < size; r++) { engine_trace(first_chain + r, step); }
+}`;

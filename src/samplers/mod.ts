@@ -25,3 +25,4 @@ export * from "./dlmc.ts";
 export * from "./descriptor.ts";
 export * from "./sample_config.ts";
 export * from "./sw.ts";
+export * from "./pt.ts";

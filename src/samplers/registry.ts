@@ -13,6 +13,7 @@ import { pasDescriptor } from "./pas.ts";
 import { dmalaDescriptor } from "./dmala.ts";
 import { dlmcDescriptor, dlmcfDescriptor } from "./dlmc.ts";
 import { swDescriptor } from "./sw.ts";
+import { ptDescriptor } from "./pt.ts";
 import type { SamplerDescriptor } from "./descriptor.ts";
 import type { DiscreteSampler } from "./sampler.ts";
 
@@ -27,12 +28,21 @@ export const SAMPLERS = [
   dlmcDescriptor,
   dlmcfDescriptor,
   swDescriptor,
+  ptDescriptor,
 ] as const;
 
 type Schemas<T extends readonly SamplerDescriptor[]> = { -readonly [K in keyof T]: T[K]["schema"] };
 
 /** Names of the samplers `buildSampler` knows. */
 export const SAMPLER_NAMES: readonly string[] = SAMPLERS.map((d) => d.name);
+
+/**
+ * Samplers that run chains themselves, not around another sampler (the DISCS evaluation set;
+ * parallel tempering, which wraps them, is left out).
+ */
+export const INNER_SAMPLER_NAMES: readonly string[] = SAMPLERS.filter((d) => !d.inner).map((d) =>
+  d.name
+);
 
 /** Samplers whose step is a few local energy changes (benchmarks give them more chains). */
 export const CHEAP_SAMPLERS: readonly string[] = SAMPLERS.filter((d) => d.cheap).map((d) => d.name);
@@ -42,10 +52,25 @@ export const BALANCED_SAMPLERS: readonly string[] = SAMPLERS.filter((d) => d.bal
   d,
 ) => d.name);
 
-/** Discrete sampler configuration, by name (the union of the descriptors' schemas). */
+/** Configuration of a sampler that runs inside another (the samplers without `inner`). */
+export const InnerSamplerConfig = z.discriminatedUnion(
+  "name",
+  SAMPLERS.filter((d) => !d.inner).map((d) => d.schema) as unknown as Schemas<typeof SAMPLERS>,
+);
+
+/**
+ * Discrete sampler configuration, by name (the union of the descriptors' schemas; a wrapping
+ * sampler's `inner` field is validated as {@link InnerSamplerConfig}).
+ */
 export const SamplerConfig = z.discriminatedUnion(
   "name",
-  SAMPLERS.map((d) => d.schema) as unknown as Schemas<typeof SAMPLERS>,
+  SAMPLERS.map((d) =>
+    d.inner
+      ? (d.schema as unknown as z.ZodObject).extend({
+        inner: InnerSamplerConfig.prefault({ name: d.inner } as z.input<typeof InnerSamplerConfig>),
+      })
+      : d.schema
+  ) as unknown as Schemas<typeof SAMPLERS>,
 );
 
 /** A parsed sampler configuration. */
@@ -77,7 +102,11 @@ export function samplerDescriptor(name: string): SamplerDescriptor {
  * ```
  */
 export function buildSampler(cfg: SamplerConfig): DiscreteSampler {
-  return (samplerDescriptor(cfg.name).build as (c: SamplerConfig) => DiscreteSampler)(cfg);
+  const d = samplerDescriptor(cfg.name);
+  const inner = d.inner
+    ? buildSampler((cfg as unknown as { inner: SamplerConfig }).inner)
+    : undefined;
+  return (d.build as (c: SamplerConfig, i?: DiscreteSampler) => DiscreteSampler)(cfg, inner);
 }
 
 /**

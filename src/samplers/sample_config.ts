@@ -24,10 +24,15 @@ export const SampleConfig = z.object({
   adapt: z.enum(["burn-in", "always", "off"]).default("burn-in"),
   beta: z.number().nonnegative().finite().default(1),
   blockSteps: posInt().max(100_000).optional(),
+  /** Global index of the first chain: a shard of a larger run (`cli.ts shard`), default 0. */
+  chainOffset: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
 }).strict().superRefine((cfg, ctx) => {
   // Samplers limited to some model families (descriptor `models`) refuse the others here.
-  const problem = samplerModelProblem(cfg.sampler.name, cfg.model.name);
+  // A wrapping sampler (pt) runs its inner one, which must support the model too.
+  const inner = (cfg.sampler as { inner?: { name?: string } }).inner?.name;
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.model.name) ??
+    (inner ? samplerModelProblem(inner, cfg.model.name) : null);
   if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
 });
 

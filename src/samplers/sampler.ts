@@ -27,6 +27,51 @@ export interface CpuChain {
   set(i: number, v: number): void;
   /** The chain's cached energy E(x): `energy[chain]` in WGSL. */
   energy: number;
+  /**
+   * The run's per-chain sampler scratch (chain-minor, as in WGSL; zero at the start), given
+   * to samplers with {@link ReplicaExchange}, whose state lives there on both twins.
+   */
+  readonly scratch?: Uint32Array;
+  /** Number of chains of the run (the scratch stride). */
+  readonly chains?: number;
+}
+
+/**
+ * CPU view of one group of chains after every chain of the run has made step `step`: the twin
+ * of WGSL `sampler_exchange(first, size, step)`.
+ */
+export interface CpuExchange {
+  /** All chains' states, energies, Hamming statistics and scratch (engine-owned). */
+  readonly x: Uint32Array;
+  readonly energy: Float32Array;
+  readonly hamming: Uint32Array;
+  readonly scratch: Uint32Array;
+  readonly chains: number;
+  /** The group's first chain and its number of chains (the last group may be short). */
+  readonly first: number;
+  readonly size: number;
+  readonly step: number;
+  /** Inverse temperature of this step before per-chain factors (`engine_base_beta(step)`). */
+  readonly beta: number;
+  /** First step after burn-in (samplers freeze their own adaptation there). */
+  readonly burnIn: number;
+  /** Four random words for (index, stream) at (chain `first`, `step`); reused by the next call. */
+  draw(index: number, stream: number): Uint32Array;
+}
+
+/**
+ * Chains in groups of `size` consecutive chains that interact after every step (parallel
+ * tempering). The engine steps a group's chains in one invocation, then calls the WGSL
+ * `fn sampler_exchange(first: u32, size: u32, step: u32)` (or {@link cpuExchange}) before the
+ * trace rows are written; the adaptive parameter is one per position in the group (chain c uses
+ * slot c % size, adapted from those chains' mean acceptance).
+ */
+export interface ReplicaExchange {
+  readonly size: number;
+  /** CPU twin of `sampler_exchange`. */
+  cpuExchange(model: DiscreteModel, g: CpuExchange): void;
+  /** What the run's final scratch says (swap rates, ladder), for results and run summaries. */
+  summary(model: DiscreteModel, scratch: Uint32Array, chains: number): Record<string, unknown>;
 }
 
 /** How the shared adaptive parameter evolves (DISCS: one parameter for all chains). */
@@ -85,6 +130,8 @@ export interface DiscreteSampler {
    * model.
    */
   scratch?(model: DiscreteModel): { f32?: number; u32?: number };
+  /** Present when chains interact in groups (parallel tempering). */
+  readonly exchange?: ReplicaExchange;
 }
 
 export { uniform01, uniformOpen } from "../random/draws.ts";

@@ -1,5 +1,5 @@
 /**
- * Shard plans: a sweep split into independent units (here the cells of a DISCS sweep) assigned to
+ * Shard plans: a sweep split into independent units (the cells of a DISCS or basins sweep) assigned to
  * N shards, with the code version and a hash of the resolved configuration, so that any scheduler
  * (a Slurm job array, a Kubernetes Indexed Job, a loop in a shell) can run shard i anywhere and the
  * merge can prove the pieces belong together. Counter-based random numbers make a cell's result
@@ -10,13 +10,13 @@
 import { z } from "npm:zod@4.6.7";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { ConfigError } from "../io/config.ts";
-import { codeVersion, hashText } from "./code_version.ts";
+import { codeVersion, hashText } from "../io/code_version.ts";
 
 /** The plan file's schema. */
 export const ShardPlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  /** The command whose work is split (`discs`). */
-  command: z.literal("discs"),
+  /** The command whose work is split (the cells of a `discs` or `basins bench` sweep). */
+  command: z.enum(["discs", "basins-bench", "sample"]),
   /** The command's own flags, as given (outputs are the plan's). */
   args: z.array(z.string()),
   codeVersion: z.string(),
@@ -54,7 +54,7 @@ export function planPaths(dir: string) {
  * each suite's costly cells) and builds the plan.
  */
 export async function buildPlan(
-  command: "discs",
+  command: ShardPlan["command"],
   args: string[],
   config: Record<string, unknown>,
   units: string[],
@@ -98,7 +98,11 @@ export async function writePlan(dir: string, plan: ShardPlan): Promise<void> {
  * Reads and checks `<dir>/plan.json`: a missing or malformed plan, or one written by another code
  * version, is a one-line {@link ConfigError}.
  */
-export async function readPlan(dir: string, what = "shard"): Promise<ShardPlan> {
+export async function readPlan(
+  dir: string,
+  what = "shard",
+  options: { anyCode?: boolean } = {},
+): Promise<ShardPlan> {
   const path = planPaths(dir).plan;
   let raw: unknown;
   try {
@@ -130,7 +134,7 @@ export async function readPlan(dir: string, what = "shard"): Promise<ShardPlan> 
     );
   }
   const mine = await codeVersion();
-  if (plan.codeVersion !== mine) {
+  if (plan.codeVersion !== mine && !options.anyCode) {
     throw new ConfigError(
       `${what}: ${path} was made by code version ${plan.codeVersion}, this is ${mine}: ` +
         `expected the same code for every shard (plan again)`,
@@ -174,4 +178,35 @@ export async function writeShardState(dir: string, state: ShardState): Promise<v
   const folder = planPaths(dir).shard(state.index);
   await Deno.mkdir(folder, { recursive: true });
   await writeFileAtomic(`${folder}/shard.json`, JSON.stringify(state, null, 2));
+}
+
+/** One shard's state as `shard status` and the dashboard show it. */
+export interface ShardStatus {
+  readonly index: number;
+  /** Units (cells) of the shard. */
+  readonly cells: number;
+  /** done, running, failed, missing (never started) or foreign (another plan's folder). */
+  readonly status: "done" | "running" | "failed" | "missing" | "foreign";
+  readonly error?: string;
+  readonly host?: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** Every shard's state, in index order. */
+export async function shardStates(dir: string, plan: ShardPlan): Promise<ShardStatus[]> {
+  const out: ShardStatus[] = [];
+  for (let i = 0; i < plan.shards.length; i++) {
+    const s = await readShardState(dir, i);
+    const foreign = s !== null && s.configHash !== plan.configHash;
+    out.push({
+      index: i,
+      cells: plan.shards[i].length,
+      status: foreign ? "foreign" : s?.status ?? "missing",
+      ...(s?.error ? { error: s.error } : {}),
+      ...(s ? { host: s.host, startedAt: s.startedAt } : {}),
+      ...(s?.finishedAt ? { finishedAt: s.finishedAt } : {}),
+    });
+  }
+  return out;
 }

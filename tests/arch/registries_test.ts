@@ -24,6 +24,7 @@ import { PasConfig } from "../../src/samplers/pas.ts";
 import { DmalaConfig } from "../../src/samplers/dmala.ts";
 import { DlmcConfig, DlmcfConfig } from "../../src/samplers/dlmc.ts";
 import { SwConfig } from "../../src/samplers/sw.ts";
+import { PtConfig } from "../../src/samplers/pt.ts";
 import { BernoulliConfig } from "../../src/models/discrete/bernoulli.ts";
 import { CategoricalConfig } from "../../src/models/discrete/categorical.ts";
 import { IsingConfig } from "../../src/models/discrete/ising.ts";
@@ -75,13 +76,15 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
   assertEquals(CHEAP_SAMPLERS, ["rwm", "block_gibbs", "hamming_ball"]);
   assertEquals(BALANCED_SAMPLERS, ["gwg", "pas", "dmala", "dlmc", "dlmcf"]);
   assertEquals(SUITE_BALANCED, BALANCED_SAMPLERS);
-  assertEquals(ALL_SAMPLERS, SAMPLER_NAMES);
+  // DISCS evaluates the samplers that run chains themselves, not parallel tempering around them.
+  assertEquals(ALL_SAMPLERS, SAMPLER_NAMES.filter((n) => n !== "pt"));
   assertEquals(SAMPLER_NAMES.map(coAdaptMode), [
     "always",
     "always",
     "always",
     "off",
     "always",
+    "off",
     "off",
     "off",
     "off",
@@ -102,7 +105,7 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
 });
 
 Deno.test("schemas derived from descriptors accept and refuse exactly as the hand-written unions", () => {
-  const oldSampler = z.discriminatedUnion("name", [
+  const plain = [
     RwmConfig,
     BlockGibbsConfig,
     HammingBallConfig,
@@ -112,7 +115,10 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
     DlmcConfig,
     DlmcfConfig,
     SwConfig,
-  ]);
+  ] as const;
+  // Parallel tempering wraps any of the others (default gwg).
+  const inner = z.discriminatedUnion("name", plain).prefault({ name: "gwg" });
+  const oldSampler = z.discriminatedUnion("name", [...plain, PtConfig.extend({ inner })]);
   const oldModel = z.discriminatedUnion("name", [
     BernoulliConfig.extend({ arrays: ArrayFiles }),
     CategoricalConfig.extend({ arrays: ArrayFiles }),
@@ -129,6 +135,10 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
     { name: "annealer" },
     { name: "dlmcf", solver: "interpolate" },
     { name: "pas", targetAcceptance: 1.5 },
+    { name: "pt", inner: { name: "dmala", stepSize: 0.3 }, replicas: 4 },
+    { name: "pt", inner: { name: "pt" } },
+    { name: "pt", inner: { name: "gwg", bogus: 1 } },
+    { name: "pt", replicas: 1 },
     {},
     null,
     "rwm",
@@ -157,4 +167,10 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
   assertEquals(GwgConfig.parse(SamplerConfig.parse({ name: "gwg" })).targetAcceptance, 0.574);
   assertEquals(SamplerConfig.safeParse({ name: "rwm", bogus: 1 }).success, false);
   assertEquals(SamplerConfig.safeParse({ name: "annealer" }).success, false);
+  // A wrapping sampler's inner configuration is validated as the inner sampler's own.
+  const pt = SamplerConfig.parse({ name: "pt" }) as { inner: unknown };
+  assertEquals(pt.inner, GwgConfig.parse({ name: "gwg" }));
+  for (const inner of [{ name: "pt" }, { name: "gwg", bogus: 1 }, { name: "annealer" }, {}]) {
+    assertEquals(SamplerConfig.safeParse({ name: "pt", inner }).success, false);
+  }
 });

@@ -154,3 +154,10 @@ for (const name of REAL_NAMES) {
     else assert(closest < 1.5, `the Vina input ligand clashes: closest ${closest} A`);
   });
 }
+
+Deno.test("parsePdb: a non-letter element column (old PDB sequence numbers, fuzz finding) falls back to the atom name", () => {
+  const old = "ATOM      1  N   PRO A   1      13.120  39.003   5.159  1.00 55.41      1HPV 186";
+  const dash = "ATOM      2  CA  ALA A   1      11.104   6.134  -6.504  1.00  0.00          -";
+  const s = parsePdb(`${old}\n${dash}`, "old.pdb");
+  assertEquals(s.atoms.map((a) => a.element), ["N", "C"]);
+});

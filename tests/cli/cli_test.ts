@@ -45,7 +45,10 @@ Deno.test("bad input: one-line error naming the problem, exit code 2", async () 
       [["sample", "--config", `${dir}/broken.json`], /broken\.json: not valid JSON/],
       [["sample", "--config", `${dir}/unknown.json`], /unrecognized key: "chain"/],
       [["sample", "--config", `${dir}/missing.json`], /--config .*missing\.json: cannot read file/],
-      [["runs", "frobnicate"], /expected 'runs list', 'runs show <id>' or 'runs export <id>'/],
+      [
+        ["runs", "frobnicate"],
+        /expected 'runs list', 'runs show <id>', 'runs export <id>' or 'runs resume <id>'/,
+      ],
       [["runs", "show", "../etc", "--runs-dir", dir], /runs show: /],
       [["nosuch"], /unknown command 'nosuch'/],
     ];

@@ -4,6 +4,7 @@ import { RBM_SPEC, rbmCommand } from "../../src/cli/rbm.ts";
 import { helpText, parseCommand } from "../../src/cli/args.ts";
 import type { CliIo } from "../../src/cli/io.ts";
 import { readNpyFile } from "../../src/io/npy_file.ts";
+import { RunStore } from "../../src/io/run_store.ts";
 
 function capture(): CliIo & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [], stderr: string[] = [];
@@ -37,12 +38,13 @@ async function cli(args: string[]) {
 }
 
 const SMALL = ["train", "--samples", "500", "--hidden", "8", "--epochs", "1", "--monitor", "50"];
+const runsIn = (dir: string) => ["--runs-dir", `${dir}/runs`];
 
 Deno.test("rbm train writes the arrays and rbm.json, refuses to overwrite, and samples", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const out = `${dir}/rbm8`;
-    const r = await rbm([...SMALL, "--out", out, "--seed", "4", "--json"]);
+    const r = await rbm([...SMALL, "--out", out, "--seed", "4", "--json", ...runsIn(dir)]);
     assertEquals(r.code, 0, r.err);
     const summary = JSON.parse(r.out);
     assertEquals(summary.model.numHidden, 8);
@@ -57,11 +59,11 @@ Deno.test("rbm train writes the arrays and rbm.json, refuses to overwrite, and s
     assertEquals(meta.training.seed, 4);
     assertEquals(meta.training.batchSize, 100);
     // Refuses to overwrite without --force; --force replaces the files (same seed, same bytes).
-    const again = await rbm([...SMALL, "--out", out, "--seed", "4"]);
+    const again = await rbm([...SMALL, "--out", out, "--seed", "4", ...runsIn(dir)]);
     assertEquals(again.code, 2);
     assertMatch(again.err, /weights\.npy exists; pass --force to overwrite/);
     const before = await Deno.readFile(`${out}/weights.npy`);
-    const forced = await rbm([...SMALL, "--out", out, "--seed", "4", "--force"]);
+    const forced = await rbm([...SMALL, "--out", out, "--seed", "4", "--force", ...runsIn(dir)]);
     assertEquals(forced.code, 0, forced.err);
     assertMatch(forced.out, /trained RBM 784 x 8 on 500 digits/);
     assertEquals(await Deno.readFile(`${out}/weights.npy`), before);
@@ -83,6 +85,30 @@ Deno.test("rbm train writes the arrays and rbm.json, refuses to overwrite, and s
     assertEquals(s.code, 0, s.err);
     const run = JSON.parse(s.out);
     assertEquals([run.model, run.chains, run.steps], ["rbm", 4, 20]);
+    // The same RBM is a done run in the store (kind rbm): its arrays equal --out's, bit for bit,
+    // one row of figures per epoch, and its own sample_config.json loads them.
+    const stored = await new RunStore(`${dir}/runs`).open(summary.run);
+    assertEquals([stored.manifest.kind, stored.manifest.status], ["rbm", "done"]);
+    assertEquals((await stored.readArray("weights")).data, w.data);
+    const pll = await stored.readArray("pseudo_log_likelihood");
+    assertEquals(Array.from(pll.data), [summary.history[0].pseudoLogLikelihood]);
+    assertEquals([...Deno.readDirSync(stored.dir)].filter((e) => e.name.startsWith("check")), []);
+    const fromRun = await cli([
+      "sample",
+      "--config",
+      `${stored.dir}/sample_config.json`,
+      "--chains",
+      "4",
+      "--steps",
+      "20",
+      "--backend",
+      "cpu",
+      "--runs-dir",
+      `${dir}/runs`,
+      "--json",
+    ]);
+    assertEquals(fromRun.code, 0, fromRun.err);
+    assertEquals(JSON.parse(fromRun.out).model, "rbm");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -93,9 +119,9 @@ Deno.test("rbm: bad input gives a one-line error and exit code 2", async () => {
   try {
     const cases: [string[], RegExp][] = [
       [["train", "--bogus"], /Unknown option '--bogus'/],
-      [["fit", "--out", dir], /expected 'rbm train --out DIR', got 'fit'/],
-      [[], /expected 'rbm train --out DIR', got ''/],
-      [["train"], /--out DIR is required/],
+      [["fit", "--out", dir], /expected 'rbm train', got 'fit'/],
+      [[], /expected 'rbm train', got ''/],
+      [["train", "--out="], /--out expects a folder name/],
       [["train", "--out", dir, "--hidden", "0"], /--hidden expects an integer in \[1, /],
       [["train", "--out", dir, "--epochs", "1.5"], /--epochs expects an integer/],
       [["train", "--out", dir, "--lr", "abc"], /--lr expects a number, got 'abc'/],

@@ -2,7 +2,12 @@ import { assert, assertClose, assertEquals, assertRejects } from "../_assert.ts"
 import { gpuOrSkip } from "../_gpu.ts";
 import { chiSquare, chiSquareQuantile } from "../_stats.ts";
 import { normals, simulate, stepNormals } from "../../src/dynamics/mod.ts";
-import { doubleWell, mullerBrown, tripleWell1d } from "../../src/models/continuous/mod.ts";
+import {
+  doubleWell,
+  gaussianMixture,
+  mullerBrown,
+  tripleWell1d,
+} from "../../src/models/continuous/mod.ts";
 import { harmonic } from "./_potentials.ts";
 
 function meanVar(xs: ArrayLike<number>): [number, number] {
@@ -228,4 +233,34 @@ Deno.test("dim <= 2 steps share one Philox call: grouped normals are distinct an
   }
   assertClose(s / (2 * n), 0, 4 / Math.sqrt(2 * n), "mean");
   assertClose(s2 / (2 * n), 1, 4 * Math.sqrt(2 / (2 * n)), "variance");
+});
+
+Deno.test("a native D = 1000 Gaussian mixture integrates on WebGPU like the CPU twin", async () => {
+  const gpu = await gpuOrSkip("D = 1000 Langevin on webgpu");
+  if (!gpu) return;
+  const p = gaussianMixture({ dim: 1000, k: 3, seed: 2 });
+  const start = Array.from(p.minima[0], (v, i) => v + 0.3 * Math.sin(i));
+  for (const integrator of ["euler-maruyama", "baoab"] as const) {
+    const o = {
+      starts: [start],
+      trajectoriesPerStart: 5,
+      steps: 6,
+      stride: 3,
+      dt: 1e-2,
+      beta: 1,
+      integrator,
+      seed: 8,
+    };
+    const c = await simulate(p, o, null);
+    const g = await simulate(p, o, gpu);
+    assertEquals(g.frames!.length, 3 * 5 * 1000);
+    let err = 0, moved = 0;
+    for (let i = 0; i < c.frames!.length; i++) {
+      err = Math.max(err, Math.abs(c.frames![i] - g.frames![i]));
+      moved = Math.max(moved, Math.abs(g.frames![i] - g.frames![i % 5000]));
+    }
+    // f32 GPU against the f64 twin with the same normals: round-off only.
+    assert(err < 1e-4, `${integrator}: max |cpu - gpu| = ${err}`);
+    assert(moved > 0.05, `${integrator}: the trajectories moved (${moved})`);
+  }
 });

@@ -173,3 +173,27 @@ Deno.test("appender: scalar rows (rowShape []) and zero-size rows", async () => 
     assertEquals((await Deno.readFile(`${dir}/s.npy`)).subarray(128), one.subarray(128));
   });
 });
+
+Deno.test("NpyAppender keepRows drops rows after a checkpoint and refuses missing ones", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/t.npy`;
+  const a = await NpyAppender.open(path, "f32", [2]);
+  await a.append(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7]), 4);
+  await a.flush();
+  await a.abandon();
+  const b = await NpyAppender.open(path, "f32", [2], { resume: true, keepRows: 3 });
+  assertEquals(b.flushedRows, 3);
+  await b.append(Float32Array.from([9, 9]), 1);
+  await b.close();
+  const got = await readNpyFile(path);
+  assertEquals([...got.shape], [4, 2]);
+  assertEquals([...got.data], [0, 1, 2, 3, 4, 5, 9, 9]);
+  await assertRejects(
+    () => NpyAppender.open(path, "f32", [2], { resume: true, keepRows: 5 }),
+    Error,
+    "expected at least 5",
+  );
+  // The refused resume left the finished file as it was.
+  assertEquals([...(await readNpyFile(path)).data], [0, 1, 2, 3, 4, 5, 9, 9]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -153,7 +153,10 @@ Deno.test("run store: a failed run resumes and its trace continues", async () =>
     await trace.flush();
     await trace.append(new Int32Array([99, 99]), 1); // lost: never flushed
     await trace.abandon();
-    // Simulated crash: the manifest still says "running" with 2 flushed rows.
+    // Simulated crash: the manifest still says "running" with 2 flushed rows, and the dead
+    // process's writer lock is gone (the operating system releases it).
+    await assertRejects(() => store.resume("long"), /still being written by another process/);
+    run.releaseLock();
     await assertRejects(() => run.appender("trace", "i32", [2]), /already exists/);
     const again = await store.resume("long");
     const t2 = await again.appender("trace", "i32", [2]);

@@ -68,7 +68,17 @@ Deno.test("runKindOf: old manifests without kind fall back to the command; other
   assertEquals(runKindOf({ command: ["basins", "--system", "x"] }), "basins");
   assertEquals(runKindOf({ command: ["demo"] }), null);
   assertEquals(runKindOf({ kind: "discs", command: ["other"] }), "discs");
-  assertEquals([...RUN_KINDS], ["sample", "solve", "simulate", "basins", "discs", "rbm"]);
+  assertEquals([...RUN_KINDS], [
+    "sample",
+    "solve",
+    "simulate",
+    "basins",
+    "discs",
+    "rbm",
+    "lm",
+    "bind",
+    "retro",
+  ]);
   // A version 1 manifest (no kind) is still read.
   const v1 = parseRunManifest({
     schemaVersion: 1,

@@ -25,7 +25,8 @@ export interface ExactOptions {
 
 /**
  * Runs `chains` independent chains from the engine's uniform init, and chi-square tests the
- * final states (i.i.d. across chains) against exp(-beta E) / Z at z = 3.7 (p ~ 1e-4).
+ * final states (i.i.d. across chains) against exp(-beta E) / Z at z = 3.7 (p ~ 1e-4). For
+ * exchanging samplers (parallel tempering) the target chains are the first of each group.
  * Returns the run for further checks.
  */
 export async function assertExact(
@@ -38,7 +39,10 @@ export async function assertExact(
   const logp = enumerateLogProbs(model, o.beta ?? 1);
   const counts = new Float64Array(logp.length);
   const d = model.numSites, c = model.numCategories;
-  for (let ch = 0; ch < o.chains; ch++) counts[stateIndex(r.finalStates, ch * d, d, c)]++;
+  const stride = sampler.exchange?.size ?? 1;
+  for (let ch = 0; ch < o.chains; ch += stride) {
+    counts[stateIndex(r.finalStates, ch * d, d, c)]++;
+  }
   const { stat, dof } = chiSquare(counts, logp.map(Math.exp));
   assert(
     stat < chiSquareQuantile(dof, 3.7),

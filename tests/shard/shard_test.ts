@@ -6,6 +6,7 @@
  * cell's stored arrays).
  */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { assertSameRun, SAMPLE } from "./_sample.ts";
 import { cli, TINY_SWEEP } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv } from "../../src/discs/mod.ts";
@@ -124,8 +125,8 @@ Deno.test("shard: bad plans, indices and folders are one-line errors with exit 2
       [["shard", "run", "--plan", plan], /no shard index: give --index I/],
       [["shard", "run", "--plan", `${dir}/nope`, "--index", "0"], /cannot read .*plan\.json/],
       [
-        ["shard", "plan", "sample", "--shards", "2", "--out", `${dir}/x`],
-        /'sample' cannot be sharded yet/,
+        ["shard", "plan", "solve", "--shards", "2", "--out", `${dir}/x`],
+        /'solve' cannot be sharded yet: expected 'discs' or 'basins bench'/,
       ],
       [
         ["shard", "plan", "discs", ...SWEEP, "--shards", "9", "--out", `${dir}/y`],
@@ -274,6 +275,41 @@ Deno.test({
       } else console.log("Slurm test: task 1 finished before it could be cancelled");
       assertEquals((await cli(["shard", "merge", "--plan", plan])).code, 0);
       await assertSameAsSingleMachine(plan, SLOW);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "shard on Slurm: a sample run in 4 chain ranges, submitted with sbatch, merges identically",
+  ignore: !SLURM,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const one = await cli(["sample", ...SAMPLE, "--runs-dir", `${dir}/one`, "--json"]);
+      assertEquals(one.code, 0, one.err);
+      const plan = `${dir}/plan`;
+      const p = await cli(["shard", "plan", "sample", ...SAMPLE, "--shards", "4", "--out", plan]);
+      assertEquals(p.code, 0, p.err);
+      const env = { ...Deno.env.toObject(), LANDSCAPE_DENO: Deno.execPath() };
+      const r = await new Deno.Command("sbatch", {
+        args: ["--parsable", `${plan}/slurm.sbatch`],
+        env,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert(r.success, new TextDecoder().decode(r.stderr));
+      await waitForJob(new TextDecoder().decode(r.stdout).trim().split(";")[0]);
+      const status = JSON.parse((await cli(["shard", "status", "--plan", plan, "--json"])).out);
+      assertEquals(status.shards.map((s: { status: string }) => s.status), [
+        "done",
+        "done",
+        "done",
+        "done",
+      ]);
+      assertEquals((await cli(["shard", "merge", "--plan", plan])).code, 0);
+      await assertSameRun(`${dir}/one`, JSON.parse(one.out).run, `${plan}/merged`, "sample");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

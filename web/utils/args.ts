@@ -10,6 +10,8 @@ export type DashArgs = {
   port: number;
   host: string;
   runsDir: string;
+  /** A shard plan folder: its status on `/plan`, its runs (`<plan>/runs`) on the index. */
+  planDir?: string;
   /** Skip building the client bundle (serve what `web/static/` already holds). */
   noBuild: boolean;
 };
@@ -18,7 +20,8 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 /**
  * Parses `--port` (default 8123), `--host` (default 127.0.0.1; any non-loopback host needs
- * `--expose`), `--runs-dir` (default `runs`) and `--no-build`.
+ * `--expose`), `--runs-dir` (default `runs`), `--plan DIR` (a shard plan: its status page, and
+ * its runs instead of `--runs-dir`) and `--no-build`.
  *
  * @example
  * ```ts
@@ -32,6 +35,7 @@ export function parseDashArgs(argv: string[]): DashArgs {
       port: { type: "string", default: "8123" },
       host: { type: "string", default: "127.0.0.1" },
       "runs-dir": { type: "string", default: "runs" },
+      plan: { type: "string" },
       expose: { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
     },
@@ -48,5 +52,7 @@ export function parseDashArgs(argv: string[]): DashArgs {
       `--host '${host}' would serve the runs beyond this machine: pass --expose as well to allow it`,
     );
   }
-  return { port, host, runsDir: values["runs-dir"]!, noBuild: values["no-build"]! };
+  const planDir = values.plan;
+  const runsDir = planDir !== undefined ? `${planDir}/runs` : values["runs-dir"]!;
+  return { port, host, runsDir, noBuild: values["no-build"]!, ...(planDir ? { planDir } : {}) };
 }

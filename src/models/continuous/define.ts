@@ -54,8 +54,3 @@ export function definePotential(core: PotentialCore, spec: PotentialSpec): Poten
   };
   return Object.freeze(p);
 }
-
-/** `const DIM: u32 = n;` — the first line of every potential snippet. */
-export function wgslDim(dim: number): string {
-  return `const DIM: u32 = ${dim}u;\n`;
-}

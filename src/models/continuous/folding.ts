@@ -3,7 +3,7 @@
  * the origin and whose unfolded basin is an entropically large shell.
  * @module
  */
-import { definePotential, wgslDim } from "./define.ts";
+import { definePotential } from "./define.ts";
 import { type Potential, wgslF32 } from "./potential.ts";
 
 /** Options for {@link foldingModel}. */
@@ -45,21 +45,19 @@ export function foldingModel(opts: FoldingOptions = {}): Potential {
     for (let i = 0; i < x.length; i++) s += x[i] * x[i];
     return Math.sqrt(s);
   };
-  const code = wgslDim(dim) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
+  // Size-generic: the dimension comes from model_dim(), so every dim shares one program.
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let n = model_dim();
   var s = 0.0;
-  for (var i = 0u; i < DIM; i++) { s += (*x)[i] * (*x)[i]; }
+  for (var i = 0u; i < n; i++) { let xi = model_x(x, i); s += xi * xi; }
   let rho = sqrt(s);
   let r = rho - ${wgslF32(rc)};
   var v: f32;
   var dv: f32;
   if (r < 0.0) { v = -2.5 * r * r; dv = -5.0 * r; } else { v = 0.5 * (r - 2.0) * r * r; dv = 1.5 * r * r - 2.0 * r; }
   let k = select(0.0, dv / rho, rho > 0.0);
-  for (var i = 0u; i < DIM; i++) { (*g)[i] = k * (*x)[i]; }
+  for (var i = 0u; i < n; i++) { model_g_set(g, i, k * model_x(x, i)); }
   return v;
 }
 `;
@@ -79,6 +77,6 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     exact: true,
     box: { lo: new Array(dim).fill(-(rc + 2)), hi: new Array(dim).fill(rc + 2) },
     basinOf: (x) => (norm(x) < rc ? 0 : 1),
-    wgsl: { key: `folding:d=${dim}:rcut=${Math.fround(rc)}`, code, params: null },
+    wgsl: { key: `folding:rcut=${Math.fround(rc)}`, code, params: null, loopCost: 2 * dim },
   });
 }

@@ -8,6 +8,9 @@ import { definePotential } from "./define.ts";
 import type { Potential } from "./potential.ts";
 import { SplitMix32 } from "../../random/splitmix.ts";
 
+/** Components whose logits the WGSL keeps in a fixed private array (more take two passes). */
+const MIX_CAP = 8;
+
 /** Options for {@link gaussianMixture}. */
 export interface GaussianMixtureOptions {
   /** State dimension (default 2). */
@@ -40,7 +43,7 @@ export interface GaussianMixturePotential extends Potential {
  * centres (pulled slightly towards neighbours); they are found by quenching from each centre,
  * so `minima` lists the distinct wells in the order of the first centre that reaches each (fewer
  * than k when components overlap). The WGSL twin reads the components from `model_params`:
- * per component [log w_k - (dim/2) log(2 pi s_k^2), 1 / (2 s_k^2), mu_k(0..dim-1)].
+ * k, then per component [log w_k - (dim/2) log(2 pi s_k^2), 1 / (2 s_k^2), mu_k(0..dim-1)].
  *
  * @example
  * ```ts
@@ -124,38 +127,69 @@ export function gaussianMixture(opts: GaussianMixtureOptions = {}): GaussianMixt
     },
   };
 
+  // model_params: [k, then per component c_k, h_k, mu_k(0..dim-1)]; the dimension comes from
+  // model_dim(), so every size shares one program. Up to MODEL_MIX_CAP components the logits
+  // sit in a fixed private array (its size is the cap, never the model's) and x is read once
+  // per pass; more components take two passes over the components (the maximum logit, then
+  // the weights and the gradient) with no per-component array.
   const stride = dim + 2;
-  const params = new Float32Array(k * stride);
+  const params = new Float32Array(1 + k * stride);
+  params[0] = k;
   for (let j = 0; j < k; j++) {
-    params[j * stride] = cst[j];
-    params[j * stride + 1] = h[j];
-    params.set(centers[j], j * stride + 2);
+    params[1 + j * stride] = cst[j];
+    params[1 + j * stride + 1] = h[j];
+    params.set(centers[j], 1 + j * stride + 2);
   }
-  const code = `const DIM: u32 = ${dim}u;
-const MODEL_K: u32 = ${k}u;
-const MODEL_STRIDE: u32 = ${stride}u;
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
+  const code = `
+const MODEL_MIX_CAP: u32 = ${MIX_CAP}u;
+fn model_mixture_logit(x: u32, o: u32, n: u32) -> f32 {
+  var d2 = 0.0;
+  for (var i = 0u; i < n; i++) { let d = model_x(x, i) - model_params[o + 2u + i]; d2 += d * d; }
+  return model_params[o] - model_params[o + 1u] * d2;
 }
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  var l: array<f32, MODEL_K>;
+fn model_mixture_few(x: u32, g: u32, n: u32, k: u32) -> f32 {
+  let stride = n + 2u;
+  var l: array<f32, MODEL_MIX_CAP>;
+  for (var i = 0u; i < n; i++) {
+    let xi = model_x(x, i);
+    for (var j = 0u; j < k; j++) { let d = xi - model_params[3u + j * stride + i]; l[j] += d * d; }
+  }
   var mx = -3.0e38;
-  for (var j = 0u; j < MODEL_K; j++) {
-    let o = j * MODEL_STRIDE;
-    var d2 = 0.0;
-    for (var i = 0u; i < DIM; i++) { let d = (*x)[i] - model_params[o + 2u + i]; d2 += d * d; }
-    l[j] = model_params[o] - model_params[o + 1u] * d2;
+  for (var j = 0u; j < k; j++) {
+    l[j] = model_params[1u + j * stride] - model_params[2u + j * stride] * l[j];
     mx = max(mx, l[j]);
   }
   var sum = 0.0;
-  for (var j = 0u; j < MODEL_K; j++) { l[j] = exp(l[j] - mx); sum += l[j]; }
-  for (var i = 0u; i < DIM; i++) { (*g)[i] = 0.0; }
-  for (var j = 0u; j < MODEL_K; j++) {
-    let o = j * MODEL_STRIDE;
-    let r = 2.0 * model_params[o + 1u] * l[j] / sum;
-    for (var i = 0u; i < DIM; i++) { (*g)[i] += r * ((*x)[i] - model_params[o + 2u + i]); }
+  for (var j = 0u; j < k; j++) { l[j] = exp(l[j] - mx); sum += l[j]; }
+  for (var j = 0u; j < k; j++) { l[j] = 2.0 * model_params[2u + j * stride] * l[j] / sum; }
+  for (var i = 0u; i < n; i++) {
+    let xi = model_x(x, i);
+    var s = 0.0;
+    for (var j = 0u; j < k; j++) { s += l[j] * (xi - model_params[3u + j * stride + i]); }
+    model_g_set(g, i, s);
   }
+  return -(mx + log(sum));
+}
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let n = model_dim();
+  let k = u32(model_params[0]);
+  if (k <= MODEL_MIX_CAP) { return model_mixture_few(x, g, n, k); }
+  let stride = n + 2u;
+  var mx = -3.0e38;
+  for (var j = 0u; j < k; j++) { mx = max(mx, model_mixture_logit(x, 1u + j * stride, n)); }
+  for (var i = 0u; i < n; i++) { model_g_set(g, i, 0.0); }
+  var sum = 0.0;
+  for (var j = 0u; j < k; j++) {
+    let o = 1u + j * stride;
+    let e = exp(model_mixture_logit(x, o, n) - mx);
+    sum += e;
+    let r = 2.0 * model_params[o + 1u] * e;
+    for (var i = 0u; i < n; i++) {
+      model_g_set(g, i, model_g(g, i) + r * (model_x(x, i) - model_params[o + 2u + i]));
+    }
+  }
+  let inv = 1.0 / sum;
+  for (var i = 0u; i < n; i++) { model_g_set(g, i, model_g(g, i) * inv); }
   return -(mx + log(sum));
 }
 `;
@@ -172,7 +206,12 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima,
     exact: true,
     box: { lo: new Array(dim).fill(lo), hi: new Array(dim).fill(hi) },
-    wgsl: { key: `gaussian-mixture:d=${dim}:k=${k}`, code, params },
+    wgsl: {
+      key: "gaussian-mixture",
+      code,
+      params,
+      loopCost: k <= MIX_CAP ? 2 * (k + 1) * dim + 4 * k : 3 * k * dim + 2 * dim + 2 * k,
+    },
   });
   return Object.freeze({
     ...p,

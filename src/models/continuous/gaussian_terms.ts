@@ -51,7 +51,7 @@ export function diagPrecision(sd: readonly number[]): number[] {
 /**
  * Builds the potential; its minima are found by quenching from `minimaGuesses` (deduplicated, in
  * order), so labels are the index of the guess whose well a point descends to. The WGSL twin
- * reads per term [A, mu(dim), P(dim x dim)] and then q(dim) from `model_params`.
+ * reads k, then per term [A, mu(dim), P(dim x dim)], then q(dim) from `model_params`.
  *
  * @example
  * ```ts
@@ -118,44 +118,50 @@ export function gaussianTerms(o: GaussianTermsOptions): Potential {
       }
     },
   };
+  // model_params: [k, then per term A, mu(dim), P(dim x dim), then q(dim)]; the dimension comes
+  // from model_dim(), so every landscape shares one program. P (x - mu) is formed twice per
+  // term (for the quadratic form, then for the gradient) instead of kept in a per-invocation
+  // array sized by the dimension.
   const stride = 1 + dim + dim * dim;
-  const params = new Float32Array(k * stride + dim);
+  const params = new Float32Array(1 + k * stride + dim);
+  params[0] = k;
   for (let j = 0; j < k; j++) {
-    params[j * stride] = amp[j];
-    params.set(mu.subarray(j * dim, j * dim + dim), j * stride + 1);
-    params.set(prec.subarray(j * dim * dim, (j + 1) * dim * dim), j * stride + 1 + dim);
+    params[1 + j * stride] = amp[j];
+    params.set(mu.subarray(j * dim, j * dim + dim), 1 + j * stride + 1);
+    params.set(prec.subarray(j * dim * dim, (j + 1) * dim * dim), 1 + j * stride + 1 + dim);
   }
-  params.set(q, k * stride);
-  const code = `const DIM: u32 = ${dim}u;
-const MODEL_K: u32 = ${k}u;
-const MODEL_STRIDE: u32 = ${stride}u;
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
+  params.set(q, 1 + k * stride);
+  const code = `
+fn model_terms_prec_row(x: u32, o: u32, n: u32, a: u32) -> f32 {
+  var s = 0.0;
+  for (var b = 0u; b < n; b++) {
+    s += model_params[o + 1u + n + a * n + b] * (model_x(x, b) - model_params[o + 1u + b]);
+  }
+  return s;
 }
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let n = model_dim();
+  let k = u32(model_params[0]);
+  let stride = 1u + n + n * n;
+  let qo = 1u + k * stride;
   var v = 0.0;
-  for (var a = 0u; a < DIM; a++) {
-    let qa = model_params[MODEL_K * MODEL_STRIDE + a];
-    let xa = (*x)[a];
+  for (var a = 0u; a < n; a++) {
+    let qa = model_params[qo + a];
+    let xa = model_x(x, a);
     v += qa * xa * xa * xa * xa;
-    (*g)[a] = 4.0 * qa * xa * xa * xa;
+    model_g_set(g, a, 4.0 * qa * xa * xa * xa);
   }
-  var r: array<f32, DIM>;
-  var pr: array<f32, DIM>;
-  for (var j = 0u; j < MODEL_K; j++) {
-    let o = j * MODEL_STRIDE;
-    for (var a = 0u; a < DIM; a++) { r[a] = (*x)[a] - model_params[o + 1u + a]; }
+  for (var j = 0u; j < k; j++) {
+    let o = 1u + j * stride;
     var quad = 0.0;
-    for (var a = 0u; a < DIM; a++) {
-      var s = 0.0;
-      for (var b = 0u; b < DIM; b++) { s += model_params[o + 1u + DIM + a * DIM + b] * r[b]; }
-      pr[a] = s;
-      quad += r[a] * s;
+    for (var a = 0u; a < n; a++) {
+      quad += (model_x(x, a) - model_params[o + 1u + a]) * model_terms_prec_row(x, o, n, a);
     }
     let ae = model_params[o] * exp(-0.5 * quad);
     v += ae;
-    for (var a = 0u; a < DIM; a++) { (*g)[a] -= ae * pr[a]; }
+    for (var a = 0u; a < n; a++) {
+      model_g_set(g, a, model_g(g, a) - ae * model_terms_prec_row(x, o, n, a));
+    }
   }
   return v;
 }
@@ -170,6 +176,11 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima,
     exact: true,
     ...(o.box ? { box: o.box } : {}),
-    wgsl: { key: `gaussian-terms:${o.name}:d=${dim}:k=${k}`, code, params },
+    wgsl: {
+      key: "gaussian-terms",
+      code,
+      params,
+      loopCost: dim + k * (2 * dim * dim + 2 * dim),
+    },
   });
 }

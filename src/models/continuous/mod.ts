@@ -4,8 +4,9 @@
  * mixture multi-wells in any dimension, user-defined potentials, ground-truth basin labels by
  * steepest descent, and high-dimensional noisy embeddings y = Q [phi(x); z].
  *
- * Every potential has a CPU energy/gradient and a WGSL twin (`potential.wgsl`) defining
- * `model_energy` and `model_grad_energy`; integrators use the drift -grad V.
+ * Every potential has a CPU energy/gradient and a size-generic WGSL twin (`potential.wgsl`)
+ * defining `model_grad_energy(x, g)` over vectors in the host program's storage (see
+ * `WgslPotential`); integrators use the drift -grad V.
  *
  * @example
  * ```ts

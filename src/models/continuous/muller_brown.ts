@@ -3,7 +3,7 @@
  * coefficients of MSMBuilder's `_muller.pyx`.
  * @module
  */
-import { definePotential, wgslDim } from "./define.ts";
+import { definePotential } from "./define.ts";
 import { type Potential, wgslF32 } from "./potential.ts";
 
 /** Müller–Brown coefficients: V = sum_k A_k exp(a_k dx^2 + b_k dx dy + c_k dy^2). */
@@ -48,27 +48,25 @@ export function mullerBrown(opts: MullerBrownOptions = {}): Potential {
   let terms = "";
   for (let k = 0; k < 4; k++) {
     terms += `
-  dx = (*x)[0] - ${f(x0[k])};
-  dy = (*x)[1] - ${f(y0[k])};
+  dx = px - ${f(x0[k])};
+  dy = py - ${f(y0[k])};
   e = ${f(A[k] * s)} * exp(${f(a[k])} * dx * dx + ${f(b[k])} * dx * dy + ${f(c[k])} * dy * dy);
   v += e;
   gx += e * (${f(2 * a[k])} * dx + ${f(b[k])} * dy);
   gy += e * (${f(b[k])} * dx + ${f(2 * c[k])} * dy);`;
   }
-  const code = wgslDim(2) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let px = model_x(x, 0u);
+  let py = model_x(x, 1u);
   var v = 0.0;
   var gx = 0.0;
   var gy = 0.0;
   var dx = 0.0;
   var dy = 0.0;
   var e = 0.0;${terms}
-  (*g)[0] = gx;
-  (*g)[1] = gy;
+  model_g_set(g, 0u, gx);
+  model_g_set(g, 1u, gy);
   return v;
 }
 `;
@@ -101,6 +99,6 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima: [[-0.558, 1.442], [0.623, 0.028], [-0.05, 0.467]],
     saddles: [[-0.822, 0.624], [0.212, 0.293]],
     box: { lo: [-1.5, -0.2], hi: [1.2, 2] },
-    wgsl: { key: `muller-brown:d=2:scale=${Math.fround(s)}`, code, params: null },
+    wgsl: { key: `muller-brown:d=2:scale=${Math.fround(s)}`, code, params: null, fixedDim: 2 },
   });
 }

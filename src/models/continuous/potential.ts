@@ -9,22 +9,142 @@
  * The GPU twin of a potential. `code` is a WGSL snippet that defines
  *
  * ```wgsl
- * const DIM: u32 = ...;
- * fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32
- * fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32
+ * fn model_grad_energy(x: u32, g: u32) -> f32
  * ```
  *
- * where `model_grad_energy` writes dV/dx into `g` and returns V. When `params` is set, the
- * snippet reads it through a binding it does NOT declare; the program assembler declares it as
- * `@group(1) @binding(0) var<storage, read> model_params: array<f32>;`.
+ * which writes dV/dx into the vector `g` and returns V at the point `x`. `x` and `g` are handles
+ * to vectors that the host program keeps in its own storage (one per trajectory or chain); the
+ * snippet reads and writes them only through functions the host defines before it (see
+ * {@link wgslPotentialHost}):
+ *
+ * ```wgsl
+ * fn model_dim() -> u32                    // the dimension, from the host's uniform block
+ * fn model_x(x: u32, i: u32) -> f32        // coordinate i of the point x
+ * fn model_g(g: u32, i: u32) -> f32        // entry i of g (as the snippet last wrote it)
+ * fn model_g_set(g: u32, i: u32, v: f32)   // writes dV/dx_i
+ * ```
+ *
+ * Nothing in the text may depend on the dimension (no `array<f32, N>` sized by it, no loop
+ * bounds baked in): one program then serves every size and compiles in the same time. Sizes
+ * other than the dimension (numbers of components, ...) travel in `params`. When `params` is
+ * set, the snippet reads it through a binding it does NOT declare; the program assembler
+ * declares it as `@group(1) @binding(0) var<storage, read> model_params: array<f32>;`.
  */
 export interface WgslPotential {
-  /** Identifies the WGSL text for pipeline caching (includes dim and anything baked in). */
+  /**
+   * Identifies the WGSL text for pipeline caching and labels; it becomes part of the program
+   * text, so it must not contain the dimension unless the text itself depends on it.
+   */
   readonly key: string;
   /** The WGSL snippet described above. */
   readonly code: string;
   /** Read-only parameters bound as `model_params`, or null when the snippet needs none. */
   readonly params: Float32Array | null;
+  /**
+   * WGSL loop iterations of one `model_grad_energy` call at this size (llvmpipe's loop budget);
+   * when absent, runners estimate it from the text, the parameters and the dimension.
+   */
+  readonly loopCost?: number;
+  /**
+   * The dimension, for snippets written for one dimension only (Müller–Brown, the 1-D and 2-D
+   * wells). Hosts bake it into the program so that their loops over coordinates unroll; such a
+   * text exists for one dimension anyway. Size-generic snippets leave it unset and share one
+   * program for every dimension.
+   */
+  readonly fixedDim?: number;
+}
+
+/** Largest dimension whose vectors a host may keep in registers (see {@link wgslPotentialHost}). */
+export const POT_REG_CAP = 4;
+
+/** `select` tree picking `names[i]` for a runtime index i (power-of-two length). */
+function selectTree(names: readonly string[], lo = 0): string {
+  if (names.length === 1) return names[0];
+  const half = names.length / 2;
+  return `select(${selectTree(names.slice(0, half), lo)}, ${
+    selectTree(names.slice(half), lo + half)
+  }, i >= ${lo + half}u)`;
+}
+
+/** WGSL of a register file of `slots` vectors of POT_REG_CAP private scalars. */
+function registerFileWgsl(slots: number): string {
+  const reg = (s: number, i: number) => `pot_r${s}_${i}`;
+  const all = Array.from(
+    { length: slots },
+    (_, s) => Array.from({ length: POT_REG_CAP }, (_, i) => reg(s, i)),
+  );
+  const decls = all.flat().map((n) => `var<private> ${n}: f32;`).join("\n");
+  const getCases = all.map((names, s) => `    case ${s}u: { return ${selectTree(names)}; }`);
+  const setCases = all.map((names, s) =>
+    `    case ${s}u: {\n${
+      names.map((n, i) => `      ${n} = select(${n}, v, i == ${i}u);`).join("\n")
+    }\n    }`
+  );
+  return `const POT_REG_CAP: u32 = ${POT_REG_CAP}u;
+const POT_REG_BASE: u32 = 0xffff0000u;
+${decls}
+// Entry i of register slot s. Branch-free in i, so a runtime index costs a few selects; with
+// constant handles the slot folds away after inlining.
+fn pot_reg_get(s: u32, i: u32) -> f32 {
+  switch s {
+${getCases.join("\n")}
+    default: { return 0.0; }
+  }
+}
+fn pot_reg_set(s: u32, i: u32, v: f32) {
+  switch s {
+${setCases.join("\n")}
+    default: {}
+  }
+}
+`;
+}
+
+/**
+ * The host side of the potential contract: WGSL definitions of `model_dim`, `model_x`,
+ * `model_g` and `model_g_set`, plus `pot_get(h, i)` / `pot_set(h, i, v)` for the host's own
+ * loops, over vectors stored strided in one storage buffer: entry i of the vector with handle h
+ * at `buffer[h + i * stride]` (a chain-minor layout, so neighbouring invocations touch
+ * neighbouring words).
+ *
+ * With `regSlots > 0` the host may also keep up to that many vectors of at most
+ * {@link POT_REG_CAP} entries in a fixed register file of private scalars (`pot_reg_get(s, i)`,
+ * `pot_reg_set(s, i, v)`): handle `POT_REG_BASE + s * POT_REG_CAP` names slot s. Its size is
+ * fixed, never the model's, so the text still does not depend on the dimension; a host passes
+ * such constant handles only when `model_dim() <= POT_REG_CAP`, and after inlining every access
+ * is a register (on llvmpipe a storage access with per-lane addresses is a gather of scalar
+ * loads, several times dearer than the small potentials' arithmetic).
+ *
+ * @example
+ * ```ts
+ * const host = wgslPotentialHost("work", "params.chains", "params.dim");
+ * host.includes("fn model_x(x: u32, i: u32) -> f32"); // true
+ * ```
+ */
+export function wgslPotentialHost(
+  buffer: string,
+  stride: string,
+  dim: string,
+  regSlots = 0,
+): string {
+  const regs = regSlots > 0;
+  const get = regs
+    ? `if (h >= POT_REG_BASE) { return pot_reg_get((h - POT_REG_BASE) / POT_REG_CAP, i); }\n  `
+    : "";
+  const set = regs
+    ? `if (h >= POT_REG_BASE) { pot_reg_set((h - POT_REG_BASE) / POT_REG_CAP, i, v); return; }\n  `
+    : "";
+  return (regs ? registerFileWgsl(regSlots) : "") + `fn model_dim() -> u32 { return ${dim}; }
+fn pot_get(h: u32, i: u32) -> f32 {
+  ${get}return ${buffer}[h + i * ${stride}];
+}
+fn pot_set(h: u32, i: u32, v: f32) {
+  ${set}${buffer}[h + i * ${stride}] = v;
+}
+fn model_x(x: u32, i: u32) -> f32 { return pot_get(x, i); }
+fn model_g(g: u32, i: u32) -> f32 { return pot_get(g, i); }
+fn model_g_set(g: u32, i: u32, v: f32) { pot_set(g, i, v); }
+`;
 }
 
 /** The part of a potential that numerics need: name, dimension, energy and gradient. */

@@ -30,7 +30,10 @@ export interface UserPotentialSpec {
 /**
  * Validates and wraps a user potential. Throws on a bad dim, a non-finite energy or gradient at
  * the probe point, a gradient that disagrees with finite differences, or WGSL text that lacks
- * `model_energy`, `model_grad_energy` or `const DIM`.
+ * `model_grad_energy` or still follows the old per-invocation contract (`const DIM`). The WGSL
+ * contract is the one of `WgslPotential` in `potential.ts`: the snippet reads the point through
+ * `model_x(x, i)`, writes the gradient through `model_g_set(g, i, v)` and gets the dimension
+ * from `model_dim()`, so one program serves every dimension.
  *
  * @example
  * ```ts
@@ -39,6 +42,17 @@ export interface UserPotentialSpec {
  *   energy: (x) => x[0] ** 2 + x[1] ** 2,
  *   gradient: (x, g) => { g[0] = 2 * x[0]; g[1] = 2 * x[1]; },
  *   minima: [[0, 0]],
+ *   // The GPU twin, for any dimension: V = sum x_i^2.
+ *   wgsl: {
+ *     code: "fn model_grad_energy(x: u32, g: u32) -> f32 {\n" +
+ *       "  var v = 0.0;\n" +
+ *       "  for (var i = 0u; i < model_dim(); i++) {\n" +
+ *       "    let xi = model_x(x, i);\n" +
+ *       "    model_g_set(g, i, 2.0 * xi);\n" +
+ *       "    v += xi * xi;\n" +
+ *       "  }\n" +
+ *       "  return v;\n}\n",
+ *   },
  * });
  * ```
  */
@@ -105,16 +119,21 @@ export function userPotential(spec: UserPotentialSpec): Potential {
   let wgsl: WgslPotential = { key: `user:${name}:d=${dim}:cpu-only`, code: "", params: null };
   if (spec.wgsl) {
     const code = spec.wgsl.code;
-    const needs: [RegExp, string][] = [
-      [/\bfn\s+model_energy\s*\(/, "fn model_energy"],
-      [/\bfn\s+model_grad_energy\s*\(/, "fn model_grad_energy"],
-      [/\bconst\s+DIM\b/, "const DIM"],
-    ];
-    for (const [re, what] of needs) {
-      if (!re.test(code)) throw new Error(`userPotential(${name}): WGSL code must define ${what}`);
+    if (!/\bfn\s+model_grad_energy\s*\(/.test(code)) {
+      throw new Error(
+        `userPotential(${name}): WGSL code must define fn model_grad_energy(x: u32, g: u32) -> f32`,
+      );
+    }
+    // The pre-storage contract (`const DIM`, per-invocation `array<f32, DIM>`) baked the size
+    // into the text; say how to port it instead of failing inside the WGSL compiler.
+    if (/\bconst\s+DIM\b|array\s*<\s*f32\s*,\s*DIM\s*>|\(\s*\*\s*[xg]\s*\)\s*\[/.test(code)) {
+      throw new Error(
+        `userPotential(${name}): WGSL code uses the old per-invocation contract (const DIM, ` +
+          `array<f32, DIM>, (*x)[i]); expected model_dim(), model_x(x, i) and model_g_set(g, i, v)`,
+      );
     }
     wgsl = {
-      key: spec.wgsl.key ?? `user:${name}:d=${dim}:${hashText(code)}`,
+      key: spec.wgsl.key ?? `user:${name}:${hashText(code)}`,
       code,
       params: spec.wgsl.params ?? null,
     };

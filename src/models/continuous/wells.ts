@@ -3,7 +3,7 @@
  * formulas of the code (not the docstrings; see shared/reference/basins.md section 3).
  * @module
  */
-import { definePotential, wgslDim } from "./define.ts";
+import { definePotential } from "./define.ts";
 import { type Potential, wgslF32 } from "./potential.ts";
 
 /** Options for {@link doubleWell}. */
@@ -33,16 +33,14 @@ export function doubleWell(opts: DoubleWellOptions = {}): Potential {
   }
   const t = wgslF32(tilt);
   const y2 = dim === 2;
-  const code = wgslDim(dim) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0] * (*x)[0] - 1.0;
-  return a * a + ${t} * (*x)[0]${y2 ? " + (*x)[1] * (*x)[1]" : ""};
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let x0 = (*x)[0];
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let x0 = model_x(x, 0u);
   let a = x0 * x0 - 1.0;
-  (*g)[0] = 4.0 * x0 * a + ${t};${y2 ? "\n  (*g)[1] = 2.0 * (*x)[1];" : ""}
-  return a * a + ${t} * x0${y2 ? " + (*x)[1] * (*x)[1]" : ""};
+  model_g_set(g, 0u, 4.0 * x0 * a + ${t});${
+    y2 ? "\n  model_g_set(g, 1u, 2.0 * model_x(x, 1u));" : ""
+  }
+  return a * a + ${t} * x0${y2 ? " + model_x(x, 1u) * model_x(x, 1u)" : ""};
 }
 `;
   const pad = (v: number) => (y2 ? [v, 0] : [v]);
@@ -59,7 +57,12 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     saddles: [pad(0)],
     exact: tilt === 0,
     box: y2 ? { lo: [-2, -1.5], hi: [2, 1.5] } : { lo: [-2], hi: [2] },
-    wgsl: { key: `double-well:d=${dim}:tilt=${Math.fround(tilt)}`, code, params: null },
+    wgsl: {
+      key: `double-well:d=${dim}:tilt=${Math.fround(tilt)}`,
+      code,
+      params: null,
+      fixedDim: dim,
+    },
   });
 }
 
@@ -74,16 +77,11 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
  * ```
  */
 export function asymmetricDoubleWell(): Potential {
-  const code = wgslDim(1) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  let u = (*x)[0] - 2.0;
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let u = model_x(x, 0u) - 2.0;
   let u2 = u * u;
-  return 2.0 * u - 6.0 * u2 + u2 * u2;
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let u = (*x)[0] - 2.0;
-  let u2 = u * u;
-  (*g)[0] = 2.0 - 12.0 * u + 4.0 * u2 * u;
+  model_g_set(g, 0u, 2.0 - 12.0 * u + 4.0 * u2 * u);
   return 2.0 * u - 6.0 * u2 + u2 * u2;
 }
 `;
@@ -102,7 +100,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima: [[0.19], [3.642]],
     saddles: [[2.168]],
     box: { lo: [-0.5], hi: [4.5] },
-    wgsl: { key: "double-well-asymmetric:d=1", code, params: null },
+    wgsl: { key: "double-well-asymmetric:d=1", code, params: null, fixedDim: 1 },
   });
 }
 
@@ -116,17 +114,12 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
  * ```
  */
 export function quadrupleWell(): Potential {
-  const code = wgslDim(2) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0] * (*x)[0] - 1.0;
-  let b = (*x)[1] * (*x)[1] - 1.0;
-  return a * a + b * b;
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0] * (*x)[0] - 1.0;
-  let b = (*x)[1] * (*x)[1] - 1.0;
-  (*g)[0] = 4.0 * (*x)[0] * a;
-  (*g)[1] = 4.0 * (*x)[1] * b;
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let a = model_x(x, 0u) * model_x(x, 0u) - 1.0;
+  let b = model_x(x, 1u) * model_x(x, 1u) - 1.0;
+  model_g_set(g, 0u, 4.0 * model_x(x, 0u) * a);
+  model_g_set(g, 1u, 4.0 * model_x(x, 1u) * b);
   return a * a + b * b;
 }
 `;
@@ -143,7 +136,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     saddles: [[-1, 0], [1, 0], [0, -1], [0, 1]],
     exact: true,
     box: { lo: [-2, -2], hi: [2, 2] },
-    wgsl: { key: "quadruple-well:d=2", code, params: null },
+    wgsl: { key: "quadruple-well:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -160,17 +153,12 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
  * ```
  */
 export function quadrupleWellAsymmetric(): Potential {
-  const code = wgslDim(2) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0];
-  let b = (*x)[1];
-  return a * (a * (a * (a - 0.0625) - 2.0) + 0.1875) + b * (b * (b * (b - 0.125) - 2.0) + 0.375);
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0];
-  let b = (*x)[1];
-  (*g)[0] = (a * a - 1.0) * (4.0 * a - 0.1875);
-  (*g)[1] = (b * b - 1.0) * (4.0 * b - 0.375);
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let a = model_x(x, 0u);
+  let b = model_x(x, 1u);
+  model_g_set(g, 0u, (a * a - 1.0) * (4.0 * a - 0.1875));
+  model_g_set(g, 1u, (b * b - 1.0) * (4.0 * b - 0.375));
   return a * (a * (a * (a - 0.0625) - 2.0) + 0.1875) + b * (b * (b * (b - 0.125) - 2.0) + 0.375);
 }
 `;
@@ -192,7 +180,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     saddles: [[3 / 64, -1], [3 / 64, 1], [-1, 3 / 32], [1, 3 / 32]],
     exact: true,
     box: { lo: [-2, -2], hi: [2, 2] },
-    wgsl: { key: "quadruple-well-asymmetric:d=2", code, params: null },
+    wgsl: { key: "quadruple-well-asymmetric:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -209,22 +197,18 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
  * ```
  */
 export function tripleWell2d(): Potential {
-  const code = wgslDim(2) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let a = (*x)[0];
-  let b = (*x)[1];
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let a = model_x(x, 0u);
+  let b = model_x(x, 1u);
   let c = b - 1.0 / 3.0;
   let d = b - 5.0 / 3.0;
   let e1 = 3.0 * exp(-a * a - c * c);
   let e2 = 3.0 * exp(-a * a - d * d);
   let e3 = 5.0 * exp(-(a - 1.0) * (a - 1.0) - b * b);
   let e4 = 5.0 * exp(-(a + 1.0) * (a + 1.0) - b * b);
-  (*g)[0] = -2.0 * a * e1 + 2.0 * a * e2 + 2.0 * (a - 1.0) * e3 + 2.0 * (a + 1.0) * e4 + 0.8 * a * a * a;
-  (*g)[1] = -2.0 * c * e1 + 2.0 * d * e2 + 2.0 * b * (e3 + e4) + 0.8 * c * c * c;
+  model_g_set(g, 0u, -2.0 * a * e1 + 2.0 * a * e2 + 2.0 * (a - 1.0) * e3 + 2.0 * (a + 1.0) * e4 + 0.8 * a * a * a);
+  model_g_set(g, 1u, -2.0 * c * e1 + 2.0 * d * e2 + 2.0 * b * (e3 + e4) + 0.8 * c * c * c);
   return e1 - e2 - e3 - e4 + 0.2 * a * a * a * a + 0.2 * c * c * c * c;
 }
 `;
@@ -260,7 +244,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima: [[-1.048, -0.042], [1.048, -0.042], [0, 1.537]],
     saddles: [[0, -0.316], [-0.617, 1.103], [0.617, 1.103]],
     box: { lo: [-2, -1], hi: [2, 2.5] },
-    wgsl: { key: "triple-well-2d:d=2", code, params: null },
+    wgsl: { key: "triple-well-2d:d=2", code, params: null, fixedDim: 2 },
   });
 }
 
@@ -289,14 +273,10 @@ export function tripleWell1d(): Potential {
   // expanding around the box centre u = x - 3 cuts that to ~150, so the GPU stays within 1e-5.
   const cs = shiftPolynomial(c, 3);
   const dcs = shiftPolynomial(dc, 3);
-  const code = wgslDim(1) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  let u = (*x)[0] - 3.0;
-  return ${horner(cs)};
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let u = (*x)[0] - 3.0;
-  (*g)[0] = ${horner(dcs)};
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let u = model_x(x, 0u) - 3.0;
+  model_g_set(g, 0u, ${horner(dcs)});
   return ${horner(cs)};
 }
 `;
@@ -316,7 +296,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima: [[0.507], [3.158], [5.424]],
     saddles: [[1.564], [4.456]],
     box: { lo: [0], hi: [6] },
-    wgsl: { key: "triple-well-1d:d=1", code, params: null },
+    wgsl: { key: "triple-well-1d:d=1", code, params: null, fixedDim: 1 },
   });
 }
 
@@ -331,19 +311,15 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
  * ```
  */
 export function prinz(): Potential {
-  const code = wgslDim(1) + `
-fn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 {
-  var g: array<f32, DIM>;
-  return model_grad_energy(x, &g);
-}
-fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 {
-  let u = (*x)[0];
+  const code = `
+fn model_grad_energy(x: u32, g: u32) -> f32 {
+  let u = model_x(x, 0u);
   let u2 = u * u;
   let u4 = u2 * u2;
   let e1 = 0.8 * exp(-80.0 * u2);
   let e2 = 0.2 * exp(-80.0 * (u - 0.5) * (u - 0.5));
   let e3 = 0.5 * exp(-40.0 * (u + 0.5) * (u + 0.5));
-  (*g)[0] = 4.0 * (8.0 * u4 * u2 * u - 160.0 * u * e1 - 160.0 * (u - 0.5) * e2 - 80.0 * (u + 0.5) * e3);
+  model_g_set(g, 0u, 4.0 * (8.0 * u4 * u2 * u - 160.0 * u * e1 - 160.0 * (u - 0.5) * e2 - 80.0 * (u + 0.5) * e3));
   return 4.0 * (u4 * u4 + e1 + e2 + e3);
 }
 `;
@@ -368,7 +344,7 @@ fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f
     minima: [[-0.7394], [-0.2237], [0.2691], [0.6733]],
     saddles: [[-0.502], [0], [0.502]],
     box: { lo: [-1], hi: [1] },
-    wgsl: { key: "prinz:d=1", code, params: null },
+    wgsl: { key: "prinz:d=1", code, params: null, fixedDim: 1 },
   });
 }
 

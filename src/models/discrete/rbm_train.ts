@@ -457,16 +457,15 @@ export function reconstructionError(p: RbmParams, data: Uint8Array, rows?: numbe
 
 /** Applies SGD or Adam to one parameter array (ascent on the log-likelihood). */
 class Optimizer {
-  private t = 0;
-  private readonly m: Float64Array[] = [];
-  private readonly v: Float64Array[] = [];
-  constructor(readonly kind: "sgd" | "adam", readonly lr: number, sizes: number[]) {
-    if (kind === "adam") {
-      for (const s of sizes) {
-        this.m.push(new Float64Array(s));
-        this.v.push(new Float64Array(s));
-      }
-    }
+  private t: number;
+  constructor(
+    readonly kind: "sgd" | "adam",
+    readonly lr: number,
+    readonly m: Float64Array[],
+    readonly v: Float64Array[],
+    updatesDone: number,
+  ) {
+    this.t = updatesDone;
   }
   tick(): void {
     this.t++;
@@ -487,6 +486,217 @@ class Optimizer {
 }
 
 /**
+ * Everything the next epoch of PCD training needs, after a whole number of epochs: with the
+ * same data and options, training continued from it gives the bits of the uninterrupted run.
+ * The Philox draws are keyed by (seed, update, stream), so no generator state is needed.
+ */
+export interface RbmTrainState {
+  /** Epochs done. */
+  readonly epoch: number;
+  readonly params: RbmParams;
+  readonly chains: PcdChains;
+  /** The row order: each epoch shuffles the previous epoch's order in place. */
+  readonly order: Int32Array;
+  /** Adam's first and second moments of (weights, visible bias, hidden bias); empty for SGD. */
+  readonly adamM: readonly Float64Array[];
+  readonly adamV: readonly Float64Array[];
+  /** Figures of the epochs done. */
+  readonly history: readonly RbmEpochStats[];
+}
+
+/** Checks one array of a training state against its expected length. */
+function checkStateArray(name: string, a: ArrayLike<number>, length: number): void {
+  if (a.length !== length) {
+    throw new Error(`training state: ${name} has ${a.length} entries: expected ${length}`);
+  }
+}
+
+/**
+ * PCD training one epoch at a time, so that a caller can store each epoch (and its state)
+ * before the next; {@link trainRbm} runs it to the end. Options and draws are those of
+ * {@link trainRbm}; `from` continues a stored {@link RbmTrainState}.
+ *
+ * @example
+ * ```ts
+ * import { RbmTraining, trainRbm } from "./rbm_train.ts";
+ * const data = new Uint8Array([1, 1, 0, 0, 0, 0, 1, 1]);
+ * const opts = { numHidden: 2, epochs: 4, batchSize: 1 };
+ * const first = new RbmTraining(data, 4, opts);
+ * first.runEpoch();
+ * first.runEpoch();
+ * const rest = new RbmTraining(data, 4, opts, structuredClone(first.state()));
+ * while (!rest.done) rest.runEpoch();
+ * console.log(rest.result().weights[0] === trainRbm(data, 4, opts).weights[0]); // true
+ * ```
+ */
+export class RbmTraining {
+  readonly epochs: number;
+  readonly #data: Uint8Array;
+  readonly #n: number;
+  readonly #opts: RbmTrainOptions;
+  readonly #batchSize: number;
+  readonly #cdSteps: number;
+  readonly #decay: number;
+  readonly #seed: number;
+  readonly #monitor: number;
+  readonly #perEpoch: number;
+  readonly #p: RbmParams;
+  readonly #chains: PcdChains;
+  readonly #order: Int32Array;
+  readonly #opt: Optimizer;
+  readonly #words: WordSource;
+  readonly #history: RbmEpochStats[];
+  #epoch: number;
+
+  constructor(data: Uint8Array, numVisible: number, opts: RbmTrainOptions, from?: RbmTrainState) {
+    const n = checkData(data, numVisible);
+    const epochs = opts.epochs ?? 1;
+    const batchSize = Math.min(opts.batchSize ?? 100, n);
+    const lr = opts.learningRate ?? RBM_DEFAULT_LEARNING_RATE;
+    const cdSteps = opts.cdSteps ?? 1;
+    const numChains = opts.numChains ?? batchSize;
+    const decay = opts.weightDecay ?? 0;
+    const seed = opts.seed ?? 0;
+    const monitor = Math.min(opts.monitorSamples ?? 500, n);
+    checkPositive("numHidden", opts.numHidden, true);
+    checkPositive("epochs", epochs, true);
+    checkPositive("batchSize", batchSize, true);
+    checkPositive("learningRate", lr, false);
+    checkPositive("cdSteps", cdSteps, true);
+    checkPositive("numChains", numChains, true);
+    if (!(decay >= 0) || !Number.isFinite(decay)) {
+      throw new Error(`weightDecay must be a finite number >= 0, got ${decay}`);
+    }
+    if (!Number.isInteger(monitor) || monitor < 0) {
+      throw new Error(`monitorSamples must be an integer >= 0, got ${opts.monitorSamples}`);
+    }
+    this.epochs = epochs;
+    this.#data = data;
+    this.#n = n;
+    this.#opts = opts;
+    this.#batchSize = batchSize;
+    this.#cdSteps = cdSteps;
+    this.#decay = decay;
+    this.#seed = seed;
+    this.#monitor = monitor;
+    this.#perEpoch = Math.ceil(n / batchSize);
+    this.#words = new WordSource(seed);
+    const kind = opts.optimizer ?? "sgd";
+    const sizes = [numVisible * opts.numHidden, numVisible, opts.numHidden];
+    if (from) {
+      if (!Number.isInteger(from.epoch) || from.epoch < 0 || from.epoch > epochs) {
+        throw new Error(
+          `training state: epoch ${from.epoch}: expected an integer in [0, ${epochs}]`,
+        );
+      }
+      checkStateArray("weights", from.params.weights, sizes[0]);
+      checkStateArray("visibleBias", from.params.visibleBias, sizes[1]);
+      checkStateArray("hiddenBias", from.params.hiddenBias, sizes[2]);
+      checkStateArray("chains", from.chains.visible, numChains * numVisible);
+      checkStateArray("order", from.order, n);
+      const moments = kind === "adam" ? 3 : 0;
+      if (from.adamM.length !== moments || from.adamV.length !== moments) {
+        throw new Error(`training state: ${from.adamM.length} Adam moments: expected ${moments}`);
+      }
+      for (let k = 0; k < moments; k++) {
+        checkStateArray(`adamM[${k}]`, from.adamM[k], sizes[k]);
+        checkStateArray(`adamV[${k}]`, from.adamV[k], sizes[k]);
+      }
+      this.#p = { ...from.params, numVisible, numHidden: opts.numHidden };
+      this.#chains = { numChains, visible: from.chains.visible };
+      this.#order = from.order;
+      this.#history = [...from.history];
+      this.#epoch = from.epoch;
+    } else {
+      this.#p = initRbmParams(data, numVisible, opts.numHidden, seed, opts.initSigma ?? 0.01);
+      this.#chains = initPcdChains(data, numVisible, numChains, seed);
+      this.#order = range(n);
+      this.#history = [];
+      this.#epoch = 0;
+    }
+    const fresh = (s: number) => new Float64Array(s);
+    this.#opt = new Optimizer(
+      kind,
+      lr,
+      kind === "adam" ? (from ? [...from.adamM] : sizes.map(fresh)) : [],
+      kind === "adam" ? (from ? [...from.adamV] : sizes.map(fresh)) : [],
+      this.#epoch * this.#perEpoch,
+    );
+  }
+
+  /** Epochs done. */
+  get epochsDone(): number {
+    return this.#epoch;
+  }
+
+  /** Whether every epoch is done. */
+  get done(): boolean {
+    return this.#epoch >= this.epochs;
+  }
+
+  /** Runs the next epoch and returns its figures. */
+  runEpoch(): RbmEpochStats {
+    if (this.done) throw new Error(`all ${this.epochs} epochs are done`);
+    const p = this.#p, n = this.#n, order = this.#order, words = this.#words;
+    const epoch = ++this.#epoch;
+    const total = this.epochs * this.#perEpoch;
+    let update = (epoch - 1) * this.#perEpoch;
+    let sweep = update * this.#cdSteps;
+    // Fisher-Yates with 24-bit uniforms (the bias is negligible for n << 2^24 rows).
+    words.reset(0, epoch, STREAM_SHUFFLE);
+    for (let k = n - 1; k > 0; k--) {
+      const r = Math.floor(uniform01(words.next()) * (k + 1));
+      const t = order[k];
+      order[k] = order[r];
+      order[r] = t;
+    }
+    for (let start = 0; start < n; start += this.#batchSize) {
+      for (let s = 0; s < this.#cdSteps; s++) gibbsSweep(p, this.#chains, this.#seed, ++sweep);
+      const g = pcdGradient(
+        p,
+        this.#data,
+        this.#chains,
+        order.subarray(start, start + this.#batchSize),
+      );
+      if (this.#decay > 0) {
+        for (let k = 0; k < g.weights.length; k++) g.weights[k] -= this.#decay * p.weights[k];
+      }
+      this.#opt.tick();
+      this.#opt.apply(0, p.weights, g.weights);
+      this.#opt.apply(1, p.visibleBias, g.visibleBias);
+      this.#opt.apply(2, p.hiddenBias, g.hiddenBias);
+      this.#opts.onProgress?.(++update, total);
+    }
+    const monitor = this.#monitor;
+    const stats = {
+      epoch,
+      pseudoLogLikelihood: monitor > 0 ? pseudoLogLikelihood(p, this.#data, monitor) : NaN,
+      reconstructionError: monitor > 0 ? reconstructionError(p, this.#data, monitor) : NaN,
+    };
+    this.#history.push(stats);
+    return stats;
+  }
+
+  /** The live state after the epochs done (its arrays change as training goes on). */
+  state(): RbmTrainState {
+    return {
+      epoch: this.#epoch,
+      params: this.#p,
+      chains: this.#chains,
+      order: this.#order,
+      adamM: this.#opt.m,
+      adamV: this.#opt.v,
+      history: this.#history,
+    };
+  }
+
+  /** The parameters and figures so far. */
+  result(): RbmTrainResult {
+    return { ...this.#p, history: [...this.#history] };
+  }
+}
+
+/**
  * Trains a binary RBM on `data` (`[n, numVisible]` rows of 0/1) by PCD; deterministic for a
  * given seed. Each epoch visits the rows in a fresh seeded order; a final short batch is used.
  *
@@ -502,68 +712,9 @@ export function trainRbm(
   numVisible: number,
   opts: RbmTrainOptions,
 ): RbmTrainResult {
-  const n = checkData(data, numVisible);
-  const epochs = opts.epochs ?? 1;
-  const batchSize = Math.min(opts.batchSize ?? 100, n);
-  const lr = opts.learningRate ?? RBM_DEFAULT_LEARNING_RATE;
-  const cdSteps = opts.cdSteps ?? 1;
-  const numChains = opts.numChains ?? batchSize;
-  const decay = opts.weightDecay ?? 0;
-  const seed = opts.seed ?? 0;
-  const monitor = Math.min(opts.monitorSamples ?? 500, n);
-  checkPositive("numHidden", opts.numHidden, true);
-  checkPositive("epochs", epochs, true);
-  checkPositive("batchSize", batchSize, true);
-  checkPositive("learningRate", lr, false);
-  checkPositive("cdSteps", cdSteps, true);
-  checkPositive("numChains", numChains, true);
-  if (!(decay >= 0) || !Number.isFinite(decay)) {
-    throw new Error(`weightDecay must be a finite number >= 0, got ${decay}`);
-  }
-  if (!Number.isInteger(monitor) || monitor < 0) {
-    throw new Error(`monitorSamples must be an integer >= 0, got ${opts.monitorSamples}`);
-  }
-  const p = initRbmParams(data, numVisible, opts.numHidden, seed, opts.initSigma ?? 0.01);
-  const chains = initPcdChains(data, numVisible, numChains, seed);
-  const opt = new Optimizer(opts.optimizer ?? "sgd", lr, [
-    p.weights.length,
-    p.visibleBias.length,
-    p.hiddenBias.length,
-  ]);
-  const perEpoch = Math.ceil(n / batchSize);
-  const total = epochs * perEpoch;
-  const order = range(n);
-  const words = new WordSource(seed);
-  const history: RbmEpochStats[] = [];
-  let update = 0, sweep = 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    // Fisher-Yates with 24-bit uniforms (the bias is negligible for n << 2^24 rows).
-    words.reset(0, epoch, STREAM_SHUFFLE);
-    for (let k = n - 1; k > 0; k--) {
-      const r = Math.floor(uniform01(words.next()) * (k + 1));
-      const t = order[k];
-      order[k] = order[r];
-      order[r] = t;
-    }
-    for (let start = 0; start < n; start += batchSize) {
-      for (let s = 0; s < cdSteps; s++) gibbsSweep(p, chains, seed, ++sweep);
-      const g = pcdGradient(p, data, chains, order.subarray(start, start + batchSize));
-      if (decay > 0) {
-        for (let k = 0; k < g.weights.length; k++) g.weights[k] -= decay * p.weights[k];
-      }
-      opt.tick();
-      opt.apply(0, p.weights, g.weights);
-      opt.apply(1, p.visibleBias, g.visibleBias);
-      opt.apply(2, p.hiddenBias, g.hiddenBias);
-      opts.onProgress?.(++update, total);
-    }
-    history.push({
-      epoch,
-      pseudoLogLikelihood: monitor > 0 ? pseudoLogLikelihood(p, data, monitor) : NaN,
-      reconstructionError: monitor > 0 ? reconstructionError(p, data, monitor) : NaN,
-    });
-  }
-  return { ...p, history };
+  const training = new RbmTraining(data, numVisible, opts);
+  while (!training.done) training.runEpoch();
+  return training.result();
 }
 
 /** File names of a saved RBM inside its folder. */

@@ -18,6 +18,8 @@ export function allPotentials(): Potential[] {
     mullerBrown({ scale: 0.1 }),
     foldingModel({ dim: 3, rCut: 2 }),
     gaussianMixture({ dim: 5, k: 4, seed: 11, widths: [1, 0.8, 1.2, 1], weights: [1, 2, 1, 3] }),
+    // More components than the WGSL keeps in its private array: the two-pass path.
+    gaussianMixture({ dim: 3, k: 10, seed: 12 }),
   ];
 }
 

@@ -77,7 +77,7 @@ Deno.test("overlapping components merge into one minimum", () => {
   assertEquals(gaussianMixture({ centers: [[0, 0], [3, 0]] }).minima.length, 2);
 });
 
-Deno.test("WGSL params pack [c_k, 1/(2 s^2), mu_k] per component", () => {
+Deno.test("WGSL params pack k, then [c_k, 1/(2 s^2), mu_k] per component", () => {
   const p = gaussianMixture({
     dim: 2,
     centers: [[1, 2], [-3, 4]],
@@ -85,11 +85,12 @@ Deno.test("WGSL params pack [c_k, 1/(2 s^2), mu_k] per component", () => {
     weights: [1, 3],
   });
   const prm = p.wgsl.params!;
-  assertEquals(prm.length, 2 * 4);
-  assertClose(prm[0], Math.log(0.25) - Math.log(2 * Math.PI), 1e-6, "c_0");
-  assertClose(prm[5], 1 / 8, 0, "h_1");
-  assertEquals(Array.from(prm.slice(6, 8)), [-3, 4]);
-  assert(p.wgsl.code.includes("const MODEL_K: u32 = 2u;"));
+  assertEquals(prm.length, 1 + 2 * 4);
+  assertEquals(prm[0], 2, "k travels in the parameters, not in the text");
+  assertClose(prm[1], Math.log(0.25) - Math.log(2 * Math.PI), 1e-6, "c_0");
+  assertClose(prm[6], 1 / 8, 0, "h_1");
+  assertEquals(Array.from(prm.slice(7, 9)), [-3, 4]);
+  assertEquals(p.wgsl.code, gaussianMixture({ dim: 7, k: 5 }).wgsl.code, "no size in the text");
 });
 
 Deno.test("mixture options are validated", () => {

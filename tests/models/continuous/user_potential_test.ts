@@ -60,19 +60,34 @@ Deno.test("user potential validation errors name the problem", () => {
     /box.lo has length 1/,
   );
   assertThrows(
-    () => userPotential({ ...bowl, wgsl: { code: "const DIM: u32 = 2u; fn model_energy(" } }),
+    () => userPotential({ ...bowl, wgsl: { code: "fn model_energy(x: u32) -> f32 {" } }),
     /WGSL code must define fn model_grad_energy/,
+  );
+  // The old contract baked the dimension into the text: refused with the way to port it.
+  assertThrows(
+    () =>
+      userPotential({
+        ...bowl,
+        wgsl: {
+          code: "const DIM: u32 = 2u;\nfn model_grad_energy(x: ptr<function, array<f32, DIM>>, " +
+            "g: ptr<function, array<f32, DIM>>) -> f32 { return (*x)[0]; }",
+        },
+      }),
+    /old per-invocation contract .* expected model_dim\(\), model_x\(x, i\)/,
   );
 });
 
 Deno.test("user WGSL is keyed by a hash of its text unless a key is given", () => {
-  const code =
-    "const DIM: u32 = 2u;\nfn model_energy(x: ptr<function, array<f32, DIM>>) -> f32 { return 0.0; }\n" +
-    "fn model_grad_energy(x: ptr<function, array<f32, DIM>>, g: ptr<function, array<f32, DIM>>) -> f32 { return 0.0; }";
+  const code = "fn model_grad_energy(x: u32, g: u32) -> f32 { return model_x(x, 0u); }";
   const a = userPotential({ ...bowl, wgsl: { code } });
   const b = userPotential({ ...bowl, wgsl: { code: code + " " } });
   const c = userPotential({ ...bowl, wgsl: { code, key: "mine" } });
-  assertEquals(a.wgsl.key.startsWith("user:bowl:d=2:"), true);
+  assertEquals(a.wgsl.key.startsWith("user:bowl:"), true);
+  assertEquals(
+    a.wgsl.key.includes("d=2"),
+    false,
+    "the key (part of the program text) omits the size",
+  );
   assertEquals(a.wgsl.key === b.wgsl.key, false);
   assertEquals(c.wgsl.key, "mine");
 });

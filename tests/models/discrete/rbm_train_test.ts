@@ -8,6 +8,7 @@ import {
   pseudoLogLikelihood,
   rbmFreeEnergy,
   type RbmParams,
+  RbmTraining,
   reconstructionError,
   saveRbmArrays,
   trainRbm,
@@ -203,6 +204,45 @@ Deno.test("PCD training raises the exact log-likelihood of a small dataset", () 
     seed: 3,
   });
   assert(exactLikelihood(adam, data).ll > before + 0.5);
+});
+
+Deno.test("RbmTraining continued from a copied mid-run state gives the uninterrupted bits", () => {
+  const data = tinyData();
+  const cases = [
+    { numHidden: H, epochs: 6, batchSize: 3, numChains: 5, seed: 2 },
+    { numHidden: H, epochs: 6, batchSize: 3, optimizer: "adam" as const, cdSteps: 2, seed: 4 },
+  ];
+  for (const opts of cases) {
+    const whole = trainRbm(data, D, opts);
+    for (const cut of [0, 1, 4, 6]) {
+      const first = new RbmTraining(data, D, opts);
+      for (let e = 0; e < cut; e++) first.runEpoch();
+      // A deep copy stands for the checkpoint read back from disk.
+      const rest = new RbmTraining(data, D, opts, structuredClone(first.state()));
+      assertEquals(rest.epochsDone, cut);
+      while (!rest.done) rest.runEpoch();
+      const got = rest.result();
+      assertEquals(got.weights, whole.weights, `${opts.optimizer ?? "sgd"} cut ${cut}`);
+      assertEquals(got.visibleBias, whole.visibleBias);
+      assertEquals(got.hiddenBias, whole.hiddenBias);
+      assertEquals(got.history, whole.history);
+    }
+    // Skipping the cut's state (a fresh start that claims epoch 2) would not: the state matters.
+    const fresh = new RbmTraining(data, D, opts);
+    const skipped = new RbmTraining(data, D, opts, { ...structuredClone(fresh.state()), epoch: 2 });
+    while (!skipped.done) skipped.runEpoch();
+    assert(!skipped.result().weights.every((w, k) => w === whole.weights[k]));
+  }
+  const state = new RbmTraining(data, D, cases[1]).state();
+  assertThrows(
+    () => new RbmTraining(data, D, { ...cases[1], optimizer: "sgd" }, state),
+    /training state: 3 Adam moments: expected 0/,
+  );
+  assertThrows(
+    () => new RbmTraining(data, D, cases[1], { ...state, order: new Int32Array(3) }),
+    /order has 3 entries: expected 8/,
+  );
+  assertThrows(() => new RbmTraining(data, D, cases[1], { ...state, epoch: 7 }), /epoch 7/);
 });
 
 Deno.test("trainRbm rejects bad data and options with one-line errors", () => {

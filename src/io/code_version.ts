@@ -5,7 +5,7 @@
  * version alone.
  * @module
  */
-import { LANDSCAPE_VERSION } from "../io/run_store.ts";
+import { LANDSCAPE_VERSION } from "./run_store.ts";
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);

@@ -1,0 +1,219 @@
+/**
+ * `sample` runs split by chain ranges for `cli.ts shard`: shard i runs chains [a, b) of the run
+ * with `chainOffset: a` (chains draw their random numbers by global index) and the block plan of
+ * the whole run, frozen in the plan; the merge interleaves the shards' columns into one run whose
+ * arrays and summary equal the single-machine run's (all but timings). Only runs whose chains do
+ * not interact split: DISCS's shared adaptation averages acceptance over all chains, and
+ * tempering exchanges states between chains, so the plan refuses them with one line.
+ * @module
+ */
+import { dirname, resolve } from "node:path";
+import { parseConfig } from "../io/config.ts";
+import { type RunReader, RunStore } from "../io/run_store.ts";
+import { readNpyRows } from "../io/npy_file.ts";
+import type { NpyAppender } from "../io/npy_appender.ts";
+import { resolveBackend } from "../gpu/mod.ts";
+import { loadDiscreteModel } from "../models/discrete/registry.ts";
+import { buildSampler } from "../samplers/registry.ts";
+import { SampleConfig } from "../samplers/sample_config.ts";
+import { defaultBlockSteps, gpuLimitReason } from "../samplers/engine.ts";
+import { readCheckpoint } from "../runs/checkpoint.ts";
+import { SAMPLE_ARRAYS } from "../runs/sample.ts";
+import { startRun } from "../runs/writer.ts";
+import { planPaths, type ShardPlan } from "../shard/plan.ts";
+import { parseCommand, UsageError } from "./args.ts";
+import { SAMPLE_SPEC, sampleConfigFrom } from "./sample.ts";
+import { sampleToStore, streamSample } from "./store_sample.ts";
+import type { CliIo } from "./io.ts";
+import type { Shardable } from "./shardable.ts";
+
+/** The id of shard i's run in the plan's store, and of the merged run. */
+const shardRunId = (i: number) => `shard-${i}`;
+const MERGED_ID = "sample";
+
+/** Chain ranges [a, b) of `n` shards over `chains` chains, as even as possible. */
+export function chainRanges(chains: number, n: number): [number, number][] {
+  return Array.from({ length: n }, (_, i) => [
+    Math.floor((i * chains) / n),
+    Math.floor(((i + 1) * chains) / n),
+  ]);
+}
+
+function rangeOf(unit: string): [number, number] {
+  const m = /^chains (\d+)-(\d+)$/.exec(unit);
+  if (!m) throw new UsageError(`shard: unit '${unit}' is not a chain range`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** The model, sampler and configuration a plan records. */
+async function planParts(plan: ShardPlan) {
+  const { resolvedBaseDir, ...raw } = plan.config;
+  const cfg = parseConfig(SampleConfig, raw, "shard plan configuration");
+  const model = await loadDiscreteModel(cfg.model, String(resolvedBaseDir ?? "."));
+  return { cfg, model, sampler: buildSampler(cfg.sampler), baseDir: String(resolvedBaseDir) };
+}
+
+async function openRun(store: RunStore, id: string): Promise<RunReader | null> {
+  try {
+    return await store.open(id);
+  } catch {
+    return null;
+  }
+}
+
+/** `sample`, split by chain ranges. */
+export const SAMPLE_SHARD: Shardable = {
+  reserved: ["runs-dir"],
+  async parts(args, shards) {
+    const parsed = parseCommand(SAMPLE_SPEC, args);
+    if (parsed.values["runs-dir"] !== undefined) {
+      throw new UsageError("shard plan: sample --runs-dir is the plan's business: leave it out");
+    }
+    const { raw, source } = await sampleConfigFrom(parsed);
+    const cfg = parseConfig(SampleConfig, raw, source);
+    if (cfg.chainOffset) {
+      throw new UsageError("shard plan: sample chainOffset is the plan's business: leave it out");
+    }
+    const baseDir = resolve(parsed.values.config ? dirname(String(parsed.values.config)) : ".");
+    const model = await loadDiscreteModel(cfg.model, baseDir);
+    const sampler = buildSampler(cfg.sampler);
+    if (sampler.exchange) {
+      throw new UsageError(
+        `shard plan: ${sampler.name} exchanges states between chains, so its run does not split by chains`,
+      );
+    }
+    if (sampler.adaptation && cfg.adapt !== "off") {
+      throw new UsageError(
+        `shard plan: ${sampler.name} with --adapt ${cfg.adapt} adapts one parameter over all ` +
+          `chains, so its run does not split by chains: expected --adapt off`,
+      );
+    }
+    if (!Number.isInteger(shards) || shards < 1 || shards > cfg.chains) {
+      throw new UsageError(
+        `shard plan: ${shards} shards for ${cfg.chains} chains: expected 1..${cfg.chains}`,
+      );
+    }
+    // The block plan of the whole run (its default depends on the chain count).
+    const blockSteps = cfg.blockSteps ?? defaultBlockSteps(model, sampler, cfg.chains);
+    return {
+      config: { ...cfg, blockSteps, resolvedBaseDir: baseDir },
+      units: chainRanges(cfg.chains, shards).map(([a, b]) => `chains ${a}-${b}`),
+    };
+  },
+  async run(plan, dir, index, _resume, io: CliIo) {
+    const { cfg, model, sampler, baseDir } = await planParts(plan);
+    const [a, b] = rangeOf(plan.units[plan.shards[index][0]]);
+    let backend = await resolveBackend(cfg.backend, io.notice);
+    if (backend.gpu && gpuLimitReason(model, sampler, backend.gpu)) {
+      backend = { kind: "cpu", gpu: null };
+    }
+    const store = new RunStore(planPaths(dir).runs);
+    const id = shardRunId(index);
+    const opts = { ...cfg, chains: b - a, chainOffset: a };
+    const existing = await openRun(store, id);
+    if (existing?.manifest.status === "done") return;
+    if (existing) {
+      // An interrupted shard continues from its last block.
+      const from = await readCheckpoint(store.runDir(id), id);
+      await streamSample(await store.resume(id), model, sampler, backend, opts, from);
+      return;
+    }
+    const config = { ...opts, resolvedBaseDir: baseDir };
+    await sampleToStore(store, ["shard", "run"], config, model, sampler, backend, opts, id);
+  },
+  async merge(plan, dir) {
+    const { cfg, model, sampler } = await planParts(plan);
+    const store = new RunStore(planPaths(dir).runs);
+    const parts: { run: RunReader; a: number; b: number }[] = [];
+    for (let i = 0; i < plan.shards.length; i++) {
+      const run = await openRun(store, shardRunId(i));
+      if (run?.manifest.status !== "done") {
+        throw new UsageError(
+          `shard merge: shard ${i}'s run is ${run?.manifest.status ?? "missing"}: expected done`,
+        );
+      }
+      const [a, b] = rangeOf(plan.units[plan.shards[i][0]]);
+      parts.push({ run, a, b });
+    }
+    const A = SAMPLE_ARRAYS, C = cfg.chains, steps = cfg.steps, d = model.numSites;
+    const whole = async (i: number, name: string) => (await parts[i].run.readArray(name)).data;
+    const param = await whole(0, A.param.name), reference = await whole(0, A.reference.name);
+    for (let i = 1; i < parts.length; i++) {
+      const same = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+        x.length === y.length && Array.from(x).every((v, k) => Object.is(v, y[k]));
+      if (
+        !same(await whole(i, A.param.name), param) ||
+        !same(await whole(i, A.reference.name), reference)
+      ) {
+        throw new UsageError(
+          `shard merge: shard ${i} has another parameter trace or reference: expected one run`,
+        );
+      }
+    }
+    const out = new RunStore(planPaths(dir).merged);
+    await Deno.remove(out.runDir(MERGED_ID), { recursive: true }).catch(() => {});
+    const run = await startRun(out, "sample", {
+      id: MERGED_ID,
+      command: ["shard", "merge", ...plan.args],
+      config: { ...plan.config, resolvedModel: model.config, resolvedSampler: sampler.config },
+      seed: cfg.seed,
+      backend: parts[0].run.manifest.backend,
+    });
+    const apps: NpyAppender[] = [];
+    try {
+      // Traces: blocks of steps, each shard's columns interleaved into [rows, C].
+      for (const name of [A.energy.name, A.hamming.name]) {
+        const app = await run.appender(name, "f32", [C]);
+        apps.push(app);
+        const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / C));
+        for (let s = 0; s < steps; s += rowsPerChunk) {
+          const n = Math.min(rowsPerChunk, steps - s), out = new Float32Array(n * C);
+          for (const p of parts) {
+            const file = `${p.run.dir}/${p.run.manifest.arrays[name].file}`;
+            const rows = (await readNpyRows(file, s, n)).data as Float32Array, w = p.b - p.a;
+            for (let r = 0; r < n; r++) out.set(rows.subarray(r * w, (r + 1) * w), r * C + p.a);
+          }
+          await app.append(out, n);
+        }
+        await app.close();
+      }
+      await run.writeArray(A.param.name, {
+        dtype: "f32",
+        shape: [steps],
+        data: param as Float32Array,
+      });
+      const acceptance = new Float64Array(C), finalStates = new Uint32Array(C * d);
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i];
+        acceptance.set(await whole(i, A.acceptance.name) as Float64Array, p.a);
+        finalStates.set(await whole(i, A.finalStates.name) as Uint32Array, p.a * d);
+      }
+      await run.writeArray(A.acceptance.name, { dtype: "f64", shape: [C], data: acceptance });
+      await run.writeArray(A.finalStates.name, { dtype: "u32", shape: [C, d], data: finalStates });
+      await run.writeArray(A.reference.name, {
+        dtype: "u32",
+        shape: [d],
+        data: reference as Uint32Array,
+      });
+      const seconds = Math.max(...parts.map((p) => p.run.manifest.timings.phases.sampling ?? 0));
+      const s0 = parts[0].run.manifest.summary;
+      await run.setSummary({
+        model: s0.model,
+        sampler: s0.sampler,
+        chains: C,
+        steps,
+        numSites: d,
+        // The slowest shard's sampling time: the wall time of a run of all shards at once.
+        stepsPerSecond: steps / seconds,
+        meanAcceptance: acceptance.reduce((x, y) => x + y, 0) / C,
+        energyEvals: s0.energyEvals,
+      });
+      await run.finish("done");
+    } catch (e) {
+      for (const app of apps) await app.close().catch(() => {});
+      await run.finish("failed", (e as Error).message).catch(() => {});
+      throw e;
+    }
+    return { run: `${out.root}/${MERGED_ID}`, chains: C, shards: parts.length };
+  },
+};
