@@ -18,7 +18,7 @@ import {
   rbmModel,
 } from "../src/models/discrete/mod.ts";
 import type { DiscreteModel } from "../src/models/discrete/model.ts";
-import { buildSampler, SAMPLER_NAMES } from "../src/samplers/registry.ts";
+import { buildSampler, SAMPLER_NAMES, samplerSupports } from "../src/samplers/registry.ts";
 import { gpuLimitReason, runSampler } from "../src/samplers/engine.ts";
 import { parseConfig } from "../src/io/config.ts";
 import { SamplerConfig } from "../src/samplers/registry.ts";
@@ -48,8 +48,9 @@ if (values.child) {
   if (!gpu) throw new Error("no WebGPU adapter");
   const model = MODELS[modelName]();
   const sampler = buildSampler(parseConfig(SamplerConfig, { name: samplerName }, "--samplers"));
-  const reason = gpuLimitReason(model, sampler, gpu);
-  if (reason) {
+  if (!samplerSupports(samplerName, model.name)) {
+    console.log(JSON.stringify({ unsupported: true }));
+  } else if (gpuLimitReason(model, sampler, gpu)) {
     console.log(JSON.stringify({ refused: true }));
   } else {
     const t = performance.now();
@@ -74,7 +75,11 @@ if (values.child) {
       let cell = "error";
       try {
         const r = JSON.parse(text);
-        cell = r.refused ? "refused (loop limit)" : `${r.seconds.toFixed(1)} s`;
+        cell = r.unsupported
+          ? "n/a"
+          : r.refused
+          ? "refused (loop limit)"
+          : `${r.seconds.toFixed(1)} s`;
       } catch {
         cell = `error: ${new TextDecoder().decode(out.stderr).trim().split("\n").pop()}`;
       }

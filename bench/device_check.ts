@@ -7,7 +7,7 @@
  */
 import { acquireGpu } from "../src/gpu/mod.ts";
 import { bernoulliModel, isingModel } from "../src/models/discrete/mod.ts";
-import { buildSampler, SAMPLER_NAMES } from "../src/samplers/registry.ts";
+import { buildSampler, SAMPLER_NAMES, samplerSupports } from "../src/samplers/registry.ts";
 import { runSampler } from "../src/samplers/engine.ts";
 import { parseConfig } from "../src/io/config.ts";
 import { SamplerConfig } from "../src/samplers/registry.ts";
@@ -38,6 +38,7 @@ for (
   ] as const
 ) {
   for (const name of SAMPLER_NAMES) {
+    if (!samplerSupports(name, model.name)) continue; // e.g. sw: Ising and Potts only
     const s = buildSampler(parseConfig(SamplerConfig, { name }, "x"));
     const steps = chains > 1000 ? 50 : 300;
     try {

@@ -116,6 +116,7 @@ export async function sampleCommand(parsed: Parsed, argv: string[], io: CliIo): 
   const baseDir = parsed.values.config ? dirname(String(parsed.values.config)) : ".";
   const model = await loadDiscreteModel(cfg.model, baseDir);
   const sampler = buildSampler(cfg.sampler);
+  sampler.checkModel?.(model); // e.g. sw's lambda >= 0: refused before any run is stored
   let backend = await resolveBackend(cfg.backend, io.notice);
   const limit = backend.gpu ? gpuLimitReason(model, sampler, backend.gpu) : null;
   if (limit && cfg.backend === "webgpu") throw new UsageError(`--backend webgpu: ${limit}`);

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "npm:zod@4.6.7";
-import { SamplerConfig } from "../samplers/registry.ts";
+import { SamplerConfig, samplerModelProblem } from "../samplers/registry.ts";
 import { BarabasiAlbertConfig, ErdosRenyiConfig } from "../models/co/generators.ts";
 import { GraphFileConfig } from "../models/co/loaders.ts";
 import { ScheduleConfig } from "../models/co/schedule.ts";
@@ -25,7 +25,14 @@ export const SolveConfig = z.object({
   /** Steps per block (readback, progress, checkpoint); default: the engine's own plan. */
   blockSteps: z.number().int().positive().max(100_000).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
-}).strict();
+}).strict().superRefine((cfg, ctx) => {
+  // Samplers limited to some model families (descriptor `models`, e.g. sw) refuse CO problems.
+  // A wrapping sampler (pt) runs its inner one, which must support the model too.
+  const inner = (cfg.sampler as { inner?: { name?: string } }).inner?.name;
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.problem.name) ??
+    (inner ? samplerModelProblem(inner, cfg.problem.name) : null);
+  if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
+});
 
 /** The parsed `solve` configuration. */
 export type SolveConfig = z.infer<typeof SolveConfig>;

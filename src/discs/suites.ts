@@ -9,6 +9,7 @@
 import {
   BALANCED_SAMPLERS as REGISTRY_BALANCED,
   INNER_SAMPLER_NAMES,
+  samplerSupports,
 } from "../samplers/registry.ts";
 
 /** The three suites of `cli.ts discs`. */
@@ -40,7 +41,10 @@ export const DISCS_BETAS: readonly number[] = Array.from(
   (_, k) => Math.round((0.1607 + 0.04 * k) * 1e4) / 1e4,
 );
 
-/** All samplers of the classical and size suites: the registry's, without wrapping ones (pt). */
+/**
+ * All samplers of the classical and size suites: the registry's, without wrapping ones (pt);
+ * each cell keeps only the samplers whose descriptor supports its model family.
+ */
 export const ALL_SAMPLERS: readonly string[] = INNER_SAMPLER_NAMES;
 
 /**
@@ -175,7 +179,7 @@ export function suiteCells(
   if (suite === "classical") {
     for (const [label, modelConfig] of Object.entries(preset.classical)) {
       if (o.models && !o.models.includes(label)) continue;
-      for (const s of samplers) {
+      for (const s of samplers.filter((s) => samplerSupports(s, modelConfig.name))) {
         cells.push({
           suite,
           model: label,
@@ -207,7 +211,7 @@ export function suiteCells(
     }
   } else {
     for (const p of o.sizes ?? preset.sizes) {
-      for (const s of samplers) {
+      for (const s of samplers.filter((s) => samplerSupports(s, "ising"))) {
         cells.push({
           suite,
           model: `ising-${p}x${p}`,

@@ -42,6 +42,8 @@ export interface SamplerDescriptor<S extends NamedSchema = NamedSchema> {
     readonly config: Readonly<Record<string, unknown>>;
     readonly adapt: "always" | "off";
   };
+  /** Model families the sampler runs on (registry names); absent: every family. */
+  readonly models?: readonly string[];
   /**
    * Set by samplers that run another registered sampler from their `inner` field (parallel
    * tempering): the default inner sampler's name. The registry validates `inner` against the

@@ -86,6 +86,11 @@ export interface RunOptions {
    */
   initialState?: Uint32Array;
   /**
+   * The reference state `[D]` of the Hamming statistic (default: random from the seed). The
+   * all-zero state makes the statistic the number of non-zero sites (Ising: (M + D) / 2).
+   */
+  reference?: Uint32Array;
+  /**
    * Receives each finished block's traces, in order, as they are produced (awaited before the
    * next block is read): the run store appends them, so memory stays bounded for long runs and
    * a killed run keeps every finished block. A throw stops the run.
@@ -195,6 +200,7 @@ type CheckedOptions =
       | "onBlock"
       | "keepTraces"
       | "chainBetas"
+      | "reference"
       | "resumeFrom"
       | "checkpoints"
       | "chainOffset"
@@ -206,6 +212,7 @@ type CheckedOptions =
     fuseAdaptation?: boolean;
     initialState?: Uint32Array;
     chainBetas?: Float32Array;
+    reference?: Uint32Array;
     keepTraces: boolean;
     resumeFrom?: EngineCheckpoint;
     checkpoints: boolean;
@@ -295,6 +302,17 @@ function checkOptions(
     const bad = x.findIndex((v) => v >= c);
     if (bad >= 0) {
       throw new Error(`initialState[${bad}] is ${x[bad]}: expected a category in [0, ${c})`);
+    }
+  }
+  if (o.reference !== undefined) {
+    const r = o.reference;
+    if (
+      !(r instanceof Uint32Array) || r.length !== model.numSites ||
+      r.some((v) => v >= model.numCategories)
+    ) {
+      throw new Error(
+        `reference must be a Uint32Array of ${model.numSites} categories in [0, ${model.numCategories})`,
+      );
     }
   }
   const offset = opts.chainOffset ?? 0;
@@ -480,6 +498,7 @@ export function runSampler(
   opts: RunOptions,
   gpu: GpuContext | null,
 ): Promise<RunResult> {
+  sampler.checkModel?.(model);
   const o = checkOptions(model, sampler, opts);
   const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
   if (reason) return Promise.reject(new Error(reason));
@@ -566,7 +585,7 @@ async function runCpu(
   const { chains, steps } = o;
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
-  const reference = referenceState(model, o.seed);
+  const reference = o.reference ?? referenceState(model, o.seed);
   const given = o.initialState ?? o.resumeFrom?.states;
   const x = given ? Uint32Array.from(given) : new Uint32Array(chains * d);
   const hamming = new Uint32Array(chains);
@@ -934,7 +953,7 @@ async function runGpu(
   const split = Boolean(sampler.exchange) &&
     loopBudget(gpu, groupLoops(sampler, cost.step, d)) < 1;
   const programs = await compilePrograms(gpu, model, sampler, split);
-  const reference = referenceState(model, o.seed);
+  const reference = o.reference ?? referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
   const slots = paramSlots(sampler);

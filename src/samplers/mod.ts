@@ -24,4 +24,5 @@ export * from "./dmala.ts";
 export * from "./dlmc.ts";
 export * from "./descriptor.ts";
 export * from "./sample_config.ts";
+export * from "./sw.ts";
 export * from "./pt.ts";

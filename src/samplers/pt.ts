@@ -140,6 +140,7 @@ export function ptSampler(inner: DiscreteSampler, opts: PtOptions = {}): Discret
   return {
     name: "pt",
     config: { sampler: "pt", ...cfg, inner: inner.config },
+    checkModel: inner.checkModel ? (model) => inner.checkModel!(model) : undefined,
     evalsPerStep: (model) => inner.evalsPerStep(model),
     loopsPerStep: inner.loopsPerStep ? (model) => inner.loopsPerStep!(model) : undefined,
     typicalLoopsPerStep: inner.typicalLoopsPerStep

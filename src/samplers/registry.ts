@@ -12,6 +12,7 @@ import { gwgDescriptor } from "./gwg.ts";
 import { pasDescriptor } from "./pas.ts";
 import { dmalaDescriptor } from "./dmala.ts";
 import { dlmcDescriptor, dlmcfDescriptor } from "./dlmc.ts";
+import { swDescriptor } from "./sw.ts";
 import { ptDescriptor } from "./pt.ts";
 import type { SamplerDescriptor } from "./descriptor.ts";
 import type { DiscreteSampler } from "./sampler.ts";
@@ -26,6 +27,7 @@ export const SAMPLERS = [
   dmalaDescriptor,
   dlmcDescriptor,
   dlmcfDescriptor,
+  swDescriptor,
   ptDescriptor,
 ] as const;
 
@@ -119,4 +121,33 @@ export function buildSampler(cfg: SamplerConfig): DiscreteSampler {
 export function samplerHelp(): string {
   const w = Math.max(...SAMPLER_NAMES.map((n) => n.length));
   return SAMPLERS.map((d) => `${d.name.padEnd(w)}  ${d.summary}`).join("\n");
+}
+
+/**
+ * Why a registered sampler cannot run on a model family (one line naming the families it
+ * supports), or null when it can (descriptors without `models` run on every family).
+ *
+ * @example
+ * ```ts
+ * import { samplerModelProblem } from "./registry.ts";
+ * console.log(samplerModelProblem("sw", "potts")); // null
+ * ```
+ */
+export function samplerModelProblem(samplerName: string, modelName: string): string | null {
+  const models = samplerDescriptor(samplerName).models;
+  if (!models || models.includes(modelName)) return null;
+  return `sampler ${samplerName} supports models ${models.join(", ")}: got '${modelName}'`;
+}
+
+/**
+ * Whether a registered sampler runs on a model family (its descriptor's `models`).
+ *
+ * @example
+ * ```ts
+ * import { samplerSupports } from "./registry.ts";
+ * console.log(samplerSupports("sw", "bernoulli"), samplerSupports("rwm", "bernoulli")); // false true
+ * ```
+ */
+export function samplerSupports(samplerName: string, modelName: string): boolean {
+  return samplerModelProblem(samplerName, modelName) === null;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "npm:zod@4.6.7";
 import { ModelConfig } from "../models/discrete/registry.ts";
-import { SamplerConfig } from "./registry.ts";
+import { SamplerConfig, samplerModelProblem } from "./registry.ts";
 
 const posInt = () => z.number().int().positive();
 
@@ -27,7 +27,14 @@ export const SampleConfig = z.object({
   /** Global index of the first chain: a shard of a larger run (`cli.ts shard`), default 0. */
   chainOffset: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
-}).strict();
+}).strict().superRefine((cfg, ctx) => {
+  // Samplers limited to some model families (descriptor `models`) refuse the others here.
+  // A wrapping sampler (pt) runs its inner one, which must support the model too.
+  const inner = (cfg.sampler as { inner?: { name?: string } }).inner?.name;
+  const problem = samplerModelProblem(cfg.sampler.name, cfg.model.name) ??
+    (inner ? samplerModelProblem(inner, cfg.model.name) : null);
+  if (problem) ctx.addIssue({ code: "custom", path: ["sampler", "name"], message: problem });
+});
 
 /** The parsed `sample` configuration. */
 export type SampleConfig = z.infer<typeof SampleConfig>;

@@ -88,6 +88,11 @@ export interface DiscreteSampler {
   readonly name: string;
   /** Options after defaults, recorded in run manifests. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * Throws a one-line `ConfigError` when the sampler cannot run on this model (a family or
+   * parameters it does not support); the engine calls it before any work.
+   */
+  checkModel?(model: DiscreteModel): void;
   /** Energy evaluations per step by the DISCS counting rules. */
   evalsPerStep(model: DiscreteModel): number;
   /**

@@ -23,6 +23,7 @@ import { GwgConfig } from "../../src/samplers/gwg.ts";
 import { PasConfig } from "../../src/samplers/pas.ts";
 import { DmalaConfig } from "../../src/samplers/dmala.ts";
 import { DlmcConfig, DlmcfConfig } from "../../src/samplers/dlmc.ts";
+import { SwConfig } from "../../src/samplers/sw.ts";
 import { PtConfig } from "../../src/samplers/pt.ts";
 import { BernoulliConfig } from "../../src/models/discrete/bernoulli.ts";
 import { CategoricalConfig } from "../../src/models/discrete/categorical.ts";
@@ -87,6 +88,7 @@ Deno.test("each descriptor builds what it names; the derived sets match the form
     "off",
     "off",
     "off",
+    "off",
   ]);
   assertEquals(coSamplerConfig("gwg"), { name: "gwg", adaptive: false, numFlips: 1 });
   assertEquals(coSamplerConfig("dlmcf"), { name: "dlmcf", adaptive: true });
@@ -112,6 +114,7 @@ Deno.test("schemas derived from descriptors accept and refuse exactly as the han
     DmalaConfig,
     DlmcConfig,
     DlmcfConfig,
+    SwConfig,
   ] as const;
   // Parallel tempering wraps any of the others (default gwg).
   const inner = z.discriminatedUnion("name", plain).prefault({ name: "gwg" });

@@ -15,9 +15,11 @@ Deno.test("DISCS temperature sweep: 16 betas 0.1607..0.7607 step 0.04 around bet
   assert(Math.abs(DISCS_BETAS[7] - CRITICAL_BETA) < 1e-4, `${DISCS_BETAS[7]} vs ${CRITICAL_BETA}`);
 });
 
-Deno.test("suiteCells: classical = models x all samplers; filters apply", () => {
+Deno.test("suiteCells: classical = models x supporting samplers; filters apply", () => {
   const all = suiteCells("classical", PRESETS.quick);
-  assertEquals(all.length, 6 * ALL_SAMPLERS.length);
+  // Every sampler runs on all six families except sw (Ising and Potts only).
+  assertEquals(all.length, 6 * (ALL_SAMPLERS.length - 1) + 2);
+  assertEquals(all.filter((c) => c.sampler === "sw").map((c) => c.model), ["ising", "potts"]);
   const some = suiteCells("classical", PRESETS.quick, {
     models: ["ising", "rbm"],
     samplers: ["rwm", "dlmc"],
