@@ -8,6 +8,7 @@ import { rwmSampler } from "../samplers/rwm.ts";
 import { isingModel } from "../models/discrete/ising.ts";
 import { buildSampler, INNER_SAMPLER_NAMES } from "../samplers/registry.ts";
 import { ptDemoSection } from "../samplers/pt_demo.ts";
+import { swDemoSection } from "../samplers/sw_demo.ts";
 import { demoSection as dynamicsDemo } from "../dynamics/demo.ts";
 import { parseConfig } from "../io/config.ts";
 import { SamplerConfig } from "../samplers/registry.ts";
@@ -196,6 +197,10 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
     ["8. Binding energies by SE(3) denoising score matching (NERE)", bindingDemo],
     ["9. Retrosynthesis: templates re-ranked by a dual energy", retroDemo],
     ["10. Beyond DISCS: parallel tempering", (print) => ptDemoSection(print, backend.gpu)],
+    [
+      "11. Beyond DISCS: Swendsen-Wang cluster updates",
+      (print) => swDemoSection(print, backend.gpu),
+    ],
     [
       "11. Continuous samplers: one program at every dimension",
       (print) => dynamicsDemo({ out: print }, backend.gpu),
