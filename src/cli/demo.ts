@@ -202,7 +202,7 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
       (print) => swDemoSection(print, backend.gpu),
     ],
     [
-      "11. Continuous samplers: one program at every dimension",
+      "12. Continuous samplers: one program at every dimension",
       (print) => dynamicsDemo({ out: print }, backend.gpu),
     ],
   ];
