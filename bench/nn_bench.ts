@@ -137,7 +137,7 @@ async function profileStep(label: string, step: () => void): Promise<number> {
     `| (2 workers, last step: ${compute.toFixed(0)} ms gradients, ` +
       `${exchange.toFixed(0)} ms averaging + Adam) | | |`,
   );
-  dp.close();
+  await dp.close();
 }
 
 // --- PyTorch peer ------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class Replica {
  * const dp = await DataParallelTrainer.create(cfg, { learningRate: 1e-3 });
  * const { tokens, targets } = randomTokens(cfg, 4, 1);
  * const loss = await dp.step(tokens, targets, 4); // each worker takes 2 rows
- * dp.close();
+ * await dp.close();
  * ```
  */
 export class DataParallelTrainer {
@@ -103,7 +103,7 @@ export class DataParallelTrainer {
         })
       ));
     } catch (e) {
-      trainer.close();
+      await trainer.close();
       throw e;
     }
     return trainer;
@@ -155,8 +155,18 @@ export class DataParallelTrainer {
     return (reply as Extract<ReplicaReply, { kind: "values" }>).values;
   }
 
-  /** Stops the workers. */
-  close(): void {
+  /**
+   * Stops the workers: each frees its tensors and answers before it is terminated, so no worker
+   * is torn down in the middle of tfjs's wasm work.
+   */
+  async close(): Promise<void> {
+    const answered = (r: Replica) =>
+      Promise.resolve().then(() => r.request({ kind: "close" })).catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A replica that died or hangs does not hold the close up: terminated after 2 s anyway.
+    const late = new Promise<void>((ok) => (timer = setTimeout(ok, 2000)));
+    await Promise.race([Promise.all(this.#replicas.map(answered)), late]);
+    clearTimeout(timer);
     for (const r of this.#replicas) r.terminate();
   }
 }

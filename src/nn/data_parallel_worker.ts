@@ -19,7 +19,8 @@ export type ReplicaRequest =
   }
   | { kind: "grads"; tokens: Int32Array; targets: Int32Array; batch: number }
   | { kind: "apply"; grads: Float32Array }
-  | { kind: "values" };
+  | { kind: "values" }
+  | { kind: "close" };
 
 /** Replies to the coordinator. */
 export type ReplicaReply =
@@ -27,6 +28,7 @@ export type ReplicaReply =
   | { kind: "grads"; loss: number; grads: Float32Array }
   | { kind: "applied" }
   | { kind: "values"; values: Float32Array[] }
+  | { kind: "closed" }
   | { kind: "error"; message: string };
 
 // deno-lint-ignore no-explicit-any
@@ -62,6 +64,12 @@ scope.onmessage = async (event: MessageEvent<ReplicaRequest>) => {
       });
       trainer!.apply(grads);
       scope.postMessage({ kind: "applied" } satisfies ReplicaReply);
+    } else if (msg.kind === "close") {
+      // Free the tensors here, while the worker runs, rather than at termination.
+      tf?.disposeVariables();
+      tf?.engine().reset();
+      trainer = null;
+      scope.postMessage({ kind: "closed" } satisfies ReplicaReply);
     } else {
       scope.postMessage({ kind: "values", values: trainer!.values() } satisfies ReplicaReply);
     }

@@ -48,7 +48,7 @@ Deno.test("two data-parallel workers train like one process on the full batch", 
     const odd = randomTokens(TINY, 3, 9);
     await assertRejects(() => dp.step(odd.tokens, odd.targets, 3), /not a multiple of 2 workers/);
   } finally {
-    dp.close();
+    await dp.close();
     single.dispose();
   }
 });
