@@ -108,7 +108,9 @@ async function planCommand(parsed: Parsed, io: CliIo): Promise<number> {
   io.out(
     parsed.values.json
       ? JSON.stringify(summary)
-      : `planned ${units.length} cells in ${n} shards: ` +
+      : `planned ${units.length} ${
+        command === "sample" ? "chain ranges" : "cells"
+      } in ${n} shards: ` +
         `${p.plan}\n  Slurm:      sbatch ${p.slurm}\n  Kubernetes: kubectl apply -f ${p.kubernetes}`,
   );
   return 0;
