@@ -15,14 +15,18 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import type { DiscreteSampler } from "../samplers/sampler.ts";
 import {
   type BlockTrace,
-  type EngineCheckpoint,
   type RunOptions,
   type RunResult,
   runSampler,
 } from "../samplers/engine.ts";
 import { failureReason, startRun } from "../runs/writer.ts";
 import { SAMPLE_ARRAYS } from "../runs/sample.ts";
-import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "../runs/checkpoint.ts";
+import {
+  type Checkpoint,
+  clearCheckpoint,
+  engineCheckpointOf,
+  writeEngineCheckpoint,
+} from "../runs/checkpoint.ts";
 
 /** A stored sampling run: its id and the engine's result (traces not kept in memory). */
 export interface StoredSample {
@@ -53,22 +57,6 @@ export async function sampleToStore(
     adapter: backend.gpu?.adapter,
   });
   return await streamSample(run, model, sampler, backend, opts, null);
-}
-
-/**
- * The engine checkpoint a stored checkpoint holds (null: the run starts over from step 0).
- */
-export function engineCheckpointOf(c: Checkpoint | null): EngineCheckpoint | undefined {
-  if (!c) return undefined;
-  return {
-    step: c.meta.step,
-    states: c.arrays.states.data as Uint32Array,
-    param: Number(c.meta.state.param),
-    acceptTotal: c.arrays.accept_total.data as Float64Array,
-    // Parallel tempering: every rung's parameter and the sampler scratch (ladders, swap sums).
-    ...(c.arrays.params ? { params: c.arrays.params.data as Float32Array } : {}),
-    ...(c.arrays.scratch ? { scratch: c.arrays.scratch.data as Uint32Array } : {}),
-  };
 }
 
 /**
@@ -109,17 +97,7 @@ export async function streamSample(
         await param.append(b.params, b.length);
         for (const app of appenders) await app.flush();
         // After the rows: a crash between the two leaves rows that resume drops (keepRows).
-        const c = b.checkpoint!;
-        await writeCheckpoint(run.dir, c.step, { param: c.param }, {
-          states: { dtype: "u32", shape: [chains, d], data: c.states },
-          accept_total: { dtype: "f64", shape: [chains], data: c.acceptTotal },
-          ...(c.params
-            ? { params: { dtype: "f32", shape: [c.params.length], data: c.params } }
-            : {}),
-          ...(c.scratch
-            ? { scratch: { dtype: "u32", shape: [c.scratch.length], data: c.scratch } }
-            : {}),
-        });
+        await writeEngineCheckpoint(run.dir, b.checkpoint!);
         await opts.onBlock?.(b);
       },
     }, backend.gpu);

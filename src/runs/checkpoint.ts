@@ -14,6 +14,7 @@ import { codeVersion } from "../io/code_version.ts";
 import { ConfigError } from "../io/config.ts";
 import type { NdArray } from "../io/npy.ts";
 import { readNpyFile, writeNpyFile } from "../io/npy_file.ts";
+import type { EngineCheckpoint } from "../samplers/engine.ts";
 
 const FILE = "checkpoint.json";
 
@@ -106,4 +107,37 @@ export async function clearCheckpoint(dir: string): Promise<void> {
       await Deno.remove(`${dir}/${e.name}`).catch(() => {});
     }
   }
+}
+
+/**
+ * Stores the engine's checkpoint after a block (`sample`, `solve`): chain states, the adaptive
+ * parameter, acceptance totals and, for exchanging samplers, every rung's parameter and the
+ * sampler scratch; `state` adds the kind's own scalars.
+ */
+export async function writeEngineCheckpoint(
+  dir: string,
+  c: EngineCheckpoint,
+  state: Record<string, unknown> = {},
+): Promise<void> {
+  const chains = c.acceptTotal.length;
+  await writeCheckpoint(dir, c.step, { ...state, param: c.param }, {
+    states: { dtype: "u32", shape: [chains, c.states.length / chains], data: c.states },
+    accept_total: { dtype: "f64", shape: [chains], data: c.acceptTotal },
+    ...(c.params ? { params: { dtype: "f32", shape: [c.params.length], data: c.params } } : {}),
+    ...(c.scratch ? { scratch: { dtype: "u32", shape: [c.scratch.length], data: c.scratch } } : {}),
+  });
+}
+
+/** The engine checkpoint a stored checkpoint holds (undefined: start over from step 0). */
+export function engineCheckpointOf(c: Checkpoint | null): EngineCheckpoint | undefined {
+  if (!c) return undefined;
+  return {
+    step: c.meta.step,
+    states: c.arrays.states.data as Uint32Array,
+    param: Number(c.meta.state.param),
+    acceptTotal: c.arrays.accept_total.data as Float64Array,
+    // Parallel tempering: every rung's parameter and the sampler scratch (ladders, swap sums).
+    ...(c.arrays.params ? { params: c.arrays.params.data as Float32Array } : {}),
+    ...(c.arrays.scratch ? { scratch: c.arrays.scratch.data as Uint32Array } : {}),
+  };
 }

@@ -23,7 +23,12 @@ import {
 import type { DiscreteSampler } from "../samplers/sampler.ts";
 import type { NpyAppender } from "../io/npy_appender.ts";
 import { type ArraySpec, failureReason, startRun, writeSpecArray } from "./writer.ts";
-import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+import {
+  type Checkpoint,
+  clearCheckpoint,
+  engineCheckpointOf,
+  writeEngineCheckpoint,
+} from "./checkpoint.ts";
 
 /** The `solve` kind's name, as recorded in `run.json`. */
 export const SOLVE_KIND = "solve";
@@ -126,15 +131,11 @@ export async function solveToRun(
 
 /** The solve checkpoint a stored checkpoint holds (null: start over from step 0). */
 function solveCheckpointOf(c: Checkpoint | null): SolveCheckpoint | undefined {
-  if (!c) return undefined;
+  const engine = engineCheckpointOf(c);
+  if (!c || !engine) return undefined;
   const st = c.meta.state;
   return {
-    engine: {
-      step: c.meta.step,
-      states: c.arrays.states.data as Uint32Array,
-      param: Number(st.param),
-      acceptTotal: c.arrays.accept_total.data as Float64Array,
-    },
+    engine,
     best: st.best === null ? -Infinity : Number(st.best),
     seconds: Number(st.seconds),
   };
@@ -151,7 +152,7 @@ export async function streamSolve(
   from: Checkpoint | null,
 ): Promise<SolveResult> {
   const { problem, sampler, options } = input;
-  const { chains } = options, d = problem.numSites;
+  const { chains } = options;
   const a = SOLVE_ARRAYS, keepRows = from?.meta.step ?? 0;
   const appenders: NpyAppender[] = [];
   try {
@@ -170,13 +171,9 @@ export async function streamSolve(
         await time.append(b.time, b.length);
         for (const app of appenders) await app.flush();
         const c = b.checkpoint!;
-        await writeCheckpoint(run.dir, c.engine.step, {
-          param: c.engine.param,
+        await writeEngineCheckpoint(run.dir, c.engine, {
           best: Number.isFinite(c.best) ? c.best : null,
           seconds: c.seconds,
-        }, {
-          states: { dtype: "u32", shape: [chains, d], data: c.engine.states },
-          accept_total: { dtype: "f64", shape: [chains], data: c.engine.acceptTotal },
         });
       },
     }, gpu);

@@ -5,6 +5,7 @@
  */
 import { assertEquals } from "../_assert.ts";
 import { RunStore } from "../../src/io/run_store.ts";
+import { cli } from "../_cli.ts";
 
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
@@ -79,4 +80,43 @@ export async function assertSameArrays(
   }
   const left = [...Deno.readDirSync(`${dirB}/${b}`)].filter((e) => e.name.startsWith("checkpoint"));
   assertEquals(left.map((e) => e.name), [], `${what}: checkpoint files left in a done run`);
+}
+
+/** Whether the only run in `dir` has stored its first checkpoint (a SIGKILL test's moment). */
+export async function checkpointed(dir: string): Promise<boolean> {
+  const id = await onlyRun(dir);
+  return id !== null &&
+    (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
+}
+
+/**
+ * Runs `cli.ts <args>` crashed at each planned fault, resumes every unfinished run with `runs
+ * resume`, and checks it against the reference run (`skip`: wall-clock arrays). Returns how many
+ * planned crashes fired.
+ */
+export async function crashEachAndResume(
+  args: string[],
+  faults: readonly string[],
+  ref: { dir: string; id: string },
+  what: string,
+  skip: readonly string[] = [],
+): Promise<number> {
+  let crashed = 0;
+  for (const fault of faults) {
+    const dir = await Deno.makeTempDir({ prefix: "resume_crash_" });
+    try {
+      if ((await cliChild([...args, "--runs-dir", dir], fault)) === 137) crashed++;
+      const id = await onlyRun(dir);
+      if (id === null) continue; // crashed before its manifest existed: nothing to resume
+      const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
+      if (manifest.status !== "done") {
+        const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
+        assertEquals(r.code, 0, `${what} ${fault}: ${r.err}`);
+      }
+      await assertSameArrays(ref.dir, ref.id, dir, id, `${what} ${fault}`, skip);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+  return crashed;
 }

@@ -5,7 +5,14 @@
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { cli } from "../_cli.ts";
-import { assertSameArrays, cliChild, killWhen, onlyRun } from "./_resume.ts";
+import {
+  assertSameArrays,
+  checkpointed,
+  cliChild,
+  crashEachAndResume,
+  killWhen,
+  onlyRun,
+} from "./_resume.ts";
 
 // Six complexes in batches of 4: two steps per epoch, the second one short.
 const bind = (epochs: number) => [
@@ -42,25 +49,8 @@ Deno.test("runs resume: bind train killed at planned crash points resumes to the
     "crash:write:150",
     "crash:write:250",
   ];
-  let crashed = 0;
   try {
-    for (const fault of faults) {
-      const dir = await Deno.makeTempDir({ prefix: "bind_crash_" });
-      try {
-        const code = await cliChild([...bind(3), "--runs-dir", dir], fault);
-        const id = await onlyRun(dir);
-        if (code === 137) crashed++;
-        if (id === null) continue; // crashed before its manifest existed: nothing to resume
-        const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
-        if (manifest.status !== "done") {
-          const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
-          assertEquals(r.code, 0, `${fault}: ${r.err}`);
-        }
-        await assertSameArrays(ref.dir, ref.id, dir, id, fault);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    }
+    const crashed = await crashEachAndResume([...bind(3)], faults, ref, "bind");
     assertEquals(crashed, faults.length, "every planned crash fired");
   } finally {
     await Deno.remove(ref.dir, { recursive: true });
@@ -71,11 +61,7 @@ Deno.test("runs resume: a bind run killed by SIGKILL mid-run resumes to the unin
   const ref = await reference(25);
   const dir = await Deno.makeTempDir({ prefix: "bind_kill_" });
   try {
-    await killWhen([...bind(25), "--runs-dir", dir], async () => {
-      const id = await onlyRun(dir);
-      return id !== null &&
-        (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
-    });
+    await killWhen([...bind(25), "--runs-dir", dir], () => checkpointed(dir));
     const id = (await onlyRun(dir))!;
     const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
     assertEquals(before.status, "running", "the kill came before the end of the run");

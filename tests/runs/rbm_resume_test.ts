@@ -5,7 +5,14 @@
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { cli } from "../_cli.ts";
-import { assertSameArrays, cliChild, killWhen, onlyRun } from "./_resume.ts";
+import {
+  assertSameArrays,
+  checkpointed,
+  cliChild,
+  crashEachAndResume,
+  killWhen,
+  onlyRun,
+} from "./_resume.ts";
 
 // Adam with two Gibbs sweeps per update: the checkpoint must carry moments, chains and order.
 const RBM = [
@@ -52,25 +59,8 @@ Deno.test("runs resume: rbm train killed at planned crash points resumes to the 
     "crash:rename:40",
     "crash:write:80",
   ];
-  let crashed = 0;
   try {
-    for (const fault of faults) {
-      const dir = await Deno.makeTempDir({ prefix: "rbm_crash_" });
-      try {
-        const code = await cliChild([...withEpochs(4), "--runs-dir", dir], fault);
-        const id = await onlyRun(dir);
-        if (code === 137) crashed++;
-        if (id === null) continue; // crashed before its manifest existed: nothing to resume
-        const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
-        if (manifest.status !== "done") {
-          const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
-          assertEquals(r.code, 0, `${fault}: ${r.err}`);
-        }
-        await assertSameArrays(ref.dir, ref.id, dir, id, fault);
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    }
+    const crashed = await crashEachAndResume([...withEpochs(4)], faults, ref, "rbm");
     assertEquals(crashed, faults.length, "every planned crash fired");
   } finally {
     await Deno.remove(ref.dir, { recursive: true });
@@ -81,11 +71,7 @@ Deno.test("runs resume: an rbm run killed by SIGKILL mid-run resumes to the unin
   const ref = await reference(40);
   const dir = await Deno.makeTempDir({ prefix: "rbm_kill_" });
   try {
-    await killWhen([...withEpochs(40), "--runs-dir", dir], async () => {
-      const id = await onlyRun(dir);
-      return id !== null &&
-        (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
-    });
+    await killWhen([...withEpochs(40), "--runs-dir", dir], () => checkpointed(dir));
     const id = (await onlyRun(dir))!;
     const before = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
     assertEquals(before.status, "running", "the kill came before the end of the run");

@@ -8,7 +8,14 @@ import { assert, assertEquals } from "../_assert.ts";
 import { cli } from "../_cli.ts";
 import { setFaultPlan } from "../../src/io/faults.ts";
 import { RunStore } from "../../src/io/run_store.ts";
-import { assertSameArrays, cliChild, killWhen, onlyRun } from "./_resume.ts";
+import {
+  assertSameArrays,
+  checkpointed,
+  cliChild,
+  crashEachAndResume,
+  killWhen,
+  onlyRun,
+} from "./_resume.ts";
 
 const SAMPLE = [
   "sample",
@@ -151,26 +158,9 @@ async function reference(args: string[]): Promise<{ dir: string; id: string }> {
 for (const c of COMMANDS) {
   Deno.test(`runs resume: ${c.name} killed at planned crash points resumes to the uninterrupted bits`, async () => {
     const ref = await reference(c.args);
-    let crashed = 0;
     try {
       const faults = c.faults ?? FAULTS;
-      for (const fault of faults) {
-        const dir = await Deno.makeTempDir({ prefix: "resume_crash_" });
-        try {
-          const code = await cliChild([...c.args, "--runs-dir", dir], fault);
-          const id = await onlyRun(dir);
-          if (code === 137) crashed++;
-          if (id === null) continue; // crashed before its manifest existed: nothing to resume
-          const manifest = JSON.parse(await Deno.readTextFile(`${dir}/${id}/run.json`));
-          if (manifest.status !== "done") {
-            const r = await cli(["runs", "resume", id, "--runs-dir", dir, "--json"]);
-            assertEquals(r.code, 0, `${fault}: ${r.err}`);
-          }
-          await assertSameArrays(ref.dir, ref.id, dir, id, `${c.name} ${fault}`, c.clock);
-        } finally {
-          await Deno.remove(dir, { recursive: true });
-        }
-      }
+      const crashed = await crashEachAndResume(c.args, faults, ref, c.name, c.clock);
       assert(crashed >= faults.length - 2, `only ${crashed} planned crashes fired`);
     } finally {
       await Deno.remove(ref.dir, { recursive: true });
@@ -185,12 +175,7 @@ for (const c of COMMANDS) {
       const r = await cli([...long, "--runs-dir", refDir]);
       assertEquals(r.code, 0, r.err);
       const refId = runIdOf(r.out);
-      const ready = async () => {
-        const id = await onlyRun(dir);
-        return id !== null &&
-          (await Deno.stat(`${dir}/${id}/checkpoint.json`).then(() => true, () => false));
-      };
-      await killWhen([...long, "--runs-dir", dir], ready, async () => {
+      await killWhen([...long, "--runs-dir", dir], () => checkpointed(dir), async () => {
         // While its writer lives, the run is not resumed (two writers would interleave).
         const live = await cli(["runs", "resume", (await onlyRun(dir))!, "--runs-dir", dir]);
         if (live.code === 0) return; // the run had already finished: nothing to check
