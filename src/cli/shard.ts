@@ -109,7 +109,7 @@ async function planCommand(parsed: Parsed, io: CliIo): Promise<number> {
     parsed.values.json
       ? JSON.stringify(summary)
       : `planned ${units.length} ${
-        command === "sample" ? "chain ranges" : "cells"
+        { sample: "chain ranges", simulate: "trajectory ranges" }[command as string] ?? "cells"
       } in ${n} shards: ` +
         `${p.plan}\n  Slurm:      sbatch ${p.slurm}\n  Kubernetes: kubectl apply -f ${p.kubernetes}`,
   );

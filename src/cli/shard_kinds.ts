@@ -23,6 +23,7 @@ import {
 } from "./discs.ts";
 import { BASINS_SPEC, benchRowsOf, benchSettings, runBench } from "./basins.ts";
 import { SAMPLE_SHARD } from "./shard_sample.ts";
+import { SIMULATE_SHARD } from "./shard_simulate.ts";
 import type { Shardable } from "./shardable.ts";
 
 function refuseReserved(command: string, reserved: readonly string[], values: object): void {
@@ -144,19 +145,23 @@ export const SHARDABLE: Readonly<Record<ShardPlan["command"], Shardable>> = {
   discs: DISCS_SHARD,
   "basins-bench": BASINS_BENCH_SHARD,
   sample: SAMPLE_SHARD,
+  simulate: SIMULATE_SHARD,
 };
 
-/** The plan command of `shard plan <positionals>`: `discs`, or `basins bench`. */
+/** The plan command of `shard plan <positionals>`: `discs`, `basins bench`, `sample` or `simulate`. */
 export function planCommandOf(
   positionals: string[],
 ): { command: ShardPlan["command"]; args: string[] } {
   const [command, ...rest] = positionals;
-  if (command === "discs" || command === "sample") return { command, args: rest };
+  if (command === "discs" || command === "sample" || command === "simulate") {
+    return { command, args: rest };
+  }
   if (command === "basins" && rest[0] === "bench") {
     return { command: "basins-bench", args: rest.slice(1) };
   }
   throw new UsageError(
     `shard plan: '${[command, rest[0]].filter(Boolean).join(" ")}' cannot be sharded yet: ` +
-      `expected 'discs' or 'basins bench' (cells of a sweep) or 'sample' (chain ranges)`,
+      `expected 'discs' or 'basins bench' (cells of a sweep), 'sample' (chain ranges) or ` +
+      `'simulate' (trajectory ranges)`,
   );
 }

@@ -53,12 +53,11 @@ export const SIMULATE_SPEC: CommandSpec = {
   },
 };
 
-/** Runs `simulate`. Returns the exit code. */
-export async function simulateCommand(
-  parsed: Parsed,
-  argv: string[],
-  io: CliIo,
-): Promise<number> {
+/**
+ * The validated `simulate` configuration of the flags over a `--config` file (bad values and
+ * unknown systems are one-line input errors).
+ */
+export async function simulateConfigFrom(parsed: Parsed): Promise<SimulateConfig> {
   const v = parsed.values;
   const raw: Record<string, unknown> = v.config
     ? await readConfigFile(String(v.config), "simulate", "system, starts, frames, ...")
@@ -97,6 +96,28 @@ export async function simulateCommand(
       }`,
     );
   }
+  if (cfg.trajectoryRange) {
+    const [a, b] = cfg.trajectoryRange;
+    const starts = Array.isArray(cfg.starts) ? cfg.starts.length : cfg.starts.random;
+    if (!(a < b && b <= starts * cfg.trajectories)) {
+      throw new ConfigError(
+        `${source}: trajectoryRange [${a}, ${b}): expected a non-empty range within [0, ${
+          starts * cfg.trajectories
+        })`,
+      );
+    }
+  }
+  return cfg;
+}
+
+/** Runs `simulate`. Returns the exit code. */
+export async function simulateCommand(
+  parsed: Parsed,
+  argv: string[],
+  io: CliIo,
+): Promise<number> {
+  const v = parsed.values;
+  const cfg = await simulateConfigFrom(parsed);
   const backend = await resolveBackend(cfg.backend, io.notice);
   const store = new RunStore(String(v["runs-dir"] ?? "runs"));
   let result;

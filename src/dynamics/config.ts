@@ -38,6 +38,12 @@ export const SimulateConfig = z.object({
   backend: z.enum(["auto", "webgpu", "cpu"]).default("auto"),
   /** Frames per block (the unit stored with its checkpoint); default: by memory. */
   blockFrames: posInt().max(1_000_000).optional(),
+  /**
+   * Simulate only trajectories [a, b) of the whole set (starts x trajectories), as a shard of a
+   * split run does; random numbers follow the global index, so the ranges merge to the whole.
+   */
+  trajectoryRange: z.tuple([z.number().int().nonnegative(), z.number().int().positive()])
+    .optional(),
 }).strict();
 
 /** The parsed `simulate` configuration. */

@@ -52,6 +52,11 @@ export interface FrameEmbeddingSpec {
   readonly ambientDim: number;
   /** Trajectories per frame T. */
   readonly trajectories: number;
+  /**
+   * Global index of trajectory 0 (default 0): the noise counter is keyed by it, so a split
+   * run's trajectory ranges embed with the whole run's noise.
+   */
+  readonly trajectoryOffset?: number;
   /** Q1, the first d columns of Q, column-major: column j at j * D (D * d values). */
   readonly q1: Float64Array;
   readonly noise: "white" | "ou";
@@ -92,6 +97,7 @@ function checkSpec(s: FrameEmbeddingSpec, who: string): void {
   int("coreDim", d, 1);
   int("ambientDim", D, d + 1);
   int("trajectories", T, 1);
+  int("trajectoryOffset", s.trajectoryOffset ?? 0, 0);
   if (s.q1.length !== D * d) {
     throw new Error(`${who}: q1 has ${s.q1.length} values, expected D * d = ${D * d}`);
   }
@@ -142,6 +148,7 @@ export function cpuFrameEmbedder(
 ): CpuFrameEmbedder {
   checkSpec(spec, "cpuFrameEmbedder");
   const { coreDim: d, ambientDim: D, trajectories: T, q1, sigma } = spec;
+  const off = spec.trajectoryOffset ?? 0;
   const key = seedToKey(spec.seed);
   const { a, b } = ouCoefficients(spec);
   const w = spec.noise === "ou" ? new Float64Array(T * D) : null;
@@ -159,7 +166,7 @@ export function cpuFrameEmbedder(
   const words = new Uint32Array(4);
   const embed = (core: ArrayLike<number>, frame: number, out: Float32Array) => {
     for (let t = 0; t < T; t++) {
-      normals(eps, key, t, frame, EMBED_NOISE_STREAM, words);
+      normals(eps, key, off + t, frame, EMBED_NOISE_STREAM, words);
       if (w) {
         const o = t * D;
         const keep = frame === 0 ? 0 : a, s = frame === 0 ? sigma : b;
@@ -399,7 +406,8 @@ export async function createGpuFrameEmbedder(
             ...values,
             frame0: first + f0,
             frames: nf,
-            traj0: t0,
+            // traj0 keys the noise only: the global index of the chunk's first trajectory.
+            traj0: (spec.trajectoryOffset ?? 0) + t0,
             trajs: nt,
           });
           const groups = groupsOf[spec.noise === "ou" ? c : 0];

@@ -72,6 +72,11 @@ export interface SimulateOptions {
   readonly trajectoriesPerStart?: number;
   /** Total trajectories; optional, must equal K * trajectoriesPerStart when both are given. */
   readonly trajectories?: number;
+  /**
+   * Simulate only trajectories [a, b) of the whole set (default all). Random numbers are keyed
+   * by the global trajectory index, so the ranges of a split give the whole run's bits.
+   */
+  readonly trajectoryRange?: readonly [number, number];
   /** Integrator steps (a multiple of stride, at most 2^32 - 1). */
   readonly steps: number;
   /** Steps between saved frames. */
@@ -150,7 +155,10 @@ export interface SimulateResult {
 
 interface Plan {
   dim: number;
+  /** Trajectories simulated here (the range's length). */
   trajectories: number;
+  /** Global index of the first one: the random numbers' trajectory counter is offset by it. */
+  trajOffset: number;
   startIndex: Int32Array;
   x0: Float64Array;
   v0: Float64Array | null;
@@ -192,19 +200,23 @@ function flatStarts(starts: SimulateOptions["starts"], dim: number): Float64Arra
   return out;
 }
 
-/** Initial BAOAB velocities ~ N(0, I / beta) from Philox stream 1 at step 0xffffffff. */
+/**
+ * Initial BAOAB velocities ~ N(0, I / beta) from Philox stream 1 at step 0xffffffff, for
+ * trajectories [offset, offset + trajectories).
+ */
 export function initialVelocities(
   key: readonly number[],
   trajectories: number,
   dim: number,
   beta: number,
+  offset = 0,
 ): Float64Array {
   const v = new Float64Array(trajectories * dim);
   const s = 1 / Math.sqrt(beta);
   const noise = new Float64Array(dim);
   const ws = new Uint32Array(4);
   for (let t = 0; t < trajectories; t++) {
-    normals(noise, key, t, 0xffffffff, DYN_STREAM.velocity, ws);
+    normals(noise, key, offset + t, 0xffffffff, DYN_STREAM.velocity, ws);
     for (let i = 0; i < dim; i++) v[t * dim + i] = s * noise[i];
   }
   return v;
@@ -340,10 +352,10 @@ function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): 
     }
   }
   posInt("trajectoriesPerStart", per);
-  const trajectories = k * per;
-  if (o.trajectories !== undefined && o.trajectories !== trajectories) {
+  const total = k * per;
+  if (o.trajectories !== undefined && o.trajectories !== total) {
     throw new Error(
-      `simulate: trajectories is ${o.trajectories}, expected ${k} starts x ${per} = ${trajectories}`,
+      `simulate: trajectories is ${o.trajectories}, expected ${k} starts x ${per} = ${total}`,
     );
   }
   posInt("stride", o.stride);
@@ -378,8 +390,18 @@ function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): 
       }
     }
   }
+  const [a, b] = o.trajectoryRange ?? [0, total];
+  if (!(Number.isInteger(a) && Number.isInteger(b) && 0 <= a && a < b && b <= total)) {
+    throw new Error(
+      `simulate: trajectoryRange [${a}, ${b}) must be a non-empty integer range within [0, ${total})`,
+    );
+  }
+  const trajectories = b - a;
   const key = seedToKey(o.seed);
-  const startIndex = Int32Array.from({ length: trajectories }, (_, t) => Math.floor(t / per!));
+  const startIndex = Int32Array.from(
+    { length: trajectories },
+    (_, t) => Math.floor((a + t) / per!),
+  );
   const x0 = new Float64Array(trajectories * dim);
   for (let t = 0; t < trajectories; t++) {
     x0.set(x0s.subarray(startIndex[t] * dim, startIndex[t] * dim + dim), t * dim);
@@ -394,7 +416,7 @@ function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): 
       }
     }
   }
-  const v0 = integrator === "baoab" ? initialVelocities(key, trajectories, dim, o.beta) : null;
+  const v0 = integrator === "baoab" ? initialVelocities(key, trajectories, dim, o.beta, a) : null;
   const numFrames = o.steps / o.stride + 1;
   const r = o.resumeFrom;
   if (r) {
@@ -422,6 +444,7 @@ function plan(p: DynamicsPotential, o: SimulateOptions, haveCallback: boolean): 
   return {
     dim,
     trajectories,
+    trajOffset: a,
     startIndex,
     x0,
     v0,
@@ -505,7 +528,7 @@ async function simulateCpu(
   blockFramesOpt: number | undefined,
   sink: Sink,
 ): Promise<{ final: Float32Array; seconds: number }> {
-  const { dim, trajectories: n, stride, dt, key, box } = pl;
+  const { dim, trajectories: n, stride, dt, key, box, trajOffset: off } = pl;
   const pos = Float64Array.from(pl.pos0);
   const vel = pl.vel0 ? Float64Array.from(pl.vel0) : null;
   const x = new Float64Array(dim);
@@ -556,7 +579,7 @@ async function simulateCpu(
               v[i] -= h * g[i];
               x[i] += h * v[i];
             }
-            stepNormals(xi, key, t, step, DYN_STREAM.noise, words);
+            stepNormals(xi, key, off + t, step, DYN_STREAM.noise, words);
             for (let i = 0; i < dim; i++) {
               v[i] = c1 * v[i] + ouNoise * xi[i];
               x[i] += h * v[i];
@@ -568,7 +591,7 @@ async function simulateCpu(
         } else {
           for (let k = 0; k < stride; k++, step++) {
             p.gradient(x, g);
-            stepNormals(xi, key, t, step, DYN_STREAM.noise, words);
+            stepNormals(xi, key, off + t, step, DYN_STREAM.noise, words);
             for (let i = 0; i < dim; i++) x[i] += -dt * g[i] + emNoise * xi[i];
             reflect(false);
           }
@@ -689,6 +712,7 @@ async function simulateGpu(
       key_lo: pl.key[0],
       key_hi: pl.key[1],
       trajectories: n,
+      traj_offset: pl.trajOffset,
       stride: pl.stride,
       dt: pl.dt,
       noise: pl.integrator === "baoab"

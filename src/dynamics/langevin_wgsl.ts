@@ -25,6 +25,8 @@ export const DYN_PARAMS = new UniformLayout("DynParams", [
   { name: "key_lo", type: "u32" },
   { name: "key_hi", type: "u32" },
   { name: "trajectories", type: "u32" },
+  // Global index of trajectory 0 here (a split run's range start): offsets the noise counter.
+  { name: "traj_offset", type: "u32" },
   { name: "stride", type: "u32" },
   { name: "dt", type: "f32" },
   { name: "noise", type: "f32" },
@@ -203,7 +205,7 @@ ${STEPS_HERE}
     for (var i = 0u; i < nb; i++) {
       if (i < n) { dyn_set(hx, i, dyn_get(hx, i) - params.dt * dyn_get(hg, i)); }
     }
-    dyn_step_noise(hx, nb, &nz, gi, k == 0u, 1.0, params.noise, t, step, ${DYN_STREAM.noise}u);${
+    dyn_step_noise(hx, nb, &nz, gi, k == 0u, 1.0, params.noise, t + params.traj_offset, step, ${DYN_STREAM.noise}u);${
   boxLines(false)
 }
     step++;
@@ -229,7 +231,7 @@ ${STEPS_HERE}
         dyn_set(hx, i, dyn_get(hx, i) + h * v);
       }
     }
-    dyn_step_noise(hv, nb, &nz, gi, k == 0u, params.c1, params.noise, t, step, ${DYN_STREAM.noise}u);
+    dyn_step_noise(hv, nb, &nz, gi, k == 0u, params.c1, params.noise, t + params.traj_offset, step, ${DYN_STREAM.noise}u);
     for (var i = 0u; i < nb; i++) {
       if (i < n) { dyn_set(hx, i, dyn_get(hx, i) + h * dyn_get(hv, i)); }
     }${boxLines(true)}

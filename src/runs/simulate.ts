@@ -56,6 +56,8 @@ export const SIMULATE_ARRAYS = {
 export interface SimulateRunOptions {
   /** argv recorded in the manifest (default `["simulate"]`). */
   readonly command?: string[];
+  /** The run's id (default: a fresh time-based one). */
+  readonly id?: string;
   /** Called after each stored block with the frames stored so far. */
   readonly onFrames?: (stored: number) => void | Promise<void>;
 }
@@ -113,7 +115,16 @@ export async function simulateToRun(
   } else if (!p.box) {
     throw new Error(`simulate: ${cfg.system} has no box; give explicit starts`);
   }
+  const total = (Array.isArray(cfg.starts) ? cfg.starts.length : cfg.starts.random) *
+    cfg.trajectories;
+  const [t0, t1] = cfg.trajectoryRange ?? [0, total];
+  if (!(t0 < t1 && t1 <= total)) {
+    throw new Error(
+      `simulate: trajectoryRange [${t0}, ${t1}) must be a non-empty range within [0, ${total})`,
+    );
+  }
   const run = await startRun(store, "simulate", {
+    ...(options.id ? { id: options.id } : {}),
     command: options.command ?? ["simulate"],
     config: cfg as unknown as Record<string, unknown>,
     seed: cfg.seed,
@@ -188,8 +199,20 @@ export async function streamSimulate(
     const k = starts.length / d;
     const startLabels = labelByDescentBatch(p, starts);
     const resume = resumeOf(from);
-    const T = k * cfg.trajectories;
-    const trajStart = Int32Array.from({ length: T }, (_, t) => Math.floor(t / cfg.trajectories));
+    // This run's trajectories: all of them, or the range [a, b) of a split run.
+    const [t0, t1] = cfg.trajectoryRange ?? [0, k * cfg.trajectories];
+    if (!(t0 < t1 && t1 <= k * cfg.trajectories)) {
+      throw new Error(
+        `simulate: trajectoryRange [${t0}, ${t1}) must be a non-empty range within [0, ${
+          k * cfg.trajectories
+        })`,
+      );
+    }
+    const T = t1 - t0;
+    const trajStart = Int32Array.from(
+      { length: T },
+      (_, t) => Math.floor((t0 + t) / cfg.trajectories),
+    );
     const a = SIMULATE_ARRAYS;
     // Deterministic from the configuration: a resumed run writes the same bytes again.
     const replace = { replace: true };
@@ -209,6 +232,7 @@ export async function streamSimulate(
         coreDim: d,
         ambientDim: D,
         trajectories: T,
+        trajectoryOffset: t0,
         noise: cfg.noise,
         sigma: cfg.noiseSigma,
         tau: cfg.noiseTau,
@@ -229,6 +253,7 @@ export async function streamSimulate(
         {
           starts,
           trajectoriesPerStart: cfg.trajectories,
+          trajectoryRange: [t0, t1],
           steps: cfg.frames * cfg.stride,
           stride: cfg.stride,
           dt: cfg.dt,

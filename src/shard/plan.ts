@@ -15,8 +15,11 @@ import { codeVersion, hashText } from "../io/code_version.ts";
 /** The plan file's schema. */
 export const ShardPlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
-  /** The command whose work is split (the cells of a `discs` or `basins bench` sweep). */
-  command: z.enum(["discs", "basins-bench", "sample"]),
+  /**
+   * The command whose work is split: sweep cells (`discs`, `basins bench`) or ranges of one
+   * run's chains (`sample`) or trajectories (`simulate`).
+   */
+  command: z.enum(["discs", "basins-bench", "sample", "simulate"]),
   /** The command's own flags, as given (outputs are the plan's). */
   args: z.array(z.string()),
   codeVersion: z.string(),

@@ -28,8 +28,14 @@ export const SAMPLE = [
   "cpu",
 ];
 
-/** Every array equal, and the summary but for stepsPerSecond. */
-export async function assertSameRun(aRoot: string, a: string, bRoot: string, b: string) {
+/** Every array equal, and the summary but for its timing field. */
+export async function assertSameRun(
+  aRoot: string,
+  a: string,
+  bRoot: string,
+  b: string,
+  timing = "stepsPerSecond",
+) {
   const x = await new RunStore(aRoot).open(a), y = await new RunStore(bRoot).open(b);
   assertEquals(y.manifest.status, "done");
   assertEquals([...y.arrayNames].sort(), [...x.arrayNames].sort());
@@ -43,7 +49,7 @@ export async function assertSameRun(aRoot: string, a: string, bRoot: string, b: 
       name,
     );
   }
-  const { stepsPerSecond: _x, ...sx } = x.manifest.summary;
-  const { stepsPerSecond: _y, ...sy } = y.manifest.summary;
+  const { [timing]: _x, ...sx } = x.manifest.summary;
+  const { [timing]: _y, ...sy } = y.manifest.summary;
   assertEquals(sy, sx);
 }
