@@ -3,6 +3,7 @@
  * a one-line error with exit code 2 (no stack trace).
  * @module
  */
+import { CO_SPEC, coCommand } from "./co.ts";
 import { ConfigError } from "../io/config.ts";
 import { type CommandSpec, helpText, parseCommand, type Parsed, UsageError } from "./args.ts";
 import { type CliIo, consoleIo } from "./io.ts";
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   rbm: { spec: RBM_SPEC, run: rbmCommand },
   simulate: { spec: SIMULATE_SPEC, run: simulateCommand },
   solve: { spec: SOLVE_SPEC, run: solveCommand },
+  co: { spec: CO_SPEC, run: coCommand },
   discs: { spec: DISCS_SPEC, run: discsCommand },
   basins: { spec: BASINS_SPEC, run: basinsCommand },
   shard: { spec: SHARD_SPEC, run: shardCommand },

@@ -23,6 +23,7 @@ import {
 } from "./discs.ts";
 import { BASINS_SPEC, benchRowsOf, benchSettings, runBench } from "./basins.ts";
 import { SAMPLE_SHARD } from "./shard_sample.ts";
+import { CO_SPEC, type CoRow, coSettings, parseCoCsv, runCoSweep, writeCoOutputs } from "./co.ts";
 import { SIMULATE_SHARD } from "./shard_simulate.ts";
 import type { Shardable } from "./shardable.ts";
 
@@ -103,6 +104,51 @@ const DISCS_SHARD: Shardable = {
   },
 };
 
+const CO_RESERVED = ["out", "resume", "runs-dir"];
+
+async function coParts(args: string[]) {
+  const parsed = parseCommand(CO_SPEC, args);
+  refuseReserved("co", CO_RESERVED, parsed.values);
+  const settings = await coSettings(parsed);
+  const config = {
+    problem: settings.problem,
+    hash: settings.hash,
+    cells: settings.cells.map((c) => c.argv),
+  };
+  return { settings, config, units: settings.cells.map((c) => c.key) };
+}
+
+/** CO instance sets (`co`), split by cells (sampler x graph); runs share the plan's store. */
+const CO_SHARD: Shardable = {
+  reserved: CO_RESERVED,
+  parts: (args) => coParts(args),
+  async run(plan, dir, index, resume, io) {
+    const { settings } = await coParts(plan.args);
+    const s = { ...settings, out: planPaths(dir).shard(index), runsDir: planPaths(dir).runs };
+    await runCoSweep(s, ["shard", "run", ...plan.args], io, {
+      resume,
+      json: true,
+      only: shardUnits(plan, index),
+    });
+  },
+  async merge(plan, dir) {
+    const byKey = new Map<string, CoRow>();
+    for (let i = 0; i < plan.shards.length; i++) {
+      const csv = `${planPaths(dir).shard(i)}/co.csv`;
+      let text: string;
+      try {
+        text = await Deno.readTextFile(csv);
+      } catch (e) {
+        throw new ConfigError(`shard merge: shard ${i}: cannot read ${csv} (${(e as Error).name})`);
+      }
+      for (const r of parseCoCsv(text, csv)) byKey.set(r.cell, r);
+    }
+    const rows = inPlanOrder(plan, byKey, "row");
+    await writeCoOutputs(planPaths(dir).merged, String(plan.config.problem), rows);
+    return { out: `${planPaths(dir).merged}/co.csv`, rows: rows.length };
+  },
+};
+
 const BENCH_RESERVED = ["out", "resume", "runs-dir"];
 const BENCH_FILE = "basins_bench.json";
 
@@ -146,14 +192,15 @@ export const SHARDABLE: Readonly<Record<ShardPlan["command"], Shardable>> = {
   "basins-bench": BASINS_BENCH_SHARD,
   sample: SAMPLE_SHARD,
   simulate: SIMULATE_SHARD,
+  co: CO_SHARD,
 };
 
-/** The plan command of `shard plan <positionals>`: `discs`, `basins bench`, `sample` or `simulate`. */
+/** The plan command of `shard plan <positionals>`: `discs`, `basins bench`, `co`, `sample` or `simulate`. */
 export function planCommandOf(
   positionals: string[],
 ): { command: ShardPlan["command"]; args: string[] } {
   const [command, ...rest] = positionals;
-  if (command === "discs" || command === "sample" || command === "simulate") {
+  if (command === "discs" || command === "sample" || command === "simulate" || command === "co") {
     return { command, args: rest };
   }
   if (command === "basins" && rest[0] === "bench") {
@@ -161,7 +208,7 @@ export function planCommandOf(
   }
   throw new UsageError(
     `shard plan: '${[command, rest[0]].filter(Boolean).join(" ")}' cannot be sharded yet: ` +
-      `expected 'discs' or 'basins bench' (cells of a sweep), 'sample' (chain ranges) or ` +
+      `expected 'discs', 'basins bench' or 'co' (cells of a sweep), 'sample' (chain ranges) or ` +
       `'simulate' (trajectory ranges)`,
   );
 }

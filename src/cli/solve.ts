@@ -223,7 +223,7 @@ async function graphOf(cfg: SolveConfig, baseDir: string): Promise<Graph> {
 }
 
 /** Picks the backend as `sample` does: CPU fallback (with a notice) on llvmpipe's loop limit. */
-async function backendFor(
+export async function backendFor(
   cfg: SolveConfig,
   problem: CoProblem,
   sampler: ReturnType<typeof buildSampler>,
@@ -264,7 +264,7 @@ export async function solveCommand(parsed: Parsed, argv: string[], io: CliIo): P
 }
 
 /** The graph, problem and sampler a validated configuration names. */
-async function solveParts(cfg: SolveConfig, baseDir: string) {
+export async function solveParts(cfg: SolveConfig, baseDir: string) {
   const graph = await graphOf(cfg, baseDir);
   let problem: CoProblem;
   try {
@@ -276,7 +276,8 @@ async function solveParts(cfg: SolveConfig, baseDir: string) {
   return { graph, problem, sampler: buildSampler(cfg.sampler) };
 }
 
-function solveOptions(cfg: SolveConfig) {
+/** The solver options of a validated configuration. */
+export function solveOptions(cfg: SolveConfig) {
   return {
     chains: cfg.chains,
     steps: cfg.steps,

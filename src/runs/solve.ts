@@ -50,6 +50,8 @@ export interface SolveRunInput {
   readonly problem: CoProblem;
   readonly sampler: DiscreteSampler;
   readonly options: SolveOptions;
+  /** The run's id (default: a fresh time-based one). */
+  readonly id?: string;
 }
 
 /** Writes a finished solve's best solution, phase time and summary into `run`. */
@@ -115,6 +117,7 @@ export async function solveToRun(
 ): Promise<{ runId: string; result: SolveResult }> {
   const { problem, sampler, options } = input;
   const run = await startRun(store, "solve", {
+    ...(input.id ? { id: input.id } : {}),
     command: input.command,
     config: {
       ...input.config,

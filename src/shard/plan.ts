@@ -16,10 +16,10 @@ import { codeVersion, hashText } from "../io/code_version.ts";
 export const ShardPlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
   /**
-   * The command whose work is split: sweep cells (`discs`, `basins bench`) or ranges of one
+   * The command whose work is split: sweep cells (`discs`, `basins bench`, `co`) or ranges of one
    * run's chains (`sample`) or trajectories (`simulate`).
    */
-  command: z.enum(["discs", "basins-bench", "sample", "simulate"]),
+  command: z.enum(["discs", "basins-bench", "sample", "simulate", "co"]),
   /** The command's own flags, as given (outputs are the plan's). */
   args: z.array(z.string()),
   codeVersion: z.string(),
