@@ -54,8 +54,11 @@ export async function planPage(dir: string | undefined): Promise<string> {
     <>
       <h1>Shard plan</h1>
       <p class="muted">
-        <code>{v.dir}</code>: {v.units} cells of <code>{v.command} {v.args.join(" ")}</code> in{" "}
-        {v.shards.length} shards; code {v.codeVersion}, plan {v.configHash.slice(0, 16)}.
+        <code>{v.dir}</code>: {v.units}{" "}
+        {({ sample: "chain ranges", simulate: "trajectory ranges" } as Record<string, string>)[
+          v.command
+        ] ?? "cells"} of <code>{v.command} {v.args.join(" ")}</code> in {v.shards.length}{" "}
+        shards; code {v.codeVersion}, plan {v.configHash.slice(0, 16)}.
       </p>
       <p id="plan-counts">
         {order.filter((s) => v.counts[s]).map((s) => `${v.counts[s]} ${s}`).join(", ")}
