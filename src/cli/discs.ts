@@ -27,7 +27,8 @@ import {
   type SuiteName,
   type SuiteOverrides,
 } from "../discs/mod.ts";
-import { discsCellToRun } from "../runs/discs.ts";
+import { discsCellToRun, resumeDiscsCell } from "../runs/discs.ts";
+import type { RunReader } from "../io/run_store.ts";
 import { discsRow } from "../discs/run.ts";
 import { type CommandSpec, numberFlag, type Parsed, UsageError } from "./args.ts";
 import { progressBar } from "./progress.ts";
@@ -219,6 +220,50 @@ export function sweepPlan(
   };
 }
 
+/**
+ * The prefix of the sweep's run ids (`<prefix>-<cell index>`), kept in `out/discs_runs.json` so
+ * that `--resume` finds the run of an interrupted cell; a new sweep draws a fresh one.
+ */
+async function runPrefix(out: string, resume: boolean): Promise<string> {
+  const file = `${out}/discs_runs.json`;
+  if (resume) {
+    const kept = await Deno.readTextFile(file).then((t) => JSON.parse(t).prefix, () => null);
+    if (typeof kept === "string" && /^discs-[\w-]+$/.test(kept)) return kept;
+  }
+  const stamp = new Date().toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  const prefix = `discs-${stamp}-${crypto.randomUUID().slice(0, 6)}`;
+  await writeFileAtomic(file, JSON.stringify({ prefix }) + "\n");
+  return prefix;
+}
+
+/** The table row of a cell whose run finished but whose row was not yet written. */
+function storedRow(run: RunReader): DiscsRow {
+  const s = run.manifest.summary as Record<string, number | string>;
+  const c = run.manifest.config as Record<string, unknown>;
+  const num = (k: string) => (s[k] === undefined ? NaN : Number(s[k]));
+  return {
+    suite: s.suite as DiscsRow["suite"],
+    model: String(s.model),
+    sampler: String(s.sampler),
+    x: s.x === undefined ? null : Number(s.x),
+    numSites: num("numSites"),
+    chains: Number(c.chains),
+    steps: Number(c.steps),
+    backend: run.manifest.backend,
+    run: run.id,
+    essMean: num("essMean"),
+    essStd: num("essStd"),
+    keptDraws: num("keptDraws"),
+    essPerStep: num("essPerStep"),
+    essPerEval: num("essPerEval"),
+    essPerSecond: num("essPerSecond"),
+    energyEvals: num("energyEvals"),
+    seconds: num("seconds"),
+    meanAcceptance: num("meanAcceptance"),
+    finalParam: num("finalParam"),
+  };
+}
+
 /** The key of a cell or row. */
 const cellKey = (c: { suite: string; model: string; sampler: string; x: number | null }) =>
   `${c.suite}/${c.model}/${c.sampler}/${c.x ?? ""}`;
@@ -362,6 +407,7 @@ export async function runDiscsSweep(
   const kept = options.resume ? await resumedRows(s.out, plan, store) : new Map();
   await Deno.mkdir(s.out, { recursive: true });
   await writeFileAtomic(`${s.out}/discs_plan.json`, JSON.stringify(plan, null, 2));
+  const prefix = await runPrefix(s.out, Boolean(options.resume));
   const paths = outputPaths(s.out);
   const rows: DiscsRow[] = [];
   for (const [k, cell] of cells.entries()) {
@@ -372,14 +418,25 @@ export async function runDiscsSweep(
     }
     const label = `[${k + 1}/${cells.length}] ${cell.suite} ${cell.model} ${cell.sampler}` +
       (cell.x !== null && cell.suite === "temperature" ? ` beta=${cell.x}` : "");
-    const { runId: id, value: r } = await discsCellToRun(store, argv, cell, {
+    const cellOpts = {
       chains: s.chains,
       seed: s.seed,
       burnInFraction: s.burnInFraction,
       gpu: backend.gpu,
       notice: io.notice,
       onProgress: options.json ? undefined : progressBar(label),
-    }, backend.gpu?.adapter);
+    };
+    // A cell interrupted by an earlier attempt continues from its last finished block.
+    const cellId = `${prefix}-${String(k).padStart(4, "0")}`;
+    const earlier = options.resume ? await store.open(cellId).catch(() => null) : null;
+    if (earlier?.manifest.status === "done") {
+      rows.push(storedRow(earlier));
+      await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
+      continue;
+    }
+    const { runId: id, value: r } = earlier
+      ? await resumeDiscsCell(store, cellId, cell, cellOpts)
+      : await discsCellToRun(store, argv, cell, cellOpts, backend.gpu?.adapter, cellId);
     rows.push(discsRow(r, id));
     await writeOutputs(paths, rows, reportHeader(s, adapter, argv));
     if (!options.json) {

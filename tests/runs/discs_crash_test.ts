@@ -1,7 +1,8 @@
 /**
  * `discs --resume` after real interruptions: a sweep killed at planned crash points of its write
  * path (src/io/faults.ts) or by SIGKILL, then resumed, ends with the uninterrupted sweep's table
- * (all but timings and run ids) and, cell by cell, the same arrays.
+ * (all but timings and run ids) and, cell by cell, the same arrays; a cell cut mid-way continues
+ * in its own run from its last block.
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { cli, TINY_SWEEP } from "../_cli.ts";
@@ -26,6 +27,9 @@ async function assertSameSweep(ref: string, dir: string, what: string): Promise<
   const a = await table(ref), b = await table(dir);
   assertEquals(b.map((r) => r.kept), a.map((r) => r.kept), `${what}: table`);
   const ra = new RunStore(`${ref}/runs`), rb = new RunStore(`${dir}/runs`);
+  // An interrupted cell continued in its own run: one run per cell, none abandoned.
+  const runs = (await Array.fromAsync(Deno.readDir(`${dir}/runs`))).filter((e) => e.isDirectory);
+  assertEquals(runs.length, a.length, `${what}: runs in the store`);
   for (let i = 0; i < a.length; i++) {
     const x = await ra.open(a[i].run), y = await rb.open(b[i].run);
     assertEquals(y.manifest.status, "done", `${what}: ${b[i].key}`);

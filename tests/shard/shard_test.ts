@@ -126,7 +126,7 @@ Deno.test("shard: bad plans, indices and folders are one-line errors with exit 2
       [["shard", "run", "--plan", `${dir}/nope`, "--index", "0"], /cannot read .*plan\.json/],
       [
         ["shard", "plan", "solve", "--shards", "2", "--out", `${dir}/x`],
-        /'solve' cannot be sharded yet: expected 'discs' or 'basins bench'/,
+        /'solve' cannot be sharded yet: expected 'discs', 'basins bench' or 'co'/,
       ],
       [
         ["shard", "plan", "discs", ...SWEEP, "--shards", "9", "--out", `${dir}/y`],
