@@ -42,7 +42,7 @@ Deno.test("web api: runs list has every run with kind, status and key figures", 
     const res = await app.request("/api/runs");
     assertEquals(res.status, 200);
     const { runs } = await res.json();
-    assertEquals(runs.length, 7);
+    assertEquals(runs.length, 9);
     const byId = Object.fromEntries(runs.map((r: { id: string }) => [r.id, r]));
     assertEquals(byId[IDS.gibbs].kind, "sample");
     assertEquals(byId[IDS.gibbs].sampler, "gibbs");
