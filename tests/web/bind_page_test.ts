@@ -164,6 +164,8 @@ Deno.test("web bind page: train and bench runs, the stored complex, exact API ar
     assert(html.includes("chart-bind-epoch") && html.includes("chart-bind-step"));
     assert(html.includes("nere ρ 0.5") && !html.includes("sample-x"));
     assert(html.includes('href="/bind"'), "navigation link");
+    const runPage = await (await app.request(`/runs/${id}`)).text();
+    assert(runPage.includes(`href="/bind?ids=${id}"`), "the run page links to the binding page");
     const benchOnly = await (await app.request("/bind?ids=bench-x")).text();
     assert(
       !benchOnly.includes('data-island="ComplexView"') && !benchOnly.includes("chart-bind-step"),
