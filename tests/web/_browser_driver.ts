@@ -146,7 +146,8 @@ try {
     const ds = () => page.$eval("#chart-complex", (f) => ({ ...(f as HTMLElement).dataset }));
     const pixels = () =>
       page.$eval("#chart-complex canvas", (c) => {
-        const d = (c as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, 560, 440).data;
+        const cv = c as HTMLCanvasElement;
+        const d = cv.getContext("2d")!.getImageData(0, 0, cv.width, cv.height).data;
         return Array.from(d.filter((_, i) => i % 4 === 0));
       });
     // The whole page, so the 3-D view (below the charts and table) is in the screenshot.

@@ -49,7 +49,7 @@ export function ComplexView(props: ComplexViewProps) {
   const [show, setShow] = useState({ pocket: true, forces: true, corrected: true, native: true });
   const [status, setStatus] = useState("loading…");
   const drag = useRef<{ x: number; y: number; yaw: number; pitch: number } | null>(null);
-  const W = props.width ?? 560, H = props.height ?? 440;
+  const W = props.width ?? 760, H = props.height ?? 520;
 
   useEffect(() => {
     fetch(`/api/bind/${encodeURIComponent(props.runId)}/complex`)
@@ -67,7 +67,10 @@ export function ComplexView(props: ComplexViewProps) {
     const [yaw, pitch] = angles;
     const r = viewRotation(yaw, pitch);
     const centre = centroidOf(data.ligand);
-    const reach = radiusAbout(centre, data.ligand, show.pocket ? data.pocket : []) + ARROW_A;
+    const reach = Math.max(
+      radiusAbout(centre, data.ligand) + ARROW_A,
+      show.pocket ? radiusAbout(centre, data.pocket) : 0,
+    );
     const scale = (Math.min(W, H) / 2 - 12) / reach;
     const P = (p: ArrayLike<number>) => projectPoint(r, centre, scale, W / 2, H / 2, p);
     const at = (x: number[], i: number) => x.slice(3 * i, 3 * i + 3);

@@ -65,6 +65,10 @@ export async function bindPage(state: DashState, ids: string[], view?: string): 
     "step",
     trains.map((r) => ({ label: r.label, ...bucketMeans(r.stepLoss, BIND_STEP_POINTS) })),
   );
+  // Methods' losses differ by orders of magnitude: a log axis when every value is positive.
+  const positive = (d: typeof epochData) =>
+    d.series.length > 1 && d.series.every((c) => c.values.every((v) => v === null || v > 0));
+  const logEpoch = positive(epochData), logStep = positive(stepData);
   const viewRun = runs.find((r) => r.id === shown);
   const s = viewRun?.summary ?? {};
   const idsQuery = ids.length > 0 ? `ids=${ids.map(encodeURIComponent).join(",")}&` : "";
@@ -82,15 +86,21 @@ export async function bindPage(state: DashState, ids: string[], view?: string): 
         <div class="grid">
           <Island
             name="SeriesChart"
-            props={{ id: "chart-bind-epoch", title: "loss per epoch", data: epochData }}
+            props={{
+              id: "chart-bind-epoch",
+              title: `loss per epoch${logEpoch ? " (log scale)" : ""}`,
+              data: epochData,
+              logY: logEpoch,
+            }}
           />
           {trains.length > 0 && (
             <Island
               name="SeriesChart"
               props={{
                 id: "chart-bind-step",
-                title: "training loss per step (bucket means)",
+                title: `training loss per step (bucket means${logStep ? ", log scale" : ""})`,
                 data: stepData,
+                logY: logStep,
               }}
             />
           )}
