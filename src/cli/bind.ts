@@ -312,6 +312,8 @@ async function bindScore(p: Parsed, argv: string[], io: CliIo): Promise<number> 
           ligand: ligand ?? null,
           resName: resName ?? null,
           model: p.values.model,
+          transNoise,
+          rotNoise,
         },
         seed: 0,
         backend: "cpu",

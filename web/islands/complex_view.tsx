@@ -196,12 +196,14 @@ export function ComplexView(props: ComplexViewProps) {
     fig.dataset.pitch = pitch.toFixed(2);
     fig.dataset.rendered = "true";
     const f3 = (x: number[]) => `(${x.map((q) => q.toFixed(3)).join(", ")})`;
+    // The rigid correction turns about the centroid, so the centroids differ by its shift.
+    const c1 = centroidOf(data.corrected), shift = c1.map((v, q) => v - centre[q]);
     setStatus(
       `${data.complex}: ${nL} ligand atoms, ${nP} pocket atoms` +
         (data.energy !== null ? ` · E ${data.energy.toFixed(4)}` : "") +
         ` · translation ${f3(data.translation)} · omega ${f3(data.omega)} (|omega| ${
           wn.toFixed(3)
-        }) · drag to rotate`,
+        }) · correction shift ${f3(shift)} A · drag to rotate`,
     );
   }, [data, angles, show]);
 
