@@ -12,6 +12,8 @@ import { indexPage } from "./routes/index.tsx";
 import { runPage } from "./routes/runs/[id].tsx";
 import { comparePage } from "./routes/compare.tsx";
 import { lmPage } from "./routes/lm.tsx";
+import { bindPage, bindPageData } from "./routes/bind.tsx";
+import { complexData } from "./utils/bind_runs.ts";
 import { planPage, planView } from "./routes/plan.tsx";
 import {
   arrayData,
@@ -104,6 +106,17 @@ export function createApp(opts: AppOptions): Hono {
     const ids = (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");
     return c.html(await lmPage(state, ids));
   });
+
+  const bindIds = (c: Context) => (c.req.query("ids") ?? "").split(",").filter((s) => s !== "");
+  app.get("/bind", async (c) => c.html(await bindPage(state, bindIds(c), c.req.query("view"))));
+  app.get(
+    "/api/bind",
+    async (c) => c.json(await bindPageData(state, bindIds(c), c.req.query("view"))),
+  );
+  app.get(
+    "/api/bind/:id/complex",
+    async (c) => c.json(await complexData(state, c.req.param("id"))),
+  );
 
   const query = (c: Context) => new URL(c.req.url).searchParams;
   app.get("/api/runs", async (c) => c.json(await listRuns(state)));

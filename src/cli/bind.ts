@@ -16,9 +16,8 @@ import type { CliIo } from "./io.ts";
 import { RunStore } from "../io/run_store.ts";
 import { ConfigError, parseConfig } from "../io/config.ts";
 import { loadTf } from "../nn/tf.ts";
-import type { BindingExample } from "../binding/complex.ts";
+import { type BindingExample, ELEMENT_CLASSES } from "../binding/complex.ts";
 import { loadComplex, loadComplexDir } from "../binding/dataset.ts";
-import { rigidCorrection, scorePose } from "../binding/energy.ts";
 import { loadNet } from "../binding/model_store.ts";
 import { generateSynthetic, SyntheticConfig } from "../binding/synthetic.ts";
 import { TrainConfig } from "../binding/train.ts";
@@ -26,6 +25,8 @@ import type { RunManifest } from "../io/manifest.ts";
 import { readCheckpoint } from "../runs/checkpoint.ts";
 import { startRun } from "../runs/writer.ts";
 import { readBindLosses, stepsPerEpoch, streamBind } from "./store_bind.ts";
+import { type ComplexViewResult, scoreView, storeView } from "./store_bind_view.ts";
+import { failureReason } from "../runs/writer.ts";
 import { z } from "npm:zod@4.6.7";
 import { BenchConfig, benchTable, runBenchmark } from "../binding/benchmark.ts";
 import { rmsd } from "../binding/rigid.ts";
@@ -176,9 +177,17 @@ async function bindTrain(p: Parsed, argv: string[], io: CliIo): Promise<number> 
     train,
     from: null,
     onEpoch: epochNotice(p, io, train.epochs),
+    classes: atomClassNames(data === "synthetic", ex0),
   });
   reportTrain(p, io, run.id, train.method, examples.length, r);
   return 0;
+}
+
+/** Names of the atom classes of the features: element classes, or the synthetic types. */
+function atomClassNames(synthetic: boolean, ex: BindingExample): string[] {
+  return synthetic
+    ? Array.from({ length: ex.ligandDim }, (_, k) => `type ${k}`)
+    : [...ELEMENT_CLASSES];
 }
 
 function epochNotice(p: Parsed, io: CliIo, epochs: number) {
@@ -260,6 +269,7 @@ export async function resumeBind(
     from,
     losses,
     onEpoch: epochNotice(parsed, io, cfg.train.epochs),
+    classes: atomClassNames(cfg.data.source === "synthetic", examples[0]),
   });
   io.notice(`resumed run ${manifest.id} at epoch ${epochs} of ${cfg.train.epochs}`);
   reportTrain(parsed, io, manifest.id, cfg.train.method, examples.length, r);
@@ -292,15 +302,41 @@ async function bindScore(p: Parsed, argv: string[], io: CliIo): Promise<number> 
         `--model ${p.values.model}: trained on features of width ${net.config.ligandDim}/${net.config.pocketDim}, this complex has ${ex.ligandDim}/${ex.pocketDim} (synthetic models cannot score real structures)`,
       );
     }
-    const out = await scorePose(tf, net, ex, ex.ligand);
-    const corr = rigidCorrection(ex.ligand, out.translation, out.omega, { transNoise, rotNoise });
-    let fmax = 0;
-    for (let i = 0; i < out.forces.length / 3; i++) {
-      fmax = Math.max(
-        fmax,
-        Math.hypot(out.forces[3 * i], out.forces[3 * i + 1], out.forces[3 * i + 2]),
-      );
+    // With --save the run exists from the start (status running) and ends failed on an error.
+    const run = p.values.save
+      ? await new RunStore(String(p.values["runs-dir"] ?? "runs")).create({
+        command: ["bind", ...argv],
+        config: {
+          kind: "bind-score",
+          protein,
+          ligand: ligand ?? null,
+          resName: resName ?? null,
+          model: p.values.model,
+          transNoise,
+          rotNoise,
+        },
+        seed: 0,
+        backend: "cpu",
+      })
+      : null;
+    let out: ComplexViewResult;
+    try {
+      out = await scoreView(tf, net, ex, ex.ligand, { transNoise, rotNoise });
+      if (run) {
+        await storeView(run, ex, ELEMENT_CLASSES, ex.ligand, out);
+        await run.setSummary({
+          complex: ex.name,
+          score_energy: out.energy,
+          max_force: out.maxForce,
+          correction_rmsd: rmsd(out.correction.pose, ex.ligand),
+        });
+        await run.finish("done");
+      }
+    } catch (e) {
+      await run?.finish("failed", failureReason(e)).catch(() => {});
+      throw e;
     }
+    const corr = out.correction, fmax = out.maxForce;
     const result = {
       complex: ex.name,
       ligandAtoms: ex.ligand.length / 3,
@@ -316,40 +352,8 @@ async function bindScore(p: Parsed, argv: string[], io: CliIo): Promise<number> 
         rotation: corr.rotation,
         rmsdMoved: rmsd(corr.pose, ex.ligand),
       },
+      run: run?.id, // left out of the JSON without --save
     };
-    if (p.values.save) {
-      const store = new RunStore(String(p.values["runs-dir"] ?? "runs"));
-      const run = await store.create({
-        command: ["bind", ...argv],
-        config: {
-          kind: "bind-score",
-          protein,
-          ligand: ligand ?? null,
-          resName: resName ?? null,
-          model: p.values.model,
-        },
-        seed: 0,
-        backend: "cpu",
-      });
-      const nL = ex.ligand.length / 3, nP = ex.pocket.length / 3;
-      const f32 = (a: ArrayLike<number>, n: number) => ({
-        dtype: "f32" as const,
-        shape: [n, 3],
-        data: Float32Array.from(a),
-      });
-      await run.writeArray("ligand_xyz", f32(ex.ligand, nL));
-      await run.writeArray("pocket_xyz", f32(ex.pocket, nP));
-      await run.writeArray("forces", f32(out.forces, nL));
-      await run.writeArray("corrected_xyz", f32(corr.pose, nL));
-      await run.setSummary({
-        complex: ex.name,
-        score_energy: out.energy,
-        max_force: fmax,
-        correction_rmsd: result.correction.rmsdMoved,
-      });
-      await run.finish("done");
-      (result as Record<string, unknown>).run = run.id;
-    }
     if (p.values.json) io.out(JSON.stringify(result));
     else {
       const v = (a: number[]) => `[${a.map((x) => x.toFixed(4)).join(", ")}]`;

@@ -3,8 +3,8 @@
  * created `running` before the first step; after each epoch its mean loss is appended to
  * `epoch_loss` and its steps' losses to `step_loss` (flushed), then the epoch's checkpoint
  * (network parameters, Adam's moments and step count, the draw generator) is stored; the run
- * ends `done` with the parameters as `w_<name>` arrays, or `failed` with the reason. `runs
- * resume` continues a killed or failed run from its last checkpoint with the bits of the
+ * ends `done` with the parameters as `w_<name>` arrays and a preview of the first complex for
+ * the dashboard (`store_bind_view.ts`), or `failed` with the reason. `runs resume` continues a killed or failed run from its last checkpoint with the bits of the
  * uninterrupted run.
  * @module
  */
@@ -23,6 +23,7 @@ import {
 import { type Checkpoint, clearCheckpoint, writeCheckpoint } from "../runs/checkpoint.ts";
 import { BIND_ARRAYS } from "../runs/bind.ts";
 import { failureReason } from "../runs/writer.ts";
+import { previewPose, writeComplexView } from "./store_bind_view.ts";
 
 /** The checkpoint of a training state: scalars as JSON, parameters and moments as arrays. */
 function checkpointOf(
@@ -110,6 +111,8 @@ export interface BindStreamInput {
   readonly losses?: BindLosses;
   /** Progress after each epoch (1-based epoch, mean loss). */
   readonly onEpoch?: (epoch: number, loss: number) => void;
+  /** Atom class names of the complexes' features (the dashboard view's colours). */
+  readonly classes: readonly string[];
 }
 
 /**
@@ -149,6 +152,15 @@ export async function streamBind(run: RunWriter, input: BindStreamInput): Promis
     });
     for (const app of appenders.splice(0)) await app.close();
     await saveNet(run, result.net);
+    const ex0 = examples[0];
+    await writeComplexView(run, {
+      tf,
+      net: result.net,
+      example: ex0,
+      classes: input.classes,
+      pose: previewPose(ex0.ligand, train.seed),
+      native: ex0.ligand,
+    });
     await run.recordPhase("train", result.seconds);
     await run.setSummary({
       method: train.method,

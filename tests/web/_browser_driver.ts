@@ -142,6 +142,39 @@ try {
   await visit("optimise", `/runs/${IDS.optimise}`, async () => ({
     best: await page.textContent("#best-solution"),
   }));
+  await visit("bind", "/bind", async () => {
+    const ds = () => page.$eval("#chart-complex", (f) => ({ ...(f as HTMLElement).dataset }));
+    const pixels = () =>
+      page.$eval("#chart-complex canvas", (c) => {
+        const cv = c as HTMLCanvasElement;
+        const d = cv.getContext("2d")!.getImageData(0, 0, cv.width, cv.height).data;
+        return Array.from(d.filter((_, i) => i % 4 === 0));
+      });
+    // The whole page, so the 3-D view (below the charts and table) is in the screenshot.
+    await page.screenshot({ path: `${shotsDir}/bind.png`, fullPage: true });
+    const before = await ds(), px0 = await pixels();
+    const box = (await page.$("#chart-complex canvas"))!;
+    await box.scrollIntoViewIfNeeded();
+    const b = (await box.boundingBox())!;
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(b.x + b.width / 2 + 80, b.y + b.height / 2 + 30, { steps: 5 });
+    await page.mouse.up();
+    const changed = (key: string, value: string | undefined) =>
+      page.waitForFunction(
+        ([k, v]) => document.querySelector<HTMLElement>("#chart-complex")!.dataset[k!] !== v,
+        [key, value],
+      );
+    await changed("yaw", before.yaw);
+    const dragged = await ds(), px1 = await pixels();
+    const changedPixels = px0.filter((v, i) => v !== px1[i]).length;
+    await page.click("#chart-complex input[name=pocket]");
+    await changed("atoms", before.atoms);
+    const noPocket = await ds();
+    await page.click("#chart-complex input[name=pocket]");
+    await changed("atoms", noPocket.atoms);
+    return { dragged, changedPixels, noPocket };
+  });
   errors = []; // the browser logs each 404 response as a console error: expected here
   const notFound: Record<string, number> = {};
   for (const path of ["/runs/no-such-run", "/runs/..%2F..%2Fetc%2Fpasswd"]) {

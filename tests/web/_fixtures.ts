@@ -50,6 +50,8 @@ export const IDS = {
   basins: "basins-double-well",
   optimise: "optimise-maxcut",
   long: "long-trace",
+  bindTrain: "bind-train-synth",
+  bindBench: "bind-bench-quick",
 } as const;
 
 /** Fixture sizes the tests assert on. */
@@ -63,6 +65,10 @@ export const SIZES = {
   optSteps: 500,
   optChains: 3,
   longRows: 200_000,
+  bindEpochs: 6,
+  bindStepsPerEpoch: 3,
+  ligandAtoms: 6,
+  pocketAtoms: 24,
 };
 
 /** Sampling seconds per sampler (recorded as phase `sampling`). */
@@ -231,6 +237,103 @@ async function longRun(store: RunStore): Promise<void> {
   await run.finish("done");
 }
 
+/**
+ * A `bind train` run as `src/cli/store_bind.ts` stores it: loss curves and one scored complex
+ * (a ring ligand in a cup-shaped pocket, element classes, forces pulling towards the pocket).
+ */
+async function bindTrainRun(store: RunStore): Promise<void> {
+  const { bindEpochs: E, bindStepsPerEpoch: S, ligandAtoms: nL, pocketAtoms: nP } = SIZES;
+  const run = await store.create({
+    id: IDS.bindTrain,
+    command: ["bind", "train", "--data", "synthetic"],
+    config: { kind: "bind-train", train: { method: "nere" } },
+    kind: "bind",
+    seed: 3,
+    backend: "cpu",
+    versions: VERSIONS,
+    now: new Date(Date.UTC(2026, 10, 28, 10, 35, 0)),
+  });
+  const u = rng(21);
+  const f32 = (a: number[], shape: number[]) => ({
+    dtype: "f32" as const,
+    shape,
+    data: Float32Array.from(a),
+  });
+  const step = Array.from({ length: E * S }, (_, t) => 5 * Math.exp(-t / 6) + 0.3 * u());
+  const epoch = Array.from(
+    { length: E },
+    (_, e) => step.slice(e * S, e * S + S).reduce((a, b) => a + b) / S,
+  );
+  await run.writeArray("epoch_loss", f32(epoch, [E]));
+  await run.writeArray("step_loss", f32(step, [E * S]));
+  const ring = (r: number, dz: number, phase: number) =>
+    Array.from({ length: nL }, (_, i) => {
+      const a = (2 * Math.PI * i) / nL + phase;
+      return [r * Math.cos(a) + 0.6, r * Math.sin(a), dz];
+    }).flat();
+  const native = ring(1.4, 0, 0), ligand = ring(1.4, 0.8, 0.3), corrected = ring(1.4, 0.3, 0.1);
+  const pocket = Array.from({ length: nP }, (_, j) => {
+    const a = (2 * Math.PI * j) / 12, z = j < 12 ? -2.5 : 0.5;
+    const r = j < 12 ? 4 : 5;
+    return [r * Math.cos(a), r * Math.sin(a), z];
+  }).flat();
+  const forces = ligand.map((x, k) => (native[k] - x) * 2 + 0.1 * (u() - 0.5));
+  await run.writeArray("ligand_xyz", f32(ligand, [nL, 3]));
+  await run.writeArray("pocket_xyz", f32(pocket, [nP, 3]));
+  await run.writeArray("forces", f32(forces, [nL, 3]));
+  await run.writeArray("corrected_xyz", f32(corrected, [nL, 3]));
+  await run.writeArray("native_xyz", f32(native, [nL, 3]));
+  await run.writeArray("ligand_class", {
+    dtype: "i32",
+    shape: [nL],
+    data: Int32Array.from({ length: nL }, (_, i) => [0, 0, 1, 0, 2, 3][i % 6]),
+  });
+  await run.writeArray("pocket_class", {
+    dtype: "i32",
+    shape: [nP],
+    data: Int32Array.from({ length: nP }, (_, j) => [0, 1, 2, 0][j % 4]),
+  });
+  const mean = [0, 1, 2].map((k) =>
+    Array.from({ length: nL }, (_, i) => forces[3 * i + k]).reduce((a, b) => a + b) / nL
+  );
+  const vec = (a: number[]) => ({ dtype: "f64" as const, shape: [3], data: Float64Array.from(a) });
+  await run.writeArray("translation", vec(mean));
+  await run.writeArray("torque", vec([0.1, -0.2, 0.8]));
+  await run.writeArray("omega", vec([0.05, -0.1, 0.4]));
+  await run.setSummary({
+    atom_classes: "C,N,O,S,P,halogen,other",
+    view_complex: "synth3_0",
+    view_energy: -4.25,
+    view_rmsd_before: 0.9,
+    view_rmsd_after: 0.4,
+    method: "nere",
+    final_loss: epoch[E - 1],
+  });
+  await run.finish("done");
+}
+
+/** A `bind bench` run: one epoch-loss array per method and seed. */
+async function bindBenchRun(store: RunStore): Promise<void> {
+  const run = await store.create({
+    id: IDS.bindBench,
+    command: ["bind", "bench", "--quick"],
+    config: { kind: "bind-bench" },
+    seed: 0,
+    backend: "cpu",
+    versions: VERSIONS,
+    now: new Date(Date.UTC(2026, 10, 28, 10, 36, 0)),
+  });
+  for (const [name, scale] of [["loss_nere_0", 4], ["loss_decoy_0", 1.5]] as const) {
+    await run.writeArray(name, {
+      dtype: "f32",
+      shape: [SIZES.bindEpochs],
+      data: Float32Array.from({ length: SIZES.bindEpochs }, (_, e) => scale * Math.exp(-e / 3)),
+    });
+  }
+  await run.setSummary({ ceiling_spearman: 0.82, nere_spearman: 0.61, decoy_spearman: 0.44 });
+  await run.finish("done");
+}
+
 /** The fixture store and the writer of the run left running. */
 export type Fixtures = { root: string; store: RunStore; running: RunWriter };
 
@@ -251,5 +354,7 @@ export async function makeFixtures(): Promise<Fixtures> {
   await basinRun(store);
   await optimiseRun(store);
   await longRun(store);
+  await bindTrainRun(store);
+  await bindBenchRun(store);
   return { root, store, running };
 }

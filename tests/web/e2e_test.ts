@@ -54,7 +54,7 @@ Deno.test({
     await t.step("runs index: all rows, live status over SSE, filter", () => {
       loadedClean("runs");
       const x = report.runs.extra;
-      assertEquals(x.rows, 7);
+      assertEquals(x.rows, Object.keys(IDS).length);
       assertEquals(x.before, "running");
       assertEquals(x.after, "done", `${IDS.running} status update did not arrive`);
       assertEquals(x.filtered, 1);
@@ -106,6 +106,29 @@ Deno.test({
       assert(String(report.optimise.extra.best).includes("64 values"));
     });
 
+    await t.step(
+      "binding page: loss curves overlaid, 3-D complex view rotates with the mouse",
+      () => {
+        loadedClean("bind");
+        assertEquals(chart("bind", "chart-bind-epoch").series, "3", "train + 2 bench curves");
+        assertEquals(chart("bind", "chart-bind-step").series, "1");
+        assert(Number(chart("bind", "chart-bind-epoch").inked) > 1000, "epoch chart is empty");
+        const v = chart("bind", "chart-complex");
+        assertEquals(v.atoms, String(SIZES.ligandAtoms + SIZES.pocketAtoms));
+        assertEquals(v.arrows, String(SIZES.ligandAtoms));
+        assert(Number(v.inked) > 5000, "complex canvas is empty");
+        const x = report.bind.extra as {
+          dragged: Record<string, string>;
+          noPocket: Record<string, string>;
+          changedPixels: number;
+        };
+        assert(Number(x.dragged.yaw) > Number(v.yaw) + 0.5, `drag right turns: ${x.dragged.yaw}`);
+        assert(x.dragged.pitch !== v.pitch, "drag down tilts");
+        assert(x.changedPixels > 1000, "the rotated view is redrawn");
+        assertEquals(x.noPocket.atoms, String(SIZES.ligandAtoms), "pocket hidden");
+      },
+    );
+
     await t.step("unknown runs and path traversal get 404 pages", () => {
       for (const [path, status] of Object.entries(report.notFound.extra)) {
         assertEquals(status, 404, path);
@@ -113,7 +136,7 @@ Deno.test({
     });
 
     await t.step("screenshots saved", async () => {
-      for (const name of ["runs", "sampler", "compare", "basins", "optimise"]) {
+      for (const name of ["runs", "sampler", "compare", "basins", "optimise", "bind"]) {
         const st = await Deno.stat(`${ROOT}docs/screenshots/${name}.png`);
         assert(st.size > 5000, `${name}.png is too small`);
       }

@@ -8,6 +8,7 @@
 
 import type { RunManifest } from "../../src/io/manifest.ts";
 import { KeyFigures } from "./key_figures.tsx";
+import { hasComplexView } from "../utils/bind_runs.ts";
 
 /** The arrays of a bind-score run, flat [n * 3]. */
 export type BindArrays = {
@@ -128,7 +129,10 @@ export function BindView({ m, data }: { m: RunManifest; data: BindArrays }) {
       />
       <p class="muted">
         Grey: pocket atoms. Blue: ligand. Red: predicted force per ligand atom (largest drawn 3 A
-        long). Outlined: ligand after the predicted rigid correction.
+        long). Outlined: ligand after the predicted rigid correction.{" "}
+        {hasComplexView(m) && (
+          <a href={`/bind?view=${encodeURIComponent(m.id)}`}>Rotatable 3-D view</a>
+        )}
       </p>
       <div class="grid">
         <View data={data} u={a} v={b} title="view along the ligand's smallest axis" />

@@ -57,6 +57,7 @@ export function Layout({ title, children }: LayoutProps) {
           <a href="/">Runs</a>
           <a href="/compare">Compare samplers</a>
           <a href="/lm">Language models</a>
+          <a href="/bind">Binding</a>
         </header>
         <main>{children}</main>
         <script type="module" src="/static/client.js"></script>

@@ -1,7 +1,7 @@
 /**
  * Islands: components rendered on the server and hydrated in the browser by `web/client.tsx`
- * (uPlot line charts, lazily loaded Observable Plot bars, canvas heatmap and projection, and
- * the live runs table).
+ * (uPlot line charts, lazily loaded Observable Plot bars, canvas heatmap and projection, the
+ * live runs table, and the rotatable 3-D complex view).
  *
  * @example
  * ```ts
@@ -17,3 +17,4 @@ export * from "./bar_chart.tsx";
 export * from "./heatmap.tsx";
 export * from "./projection.tsx";
 export * from "./runs_table.tsx";
+export * from "./complex_view.tsx";

@@ -5,13 +5,14 @@
  */
 
 import { BarChart } from "./bar_chart.tsx";
+import { ComplexView } from "./complex_view.tsx";
 import { Heatmap } from "./heatmap.tsx";
 import { Projection } from "./projection.tsx";
 import { RunsTable } from "./runs_table.tsx";
 import { SeriesChart } from "./series_chart.tsx";
 
 /** Island components by name. */
-export const islands = { BarChart, Heatmap, Projection, RunsTable, SeriesChart };
+export const islands = { BarChart, ComplexView, Heatmap, Projection, RunsTable, SeriesChart };
 
 /** Name of a registered island. */
 export type IslandName = keyof typeof islands;

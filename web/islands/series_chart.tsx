@@ -23,6 +23,8 @@ export type SeriesChartProps = {
   height?: number;
   /** Draw points only (no lines), e.g. for sparse series. */
   points?: boolean;
+  /** Logarithmic y axis (for positive series of different scales). */
+  logY?: boolean;
 };
 
 function withRange(url: string, start: number, end: number): string {
@@ -56,7 +58,7 @@ export function SeriesChart(props: SeriesChartProps) {
         const opts: uPlotType.Options = {
           width: Math.max(300, el.clientWidth || 560),
           height: props.height ?? 240,
-          scales: { x: { time: false } },
+          scales: { x: { time: false }, ...(props.logY ? { y: { distr: 3 } } : {}) },
           axes: [{ label: data.xLabel }, { label: props.yLabel ?? "" }],
           legend: { show: data.series.length <= 12 },
           series: [

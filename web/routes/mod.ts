@@ -14,5 +14,6 @@
 export * from "./index.tsx";
 export * from "./compare.tsx";
 export * from "./lm.tsx";
+export * from "./bind.tsx";
 export * from "./runs/mod.ts";
 export * from "./api/mod.ts";

@@ -1,6 +1,6 @@
 /**
  * Server-side helpers of the dashboard: flags, run rows, decimation, series, diagnostics,
- * basin statistics, live status stream and shared state.
+ * basin statistics, live status stream, shared state, binding runs and the 3-D view maths.
  *
  * @example
  * ```ts
@@ -19,3 +19,5 @@ export * from "./basin_stats.ts";
 export * from "./run_views.ts";
 export * from "./status_stream.ts";
 export * from "./state.ts";
+export * from "./bind_runs.ts";
+export * from "./view3d.ts";

@@ -13,6 +13,7 @@ import { GenericView } from "../../components/generic_view.tsx";
 import { BindView } from "../../components/bind_view.tsx";
 import { type RetroPredictionView, RetroView } from "../../components/retro_view.tsx";
 import { runKind } from "../../utils/run_rows.ts";
+import { bindRunKind } from "../../utils/bind_runs.ts";
 import { type DashState, diagnosticsOf, openRun } from "../../utils/state.ts";
 import { basinView, optimiseView } from "../../utils/run_views.ts";
 import type { SamplerDiagnostics } from "../../utils/sampler_stats.ts";
@@ -55,6 +56,16 @@ export async function runPage(state: DashState, id: string): Promise<string> {
       () => null,
     );
     body = <RetroView m={m} v={v} />;
+  } else if (bindRunKind(m)) {
+    body = (
+      <>
+        <p>
+          Loss curves and the stored complex in 3-D on{" "}
+          <a href={`/bind?ids=${encodeURIComponent(m.id)}`}>the binding page</a>.
+        </p>
+        <GenericView m={m} />
+      </>
+    );
   } else {
     body = <GenericView m={m} />;
   }
