@@ -2,6 +2,7 @@
  * `cli.ts demo` (`deno task demo`): the showcase. Each capability adds a section.
  * @module
  */
+import { shardDemoSection } from "./shard_demo.ts";
 import { resolveBackend } from "../gpu/mod.ts";
 import { bernoulliModel } from "../models/discrete/bernoulli.ts";
 import { rwmSampler } from "../samplers/rwm.ts";
@@ -205,6 +206,7 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
       "12. Continuous samplers: one program at every dimension",
       (print) => dynamicsDemo({ out: print }, backend.gpu),
     ],
+    ["13. Scale-out: shard plans merged to the single-machine result", shardDemoSection],
   ];
   const texts: Record<string, string[]> = {};
   for (const [title, run] of sections) {
