@@ -32,10 +32,29 @@ export interface GemmShape {
   mc: number;
   /** f32x4.relaxed_madd (true) or f32x4.mul + f32x4.add. */
   fma: boolean;
+  /**
+   * How a row's A value reaches four lanes: "splat" (one v128.load32_splat per row and k) or
+   * "shuffle" (one v128.load per four rows and k, lanes broadcast by i8x16.shuffle, which V8
+   * compiles to one vpshufd; needs mr % 4 == 0). Fewer loads matter because V8 in Deno guards
+   * every wasm load with an explicit bounds check (no trap-handler guard pages).
+   */
+  broadcast: "splat" | "shuffle";
 }
 
-/** The default: 6 x 8 tile (12 accumulators), k unrolled by 4, 256 x 96 blocks, FMA. */
-export const DEFAULT_GEMM: GemmShape = { mr: 6, nr: 8, unroll: 4, kc: 256, mc: 96, fma: true };
+/**
+ * The default: 4 x 8 tile (8 accumulators, A lanes by shuffle), k unrolled by 4, 256 x 96
+ * blocks, FMA. (Measured here: 6 x 8, 5 x 8, 3 x 12, 4 x 12 with splats all stall on their
+ * loads' bounds checks near the same speed; 4 x 8 with shuffles needs 3 loads per 8 FMAs.)
+ */
+export const DEFAULT_GEMM: GemmShape = {
+  mr: 4,
+  nr: 8,
+  unroll: 4,
+  kc: 256,
+  mc: 96,
+  fma: true,
+  broadcast: "shuffle",
+};
 
 /** How the kernel gets scratch memory in the shared heap (tfjs: `_malloc` / `_free`). */
 export interface HeapAllocator {
@@ -68,8 +87,9 @@ export interface Gemm {
 }
 
 /** The four generated functions: kernel, packB, packA, gemm (in that order). */
-export function buildModule(s: GemmShape): Uint8Array<ArrayBuffer> {
-  if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || (s.unroll & (s.unroll - 1)) !== 0) {
+function buildModule(s: GemmShape, minPages = 0): Uint8Array<ArrayBuffer> {
+  const badShuffle = s.broadcast === "shuffle" && s.mr % 4 !== 0;
+  if (s.nr % 4 !== 0 || s.mc % s.mr !== 0 || (s.unroll & (s.unroll - 1)) !== 0 || badShuffle) {
     throw new Error(`bad GEMM shape ${JSON.stringify(s)}`);
   }
   return emitModule([
@@ -77,7 +97,7 @@ export function buildModule(s: GemmShape): Uint8Array<ArrayBuffer> {
     packPanels("packB", s.nr, s.unroll),
     packPanels("packA", s.mr, s.unroll),
     driver(s),
-  ]);
+  ], minPages);
 }
 
 /** kernel(pa, pb, kcp, c, ldc4, mr, nr, first, tile): one MR x NR tile of C (= or +=). */
@@ -88,7 +108,7 @@ function microKernel(s: GemmShape): FnBuilder {
   const [pa, pb, kcp, c, ldc4, mr, nr, first, tile] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const acc = Array.from({ length: MR }, () => Array.from({ length: Q }, () => f.local(V128)));
   const bv = Array.from({ length: Q }, () => f.local(V128));
-  const av = f.local(V128);
+  const av = f.local(V128), rows4 = f.local(V128);
   const end = f.local(I32), row = f.local(I32), i = f.local(I32), j = f.local(I32);
   const addr = f.local(I32);
   for (const r of acc) for (const x of r) f.v128Zero().set(x);
@@ -98,7 +118,14 @@ function microKernel(s: GemmShape): FnBuilder {
   for (let u = 0; u < U; u++) {
     for (let q = 0; q < Q; q++) f.get(pb).v128Load((u * NR + 4 * q) * 4).set(bv[q]);
     for (let r = 0; r < MR; r++) {
-      f.get(pa).loadSplat((u * MR + r) * 4).set(av);
+      if (s.broadcast === "splat") f.get(pa).loadSplat((u * MR + r) * 4).set(av);
+      else {
+        if (r % 4 === 0) f.get(pa).v128Load((u * MR + r) * 4).set(rows4);
+        f.get(rows4).get(rows4);
+        f.code.push(0xfd, 0x0d); // i8x16.shuffle: lane r % 4 to all four lanes
+        for (let l = 0; l < 4; l++) for (let b = 0; b < 4; b++) f.code.push((r % 4) * 4 + b);
+        f.set(av);
+      }
       for (let q = 0; q < Q; q++) {
         if (s.fma) f.get(av).get(bv[q]).get(acc[r][q]).f32x4RelaxedMadd().set(acc[r][q]);
         else f.get(av).get(bv[q]).f32x4Mul().get(acc[r][q]).f32x4Add().set(acc[r][q]);
@@ -267,11 +294,17 @@ function driver(s: GemmShape): FnBuilder {
 
 const modules = new Map<string, WebAssembly.Module | null>();
 
-/** The compiled module for `shape`, or null where the runtime rejects it (no relaxed SIMD). */
-export function gemmModule(shape: GemmShape = DEFAULT_GEMM): WebAssembly.Module | null {
-  const key = JSON.stringify(shape);
+/**
+ * The compiled module for `shape` importing a memory of at least `minPages` pages, or null
+ * where the runtime rejects it (no relaxed SIMD).
+ */
+export function gemmModule(
+  shape: GemmShape = DEFAULT_GEMM,
+  minPages = 0,
+): WebAssembly.Module | null {
+  const key = JSON.stringify([shape, minPages]);
   if (!modules.has(key)) {
-    const bytes = buildModule(shape);
+    const bytes = buildModule(shape, minPages);
     modules.set(key, WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null);
   }
   return modules.get(key)!;
@@ -290,7 +323,9 @@ export function createGemm(
   heap: HeapAllocator,
   shape: GemmShape = DEFAULT_GEMM,
 ): Gemm | null {
-  const module = gemmModule(shape);
+  // Declaring the memory's current size as the import's minimum lets V8 drop the "memory is
+  // at least this big" half of each load's bounds check (the memory only grows).
+  const module = gemmModule(shape, memory.buffer.byteLength / 65536);
   if (!module) return null;
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as {
     gemm: (...args: number[]) => void;

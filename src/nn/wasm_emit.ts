@@ -229,10 +229,11 @@ export class FnBuilder {
 }
 
 /**
- * A module importing `env.memory` (any size, no maximum) and exporting every function by name.
+ * A module importing `env.memory` (at least `minPages` 64 KiB pages, no maximum) and exporting
+ * every function by name.
  * Functions call each other by their position in `fns`.
  */
-export function emitModule(fns: FnBuilder[]): Uint8Array<ArrayBuffer> {
+export function emitModule(fns: FnBuilder[], minPages = 0): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const section = (id: number, body: number[]) => {
     out.push(id);
@@ -252,7 +253,9 @@ export function emitModule(fns: FnBuilder[]): Uint8Array<ArrayBuffer> {
   const imports: number[] = [1];
   name("env", imports);
   name("memory", imports);
-  imports.push(0x02, 0x00, 0x00); // memory, limits: min 0, no max
+  // Memory, limits: min pages, no max. A larger min lets V8 drop part of each bounds check.
+  imports.push(0x02, 0x00);
+  uleb(minPages, imports);
   section(2, imports);
   const funcs: number[] = [];
   uleb(fns.length, funcs);
