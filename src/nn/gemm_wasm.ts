@@ -94,8 +94,8 @@ function buildModule(s: GemmShape, minPages = 0): Uint8Array<ArrayBuffer> {
   }
   return emitModule([
     microKernel(s),
-    packPanels("packB", s.nr, s.unroll),
-    packPanels("packA", s.mr, s.unroll),
+    packPanels("packB", s.nr),
+    packPanels("packA", s.mr),
     driver(s),
   ], minPages);
 }
@@ -180,13 +180,22 @@ function microKernel(s: GemmShape): FnBuilder {
  * `src + p strideK + j strideJ` (byte strides), into panels of W columns: panel t holds
  * (p, t W + jj) at float `p W + jj`, kcp rows (zero rows past kc), zero columns past count.
  */
-function packPanels(name: string, W: number, U: number): FnBuilder {
+function packPanels(name: string, W: number): FnBuilder {
   const f = new FnBuilder(name, [I32, I32, I32, I32, I32, I32, I32]);
   const [src, strideK, strideJ, kc, kcp, count, dst] = [0, 1, 2, 3, 4, 5, 6];
   const j0 = f.local(I32), w = f.local(I32), p = f.local(I32), jj = f.local(I32);
   const rowp = f.local(I32), q = f.local(I32), d = f.local(I32), tx = f.local(I32);
-  const ty = f.local(I32);
-  void U;
+  const ty = f.local(I32), s1 = f.local(I32), s2 = f.local(I32), s3 = f.local(I32);
+  const v = [0, 1, 2, 3].map(() => f.local(V128)), t = [0, 1, 2, 3].map(() => f.local(V128));
+  f.get(strideJ).set(s1);
+  f.get(strideJ).i32(1).shl().set(s2);
+  f.get(strideJ).i32(3).mul().set(s3);
+  /** i8x16.shuffle of two vectors by 32-bit lanes (0-3 first operand, 4-7 second). */
+  const shuffle32 = (x: number, y: number, lanes: number[]) => {
+    f.get(x).get(y);
+    f.code.push(0xfd, 0x0d);
+    for (const l of lanes) for (let b = 0; b < 4; b++) f.code.push(4 * l + b);
+  };
   f.forRange(j0, () => f.i32(0), () => f.get(count), () => f.i32(W), () => {
     f.i32(W).get(count).get(j0).sub().min(tx, ty).set(w);
     // Zero what the copy leaves: the whole panel at an edge, else the pad rows.
@@ -200,30 +209,67 @@ function packPanels(name: string, W: number, U: number): FnBuilder {
     );
     f.get(src).get(j0).get(strideJ).mul().add().set(rowp);
     f.get(dst).set(d);
-    const rows = (body: () => void) =>
-      f.forRange(p, () => f.i32(0), () => f.get(kc), () => f.i32(1), () => {
+    f.i32(0).set(p);
+    /** Rows p.. (continuing from the current p) up to `end`, `step` rows at a time. */
+    const rows = (body: () => void, step = 1, end = () => f.get(kc)) =>
+      f.forRange(p, () => f.get(p), end, () => f.i32(step), () => {
         body();
-        f.incBy(rowp, strideK);
-        f.inc(d, W * 4);
+        f.get(rowp).get(strideK).i32(step).mul().add().set(rowp);
+        f.inc(d, step * W * 4);
+      });
+    const scalar = () =>
+      rows(() => {
+        f.get(rowp).set(q);
+        for (let c = 0; c < W; c++) {
+          f.get(d).get(q).f32Load().f32Store(c * 4);
+          if (c < W - 1) f.incBy(q, strideJ);
+        }
       });
     f.get(w).i32(W).eq().ifElse(
       () => {
-        const scalar = () =>
-          rows(() => {
-            f.get(rowp).set(q);
-            for (let t = 0; t < W; t++) {
-              f.get(d).get(q).f32Load().f32Store(t * 4);
-              if (t < W - 1) f.incBy(q, strideJ);
-            }
-          });
         if (W % 4 !== 0) return scalar();
-        // Contiguous panel rows: vector copies.
         f.get(strideJ).i32(4).eq().ifElse(
+          // Contiguous panel rows: vector copies.
           () =>
             rows(() => {
-              for (let t = 0; t < W / 4; t++) f.get(d).get(rowp).v128Load(16 * t).v128Store(16 * t);
+              for (let c = 0; c < W / 4; c++) f.get(d).get(rowp).v128Load(16 * c).v128Store(16 * c);
             }),
-          scalar,
+          () => {
+            // Contiguous along k (a transposed operand): 4 x 4 blocks, transposed by shuffles.
+            f.get(strideK).i32(4).eq().ifElse(() =>
+              rows(
+                () => {
+                  for (let g = 0; g < W / 4; g++) {
+                    f.get(rowp).get(strideJ).i32(4 * g).mul().add().set(q);
+                    f.get(q).v128Load().set(v[0]);
+                    f.get(q).get(s1).add().v128Load().set(v[1]);
+                    f.get(q).get(s2).add().v128Load().set(v[2]);
+                    f.get(q).get(s3).add().v128Load().set(v[3]);
+                    shuffle32(v[0], v[1], [0, 4, 1, 5]);
+                    f.set(t[0]);
+                    shuffle32(v[2], v[3], [0, 4, 1, 5]);
+                    f.set(t[1]);
+                    shuffle32(v[0], v[1], [2, 6, 3, 7]);
+                    f.set(t[2]);
+                    shuffle32(v[2], v[3], [2, 6, 3, 7]);
+                    f.set(t[3]);
+                    const out = (i: number, x: number, y: number, lanes: number[]) => {
+                      f.get(d);
+                      shuffle32(x, y, lanes);
+                      f.v128Store((i * W + 4 * g) * 4);
+                    };
+                    out(0, t[0], t[1], [0, 1, 4, 5]);
+                    out(1, t[0], t[1], [2, 3, 6, 7]);
+                    out(2, t[2], t[3], [0, 1, 4, 5]);
+                    out(3, t[2], t[3], [2, 3, 6, 7]);
+                  }
+                },
+                4,
+                () => f.get(kc).i32(3).sub(),
+              )
+            );
+            scalar(); // the rows left (all of them when k is not contiguous)
+          },
         );
       },
       () =>
