@@ -8,7 +8,10 @@
  * relaxed-SIMD GEMM of src/nn/gemm_wasm.ts), so their ratio shares the load.
  *
  *   deno run -A bench/lm_bench.ts [--steps 3] [--backend wasm|webgpu] [--profile] [--no-peer]
- *     [--matmul xnnpack,gemm]
+ *     [--matmul xnnpack,gemm] [--no-workers]
+ *
+ * On wasm it then trains each model with 2 data-parallel workers (src/lm/data_parallel.ts, the
+ * last route of `--matmul`), the same steps as one process on the full batch.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -17,6 +20,7 @@ import { type MatMulKernel, setMatMulKernel } from "../src/nn/matmul_wasm.ts";
 import { buildModelConfig, CEM_BLOCK, LLAMA_BLOCK, parameterCount } from "../src/lm/config.ts";
 import { trainFlopsPerToken } from "../src/lm/flops.ts";
 import { disposeTrainer, makeTrainer, TrainConfigSchema, trainStep } from "../src/lm/train.ts";
+import { LmDataParallel } from "../src/lm/data_parallel.ts";
 import { uniformArray } from "../src/random/params.ts";
 
 const { values } = parseArgs({
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     "no-peer": { type: "boolean", default: false },
     python: { type: "string", default: "/usr/bin/python3" },
     matmul: { type: "string", default: "xnnpack,gemm" },
+    "no-workers": { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
@@ -98,6 +103,40 @@ for (const arch of ["llama", "cem"] as const) {
         } |`,
     );
     console.log(rows[rows.length - 1] + `  (load ${load()})`);
+  }
+}
+if (tf.getBackend() === "wasm" && !values["no-workers"]) {
+  const route = routes.at(-1)!;
+  for (const arch of ["llama", "cem"] as const) {
+    const cfg = TrainConfigSchema.parse({ ...shape, arch, steps: 1000, warmup: 1 });
+    const model = buildModelConfig(
+      { ...shape, vocabSize: vocab },
+      arch === "llama" ? LLAMA_BLOCK : CEM_BLOCK,
+    );
+    const dp = await LmDataParallel.create(cfg, corpus, { workers: 2, matMul: route });
+    try {
+      await dp.trainStep(); // warm-up
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) await dp.trainStep();
+      const ms = (performance.now() - t0) / steps;
+      const tps = (batch * shape.context) / (ms / 1000);
+      const flops = trainFlopsPerToken(model);
+      const { compute, exchange } = dp.lastTimings;
+      rows.push(
+        `| ${arch} | tfjs wasm, ${route === "gemm" ? "GEMM" : route} route, 2 workers | ${
+          parameterCount(model).total.toLocaleString("en-US")
+        } | ${ms.toFixed(0)} | ${tps.toFixed(0)} | ${(flops / 1e6).toFixed(2)} M | ${
+          (tps * flops / 1e9).toFixed(2)
+        } |`,
+      );
+      console.log(
+        rows[rows.length - 1] +
+          `  (load ${load()}; last step ${compute.toFixed(0)} ms gradients, ` +
+          `${exchange.toFixed(0)} ms averaging + AdamW)`,
+      );
+    } finally {
+      await dp.close();
+    }
   }
 }
 if (!values["no-peer"]) {
