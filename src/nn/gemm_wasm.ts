@@ -133,7 +133,7 @@ function microKernel(s: GemmShape): FnBuilder {
     }
   }
   f.inc(pa, U * MR * 4).inc(pb, U * NR * 4);
-  f.get(pb).get(end).ltS();
+  f.get(pb).get(end).ltU();
   f.code.push(0x0d, 0x00, 0x0b); // br_if 0, end loop
   // Full tile: straight to C.
   f.get(mr).i32(MR).eq().get(nr).i32(NR).eq().code.push(0x71); // i32.and

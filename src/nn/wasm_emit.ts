@@ -111,6 +111,10 @@ export class FnBuilder {
   ltS(): this {
     return this.op(0x48);
   }
+  /** Unsigned <, for addresses (a heap above 2 GiB has "negative" i32 pointers). */
+  ltU(): this {
+    return this.op(0x49);
+  }
   geS(): this {
     return this.op(0x4e);
   }

@@ -81,8 +81,9 @@ function run(
   g.gemm.gemm(0, ta ? 1 : k, ta ? m : 1, 4 * bAt, tb ? 1 : n, tb ? k : 1, 4 * cAt, m, n, k);
   const after = new Float32Array(g.memory.buffer);
   const what = `${m}x${n}x${k} (${ta}, ${tb})`;
-  assertEquals(after.slice(0, a.length), a, `${what}: A untouched`);
-  assertEquals(after.slice(bAt, bAt + b.length), b, `${what}: B untouched`);
+  // Plain arrays: their deep equality counts NaN equal to NaN (typed arrays' does not here).
+  assertEquals(Array.from(after.slice(0, a.length)), Array.from(a), `${what}: A untouched`);
+  assertEquals(Array.from(after.slice(bAt, bAt + b.length)), Array.from(b), `${what}: B untouched`);
   const guard = [...after.slice(cAt - 8, cAt), ...after.slice(cAt + m * n, cAt + m * n + 8)];
   assert(guard.every((v) => v === -7.25), `${what}: wrote outside C`);
   return after.slice(cAt, cAt + m * n);
@@ -133,6 +134,27 @@ Deno.test("GEMM is within the float32 dot-product bound across K blocks, and det
           assert(err <= k * 2 ** -24 * ref.bound[i], `${what}: element ${i} off by ${err}`);
         }
         assertEquals(run(g, a, b, m, n, k, ta, tb), c, `${what}: same inputs, same bits`);
+      }
+    }
+  }
+});
+
+Deno.test("GEMM propagates NaN and Infinity only to the rows and columns they touch", () => {
+  const g = standalone(DEFAULT_GEMM);
+  const [m, n, k] = [9, 11, 6];
+  for (const [ta, tb] of [[false, false], [true, true]]) {
+    const a = uniform(m * k, 31), b = uniform(k * n, 32);
+    a[ta ? 2 * m + 4 : 4 * k + 2] = NaN; // A(4, 2)
+    b[tb ? 7 * k + 5 : 5 * n + 7] = Infinity; // B(5, 7)
+    const c = run(g, a, b, m, n, k, ta, tb);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = c[i * n + j];
+        if (i === 4) assert(Number.isNaN(v), `row 4 is NaN (${i}, ${j})`);
+        else if (j === 7) {
+          const sign = Math.sign(a[ta ? 5 * m + i : i * k + 5]); // A(i, 5) times +Infinity
+          assertEquals(v, sign * Infinity, `column 7 is infinite (${i}, ${j})`);
+        } else assert(Number.isFinite(v), `(${i}, ${j}) is finite: zero padding adds no NaN`);
       }
     }
   }
