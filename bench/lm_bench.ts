@@ -3,16 +3,24 @@
  * CEM at d = 128, 4 layers, context 128, batch 16 (vocabulary 65) on tfjs, beside the PyTorch peer
  * `bench/peers/lm_peer.py` (same shapes and math) at 1 and 2 threads, run in the same
  * invocation, with the load average and the FLOPs per token. `--profile` adds the top kernels of
- * one tfjs step (where the time goes).
+ * one tfjs step (where the time goes). On wasm each model runs once per BatchMatMul route in
+ * `--matmul` (default both replacement routes: XNNPACK 2-D products and the generated
+ * relaxed-SIMD GEMM of src/nn/gemm_wasm.ts), so their ratio shares the load.
  *
  *   deno run -A bench/lm_bench.ts [--steps 3] [--backend wasm|webgpu] [--profile] [--no-peer]
+ *     [--matmul xnnpack,gemm] [--no-workers]
+ *
+ * On wasm it then trains each model with 2 data-parallel workers (src/lm/data_parallel.ts, the
+ * last route of `--matmul`), the same steps as one process on the full batch.
  * @module
  */
 import { parseArgs } from "node:util";
 import { loadTf, type TfBackend } from "../src/nn/tf.ts";
+import { type MatMulKernel, setMatMulKernel } from "../src/nn/matmul_wasm.ts";
 import { buildModelConfig, CEM_BLOCK, LLAMA_BLOCK, parameterCount } from "../src/lm/config.ts";
 import { trainFlopsPerToken } from "../src/lm/flops.ts";
 import { disposeTrainer, makeTrainer, TrainConfigSchema, trainStep } from "../src/lm/train.ts";
+import { LmDataParallel } from "../src/lm/data_parallel.ts";
 import { uniformArray } from "../src/random/params.ts";
 
 const { values } = parseArgs({
@@ -22,6 +30,8 @@ const { values } = parseArgs({
     profile: { type: "boolean", default: false },
     "no-peer": { type: "boolean", default: false },
     python: { type: "string", default: "/usr/bin/python3" },
+    matmul: { type: "string", default: "xnnpack,gemm" },
+    "no-workers": { type: "boolean", default: false },
   },
 });
 const steps = Number(values.steps);
@@ -41,47 +51,93 @@ const corpus = {
 
 console.log(`# lm_bench: ${new Date().toISOString()}, backend ${tf.getBackend()}, load ${load()}`);
 const rows: string[] = [];
+const routes: (MatMulKernel | null)[] = tf.getBackend() === "wasm"
+  ? values.matmul!.split(",").map((r) => r.trim() as MatMulKernel)
+  : [null];
 for (const arch of ["llama", "cem"] as const) {
-  const cfg = TrainConfigSchema.parse({
-    ...shape,
-    arch,
-    steps: 1000,
-    warmup: 1,
-    backend: values.backend,
-  });
-  const t = makeTrainer(tf, cfg, corpus);
-  const model = buildModelConfig(
-    { ...shape, vocabSize: vocab },
-    arch === "llama" ? LLAMA_BLOCK : CEM_BLOCK,
-  );
-  await trainStep(t); // warm-up (kernel set-up)
-  if (values.profile) {
-    const info = await tf.profile(async () => {
-      await trainStep(t);
+  for (const route of routes) {
+    if (route && setMatMulKernel(route) !== route) throw new Error(`no ${route} route here`);
+    const engine = route
+      ? `tfjs wasm, ${route === "gemm" ? "GEMM" : route} route`
+      : `tfjs ${tf.getBackend()}`;
+    const cfg = TrainConfigSchema.parse({
+      ...shape,
+      arch,
+      steps: 1000,
+      warmup: 1,
+      backend: values.backend,
     });
-    const byKernel = new Map<string, number>();
-    for (const k of info.kernels) {
-      const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
-      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+    const t = makeTrainer(tf, cfg, corpus);
+    const model = buildModelConfig(
+      { ...shape, vocabSize: vocab },
+      arch === "llama" ? LLAMA_BLOCK : CEM_BLOCK,
+    );
+    await trainStep(t); // warm-up (kernel set-up)
+    if (values.profile) {
+      const info = await tf.profile(async () => {
+        await trainStep(t);
+      });
+      const byKernel = new Map<string, number>();
+      for (const k of info.kernels) {
+        const ms = typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
+        byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + ms);
+      }
+      const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 8);
+      console.log(
+        `profile ${arch}, ${engine}: ` +
+          top.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", "),
+      );
     }
-    const top = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 8);
-    console.log(`profile ${arch}: ` + top.map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`).join(", "));
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) await trainStep(t);
+    const ms = (performance.now() - t0) / steps;
+    disposeTrainer(t);
+    const tps = (batch * shape.context) / (ms / 1000);
+    const flops = trainFlopsPerToken(model);
+    rows.push(
+      `| ${arch} | ${engine} (1 thread) | ${
+        parameterCount(model).total.toLocaleString("en-US")
+      } | ` +
+        `${ms.toFixed(0)} | ${tps.toFixed(0)} | ${(flops / 1e6).toFixed(2)} M | ${
+          (tps * flops / 1e9).toFixed(2)
+        } |`,
+    );
+    console.log(rows[rows.length - 1] + `  (load ${load()})`);
   }
-  const t0 = performance.now();
-  for (let s = 0; s < steps; s++) await trainStep(t);
-  const ms = (performance.now() - t0) / steps;
-  disposeTrainer(t);
-  const tps = (batch * shape.context) / (ms / 1000);
-  const flops = trainFlopsPerToken(model);
-  rows.push(
-    `| ${arch} | tfjs ${tf.getBackend()} (1 thread) | ${
-      parameterCount(model).total.toLocaleString("en-US")
-    } | ` +
-      `${ms.toFixed(0)} | ${tps.toFixed(0)} | ${(flops / 1e6).toFixed(2)} M | ${
-        (tps * flops / 1e9).toFixed(2)
-      } |`,
-  );
-  console.log(rows[rows.length - 1] + `  (load ${load()})`);
+}
+if (tf.getBackend() === "wasm" && !values["no-workers"]) {
+  const route = routes.at(-1)!;
+  for (const arch of ["llama", "cem"] as const) {
+    const cfg = TrainConfigSchema.parse({ ...shape, arch, steps: 1000, warmup: 1 });
+    const model = buildModelConfig(
+      { ...shape, vocabSize: vocab },
+      arch === "llama" ? LLAMA_BLOCK : CEM_BLOCK,
+    );
+    const dp = await LmDataParallel.create(cfg, corpus, { workers: 2, matMul: route });
+    try {
+      await dp.trainStep(); // warm-up
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) await dp.trainStep();
+      const ms = (performance.now() - t0) / steps;
+      const tps = (batch * shape.context) / (ms / 1000);
+      const flops = trainFlopsPerToken(model);
+      const { compute, exchange } = dp.lastTimings;
+      rows.push(
+        `| ${arch} | tfjs wasm, ${route === "gemm" ? "GEMM" : route} route, 2 workers | ${
+          parameterCount(model).total.toLocaleString("en-US")
+        } | ${ms.toFixed(0)} | ${tps.toFixed(0)} | ${(flops / 1e6).toFixed(2)} M | ${
+          (tps * flops / 1e9).toFixed(2)
+        } |`,
+      );
+      console.log(
+        rows[rows.length - 1] +
+          `  (load ${load()}; last step ${compute.toFixed(0)} ms gradients, ` +
+          `${exchange.toFixed(0)} ms averaging + AdamW)`,
+      );
+    } finally {
+      await dp.close();
+    }
+  }
 }
 if (!values["no-peer"]) {
   for (const threads of [1, 2]) {

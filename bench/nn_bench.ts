@@ -1,16 +1,18 @@
 /**
  * The tfjs layer's benchmark (docs/PERFORMANCE.md, "The tfjs layer"): GFLOP/s of the matrix
- * products a Transformer uses, stock wasm kernel vs the replacement; tokens/s of a training
+ * products a Transformer uses on the three wasm BatchMatMul routes (stock tfjs, XNNPACK 2-D
+ * products, the generated relaxed-SIMD GEMM of src/nn/gemm_wasm.ts); tokens/s of a training
  * step of the benchmark Transformer (d = 128, 4 layers, 4 heads, context 128, batch 16, SwiGLU,
- * vocabulary 65) on 1 and 2 workers; the kernel profile of one step; and the PyTorch peer
- * (bench/peers/nn_peer.py) at 1 and 2 threads in the same invocation, so ratios share the load.
+ * vocabulary 65) on 1 and 2 workers with the XNNPACK and the GEMM route; the kernel profile of
+ * one step; and the PyTorch peer (bench/peers/nn_peer.py) at 1 and 2 threads in the same
+ * invocation, so ratios share the load.
  *
- *   deno run -A bench/nn_bench.ts [--steps 3] [--no-stock-step] [--no-peer]
+ *   deno run -A bench/nn_bench.ts [--steps 3] [--no-stock-step] [--no-peer] [--no-products]
  *
  * The peer runs with `LANDSCAPE_TORCH_PYTHON` (default /usr/bin/python3, Debian's python3-torch).
  * @module
  */
-import { loadTf, setFastMatMul } from "../src/nn/mod.ts";
+import { loadTf, type MatMulKernel, setMatMulKernel } from "../src/nn/mod.ts";
 import { BENCH_GPT, GptTrainer, randomTokens } from "../src/nn/gpt.ts";
 import { DataParallelTrainer } from "../src/nn/data_parallel.ts";
 
@@ -36,7 +38,10 @@ const tf = await loadTf("wasm");
 const PRODUCTS: [string, number[], number[], boolean, boolean][] = [
   ["2048x128 x 128x512", [2048, 128], [128, 512], false, false],
   ["transposeA (weight gradient)", [128, 2048], [128, 512], true, false],
+  ["transposeA, K = 2048 ([2048,128]^T x [2048,512])", [2048, 128], [2048, 512], true, false],
   ["transposeB", [2048, 128], [512, 128], false, true],
+  ["[16,128,128] x [128,512] (shared right operand)", [16, 128, 128], [128, 512], false, false],
+  ["attention q k^T [64,128,32]x[64,128,32]^T", [64, 128, 32], [64, 128, 32], false, true],
   ["attention [64,128,32]x[64,32,128]", [64, 128, 32], [64, 32, 128], false, false],
   ["attention [64,128,128]x[64,128,32]", [64, 128, 128], [64, 128, 32], false, false],
 ];
@@ -60,17 +65,23 @@ function gflops(sa: number[], sb: number[], ta: boolean, tb: boolean): number {
   return (2 * batch * m * n * k) / seconds / 1e9;
 }
 
-console.log("\n## Matrix products, wasm (GFLOP/s)\n");
-console.log("| product | stock kernel | replacement | speed-up |\n|---|---|---|---|");
-for (const [name, sa, sb, ta, tb] of PRODUCTS) {
-  setFastMatMul(false);
-  const stock = gflops(sa, sb, ta, tb);
-  setFastMatMul(true);
-  const fast = gflops(sa, sb, ta, tb);
+if (!flag("--no-products")) console.log("\n## Matrix products, wasm (GFLOP/s)\n");
+console.log(
+  "| product | stock kernel | XNNPACK route | GEMM route | GEMM / XNNPACK |\n|---|---|---|---|---|",
+);
+for (const [name, sa, sb, ta, tb] of flag("--no-products") ? [] : PRODUCTS) {
+  const speed = (kernel: MatMulKernel) => {
+    setMatMulKernel(kernel);
+    return gflops(sa, sb, ta, tb);
+  };
+  const [stock, xnn, gemm] = [speed("stock"), speed("xnnpack"), speed("gemm")];
   console.log(
-    `| ${name} | ${stock.toFixed(2)} | ${fast.toFixed(2)} | ${(fast / stock).toFixed(1)}x |`,
+    `| ${name} | ${stock.toFixed(2)} | ${xnn.toFixed(2)} | ${gemm.toFixed(2)} | ${
+      (gemm / xnn).toFixed(2)
+    }x |`,
   );
 }
+if (setMatMulKernel("gemm") !== "gemm") console.log("\n(no relaxed SIMD: GEMM rows ran XNNPACK)");
 
 // --- Transformer step --------------------------------------------------------------------------
 const data = randomTokens(BENCH_GPT, BATCH, 7);
@@ -114,27 +125,34 @@ async function profileStep(label: string, step: () => void): Promise<number> {
   };
   if (!flag("--no-stock-step")) {
     // Stock: one warm-up step, then one profiled step (its wall time is the ms/step).
-    setFastMatMul(false);
+    setMatMulKernel("stock");
     step();
     record(
       "wasm, stock BatchMatMul, 1 worker (1 step)",
       await profileStep("stock BatchMatMul", step),
     );
-    setFastMatMul(true);
   }
-  record("wasm, replacement BatchMatMul, 1 worker", await timeSteps(step, STEPS));
-  await profileStep("replacement BatchMatMul", step);
+  setMatMulKernel("xnnpack");
+  record("wasm, XNNPACK route, 1 worker", await timeSteps(step, STEPS));
+  setMatMulKernel("gemm");
+  record("wasm, GEMM route, 1 worker", await timeSteps(step, STEPS));
+  await profileStep("GEMM route", step);
   trainer.dispose();
 }
-{
-  const dp = await DataParallelTrainer.create(BENCH_GPT, { learningRate: 1e-3, workers: 2 });
+for (const matMul of ["xnnpack", "gemm"] as const) {
+  const dp = await DataParallelTrainer.create(BENCH_GPT, {
+    learningRate: 1e-3,
+    workers: 2,
+    matMul,
+  });
+  const label = matMul === "gemm" ? "GEMM" : "XNNPACK";
   record(
-    "wasm, replacement BatchMatMul, 2 workers",
+    `wasm, ${label} route, 2 workers`,
     await timeSteps(() => dp.step(data.tokens, data.targets, BATCH), STEPS),
   );
   const { compute, exchange } = dp.lastTimings;
   rows.push(
-    `| (2 workers, last step: ${compute.toFixed(0)} ms gradients, ` +
+    `| (${label}, 2 workers, last step: ${compute.toFixed(0)} ms gradients, ` +
       `${exchange.toFixed(0)} ms averaging + Adam) | | |`,
   );
   await dp.close();

@@ -10,6 +10,7 @@
 import type { TfBackend } from "./tf.ts";
 import type { GptConfig } from "./gpt.ts";
 import type { ReplicaReply, ReplicaRequest } from "./data_parallel_worker.ts";
+import type { MatMulKernel } from "./matmul_wasm.ts";
 
 /** Options of {@link DataParallelTrainer.create}. */
 export interface DataParallelOptions {
@@ -20,6 +21,8 @@ export interface DataParallelOptions {
   backend?: TfBackend;
   /** Initial values (default: the config's seeded initialisation). */
   values?: Float32Array[];
+  /** The workers' wasm BatchMatMul route (default: the best available, see `setMatMulKernel`). */
+  matMul?: MatMulKernel;
 }
 
 class Replica {
@@ -100,6 +103,7 @@ export class DataParallelTrainer {
           learningRate: opts.learningRate,
           backend: opts.backend ?? "wasm",
           values: opts.values,
+          matMul: opts.matMul,
         })
       ));
     } catch (e) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { loadTf, type TfBackend } from "./tf.ts";
+import { type MatMulKernel, setMatMulKernel } from "./matmul_wasm.ts";
 import { type GptConfig, gptGradients, GptTrainer } from "./gpt.ts";
 
 /** Messages from the coordinator. */
@@ -16,6 +17,7 @@ export type ReplicaRequest =
     learningRate: number;
     backend: TfBackend;
     values?: Float32Array[];
+    matMul?: MatMulKernel;
   }
   | { kind: "grads"; tokens: Int32Array; targets: Int32Array; batch: number }
   | { kind: "apply"; grads: Float32Array }
@@ -41,6 +43,7 @@ scope.onmessage = async (event: MessageEvent<ReplicaRequest>) => {
   try {
     if (msg.kind === "init") {
       tf = await loadTf(msg.backend);
+      if (msg.matMul && tf.getBackend() === "wasm") setMatMulKernel(msg.matMul);
       trainer = new GptTrainer(tf, msg.cfg, msg.learningRate, msg.values);
       scope.postMessage({ kind: "ready" } satisfies ReplicaReply);
     } else if (msg.kind === "grads") {

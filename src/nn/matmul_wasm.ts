@@ -2,19 +2,23 @@
  * A faster BatchMatMul for tfjs's wasm backend. The stock kernel reaches XNNPACK's fast path
  * only for one non-transposed 2-D product (17 GFLOP/s here); transposed operands run at 0.65-1.6
  * GFLOP/s and batched ones at 1.3, which made a small Transformer step 90 % matrix products.
- * This kernel keeps every product on the fast path:
+ * Two replacement routes:
  *
- * - transposed operands are transposed explicitly first (wasm's Transpose is fast up to rank 4);
- * - a right operand shared by the whole batch is multiplied once, with the batch folded into
- *   the rows of the left operand;
- * - otherwise each batch slice is one fast 2-D product. Slices are zero-copy: a slice is a
- *   tensor id registered with the wasm runtime at an offset into its parent's memory.
+ * - `"gemm"` (the default where the runtime has relaxed SIMD): the generated GEMM of
+ *   `gemm_wasm.ts`, running in tfjs's wasm memory on the operands in place. Transposes are
+ *   strides of its packing; a right operand shared by the whole batch is multiplied once with the
+ *   batch folded into the rows; other batches run slice by slice.
+ * - `"xnnpack"`: every product through XNNPACK's 2-D fast path. Transposed operands are
+ *   transposed explicitly first (wasm's Transpose is fast up to rank 4); a shared right operand
+ *   is folded as above; batch slices are zero-copy tensor ids registered at offsets into their
+ *   parents' memory. Its results match the stock 2-D product bit for bit.
  *
- * The products are the stock XNNPACK ones, so results match the stock 2-D product bit for bit
- * (see tests/nn/matmul_wasm_test.ts for the checks against the stock kernel).
+ * `LANDSCAPE_MATMUL=xnnpack` (or `stock`) picks the route at load time; {@link setMatMulKernel}
+ * switches it (benchmarks, tests).
  * @module
  */
 import type { Tf } from "./tf_types.ts";
+import { createGemm, type Gemm } from "./gemm_wasm.ts";
 
 // deno-lint-ignore no-explicit-any
 type WasmBackend = any;
@@ -25,9 +29,14 @@ interface Info {
 }
 type KernelFunc = (args: { inputs: unknown; backend: unknown; attrs?: unknown }) => unknown;
 
+/** Which BatchMatMul runs on wasm. */
+export type MatMulKernel = "gemm" | "xnnpack" | "stock";
+
 interface FastState {
-  enabled: boolean;
+  kernel: MatMulKernel;
   stock: KernelFunc;
+  /** Null where relaxed SIMD does not validate: then "gemm" falls back to "xnnpack". */
+  gemm: Gemm | null;
 }
 let fast: FastState | null = null;
 
@@ -60,7 +69,15 @@ export function installFastMatMul(tf: Tf): void {
     "number", // transposeB
     "number", // out id
   ]) as (...args: unknown[]) => void;
-  const state: FastState = { enabled: true, stock: config.kernelFunc as KernelFunc };
+  const gemm = createGemm(backend.wasm.asm.memory as WebAssembly.Memory, {
+    alloc: (bytes) => backend.wasm._malloc(bytes) as number,
+    free: (pointer) => backend.wasm._free(pointer),
+  });
+  const state: FastState = {
+    kernel: gemm ? defaultKernel() : "xnnpack",
+    stock: config.kernelFunc as KernelFunc,
+    gemm,
+  };
   const ops = { reshape, transpose, call2d };
   tf.unregisterKernel("BatchMatMul", "wasm");
   tf.registerKernel({
@@ -69,18 +86,32 @@ export function installFastMatMul(tf: Tf): void {
     // deno-lint-ignore no-explicit-any
     kernelFunc: ((args: any) => {
       const { a, b } = args.inputs as { a: Info; b: Info };
-      const usable = state.enabled && a.dtype === "float32" && b.dtype === "float32" &&
-        a.shape.length >= 2 && b.shape.length >= 2;
+      const usable = state.kernel !== "stock" && a.dtype === "float32" &&
+        b.dtype === "float32" && a.shape.length >= 2 && b.shape.length >= 2;
       if (!usable) return state.stock(args);
-      return fastBatchMatMul(tf, args.backend, ops, a, b, args.attrs);
+      const gemm = state.kernel === "gemm" ? state.gemm : null;
+      return fastBatchMatMul(tf, args.backend, ops, a, b, args.attrs, gemm);
       // deno-lint-ignore no-explicit-any
     }) as any,
   });
   fast = state;
 }
 
+/** The route named by `LANDSCAPE_MATMUL` (when readable and valid), else "gemm". */
+function defaultKernel(): MatMulKernel {
+  try {
+    const granted = Deno.permissions.querySync({ name: "env", variable: "LANDSCAPE_MATMUL" });
+    if (granted.state !== "granted") return "gemm";
+    const v = Deno.env.get("LANDSCAPE_MATMUL");
+    return v === "xnnpack" || v === "stock" ? v : "gemm";
+  } catch {
+    return "gemm";
+  }
+}
+
 /**
  * Switches between the fast kernel (default) and the stock one, for benchmarks and tests.
+ * `true` restores the best route available (the generated GEMM where relaxed SIMD validates).
  *
  * @example
  * ```ts
@@ -91,13 +122,36 @@ export function installFastMatMul(tf: Tf): void {
  * ```
  */
 export function setFastMatMul(enabled: boolean): void {
-  if (!fast) throw new Error("the fast wasm matMul is not installed (load tfjs with 'wasm')");
-  fast.enabled = enabled;
+  setMatMulKernel(enabled ? "gemm" : "stock");
 }
 
-/** Whether the fast wasm kernel is installed and enabled. */
+/**
+ * Picks the wasm BatchMatMul route: "gemm" (generated relaxed-SIMD GEMM; "xnnpack" where the
+ * runtime lacks relaxed SIMD), "xnnpack" (XNNPACK 2-D products) or "stock" (tfjs's own).
+ * Returns the route now in use.
+ *
+ * @example
+ * ```ts
+ * import { loadTf } from "./tf.ts";
+ * await loadTf("wasm");
+ * setMatMulKernel("xnnpack");
+ * setMatMulKernel("gemm"); // "gemm", or "xnnpack" without relaxed SIMD
+ * ```
+ */
+export function setMatMulKernel(kernel: MatMulKernel): MatMulKernel {
+  if (!fast) throw new Error("the fast wasm matMul is not installed (load tfjs with 'wasm')");
+  fast.kernel = kernel === "gemm" && !fast.gemm ? "xnnpack" : kernel;
+  return fast.kernel;
+}
+
+/** The wasm BatchMatMul route in use ("stock" before tfjs is loaded with wasm). */
+export function matMulKernel(): MatMulKernel {
+  return fast?.kernel ?? "stock";
+}
+
+/** Whether the fast wasm kernel is installed and enabled (either replacement route). */
 export function fastMatMulEnabled(): boolean {
-  return fast?.enabled ?? false;
+  return fast !== null && fast.kernel !== "stock";
 }
 
 interface Ops {
@@ -127,6 +181,7 @@ function fastBatchMatMul(
   a: Info,
   b: Info,
   attrs: { transposeA: boolean; transposeB: boolean },
+  gemm: Gemm | null,
 ): Info {
   const { transposeA, transposeB } = attrs;
   const ra = a.shape.length, rb = b.shape.length;
@@ -152,6 +207,10 @@ function fastBatchMatMul(
     return out;
   }
   const nA = tf.util.sizeFromShape(batchA), nB = tf.util.sizeFromShape(batchB);
+  if (gemm) {
+    gemmBatches(backend, gemm, a, b, out, { m, n, k, transposeA, transposeB, nA, nB, outBatch });
+    return out;
+  }
   const temps: Info[] = [];
   // Operand as [batch, rows, cols] in row-major order with no transpose left.
   const plain = (x: Info, batch: number, transposed: boolean, rows: number, cols: number) => {
@@ -217,5 +276,58 @@ function fastBatchMatMul(
     return out;
   } finally {
     for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+interface Product {
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  nA: number;
+  nB: number;
+  outBatch: number[];
+}
+
+/** The product on the generated GEMM, reading the operands where they lie in the wasm heap. */
+function gemmBatches(backend: WasmBackend, gemm: Gemm, a: Info, b: Info, out: Info, p: Product) {
+  const { m, n, k, transposeA, transposeB, nA, nB, outBatch } = p;
+  const offset = (t: Info) => backend.dataIdMap.get(t.dataId).memoryOffset as number;
+  const aBase = offset(a), bBase = offset(b), oBase = offset(out);
+  // Element strides of one slice: a transpose is a swap.
+  const [ars, acs] = transposeA ? [1, m] : [k, 1];
+  const [brs, bcs] = transposeB ? [1, k] : [n, 1];
+  if (nB === 1 && !transposeA) {
+    // Shared right operand: one product with every batch's rows stacked.
+    gemm.gemm(aBase, ars, acs, bBase, brs, bcs, oBase, nA * m, n, k);
+    return;
+  }
+  const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
+  const sa = batchStrides(batchA, outBatch), sb = batchStrides(batchB, outBatch);
+  const count = outBatch.reduce((s, d) => s * d, 1);
+  const index = new Array(outBatch.length).fill(0);
+  for (let i = 0; i < count; i++) {
+    let ia = 0, ib = 0;
+    for (let d = 0; d < outBatch.length; d++) {
+      ia += index[d] * sa[d];
+      ib += index[d] * sb[d];
+    }
+    gemm.gemm(
+      aBase + 4 * ia * m * k,
+      ars,
+      acs,
+      bBase + 4 * ib * k * n,
+      brs,
+      bcs,
+      oBase + 4 * i * m * n,
+      m,
+      n,
+      k,
+    );
+    for (let d = outBatch.length - 1; d >= 0; d--) {
+      if (++index[d] < outBatch[d]) break;
+      index[d] = 0;
+    }
   }
 }

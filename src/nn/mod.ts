@@ -13,7 +13,13 @@
  */
 export * from "./tf.ts";
 export { installGradientPatches, setTapeOrderFix, tapeOrderFixEnabled } from "./patches.ts";
-export { fastMatMulEnabled, setFastMatMul } from "./matmul_wasm.ts";
+export {
+  fastMatMulEnabled,
+  type MatMulKernel,
+  matMulKernel,
+  setFastMatMul,
+  setMatMulKernel,
+} from "./matmul_wasm.ts";
 export {
   BENCH_GPT,
   createGpt,

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { loadTf, setFastMatMul, type Tf } from "../../src/nn/mod.ts";
+import { loadTf, type MatMulKernel, setMatMulKernel, type Tf } from "../../src/nn/mod.ts";
 import { uniform } from "./_second_order.ts";
 
 type T = ReturnType<Tf["tensor"]>;
@@ -73,33 +73,42 @@ function reference(
   return { values, bound };
 }
 
-Deno.test("fast wasm matMul equals the stock kernel and a float64 reference on every shape used", async () => {
-  const tf = await loadTf("wasm");
-  let seed = 20;
-  for (const [sa, sb, ta, tb] of SHAPES) {
-    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
-    const av = uniform(size(sa), seed++), bv = uniform(size(sb), seed++);
-    const a = tf.tensor(av, sa), b = tf.tensor(bv, sb);
-    const fast = tf.matMul(a, b, ta, tb);
-    setFastMatMul(false);
-    const stockShape = sa.length === sb.length && !sa.slice(0, -2).some((d, i) => d !== sb[i]);
-    const stock = stockShape ? tf.matMul(a, b, ta, tb) : null;
-    setFastMatMul(true);
-    const got = fast.dataSync() as Float32Array;
-    const ref = reference(av, bv, sa, sb, ta, tb);
-    const what = `${sa} x ${sb} (transposeA ${ta}, transposeB ${tb})`;
-    assertEquals(got.length, ref.values.length, what);
-    // float32 accumulation: |error| <= k u sum |a b| with u = 2^-24 (the standard dot bound).
-    const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
-    for (let i = 0; i < got.length; i++) {
-      const err = Math.abs(got[i] - ref.values[i]);
-      assert(err <= k * 2 ** -24 * ref.bound[i] + 1e-30, `${what}: element ${i} off by ${err}`);
+for (const route of ["gemm", "xnnpack"] as MatMulKernel[]) {
+  Deno.test(`wasm matMul (${route} route) matches a float64 reference on every shape used`, async () => {
+    const tf = await loadTf("wasm");
+    assertEquals(setMatMulKernel(route), route, "relaxed SIMD validates on this runtime");
+    let seed = 20;
+    try {
+      for (const [sa, sb, ta, tb] of SHAPES) {
+        const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+        const av = uniform(size(sa), seed++), bv = uniform(size(sb), seed++);
+        const a = tf.tensor(av, sa), b = tf.tensor(bv, sb);
+        const fast = tf.matMul(a, b, ta, tb);
+        const again = tf.matMul(a, b, ta, tb);
+        setMatMulKernel("stock");
+        const stockShape = sa.length === sb.length && !sa.slice(0, -2).some((d, i) => d !== sb[i]);
+        const stock = stockShape ? tf.matMul(a, b, ta, tb) : null;
+        setMatMulKernel(route);
+        const got = fast.dataSync() as Float32Array;
+        const ref = reference(av, bv, sa, sb, ta, tb);
+        const what = `${route}: ${sa} x ${sb} (transposeA ${ta}, transposeB ${tb})`;
+        assertEquals(got.length, ref.values.length, what);
+        // float32 accumulation: |error| <= k u sum |a b| with u = 2^-24 (the standard dot bound).
+        const k = ta ? sa[sa.length - 2] : sa[sa.length - 1];
+        for (let i = 0; i < got.length; i++) {
+          const err = Math.abs(got[i] - ref.values[i]);
+          assert(err <= k * 2 ** -24 * ref.bound[i] + 1e-30, `${what}: element ${i} off by ${err}`);
+        }
+        assertEquals(again.dataSync(), got, `${what}: same inputs, same bits`);
+        // XNNPACK route, equal shapes: the stock kernel runs XNNPACK too, so the same bits.
+        if (stock && route === "xnnpack") assertEquals(got, stock.dataSync(), what);
+        tf.dispose([a, b, fast, again, ...(stock ? [stock] : [])]);
+      }
+    } finally {
+      setMatMulKernel("gemm");
     }
-    // Equal shapes: the stock kernel runs, and both give the same bits.
-    if (stock) assertEquals(got, stock.dataSync(), what);
-    tf.dispose([a, b, fast, ...(stock ? [stock] : [])]);
-  }
-});
+  });
+}
 
 Deno.test("cpu matMul with both operands broadcast ([2,1,..] x [1,3,..]) matches float64", async () => {
   const tf = await loadTf("cpu");
