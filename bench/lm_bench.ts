@@ -10,8 +10,9 @@
  *   deno run -A bench/lm_bench.ts [--steps 3] [--backend wasm|webgpu] [--profile] [--no-peer]
  *     [--matmul xnnpack,gemm] [--no-workers]
  *
- * On wasm it then trains each model with 2 data-parallel workers (src/lm/data_parallel.ts, the
- * last route of `--matmul`), the same steps as one process on the full batch.
+ * On wasm it then trains each model with `workers: 2` (src/lm/data_parallel.ts: this process and
+ * one Web Worker each compute half of every batch; the last route of `--matmul`), the same steps
+ * as one process on the full batch up to float rounding.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -19,8 +20,14 @@ import { loadTf, type TfBackend } from "../src/nn/tf.ts";
 import { type MatMulKernel, setMatMulKernel } from "../src/nn/matmul_wasm.ts";
 import { buildModelConfig, CEM_BLOCK, LLAMA_BLOCK, parameterCount } from "../src/lm/config.ts";
 import { trainFlopsPerToken } from "../src/lm/flops.ts";
-import { disposeTrainer, makeTrainer, TrainConfigSchema, trainStep } from "../src/lm/train.ts";
-import { LmDataParallel } from "../src/lm/data_parallel.ts";
+import {
+  disposeTrainer,
+  makeTrainer,
+  releaseTrainer,
+  startWorkers,
+  TrainConfigSchema,
+  trainStep,
+} from "../src/lm/train.ts";
 import { uniformArray } from "../src/random/params.ts";
 
 const { values } = parseArgs({
@@ -107,21 +114,23 @@ for (const arch of ["llama", "cem"] as const) {
 }
 if (tf.getBackend() === "wasm" && !values["no-workers"]) {
   const route = routes.at(-1)!;
+  setMatMulKernel(route); // the worker takes the same route (startWorkers passes it on)
   for (const arch of ["llama", "cem"] as const) {
-    const cfg = TrainConfigSchema.parse({ ...shape, arch, steps: 1000, warmup: 1 });
+    // `workers: 2`: this process computes one half of each batch, a Web Worker the other.
+    const cfg = TrainConfigSchema.parse({ ...shape, arch, steps: 1000, warmup: 1, workers: 2 });
     const model = buildModelConfig(
       { ...shape, vocabSize: vocab },
       arch === "llama" ? LLAMA_BLOCK : CEM_BLOCK,
     );
-    const dp = await LmDataParallel.create(cfg, corpus, { workers: 2, matMul: route });
+    const t = makeTrainer(tf, cfg, corpus);
     try {
-      await dp.trainStep(); // warm-up
+      await startWorkers(t);
+      await trainStep(t); // warm-up
       const t0 = performance.now();
-      for (let s = 0; s < steps; s++) await dp.trainStep();
+      for (let s = 0; s < steps; s++) await trainStep(t);
       const ms = (performance.now() - t0) / steps;
       const tps = (batch * shape.context) / (ms / 1000);
       const flops = trainFlopsPerToken(model);
-      const { compute, exchange } = dp.lastTimings;
       rows.push(
         `| ${arch} | tfjs wasm, ${route === "gemm" ? "GEMM" : route} route, 2 workers | ${
           parameterCount(model).total.toLocaleString("en-US")
@@ -129,13 +138,9 @@ if (tf.getBackend() === "wasm" && !values["no-workers"]) {
           (tps * flops / 1e9).toFixed(2)
         } |`,
       );
-      console.log(
-        rows[rows.length - 1] +
-          `  (load ${load()}; last step ${compute.toFixed(0)} ms gradients, ` +
-          `${exchange.toFixed(0)} ms averaging + AdamW)`,
-      );
+      console.log(rows[rows.length - 1] + `  (load ${load()})`);
     } finally {
-      await dp.close();
+      await releaseTrainer(t);
     }
   }
 }

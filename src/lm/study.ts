@@ -62,7 +62,8 @@ export interface StudyCell {
  */
 export async function studyCells(opts: StudyOptions): Promise<{ tag: string; cells: StudyCell[] }> {
   const base = parseConfig(TrainConfigSchema, opts.base, "lm study --set");
-  const { seed: _s, variant: _v, arch: _a, study: _st, ...shared } = base;
+  // Workers change how a step is computed, not what: a study may continue with another count.
+  const { seed: _s, variant: _v, arch: _a, study: _st, workers: _w, ...shared } = base;
   const tag = fnv1a(JSON.stringify(shared));
   const variants = opts.variants ?? Object.keys(VARIANTS);
   for (const v of variants) {

@@ -17,6 +17,7 @@ import { ConfigError, parseConfig } from "../io/config.ts";
 import type { NpyAppender } from "../io/npy_appender.ts";
 import type { RunStore, RunWriter } from "../io/run_store.ts";
 import { loadTf, type Tf, type TfBackend } from "../nn/tf.ts";
+import { matMulKernel } from "../nn/matmul_wasm.ts";
 import {
   BlockSchema,
   CEM_BLOCK,
@@ -40,6 +41,7 @@ import { generateTokens } from "./generate.ts";
 import type { Params } from "./layers.ts";
 import { initParameters, windowLoss } from "./model.ts";
 import { AdamW, cosineLr } from "./optim.ts";
+import { LmGradientPool, type ShareGradients } from "./data_parallel.ts";
 import { decode, encode, vocabSize } from "./tokenizer.ts";
 
 /** `lm train` settings (every field has a default; `--set key=value` overrides). */
@@ -76,6 +78,12 @@ export const TrainConfigSchema = z.strictObject({
   temperature: z.number().positive().default(0.8),
   topK: z.number().int().min(0).default(10),
   backend: z.enum(["wasm", "cpu", "webgpu", "auto"]).default("wasm"),
+  /**
+   * Processes computing each step's gradients (data parallel: this one and workers - 1 Web
+   * Workers, each on an equal share of the batch; default 1). Results agree with one process to
+   * float rounding; the same setting gives the same bits.
+   */
+  workers: z.number().int().min(1).max(16).optional(),
   /** Set by `lm study`: the study's tag and the cell's setting. */
   study: z.strictObject({ tag: z.string(), setting: z.enum(["same_width", "matched"]) }).optional(),
 });
@@ -125,6 +133,8 @@ export interface Trainer {
   timedSteps: number;
   /** Whether this process has done its first (untimed) step. */
   warm: boolean;
+  /** The data-parallel workers (config `workers` > 1, see {@link startWorkers}), else null. */
+  pool: LmGradientPool | null;
 }
 
 let variableCounter = 0;
@@ -168,7 +178,86 @@ export function makeTrainer(
     trainSeconds: 0,
     timedSteps: 0,
     warm: false,
+    pool: null,
   };
+}
+
+/** Refuses a worker count that does not split the batch evenly (one-line ConfigError). */
+export function checkWorkers(cfg: TrainConfig): void {
+  const n = cfg.workers ?? 1;
+  if (cfg.batch % n !== 0) {
+    throw new ConfigError(
+      `workers: batch ${cfg.batch} does not split into ${n} equal shares: expected a multiple of ${n}`,
+    );
+  }
+}
+
+/**
+ * Starts the trainer's data-parallel workers when its config asks for more than one process
+ * (the batch must split evenly); {@link releaseTrainer} stops them.
+ */
+export async function startWorkers(t: Trainer): Promise<void> {
+  const n = t.cfg.workers ?? 1;
+  if (n <= 1 || t.pool) return;
+  checkWorkers(t.cfg);
+  const backend = t.tf.getBackend() as TfBackend;
+  const route = backend === "wasm" ? matMulKernel() : null;
+  t.pool = await LmGradientPool.create(t.model, backend, n - 1, route);
+}
+
+/** The gradients of `windows` [rows, context + 1] as tensors by name, and the mean loss. */
+async function batchGradients(
+  t: Trainer,
+  windows: Int32Array,
+  rows: number,
+): Promise<{ loss: number; grads: Record<string, Tensor> }> {
+  const { tf, cfg } = t;
+  const width = cfg.context + 1;
+  const pool = t.pool;
+  const shares = pool ? pool.size + 1 : 1, own = rows / shares;
+  let remote: Promise<ShareGradients[]> | null = null;
+  if (pool) {
+    const values = new Float32Array([...t.params.values()].reduce((s, p) => s + p.size, 0));
+    let offset = 0;
+    for (const p of t.params.values()) {
+      values.set(await p.data() as Float32Array, offset);
+      offset += p.size;
+    }
+    const parts = Array.from(
+      { length: pool.size },
+      (_, i) => windows.slice((i + 1) * own * width, (i + 2) * own * width),
+    );
+    // Posted before this process computes its own share: the workers run meanwhile.
+    remote = pool.gradients(values, parts, own);
+  }
+  const { value, grads } = tf.tidy(() => {
+    const w = tf.tensor2d(windows.subarray(0, own * width), [own, width], "int32");
+    return tf.variableGrads(() => windowLoss(tf, t.model, paramsOf(t), w) as never, [
+      ...t.params.values(),
+    ]);
+  });
+  const byName: Record<string, Tensor> = {};
+  let loss = (await value.data())[0];
+  value.dispose();
+  if (!remote) {
+    for (const [name, p] of t.params) byName[name] = grads[p.name];
+    return { loss, grads: byName };
+  }
+  const others = await remote;
+  let offset = 0;
+  for (const [name, p] of t.params) {
+    // The mean over shares in a fixed order: own share first, then the workers in turn.
+    const sum = Float32Array.from(await grads[p.name].data() as Float32Array);
+    for (const o of others) {
+      for (let j = 0; j < sum.length; j++) sum[j] += o.grads[offset + j];
+    }
+    for (let j = 0; j < sum.length; j++) sum[j] /= shares;
+    byName[name] = tf.tensor(sum, p.shape);
+    offset += p.size;
+  }
+  tf.dispose(Object.values(grads));
+  for (const o of others) loss += o.loss;
+  return { loss: loss / shares, grads: byName };
 }
 
 /** Parameters as a plain record. */
@@ -188,17 +277,8 @@ export async function trainStep(t: Trainer): Promise<number> {
     total: cfg.steps,
     minFraction: cfg.minLrFraction,
   });
-  const { value, grads } = tf.tidy(() => {
-    const w = tf.tensor2d(windows, [cfg.batch, cfg.context + 1], "int32");
-    return tf.variableGrads(() => windowLoss(tf, t.model, paramsOf(t), w) as never, [
-      ...t.params.values(),
-    ]);
-  });
-  const byName: Record<string, Tensor> = {};
-  for (const [name, p] of t.params) byName[name] = grads[p.name];
-  await t.opt.apply(byName, lr);
-  const loss = (await value.data())[0];
-  value.dispose();
+  const { loss, grads } = await batchGradients(t, Int32Array.from(windows), cfg.batch);
+  await t.opt.apply(grads, lr);
   tf.dispose(Object.values(grads));
   t.losses.push(loss);
   t.lrs.push(lr);
@@ -414,6 +494,7 @@ export async function trainLm(
   const tf = await loadTf(cfg.backend);
   const backend = tf.getBackend() as TfBackend;
   const counts = parameterCount(model);
+  checkWorkers(cfg);
   const run = await store.create({
     command: opts.command,
     config: {
@@ -435,16 +516,25 @@ export async function trainLm(
   });
   const t = makeTrainer(tf, cfg, corpus);
   try {
+    await startWorkers(t);
     return await loop(t, run, opts);
   } catch (e) {
     await run.finish("failed", (e as Error).message).catch(() => {});
     throw e;
   } finally {
-    disposeTrainer(t);
+    await releaseTrainer(t);
   }
 }
 
-/** Frees a trainer's variables. */
+/** Stops a trainer's workers and frees its variables. */
+export async function releaseTrainer(t: Trainer): Promise<void> {
+  const pool = t.pool;
+  t.pool = null;
+  await pool?.close();
+  disposeTrainer(t);
+}
+
+/** Frees a trainer's variables (its workers: {@link releaseTrainer}). */
 export function disposeTrainer(t: Trainer): void {
   for (const p of t.params.values()) p.dispose();
   for (const m of t.opt.m.values()) m.dispose();
@@ -514,14 +604,16 @@ export async function resumeLm(
       if (valFlat[i] <= ck.step) t.val.push([valFlat[i], valFlat[i + 1]]);
     }
   }
+  checkWorkers(cfg);
   const run = await store.resume(id);
   try {
+    await startWorkers(t);
     return await loop(t, run, opts);
   } catch (e) {
     await run.finish("failed", (e as Error).message).catch(() => {});
     throw e;
   } finally {
-    disposeTrainer(t);
+    await releaseTrainer(t);
   }
 }
 
