@@ -9,7 +9,7 @@
  */
 import { dirname, resolve } from "node:path";
 import { parseConfig } from "../io/config.ts";
-import { type RunReader, RunStore } from "../io/run_store.ts";
+import { RunStore } from "../io/run_store.ts";
 import { readNpyRows } from "../io/npy_file.ts";
 import type { NpyAppender } from "../io/npy_appender.ts";
 import { resolveBackend } from "../gpu/mod.ts";
@@ -26,24 +26,16 @@ import { SAMPLE_SPEC, sampleConfigFrom } from "./sample.ts";
 import { sampleToStore, streamSample } from "./store_sample.ts";
 import type { CliIo } from "./io.ts";
 import type { Shardable } from "./shardable.ts";
+import {
+  doneShardRuns,
+  evenRanges,
+  openRun,
+  rangeUnit,
+  shardRange,
+  shardRunId,
+} from "./shard_ranges.ts";
 
-/** The id of shard i's run in the plan's store, and of the merged run. */
-const shardRunId = (i: number) => `shard-${i}`;
 const MERGED_ID = "sample";
-
-/** Chain ranges [a, b) of `n` shards over `chains` chains, as even as possible. */
-export function chainRanges(chains: number, n: number): [number, number][] {
-  return Array.from({ length: n }, (_, i) => [
-    Math.floor((i * chains) / n),
-    Math.floor(((i + 1) * chains) / n),
-  ]);
-}
-
-function rangeOf(unit: string): [number, number] {
-  const m = /^chains (\d+)-(\d+)$/.exec(unit);
-  if (!m) throw new UsageError(`shard: unit '${unit}' is not a chain range`);
-  return [Number(m[1]), Number(m[2])];
-}
 
 /** The model, sampler and configuration a plan records. */
 async function planParts(plan: ShardPlan) {
@@ -51,14 +43,6 @@ async function planParts(plan: ShardPlan) {
   const cfg = parseConfig(SampleConfig, raw, "shard plan configuration");
   const model = await loadDiscreteModel(cfg.model, String(resolvedBaseDir ?? "."));
   return { cfg, model, sampler: buildSampler(cfg.sampler), baseDir: String(resolvedBaseDir) };
-}
-
-async function openRun(store: RunStore, id: string): Promise<RunReader | null> {
-  try {
-    return await store.open(id);
-  } catch {
-    return null;
-  }
 }
 
 /** `sample`, split by chain ranges. */
@@ -97,12 +81,12 @@ export const SAMPLE_SHARD: Shardable = {
     const blockSteps = cfg.blockSteps ?? defaultBlockSteps(model, sampler, cfg.chains);
     return {
       config: { ...cfg, blockSteps, resolvedBaseDir: baseDir },
-      units: chainRanges(cfg.chains, shards).map(([a, b]) => `chains ${a}-${b}`),
+      units: evenRanges(cfg.chains, shards).map((r) => rangeUnit("chains", r)),
     };
   },
   async run(plan, dir, index, _resume, io: CliIo) {
     const { cfg, model, sampler, baseDir } = await planParts(plan);
-    const [a, b] = rangeOf(plan.units[plan.shards[index][0]]);
+    const [a, b] = shardRange(plan, index, "chains");
     let backend = await resolveBackend(cfg.backend, io.notice);
     if (backend.gpu && gpuLimitReason(model, sampler, backend.gpu)) {
       backend = { kind: "cpu", gpu: null };
@@ -123,18 +107,7 @@ export const SAMPLE_SHARD: Shardable = {
   },
   async merge(plan, dir) {
     const { cfg, model, sampler } = await planParts(plan);
-    const store = new RunStore(planPaths(dir).runs);
-    const parts: { run: RunReader; a: number; b: number }[] = [];
-    for (let i = 0; i < plan.shards.length; i++) {
-      const run = await openRun(store, shardRunId(i));
-      if (run?.manifest.status !== "done") {
-        throw new UsageError(
-          `shard merge: shard ${i}'s run is ${run?.manifest.status ?? "missing"}: expected done`,
-        );
-      }
-      const [a, b] = rangeOf(plan.units[plan.shards[i][0]]);
-      parts.push({ run, a, b });
-    }
+    const parts = await doneShardRuns(plan, dir, "chains");
     const A = SAMPLE_ARRAYS, C = cfg.chains, steps = cfg.steps, d = model.numSites;
     const whole = async (i: number, name: string) => (await parts[i].run.readArray(name)).data;
     const param = await whole(0, A.param.name), reference = await whole(0, A.reference.name);

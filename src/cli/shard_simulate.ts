@@ -7,7 +7,7 @@
  * @module
  */
 import { parseConfig } from "../io/config.ts";
-import { type RunReader, RunStore } from "../io/run_store.ts";
+import { RunStore } from "../io/run_store.ts";
 import { readNpyRows } from "../io/npy_file.ts";
 import type { NpyAppender } from "../io/npy_appender.ts";
 import { acquireGpu, resolveBackend } from "../gpu/mod.ts";
@@ -18,31 +18,23 @@ import { startRun } from "../runs/writer.ts";
 import { planPaths } from "../shard/plan.ts";
 import { parseCommand, UsageError } from "./args.ts";
 import { SIMULATE_SPEC, simulateConfigFrom } from "./simulate.ts";
-import { chainRanges } from "./shard_sample.ts";
+import {
+  doneShardRuns,
+  evenRanges,
+  openRun,
+  rangeUnit,
+  shardRange,
+  shardRunId,
+} from "./shard_ranges.ts";
 import type { CliIo } from "./io.ts";
 import type { Shardable } from "./shardable.ts";
 
-const shardRunId = (i: number) => `shard-${i}`;
 const MERGED_ID = "simulate";
-
-function rangeOf(unit: string): [number, number] {
-  const m = /^trajectories (\d+)-(\d+)$/.exec(unit);
-  if (!m) throw new UsageError(`shard: unit '${unit}' is not a trajectory range`);
-  return [Number(m[1]), Number(m[2])];
-}
 
 /** All trajectories of a configuration: starts x trajectories per start. */
 function totalTrajectories(cfg: SimulateConfig): number {
   const starts = Array.isArray(cfg.starts) ? cfg.starts.length : cfg.starts.random;
   return starts * cfg.trajectories;
-}
-
-async function openRun(store: RunStore, id: string): Promise<RunReader | null> {
-  try {
-    return await store.open(id);
-  } catch {
-    return null;
-  }
 }
 
 /** A GPU for a run stored on `backend`, or a one-line refusal (its bits need that backend). */
@@ -79,12 +71,12 @@ export const SIMULATE_SHARD: Shardable = {
     }
     return {
       config: cfg as unknown as Record<string, unknown>,
-      units: chainRanges(total, shards).map(([a, b]) => `trajectories ${a}-${b}`),
+      units: evenRanges(total, shards).map((r) => rangeUnit("trajectories", r)),
     };
   },
   async run(plan, dir, index, _resume, io: CliIo) {
     const cfg = parseConfig(SimulateConfig, plan.config, "shard plan configuration");
-    const range = rangeOf(plan.units[plan.shards[index][0]]);
+    const range = shardRange(plan, index, "trajectories");
     const store = new RunStore(planPaths(dir).runs);
     const id = shardRunId(index);
     const existing = await openRun(store, id);
@@ -102,18 +94,7 @@ export const SIMULATE_SHARD: Shardable = {
   },
   async merge(plan, dir) {
     const cfg = parseConfig(SimulateConfig, plan.config, "shard plan configuration");
-    const store = new RunStore(planPaths(dir).runs);
-    const parts: { run: RunReader; a: number; b: number }[] = [];
-    for (let i = 0; i < plan.shards.length; i++) {
-      const run = await openRun(store, shardRunId(i));
-      if (run?.manifest.status !== "done") {
-        throw new UsageError(
-          `shard merge: shard ${i}'s run is ${run?.manifest.status ?? "missing"}: expected done`,
-        );
-      }
-      const [a, b] = rangeOf(plan.units[plan.shards[i][0]]);
-      parts.push({ run, a, b });
-    }
+    const parts = await doneShardRuns(plan, dir, "trajectories");
     const backend = parts[0].run.manifest.backend;
     const other = parts.findIndex((p) => p.run.manifest.backend !== backend);
     if (other >= 0) {

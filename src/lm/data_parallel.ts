@@ -10,43 +10,11 @@ import type { TfBackend } from "../nn/tf.ts";
 import type { MatMulKernel } from "../nn/matmul_wasm.ts";
 import type { ModelConfig } from "./config.ts";
 import type { LmWorkerReply, LmWorkerRequest } from "./grad_worker.ts";
+import { closeWorkers, WorkerChannel } from "../nn/worker_channel.ts";
 
-class GradWorker {
-  readonly #worker: Worker;
-  #pending: ((reply: LmWorkerReply) => void) | null = null;
-
-  constructor() {
-    this.#worker = new Worker(new URL("./grad_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    this.#worker.onmessage = (e: MessageEvent<LmWorkerReply>) => {
-      const resolve = this.#pending;
-      this.#pending = null;
-      resolve?.(e.data);
-    };
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      const resolve = this.#pending;
-      this.#pending = null;
-      resolve?.({ kind: "error", message: e.message });
-    };
-  }
-
-  request(msg: LmWorkerRequest, transfer: Transferable[] = []): Promise<LmWorkerReply> {
-    if (this.#pending) throw new Error("gradient worker is busy");
-    return new Promise((resolve, reject) => {
-      this.#pending = (reply) => {
-        if (reply.kind === "error") reject(new Error(`lm gradient worker: ${reply.message}`));
-        else resolve(reply);
-      };
-      this.#worker.postMessage(msg, transfer);
-    });
-  }
-
-  terminate(): void {
-    this.#worker.terminate();
-  }
-}
+type GradWorker = WorkerChannel<LmWorkerRequest, LmWorkerReply>;
+const gradWorker = (): GradWorker =>
+  new WorkerChannel(new URL("./grad_worker.ts", import.meta.url), "lm gradient worker");
 
 /** What one share's gradients come back as. */
 export interface ShareGradients {
@@ -70,7 +38,7 @@ export class LmGradientPool {
     size: number,
     matMul: MatMulKernel | null = null,
   ) {
-    const workers = Array.from({ length: size }, () => new GradWorker());
+    const workers = Array.from({ length: size }, gradWorker);
     const pool = new LmGradientPool(workers);
     try {
       await Promise.all(workers.map((w) => w.request({ kind: "init", model, backend, matMul })));
@@ -104,12 +72,6 @@ export class LmGradientPool {
 
   /** Stops the workers; each frees its tensors and answers first (2 s at most). */
   async close(): Promise<void> {
-    const answered = (w: GradWorker) =>
-      Promise.resolve().then(() => w.request({ kind: "close" })).catch(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<void>((ok) => (timer = setTimeout(ok, 2000)));
-    await Promise.race([Promise.all(this.#workers.map(answered)), late]);
-    clearTimeout(timer);
-    for (const w of this.#workers) w.terminate();
+    await closeWorkers(this.#workers, { kind: "close" });
   }
 }

@@ -10,6 +10,7 @@
 import type { TfBackend } from "./tf.ts";
 import type { GptConfig } from "./gpt.ts";
 import type { ReplicaReply, ReplicaRequest } from "./data_parallel_worker.ts";
+import { closeWorkers, WorkerChannel } from "./worker_channel.ts";
 import type { MatMulKernel } from "./matmul_wasm.ts";
 
 /** Options of {@link DataParallelTrainer.create}. */
@@ -25,42 +26,9 @@ export interface DataParallelOptions {
   matMul?: MatMulKernel;
 }
 
-class Replica {
-  readonly #worker: Worker;
-  #pending: ((reply: ReplicaReply) => void) | null = null;
-
-  constructor() {
-    this.#worker = new Worker(new URL("./data_parallel_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    this.#worker.onmessage = (e: MessageEvent<ReplicaReply>) => {
-      const resolve = this.#pending;
-      this.#pending = null;
-      resolve?.(e.data);
-    };
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      const resolve = this.#pending;
-      this.#pending = null;
-      resolve?.({ kind: "error", message: e.message });
-    };
-  }
-
-  request(msg: ReplicaRequest, transfer: Transferable[] = []): Promise<ReplicaReply> {
-    if (this.#pending) throw new Error("replica is busy");
-    return new Promise((resolve, reject) => {
-      this.#pending = (reply) => {
-        if (reply.kind === "error") reject(new Error(`data-parallel replica: ${reply.message}`));
-        else resolve(reply);
-      };
-      this.#worker.postMessage(msg, transfer);
-    });
-  }
-
-  terminate(): void {
-    this.#worker.terminate();
-  }
-}
+type Replica = WorkerChannel<ReplicaRequest, ReplicaReply>;
+const replica = (): Replica =>
+  new WorkerChannel(new URL("./data_parallel_worker.ts", import.meta.url), "data-parallel replica");
 
 /**
  * Trains a {@link GptConfig} model with one replica per worker.
@@ -93,7 +61,7 @@ export class DataParallelTrainer {
   static async create(cfg: GptConfig, opts: DataParallelOptions): Promise<DataParallelTrainer> {
     const n = opts.workers ?? 2;
     if (!Number.isInteger(n) || n < 1) throw new Error(`workers must be >= 1, got ${n}`);
-    const replicas = Array.from({ length: n }, () => new Replica());
+    const replicas = Array.from({ length: n }, replica);
     const trainer = new DataParallelTrainer(cfg, replicas);
     try {
       await Promise.all(replicas.map((r) =>
@@ -164,13 +132,6 @@ export class DataParallelTrainer {
    * is torn down in the middle of tfjs's wasm work.
    */
   async close(): Promise<void> {
-    const answered = (r: Replica) =>
-      Promise.resolve().then(() => r.request({ kind: "close" })).catch(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // A replica that died or hangs does not hold the close up: terminated after 2 s anyway.
-    const late = new Promise<void>((ok) => (timer = setTimeout(ok, 2000)));
-    await Promise.race([Promise.all(this.#replicas.map(answered)), late]);
-    clearTimeout(timer);
-    for (const r of this.#replicas) r.terminate();
+    await closeWorkers(this.#replicas, { kind: "close" });
   }
 }
