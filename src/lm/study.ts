@@ -10,7 +10,8 @@ import { ConfigError, parseConfig } from "../io/config.ts";
 import type { RunStore } from "../io/run_store.ts";
 import type { RunManifest } from "../io/manifest.ts";
 import { matchMlpHidden, parameterCount, VARIANTS } from "./config.ts";
-import { CHECKPOINT_FILE } from "./checkpoint.ts";
+import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
+import { codeVersion } from "../io/code_version.ts";
 import {
   loadCorpus,
   modelOf,
@@ -121,7 +122,13 @@ export async function runStudy(store: RunStore, opts: StudyOptions): Promise<str
       if (await exists(`${dir}/run.json`)) status = (await store.open(cell.id)).manifest.status;
       if (status === "done") continue;
       const command = [...opts.command, "#", cell.id];
-      if (status !== undefined && (await exists(`${dir}/${CHECKPOINT_FILE}`))) {
+      const ckPath = `${dir}/${CHECKPOINT_FILE}`;
+      // A cell cut off under other code cannot continue its bits: it starts again (a study spans
+      // sessions, and the code moves between them).
+      const stale = status !== undefined && (await exists(ckPath)) &&
+        (await readCheckpoint(ckPath)).codeVersion !== await codeVersion();
+      if (stale) log(`${prefix}: checkpoint of other code, starting the cell again`);
+      if (status !== undefined && !stale && (await exists(ckPath))) {
         log(`${prefix}: resuming`);
         await resumeLm(store, cell.id, { command, log: (l) => log(`${prefix}: ${l}`) });
       } else {

@@ -3,6 +3,7 @@ import { parameterCount, VARIANTS } from "../../src/lm/config.ts";
 import { runStudy, studyCells } from "../../src/lm/study.ts";
 import { modelOf } from "../../src/lm/train.ts";
 import { RunStore } from "../../src/io/run_store.ts";
+import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from "../../src/lm/checkpoint.ts";
 
 const TEXT = "It is a truth universally acknowledged, that a single man. ".repeat(6);
 
@@ -79,6 +80,58 @@ Deno.test("study: runs are stored, a rerun skips finished cells, the page counts
     assert(page.includes("4 finished runs of 4 stored"), page);
     assert(/\| cem_t2 \| 2 \| \d\.\d{4} ± \d\.\d{4} \|/.test(page), page);
     assertEquals(await Deno.readTextFile(`${dir}/docs/cem.md`), page);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("study: an interrupted cell resumes, one cut off under other code starts again", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/t.txt`, TEXT);
+    const opts = {
+      base: {
+        text: `${dir}/t.txt`,
+        dModel: 8,
+        nHeads: 2,
+        nLayers: 1,
+        context: 8,
+        batch: 2,
+        steps: 4,
+        checkpointEvery: 2,
+        evalWindows: 2,
+        sampleLength: 4,
+      },
+      seeds: 2,
+      variants: ["baseline"],
+      settings: ["same_width"] as ("same_width" | "matched")[],
+      out: `${dir}/cem.md`,
+      command: ["test"],
+    };
+    const store = new RunStore(`${dir}/runs`);
+    await runStudy(store, opts);
+    const ids = (await store.list()).runs.map((r) => r.id).sort();
+    assertEquals(ids.length, 2);
+    // Both cells cut off after their step-2 checkpoint; the second one's checkpoint is from
+    // other code.
+    for (const [k, id] of ids.entries()) {
+      const manifest = JSON.parse(await Deno.readTextFile(`${dir}/runs/${id}/run.json`));
+      await Deno.writeTextFile(
+        `${dir}/runs/${id}/run.json`,
+        JSON.stringify({ ...manifest, status: "running" }),
+      );
+      const path = `${dir}/runs/${id}/${CHECKPOINT_FILE}`;
+      const ck = await readCheckpoint(path);
+      await writeCheckpoint(path, { ...ck, step: 2, ...(k === 1 ? { codeVersion: "other" } : {}) });
+    }
+    const log: string[] = [];
+    await runStudy(store, { ...opts, log: (l) => log.push(l) });
+    assert(log.some((l) => l.includes(`${ids[0]}: resuming`)), log.join("\n"));
+    assert(
+      log.some((l) => l.includes(`${ids[1]}: checkpoint of other code, starting the cell again`)),
+      log.join("\n"),
+    );
+    for (const id of ids) assertEquals((await store.open(id)).manifest.status, "done");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
