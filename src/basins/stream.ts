@@ -17,6 +17,7 @@ import {
   type FrameEnsemble,
   resolveFeaturizer,
 } from "./features.ts";
+import { checkFinite } from "./user_data.ts";
 import {
   defaultReduction,
   type Projection,
@@ -107,6 +108,7 @@ async function readCandidate(
       spans.set(asF32(h.dtype, b), t * span * dim);
     }
   }
+  checkFinite(spans, `${path}: candidate ${c}'s frames`);
   const x = new Float32Array(n * rowFrames.length * width);
   let r = 0;
   for (let t = 0; t < n; t++) {
@@ -123,6 +125,7 @@ async function readCandidate(
     const b = await readAt(file, base, keep * trajBytes);
     if (b.length < keep * trajBytes) throw short();
     kept = asF32(h.dtype, b);
+    checkFinite(kept, `${path}: candidate ${c}'s frames`);
   }
   return { x, kept };
 }
