@@ -14,6 +14,7 @@ import { type SampleSet, splitByTrajectory } from "./c2st.ts";
 import {
   featureRowFrames,
   type Featurizer,
+  formatFeaturizer,
   type FrameEnsemble,
   resolveFeaturizer,
 } from "./features.ts";
@@ -48,6 +49,10 @@ export interface StreamedEnsemble {
   readonly shape: readonly [number, number, number, number];
   /** Largest resident set size seen while streaming (bytes). */
   readonly peakRss: number;
+  /** The featuriser used (text form, `auto` resolved for the file's frames and trajectories). */
+  readonly featurizer: string;
+  /** Wall seconds of pass 1 (read + accumulate), the fit, and pass 2 (read + project). */
+  readonly seconds: { readonly pass1: number; readonly fit: number; readonly pass2: number };
 }
 
 /** The bytes [start, start + length) of an open file (short only at end of file). */
@@ -194,6 +199,8 @@ export async function streamNpyEnsemble(
   };
   let projection: Projection | null = null;
   let x: Float32Array;
+  const t0 = performance.now();
+  let t1 = t0, t2 = t0;
   if (reduce.kind === "none") {
     // No reduction: the raw rows are the samples (only sensible for narrow data).
     x = new Float32Array(total * width);
@@ -201,6 +208,7 @@ export async function streamNpyEnsemble(
       x.set(got.x, c * n * perTraj * width);
       keepFrames(c, got.kept);
     });
+    t1 = t2 = performance.now();
   } else {
     const acc = new ProjectionAccumulator(train.length, width, reduce, { seed: opts.seed });
     await pass(true, (c, got) => {
@@ -210,11 +218,14 @@ export async function streamNpyEnsemble(
       }
       keepFrames(c, got.kept);
     });
+    t1 = performance.now();
     const p = acc.finish()!;
+    t2 = performance.now();
     projection = p;
     x = new Float32Array(total * p.width);
     await pass(false, (c, got) => x.set(p.apply(got.x), c * n * perTraj * p.width));
   }
+  const t3 = performance.now();
   rss();
   return {
     samples: {
@@ -235,5 +246,7 @@ export async function streamNpyEnsemble(
     },
     shape: [k, n, nf, dim],
     peakRss,
+    featurizer: formatFeaturizer(feat),
+    seconds: { pass1: (t1 - t0) / 1000, fit: (t2 - t1) / 1000, pass2: (t3 - t2) / 1000 },
   };
 }
