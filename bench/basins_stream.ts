@@ -3,10 +3,11 @@
  * frames at D = 10,000, read from the .npy file one candidate at a time):
  *
  *   deno run -A bench/basins_stream.ts [--dim 10000] [--per-candidate 512] [--system NAME]
- *     [--noise ou|white] [--file /tmp/basins_stream.npy] [--keep]
+ *     [--noise ou|white] [--file /tmp/basins_stream.npy] [--keep] [--reuse]
  *
  * Writes the embedded trajectories candidate by candidate (`NpyAppender`, never whole in memory),
- * then times `streamNpyEnsemble` + `detectBasins` and prints ARI, seconds and peak RSS.
+ * then times `streamNpyEnsemble` + `detectBasins` and prints ARI, seconds (wall and CPU) and
+ * peak RSS. `--keep` leaves the file; `--reuse` streams a kept file of the right size again.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -26,6 +27,7 @@ const { values: a } = parseArgs({
     noise: { type: "string", default: "ou" },
     file: { type: "string", default: "/tmp/basins_stream.npy" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
   },
 });
 const D = Number(a.dim), per = Number(a["per-candidate"]), k = Number(a.candidates);
@@ -39,9 +41,13 @@ const e = await simulateSystem({
   seed: 1,
 });
 const nf = e.numFrames, frames = Array.from({ length: nf }, (_, i) => i);
-await Deno.remove(a.file!).catch(() => {});
-const app = await NpyAppender.open(a.file!, "f32", [per, nf, D]);
-for (let c = 0; c < k; c++) {
+// --reuse: a file of the right size from an earlier --keep run is streamed again as it is.
+const want = k * per * nf * D * 4;
+const have = await Deno.stat(a.file!).then((s) => s.size).catch(() => 0);
+const reuse = a.reuse && have > want && have - want < 4096;
+if (!reuse) await Deno.remove(a.file!).catch(() => {});
+const app = reuse ? null : await NpyAppender.open(a.file!, "f32", [per, nf, D]);
+for (let c = 0; c < k && app; c++) {
   const y = e.embed(frames, Int32Array.from({ length: per }, (_, t) => c * per + t));
   const row = new Float32Array(per * nf * D);
   for (let f = 0; f < nf; f++) {
@@ -51,13 +57,22 @@ for (let c = 0; c < k; c++) {
   }
   await app.append(row, 1);
 }
-await app.close();
-const t1 = performance.now();
+await app?.close();
+/** CPU seconds (user + system) of this process so far, from /proc (Linux; NaN elsewhere). */
+const cpuSeconds = () => {
+  try {
+    const f = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
+const t1 = performance.now(), c1 = cpuSeconds();
 const st = await streamNpyEnsemble(a.file!, { featurizer: { kind: "auto" }, seed: 1 });
-const t2 = performance.now();
+const t2 = performance.now(), c2 = cpuSeconds();
 const det = await detectBasins(st.samples, { seed: 1, reduce: { kind: "none" } });
 det.assigner?.dispose();
-const t3 = performance.now();
+const t3 = performance.now(), c3 = cpuSeconds();
 const s = scorePartition(det.labels, e.labelsTrue);
 const gib = (b: number) => (b / 2 ** 30).toFixed(2);
 console.log(JSON.stringify({
@@ -71,6 +86,12 @@ console.log(JSON.stringify({
   basins: `${s.estimatedCount}/${s.trueCount}`,
   writeSeconds: (t1 - t0) / 1000,
   streamSeconds: (t2 - t1) / 1000,
+  streamPhases: st.seconds,
+  streamCpuSeconds: c2 - c1,
+  detectCpuSeconds: c3 - c2,
+  reusedFile: reuse,
+  load: Deno.loadavg(),
+  featurizer: st.featurizer,
   detectSeconds: (t3 - t2) / 1000,
   classifierSeconds: (t3 - t1) / 1000,
   peakRssGiBWhileStreaming: Number(gib(st.peakRss)),

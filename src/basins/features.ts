@@ -139,6 +139,38 @@ export function formatFeaturizer(f: Featurizer): string {
 export function featurize(e: FrameEnsemble, given: Featurizer): SampleSet {
   const { numFrames: nf, trajectories: nt, dim } = e;
   const f = resolveFeaturizer(given, nf, nt / e.numCandidates);
+  const rowsFrames = featureRowFrames(f, nf);
+  const width = rowsFrames[0].length * dim;
+  const n = rowsFrames.length * nt;
+  const x = new Float32Array(n * width);
+  const candidate = new Int32Array(n), trajectory = new Int32Array(n);
+  let r = 0;
+  for (let t = 0; t < nt; t++) {
+    for (const frames of rowsFrames) {
+      frames.forEach((fr, k) => {
+        const src = (fr * nt + t) * dim;
+        x.set(e.frames.subarray(src, src + dim), r * width + k * dim);
+      });
+      candidate[r] = e.startIndex[t];
+      trajectory[r] = t;
+      r++;
+    }
+  }
+  return { dim: width, x, candidate, trajectory, numCandidates: e.numCandidates };
+}
+
+/**
+ * The frames of each row a featuriser takes from one trajectory, in `featurize`'s order (a row
+ * concatenates its frames). Throws the one-line error of a featuriser that does not fit.
+ *
+ * @example
+ * ```ts
+ * featureRowFrames({ kind: "window", from: 8, to: -1, every: 1 }, 11); // [[8], [9], [10]]
+ * featureRowFrames({ kind: "segment", frame: 0, length: 3, lag: 2 }, 11); // [[0, 2, 4]]
+ * ```
+ */
+export function featureRowFrames(given: Featurizer, nf: number): number[][] {
+  const f = resolveFeaturizer(given, nf);
   const at = (i: number) => {
     const r = i < 0 ? nf + i : i;
     if (!(r >= 0 && r < nf)) throw new Error(`featurize: frame ${i} outside [0, ${nf})`);
@@ -157,23 +189,7 @@ export function featurize(e: FrameEnsemble, given: Featurizer): SampleSet {
     if (seg[seg.length - 1] >= nf) throw new Error(`featurize: segment runs past frame ${nf - 1}`);
     rowsFrames.push(seg);
   }
-  const width = rowsFrames[0].length * dim;
-  const n = rowsFrames.length * nt;
-  const x = new Float32Array(n * width);
-  const candidate = new Int32Array(n), trajectory = new Int32Array(n);
-  let r = 0;
-  for (let t = 0; t < nt; t++) {
-    for (const frames of rowsFrames) {
-      frames.forEach((fr, k) => {
-        const src = (fr * nt + t) * dim;
-        x.set(e.frames.subarray(src, src + dim), r * width + k * dim);
-      });
-      candidate[r] = e.startIndex[t];
-      trajectory[r] = t;
-      r++;
-    }
-  }
-  return { dim: width, x, candidate, trajectory, numCandidates: e.numCandidates };
+  return rowsFrames;
 }
 
 /**

@@ -38,6 +38,7 @@ export function ensembleFromCandidateArray(arr: NdArray, what = "trajectories"):
     throw new Error(`need >= 2 candidates and >= 4 trajectories each, got ${k} x ${n}`);
   }
   const src = arr.data;
+  checkFinite(src, what);
   const frames = new Float32Array(nf * k * n * dim);
   for (let c = 0; c < k; c++) {
     for (let t = 0; t < n; t++) {
@@ -55,6 +56,28 @@ export function ensembleFromCandidateArray(arr: NdArray, what = "trajectories"):
     startIndex: Int32Array.from({ length: k * n }, (_, t) => Math.floor(t / n)),
     numCandidates: k,
   };
+}
+
+/**
+ * Throws a one-line error naming the first NaN or infinite value of `data` (its index in it).
+ *
+ * @example
+ * ```ts
+ * import { checkFinite } from "./user_data.ts";
+ * checkFinite(Float32Array.of(1, 2), "trajectories"); // fine
+ * try {
+ *   checkFinite(Float32Array.of(1, NaN), "trajectories");
+ * } catch (e) {
+ *   console.log((e as Error).message); // trajectories hold NaN (at 1), expected finite numbers
+ * }
+ * ```
+ */
+export function checkFinite(data: ArrayLike<number>, what: string): void {
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new Error(`${what} hold ${data[i]} (at ${i}), expected finite numbers`);
+    }
+  }
 }
 
 /** Options of {@link detectOnEnsemble}: detection settings plus the featuriser and baselines. */

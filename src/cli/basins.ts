@@ -428,7 +428,16 @@ async function npyCommand(
     if (l.shape.length !== 1 || l.shape[0] !== k) {
       throw new UsageError(`basins: labels have shape [${l.shape}], expected [${k}]`);
     }
-    labelsTrue = Int32Array.from(l.data as ArrayLike<number>);
+    const v = Array.from(l.data as ArrayLike<number>);
+    const bad = v.findIndex((x) => !(Number.isInteger(x) && x >= 0));
+    if (bad >= 0) {
+      throw new UsageError(
+        `basins: --labels-true label ${bad} is ${
+          v[bad]
+        }, expected integers >= 0 (one per candidate)`,
+      );
+    }
+    labelsTrue = Int32Array.from(v);
   }
   const start = {
     command: ["basins", ...argv],
@@ -599,6 +608,16 @@ export async function runBench(
 async function benchCommand(p: Parsed, io: CliIo): Promise<number> {
   const s = benchSettings(p);
   if (p.values.resume && !s.out) throw new UsageError("basins bench: --resume needs --out FILE");
+  if (s.out) {
+    // The folder must exist: every row is written beside it as it finishes.
+    const dir = s.out.includes("/") ? s.out.slice(0, s.out.lastIndexOf("/")) || "/" : ".";
+    const info = await Deno.stat(dir).catch(() => null);
+    if (!info?.isDirectory) {
+      throw new UsageError(
+        `basins bench: --out ${s.out}: no folder ${dir}, expected an existing folder`,
+      );
+    }
+  }
   let keep: SweepRow[] = [];
   if (s.out) {
     // The settings beside the rows, so that --resume never mixes rows of other settings.

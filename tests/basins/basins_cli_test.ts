@@ -67,6 +67,82 @@ Deno.test("basins: usage errors exit 2 with one line", async () => {
   }
 });
 
+Deno.test("basins: every unreadable or malformed input file exits 2 with one line and stores nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = Float32Array.from({ length: 2 * 4 * 3 * 2 }, (_, i) => Math.sin(i));
+    const put = (name: string, arr: Parameters<typeof writeNpyFile>[1]) =>
+      writeNpyFile(`${dir}/${name}`, arr);
+    await put("ok.npy", { dtype: "f32", shape: [2, 4, 3, 2], data });
+    const nan = data.slice();
+    nan[40] = NaN;
+    await put("nan.npy", { dtype: "f32", shape: [2, 4, 3, 2], data: nan });
+    await put("inf.npy", {
+      dtype: "f64",
+      shape: [2, 4, 3, 2],
+      data: Float64Array.from(nan, (v) => (Number.isNaN(v) ? -Infinity : v)),
+    });
+    await put("rank.npy", { dtype: "f32", shape: [8, 6], data });
+    await put("one.npy", { dtype: "f32", shape: [1, 8, 3, 2], data });
+    await put("neg.npy", { dtype: "i32", shape: [2], data: Int32Array.of(0, -1) });
+    await put("frac.npy", { dtype: "f32", shape: [2], data: Float32Array.of(0, 0.5) });
+    await put("three.npy", { dtype: "i32", shape: [3], data: Int32Array.of(0, 1, 1) });
+    const whole = await Deno.readFile(`${dir}/ok.npy`);
+    await Deno.writeFile(`${dir}/cut.npy`, whole.subarray(0, whole.length - 20));
+    await Deno.writeFile(`${dir}/head.npy`, whole.subarray(0, 30));
+    await Deno.writeFile(`${dir}/empty.npy`, new Uint8Array(0));
+    await Deno.writeTextFile(`${dir}/text.npy`, "not a .npy file at all");
+    await Deno.writeTextFile(`${dir}/bad.json`, "[1,");
+    await Deno.mkdir(`${dir}/folder.npy`);
+    const before = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    const cases: [string[], RegExp][] = [];
+    for (
+      const f of ["nan", "inf", "rank", "one", "cut", "head", "empty", "text", "folder", "nope"]
+    ) {
+      const why = {
+        nan: /hold NaN/,
+        inf: /hold -Infinity/,
+        rank: /expected \[candidates, trajectories, frames, dim\]/,
+        one: /need >= 2 candidates/,
+        cut: /truncated \.npy file/,
+        head: /truncated \.npy file/,
+        empty: /not a \.npy file/,
+        text: /not a \.npy file/,
+        folder: /[Ii]s a directory/,
+        nope: /no such file/,
+      }[f]!;
+      // Read whole, and streamed one candidate at a time.
+      cases.push([["--trajectories", `${dir}/${f}.npy`], why]);
+      cases.push([["--trajectories", `${dir}/${f}.npy`, "--stream"], why]);
+    }
+    for (
+      const [f, why] of [
+        ["neg", /-1, expected integers >= 0/],
+        ["frac", /0\.5, expected integers/],
+        ["three", /shape \[3\], expected \[2\]/],
+        ["text", /not a \.npy file/],
+        ["nope", /no such file/],
+      ] as const
+    ) {
+      cases.push([["--trajectories", `${dir}/ok.npy`, "--labels-true", `${dir}/${f}.npy`], why]);
+    }
+    const bench = ["bench", "--systems", "quadruple-well", "--dims", "2"];
+    cases.push([[...bench, "--out", `${dir}/bad.json`, "--resume"], /is not a bench output/]);
+    cases.push([[...bench, "--out", `${dir}/folder.npy`, "--resume"], /cannot read/]);
+    cases.push([[...bench, "--out", `${dir}/no/rows.json`], /no folder/]);
+    for (const [args, why] of cases) {
+      const r = await basins([...args, "--runs-dir", `${dir}/runs`, ...FAST]);
+      assertEquals(r.code, 2, `${args.join(" ")}: ${r.err}`);
+      assertMatch(r.err, /^error: basins[^\n]*$/, args.join(" "));
+      assertMatch(r.err, why, args.join(" "));
+    }
+    // Nothing stored: no run folder, no bench rows.
+    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name).sort(), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("basins --trajectories: detects two basins of user data and writes a basin run", async () => {
   // 4 candidates x 40 trajectories x 3 frames x 5 dims: candidates 0, 1 around -2, 2, 3 around +2.
   const k = 4, n = 40, nf = 3, d = 5, rng = new SplitMix32(9);

@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "../_assert.ts";
 import { writeNpyFile } from "../../src/io/npy_file.ts";
 import { streamNpyEnsemble } from "../../src/basins/stream.ts";
 import { ensembleFromCandidateArray } from "../../src/basins/user_data.ts";
-import { featurize } from "../../src/basins/features.ts";
+import { featurize, parseFeaturizer } from "../../src/basins/features.ts";
 import { splitByTrajectory } from "../../src/basins/c2st.ts";
 import { fitProjection } from "../../src/basins/reduce.ts";
 import { detectBasins } from "../../src/basins/detect.ts";
@@ -64,6 +64,29 @@ Deno.test("streamed .npy input equals the in-memory pipeline: same projected row
     b.assigner?.dispose();
     assertEquals(Array.from(a.risk), Array.from(b.risk));
     assertEquals(Array.from(a.labels), [0, 0, 1, 1]);
+    // Every frame read (one read per candidate), every other one kept, no reduction: the raw
+    // rows; and the same rows from a float64 file.
+    for (const dtype of ["f32", "f64"] as const) {
+      const p64 = `${dir}/traj_${dtype}.npy`;
+      const d2 = dtype === "f32" ? data : Float64Array.from(data);
+      await writeNpyFile(p64, { dtype, shape: [k, n, nf, d], data: d2 });
+      for (const text of ["window:0:-1:2", "segment:1:3:2"]) {
+        const f = parseFeaturizer(text);
+        const raw = await streamNpyEnsemble(p64, {
+          featurizer: f,
+          seed: 5,
+          reduce: { kind: "none" },
+        });
+        assertEquals(Array.from(raw.samples.x), Array.from(featurize(ens, f).x), text);
+      }
+    }
+    // A truncated file: a one-line reason naming the file.
+    const whole = await Deno.readFile(path);
+    await Deno.writeFile(`${dir}/cut.npy`, whole.subarray(0, whole.length - 100));
+    await assertRejects(
+      () => streamNpyEnsemble(`${dir}/cut.npy`, { featurizer: { kind: "auto" }, seed: 1 }),
+      /cut\.npy: truncated \.npy file/,
+    );
     // A file of the wrong rank is refused with a one-line reason.
     await writeNpyFile(`${dir}/flat.npy`, {
       dtype: "f32",
