@@ -380,6 +380,71 @@ export async function scorePose(
   };
 }
 
+/** What {@link scorePose} and {@link scorePoses} give for one pose. */
+export interface PoseScore {
+  energy: number;
+  forces: Float64Array;
+  translation: number[];
+  torque: number[];
+  omega: number[];
+}
+
+/**
+ * {@link scorePose} for many complexes at once: the poses run through the padded-batch path in
+ * chunks of `chunk` complexes (one set of kernels and one read-back per chunk, instead of per
+ * complex; tfjs's per-kernel overhead dominates small complexes).
+ *
+ * @example
+ * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, scorePoses, SyntheticConfig } from "./mod.ts";
+ * const tf = await loadTf();
+ * const set = generateSynthetic(SyntheticConfig.parse({ complexes: 3, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: 3, pocketDim: 3 });
+ * const out = await scorePoses(tf, net, set.map((s) => s.example)); // one PoseScore per complex
+ * net.dispose();
+ * ```
+ */
+export async function scorePoses(
+  tf: Tf,
+  net: EnergyNet,
+  examples: BindingExample[],
+  poses?: ArrayLike<number>[],
+  chunk = 32,
+): Promise<PoseScore[]> {
+  const out: PoseScore[] = [];
+  for (let s = 0; s < examples.length; s += chunk) {
+    const group = examples.slice(s, s + chunk);
+    const xs = group.map((ex, b) => poses?.[s + b] ?? ex.ligand);
+    const ts = tf.tidy(() => {
+      const { inputs, poses: batcher } = batchOf(tf, group);
+      let energies: Tensor | undefined;
+      const grad = tf.grad((l: Tensor) => {
+        // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
+        energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
+        return tf.sum(energies);
+      })(batcher(xs));
+      const forces = tf.neg(grad) as Tensor3D;
+      const r = rigidReadoutBatch(tf, forces, xs);
+      return [energies!, forces, r.translation, r.torque, r.omega];
+    });
+    const [e, f, t, q, w] = await Promise.all(ts.map((x) => x.data()));
+    ts.forEach((x) => x.dispose());
+    const L = ts[1].shape[1]!;
+    group.forEach((_, b) => {
+      const n = xs[b].length / 3;
+      out.push({
+        energy: e[b],
+        forces: Float64Array.from(f.subarray(b * L * 3, b * L * 3 + 3 * n)),
+        translation: Array.from(t.subarray(3 * b, 3 * b + 3)),
+        torque: Array.from(q.subarray(3 * b, 3 * b + 3)),
+        omega: Array.from(w.subarray(3 * b, 3 * b + 3)),
+      });
+    });
+  }
+  return out;
+}
+
 /**
  * The predicted rigid correction of a pose: a denoising step at reference noise levels. A model
  * trained by NERE has t_pred ~ -t/eps^2 and omega ~ axis s_sigma(theta) ~ -theta axis/(2 sigma^2)
