@@ -141,23 +141,26 @@ export class EnergyNet {
     const dFlat = tf.reshape(d, [B * nL * nP, 1]);
     const rbf = tf.exp(tf.mul(tf.square(tf.sub(dFlat, this.#mu)), -this.#gamma)); // [B nL nP, K]
     const u = tf.relu(tf.sub(1, tf.square(tf.div(d, cutoff))));
-    let cut = tf.reshape(tf.square(u), [B, nL, nP, 1]); // C1 at the cutoff
-    if (inputs.pairMask) cut = tf.mul(cut, inputs.pairMask);
+    let cut = tf.reshape(tf.square(u), [B * nL * nP, 1]); // C1 at the cutoff
+    if (inputs.pairMask) cut = tf.mul(cut, tf.reshape(inputs.pairMask, [B * nL * nP, 1]));
+    // The cutoff multiplies the K radial features, not the H filter channels, and the pair
+    // energies after the readout, and the bias be joins the [B nL, H] ligand term: the same
+    // function with fewer and smaller [B, nL, nP, H] kernels in all three autodiff passes.
     // Messages across the interface, filtered by distance.
-    const filt = tf.mul(tf.reshape(tf.matMul(rbf, v.wr), [B, nL, nP, H]), cut);
+    const filt = tf.reshape(tf.matMul(tf.mul(rbf, cut), v.wr), [B, nL, nP, H]);
     const mL = tf.sum(tf.mul(filt, tf.reshape(hP, [B, 1, nP, H])), 2); // [B, nL, H]
     const mP = tf.sum(tf.mul(filt, tf.reshape(hL, [B, nL, 1, H])), 1); // [B, nP, H]
     const hL2 = tf.add(hL, silu(tf.matMul(tf.reshape(tf.div(mL, 8), [B * nL, H]), v.wml)));
     const hP2 = tf.add(hP, silu(tf.matMul(tf.reshape(tf.div(mP, 8), [B * nP, H]), v.wmp)));
     // Pairwise energy.
-    const a = tf.reshape(tf.matMul(hL2, v.ul), [B, nL, 1, H]);
+    const a = tf.reshape(tf.add(tf.matMul(hL2, v.ul), v.be), [B, nL, 1, H]);
     const b = tf.reshape(tf.matMul(hP2, v.up), [B, 1, nP, H]);
-    const e = tf.reshape(tf.add(tf.matMul(rbf, v.we), v.be), [B, nL, nP, H]);
+    const e = tf.reshape(tf.matMul(rbf, v.we), [B, nL, nP, H]);
     const z = silu(tf.add(tf.add(a, b), e));
-    const pair = tf.reshape(tf.matMul(tf.reshape(tf.mul(z, cut), [B * nL * nP, H]), v.wo), [
-      B,
-      nL * nP,
-    ]);
+    const pair = tf.reshape(
+      tf.mul(tf.matMul(tf.reshape(z, [B * nL * nP, H]), v.wo), cut),
+      [B, nL * nP],
+    );
     return tf.div(tf.sum(pair, 1), 4) as Tensor1D;
   }
 

@@ -150,7 +150,6 @@ export function nereLossBatch(
   perturbed: Float64Array[],
   noises: RigidNoise[],
   haar = false,
-  sigmaWeight = false,
 ): Scalar {
   const B = perturbed.length;
   const x = poses(perturbed);
@@ -159,19 +158,13 @@ export function nereLossBatch(
   ) as TfNs.Tensor3D;
   const { translation, omega } = rigidReadoutBatch(tf, forces, perturbed);
   const rot = new Float32Array(3 * B), tr = new Float32Array(3 * B), eps = new Float32Array(B);
-  const sig = new Float32Array(B);
   noises.forEach((n, b) => {
     const tg = nereTargets(n, haar);
     rot.set(tg.rotation, 3 * b);
     tr.set(tg.translation, 3 * b);
     eps[b] = n.eps;
-    sig[b] = sigmaWeight ? n.sigma : 1;
   });
-  // sigma^2 weighting (|sigma omega - sigma s|^2) balances the noise levels as the translation
-  // term's eps^2 does; unweighted, the smallest sigma's large, noisy targets dominate.
-  const lr = tf.sum(
-    tf.square(tf.mul(tf.sub(omega, tf.tensor2d(rot, [B, 3])), tf.tensor2d(sig, [B, 1]))),
-  );
+  const lr = tf.sum(tf.square(tf.sub(omega, tf.tensor2d(rot, [B, 3]))));
   const lt = tf.sum(
     tf.square(tf.sub(tf.mul(translation, tf.tensor2d(eps, [B, 1])), tf.tensor2d(tr, [B, 3]))),
   );

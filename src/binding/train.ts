@@ -45,8 +45,6 @@ export const TrainConfig = z.object({
   decoys: z.number().int().positive().default(4),
   /** Rotation target with the Haar term, as the authors' code. */
   haar: z.boolean().default(false),
-  /** Weight the rotation term by sigma^2, as the translation term is by eps^2. */
-  rotSigmaWeight: z.boolean().default(false),
   hidden: z.number().int().positive().default(32),
   rbf: z.number().int().min(2).default(16),
   cutoff: z.number().positive().default(8),
@@ -224,7 +222,7 @@ export function trainStep(
   if (cfg.method === "nere") {
     const noises = batch.map(() => sampleRigidNoise(rng, noise));
     const perturbed = batch.map((ex, b) => perturbLigand(ex.ligand, noises[b]));
-    loss = () => nereLossBatch(tf, energy, poses, perturbed, noises, cfg.haar, cfg.rotSigmaWeight);
+    loss = () => nereLossBatch(tf, energy, poses, perturbed, noises, cfg.haar);
   } else if (cfg.method === "decoy") {
     const decoys = batch.map((ex) =>
       Array.from(
