@@ -1,9 +1,11 @@
 /**
  * NERE throughput on tfjs (wasm) against the PyTorch peer (bench/peers/nere_peer.py, same
  * network, same loss, second-order autograd through the forces), run side by side:
- * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy and
- * forces), at the synthetic benchmark's size and at a real-complex size (1HPV: 35 ligand atoms,
- * 341 pocket atoms), plus where the time of a training step goes.
+ * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy, forces
+ * and rigid readout of the 4 complexes in one padded pass, `scorePoses`), at the synthetic
+ * benchmark's size and at a real-complex size (1HPV: 35 ligand atoms, 341 pocket atoms), plus
+ * where the time of a training step goes. The peer runs twice: a Python loop over the complexes
+ * and the batch as one tensor program (`--batched`, as the tfjs side's padded batches).
  *
  *   deno run -A bench/nere_bench.ts [--steps 20]
  */
