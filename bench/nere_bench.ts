@@ -114,9 +114,11 @@ for (const s of sizes) {
   );
   const full = await time(step);
   const prof = await tf.profile(async () => await step());
+  // By kernel and input shapes: the same op on the pair tensors and on the weights differ.
   const byKernel = new Map<string, number>();
   for (const k of prof.kernels) {
-    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    byKernel.set(key, (byKernel.get(key) ?? 0) + (k.kernelTimeMs as number));
   }
   const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, ms]) =>
     `${n} ${ms.toFixed(1)}`
