@@ -1,16 +1,18 @@
 /**
  * NERE throughput on tfjs (wasm) against the PyTorch peer (bench/peers/nere_peer.py, same
  * network, same loss, second-order autograd through the forces), run side by side:
- * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy and
- * forces), at the synthetic benchmark's size and at a real-complex size (1HPV: 35 ligand atoms,
- * 341 pocket atoms), plus where the time of a training step goes.
+ * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy, forces
+ * and rigid readout of the 4 complexes in one padded pass, `scorePoses`), at the synthetic
+ * benchmark's size and at a real-complex size (1HPV: 35 ligand atoms, 341 pocket atoms), plus
+ * where the time of a training step goes. The peer runs twice: a Python loop over the complexes
+ * and the batch as one tensor program (`--batched`, as the tfjs side's padded batches).
  *
  *   deno run -A bench/nere_bench.ts [--steps 20]
  */
 import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
-import { batchOf, EnergyNet, scorePose } from "../src/binding/energy.ts";
+import { batchOf, EnergyNet, scorePoses } from "../src/binding/energy.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
 import { Adam } from "../src/binding/adam.ts";
 import { SplitMix32 } from "../src/random/splitmix.ts";
@@ -82,9 +84,10 @@ for (const s of sizes) {
   let t0 = performance.now();
   for (let i = 0; i < s.steps; i++) await step();
   const trainRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
-  for (const d of data) await scorePose(tf, net, d, d.ligand);
+  // Scoring: energy, forces and rigid readout of the batch in one padded pass (scorePoses).
+  await scorePoses(tf, net, data);
   t0 = performance.now();
-  for (let i = 0; i < s.steps; i++) for (const d of data) await scorePose(tf, net, d, d.ligand);
+  for (let i = 0; i < s.steps; i++) await scorePoses(tf, net, data);
   const scoreRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
   // Where the time goes: forward energy, energy + forces (first order), full NERE step.
   const time = async (f: () => TfNs.Tensor | Promise<void>, n = 5) => {
@@ -111,9 +114,11 @@ for (const s of sizes) {
   );
   const full = await time(step);
   const prof = await tf.profile(async () => await step());
+  // By kernel and input shapes: the same op on the pair tensors and on the weights differ.
   const byKernel = new Map<string, number>();
   for (const k of prof.kernels) {
-    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+    byKernel.set(key, (byKernel.get(key) ?? 0) + (k.kernelTimeMs as number));
   }
   const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, ms]) =>
     `${n} ${ms.toFixed(1)}`
@@ -121,28 +126,28 @@ for (const s of sizes) {
   Object.values(inputs).forEach((t) => t?.dispose());
   net.dispose();
   opt.dispose();
-  const peer = await new Deno.Command("/usr/bin/python3", {
-    args: [
-      "bench/peers/nere_peer.py",
-      "--ligand",
-      `${s.nL}`,
-      "--pocket",
-      `${s.nP}`,
-      "--ldim",
-      `${s.ldim}`,
-      "--pdim",
-      `${s.pdim}`,
-      "--steps",
-      `${s.steps}`,
-    ],
-  }).output();
-  const p = JSON.parse(new TextDecoder().decode(peer.stdout).trim().split("\n").pop() ?? "{}");
+  // The peer twice: a Python loop over the complexes, and the batch as one tensor program.
+  const peers: Record<string, number>[] = [];
+  for (const batched of [false, true]) {
+    const args = ["bench/peers/nere_peer.py", "--ligand", `${s.nL}`, "--pocket", `${s.nP}`];
+    args.push("--ldim", `${s.ldim}`, "--pdim", `${s.pdim}`, "--steps", `${s.steps}`);
+    const out = await new Deno.Command("/usr/bin/python3", {
+      args: batched ? [...args, "--batched"] : args,
+    }).output();
+    peers.push(JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "{}"));
+  }
+  const [p, pb] = peers;
+  const ratio = (peer: number, mine: number) => `${(peer / mine).toFixed(1)}x`;
   rows.push(
-    `| ${s.name} | ${trainRate.toFixed(1)} | ${p.train_complexes_per_s?.toFixed(1)} | ${
-      (p.train_complexes_per_s / trainRate).toFixed(1)
-    }x | ${scoreRate.toFixed(1)} | ${p.score_complexes_per_s?.toFixed(1)} | ${
-      (p.score_complexes_per_s / scoreRate).toFixed(1)
-    }x |`,
+    `| ${s.name} | ${trainRate.toFixed(1)} | ${p.train_complexes_per_s?.toFixed(1)} / ${
+      pb.train_complexes_per_s?.toFixed(1)
+    } | ${ratio(p.train_complexes_per_s, trainRate)} / ${
+      ratio(pb.train_complexes_per_s, trainRate)
+    } | ${scoreRate.toFixed(1)} | ${p.score_complexes_per_s?.toFixed(1)} / ${
+      pb.score_complexes_per_s?.toFixed(1)
+    } | ${ratio(p.score_complexes_per_s, scoreRate)} / ${
+      ratio(pb.score_complexes_per_s, scoreRate)
+    } |`,
   );
   console.log(
     `${s.name}: per complex ${fwd.toFixed(1)} ms forward, ${
@@ -152,7 +157,7 @@ for (const s of sizes) {
   );
 }
 console.log(
-  "\n| size | tfjs train cplx/s | torch train cplx/s | torch/tfjs | tfjs score cplx/s | torch score cplx/s | torch/tfjs |",
+  "\n| size | tfjs train cplx/s | torch train cplx/s (loop / batched) | torch/tfjs | tfjs score cplx/s | torch score cplx/s (loop / batched) | torch/tfjs |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 console.log(rows.join("\n"));

@@ -17,7 +17,13 @@ export async function demoSection(print: (line: string) => void): Promise<void> 
   const t0 = performance.now();
   print("NERE binding energies (src/binding): unsupervised, SE(3) denoising score matching");
   const set = generateSynthetic(
-    SyntheticConfig.parse({ complexes: 48, mcSamples: 4000, langevinSteps: 600, seed: 7 }),
+    SyntheticConfig.parse({
+      complexes: 48,
+      mcSamples: 4000,
+      langevinSteps: 600,
+      poses: 5,
+      seed: 7,
+    }),
   );
   const train = set.slice(0, 32), test = set.slice(32);
   const truth = test.map((s) => -s.dG);
@@ -29,14 +35,18 @@ export async function demoSection(print: (line: string) => void): Promise<void> 
     }`,
   );
   const tf = await loadTf();
+  // Every sampled pose of a training complex is an unlabelled example (as `bind bench`).
+  const poses = train.flatMap((
+    s,
+  ) => [s.example, ...s.extraPoses.map((x) => ({ ...s.example, ligand: x }))]);
   const r = await trainEnergy(
     tf,
-    train.map((s) => s.example),
-    TrainConfig.parse({ method: "nere", epochs: 4, lr: 3e-3 }),
+    poses,
+    TrainConfig.parse({ method: "nere", epochs: 6, lr: 3e-3 }),
   );
   const e = await energies(tf, r.net, test.map((s) => s.example));
   print(
-    `  NERE trained on ${train.length} poses (no labels) in ${
+    `  NERE trained on ${poses.length} poses of ${train.length} complexes (no labels) in ${
       r.seconds.toFixed(1)
     } s: held-out Pearson ${pearson(e.map((v) => -v), truth).toFixed(2)}, Spearman ${
       spearman(e.map((v) => -v), truth).toFixed(2)

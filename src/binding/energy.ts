@@ -38,6 +38,14 @@ export interface EnergyNetConfig {
   cutoff?: number;
   /** Initialisation seed (default 0). */
   seed?: number;
+  /**
+   * How the messages are summed (the same function either way, rounding aside): "pairs" forms
+   * the [B, L, P, H] filter tensor, "products" sums over the partner atoms by batched matrix
+   * products first; "auto" (default) takes products from 2048 ligand-pocket pairs per complex,
+   * where they are about 20 % faster per NERE step (1HPV size), and pairs below (13 % faster
+   * at the synthetic size).
+   */
+  messages?: "auto" | "pairs" | "products";
 }
 
 /**
@@ -67,7 +75,7 @@ export class EnergyNet {
 
   constructor(tf: Tf, config: EnergyNetConfig) {
     this.#tf = tf;
-    this.config = { hidden: 32, rbf: 16, cutoff: 8, seed: 0, ...config };
+    this.config = { hidden: 32, rbf: 16, cutoff: 8, seed: 0, messages: "auto", ...config };
     const { ligandDim, pocketDim, hidden: H, rbf: K, cutoff, seed } = this.config;
     const rng = new SplitMix32(seed);
     const shapes: Record<string, number[]> = {
@@ -141,23 +149,44 @@ export class EnergyNet {
     const dFlat = tf.reshape(d, [B * nL * nP, 1]);
     const rbf = tf.exp(tf.mul(tf.square(tf.sub(dFlat, this.#mu)), -this.#gamma)); // [B nL nP, K]
     const u = tf.relu(tf.sub(1, tf.square(tf.div(d, cutoff))));
-    let cut = tf.reshape(tf.square(u), [B, nL, nP, 1]); // C1 at the cutoff
-    if (inputs.pairMask) cut = tf.mul(cut, inputs.pairMask);
-    // Messages across the interface, filtered by distance.
-    const filt = tf.mul(tf.reshape(tf.matMul(rbf, v.wr), [B, nL, nP, H]), cut);
-    const mL = tf.sum(tf.mul(filt, tf.reshape(hP, [B, 1, nP, H])), 2); // [B, nL, H]
-    const mP = tf.sum(tf.mul(filt, tf.reshape(hL, [B, nL, 1, H])), 1); // [B, nP, H]
+    let cut = tf.reshape(tf.square(u), [B * nL * nP, 1]); // C1 at the cutoff
+    if (inputs.pairMask) cut = tf.mul(cut, tf.reshape(inputs.pairMask, [B * nL * nP, 1]));
+    // The cutoff multiplies the K radial features, not the H filter channels, and the pair
+    // energies after the readout, and the bias be joins the [B nL, H] ligand term: the same
+    // function with fewer and smaller [B, nL, nP, H] kernels in all three autodiff passes.
+    // Messages across the interface, filtered by distance: mL_ih = sum_j filt_ijh hP_jh and
+    // mP_jh = sum_i filt_ijh hL_ih, filt_ijh = sum_k rbf_ijk c_ij wr_kh.
+    const rbfc = tf.mul(rbf, cut); // [B nL nP, K]
+    const { messages } = this.config;
+    let mL: Tensor, mP: Tensor;
+    if (messages === "products" || (messages === "auto" && nL * nP >= 2048)) {
+      // Sum over the partner atoms first, as batched products, then over k: no [B, nL, nP, H]
+      // tensor is formed (nor reduced over a middle axis) in any autodiff pass.
+      const K = this.config.rbf, wr = tf.reshape(v.wr, [1, 1, K, H]);
+      const byLig = tf.reshape(
+        tf.transpose(tf.reshape(rbfc, [B * nL, nP, K]), [0, 2, 1]),
+        [B, nL * K, nP],
+      );
+      const tL = tf.matMul(byLig, tf.reshape(hP, [B, nP, H])); // [B, nL K, H]
+      mL = tf.sum(tf.mul(tf.reshape(tL, [B, nL, K, H]), wr), 2); // [B, nL, H]
+      const tP = tf.matMul(tf.reshape(rbfc, [B, nL, nP * K]), tf.reshape(hL, [B, nL, H]), true);
+      mP = tf.sum(tf.mul(tf.reshape(tP, [B, nP, K, H]), wr), 2); // [B, nP, H]
+    } else {
+      const filt = tf.reshape(tf.matMul(rbfc, v.wr), [B, nL, nP, H]);
+      mL = tf.sum(tf.mul(filt, tf.reshape(hP, [B, 1, nP, H])), 2); // [B, nL, H]
+      mP = tf.sum(tf.mul(filt, tf.reshape(hL, [B, nL, 1, H])), 1); // [B, nP, H]
+    }
     const hL2 = tf.add(hL, silu(tf.matMul(tf.reshape(tf.div(mL, 8), [B * nL, H]), v.wml)));
     const hP2 = tf.add(hP, silu(tf.matMul(tf.reshape(tf.div(mP, 8), [B * nP, H]), v.wmp)));
     // Pairwise energy.
-    const a = tf.reshape(tf.matMul(hL2, v.ul), [B, nL, 1, H]);
+    const a = tf.reshape(tf.add(tf.matMul(hL2, v.ul), v.be), [B, nL, 1, H]);
     const b = tf.reshape(tf.matMul(hP2, v.up), [B, 1, nP, H]);
-    const e = tf.reshape(tf.add(tf.matMul(rbf, v.we), v.be), [B, nL, nP, H]);
+    const e = tf.reshape(tf.matMul(rbf, v.we), [B, nL, nP, H]);
     const z = silu(tf.add(tf.add(a, b), e));
-    const pair = tf.reshape(tf.matMul(tf.reshape(tf.mul(z, cut), [B * nL * nP, H]), v.wo), [
-      B,
-      nL * nP,
-    ]);
+    const pair = tf.reshape(
+      tf.mul(tf.matMul(tf.reshape(z, [B * nL * nP, H]), v.wo), cut),
+      [B, nL * nP],
+    );
     return tf.div(tf.sum(pair, 1), 4) as Tensor1D;
   }
 
@@ -378,6 +407,71 @@ export async function scorePose(
     torque: Array.from(data[3]),
     omega: Array.from(data[4]),
   };
+}
+
+/** What {@link scorePose} and {@link scorePoses} give for one pose. */
+export interface PoseScore {
+  energy: number;
+  forces: Float64Array;
+  translation: number[];
+  torque: number[];
+  omega: number[];
+}
+
+/**
+ * {@link scorePose} for many complexes at once: the poses run through the padded-batch path in
+ * chunks of `chunk` complexes (one set of kernels and one read-back per chunk, instead of per
+ * complex; tfjs's per-kernel overhead dominates small complexes).
+ *
+ * @example
+ * ```ts
+ * import { loadTf } from "../nn/mod.ts";
+ * import { EnergyNet, generateSynthetic, scorePoses, SyntheticConfig } from "./mod.ts";
+ * const tf = await loadTf();
+ * const set = generateSynthetic(SyntheticConfig.parse({ complexes: 3, mcSamples: 10, langevinSteps: 10 }));
+ * const net = new EnergyNet(tf, { ligandDim: 3, pocketDim: 3 });
+ * const out = await scorePoses(tf, net, set.map((s) => s.example)); // one PoseScore per complex
+ * net.dispose();
+ * ```
+ */
+export async function scorePoses(
+  tf: Tf,
+  net: EnergyNet,
+  examples: BindingExample[],
+  poses?: ArrayLike<number>[],
+  chunk = 32,
+): Promise<PoseScore[]> {
+  const out: PoseScore[] = [];
+  for (let s = 0; s < examples.length; s += chunk) {
+    const group = examples.slice(s, s + chunk);
+    const xs = group.map((ex, b) => poses?.[s + b] ?? ex.ligand);
+    const ts = tf.tidy(() => {
+      const { inputs, poses: batcher } = batchOf(tf, group);
+      let energies: Tensor | undefined;
+      const grad = tf.grad((l: Tensor) => {
+        // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
+        energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
+        return tf.sum(energies);
+      })(batcher(xs));
+      const forces = tf.neg(grad) as Tensor3D;
+      const r = rigidReadoutBatch(tf, forces, xs);
+      return [energies!, forces, r.translation, r.torque, r.omega];
+    });
+    const [e, f, t, q, w] = await Promise.all(ts.map((x) => x.data()));
+    ts.forEach((x) => x.dispose());
+    const L = ts[1].shape[1]!;
+    group.forEach((_, b) => {
+      const n = xs[b].length / 3;
+      out.push({
+        energy: e[b],
+        forces: Float64Array.from(f.subarray(b * L * 3, b * L * 3 + 3 * n)),
+        translation: Array.from(t.subarray(3 * b, 3 * b + 3)),
+        torque: Array.from(q.subarray(3 * b, 3 * b + 3)),
+        omega: Array.from(w.subarray(3 * b, 3 * b + 3)),
+      });
+    });
+  }
+  return out;
 }
 
 /**

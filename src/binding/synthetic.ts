@@ -40,6 +40,12 @@ export const SyntheticConfig = z.object({
   refVolume: z.number().positive().default(1661),
   mcSamples: z.number().int().positive().default(50000),
   langevinSteps: z.number().int().positive().default(1500),
+  /**
+   * Poses per complex: the crystal pose, then `poses - 1` more from the same chain continued
+   * (`poseSpacing` steps apart, its own generator, so the crystal pose and dG do not change).
+   */
+  poses: z.number().int().positive().default(1),
+  poseSpacing: z.number().int().positive().default(200),
   seed: z.number().int().nonnegative().default(0),
   /** Index of the first complex (each complex is seeded by its index, so a range regenerates). */
   first: z.number().int().nonnegative().default(0),
@@ -58,6 +64,8 @@ export interface SyntheticComplex {
   dGError: number;
   /** U at the crystal pose. */
   nativeU: number;
+  /** Further unlabelled poses from the equilibrium chain (training data only). */
+  extraPoses: Float64Array[];
 }
 
 /**
@@ -204,13 +212,25 @@ export function generateSynthetic(cfg: SyntheticConfig): SyntheticComplex[] {
       return Math.hypot(ct[0], ct[1], ct[2]) <= cfg.boundRadius;
     };
     const start = rigidMotion(ligand0, expSO3(haarRotation(rng)), [0, 0, 0], [0, 0, 0]);
-    const { x, energy } = rigidLangevin(start, pot, {
+    const { x, energy, dt } = rigidLangevin(start, pot, {
       steps: cfg.langevinSteps,
       dt: 0.01,
       kT: cfg.kT,
       allowed,
     }, rng);
     const { dG, error } = trueAffinity(ligand0, pot, cfg, rng);
+    const extraPoses: Float64Array[] = [];
+    const poseRng = new SplitMix32((cfg.seed * 100003 + c) ^ 0x2545f491);
+    for (let k = 1, at = x; k < cfg.poses; k++) {
+      at = rigidLangevin(at, pot, {
+        steps: cfg.poseSpacing,
+        dt,
+        kT: cfg.kT,
+        adaptSteps: 0,
+        allowed,
+      }, poseRng).x;
+      extraPoses.push(at);
+    }
     out.push({
       example: {
         name: `synth${cfg.seed}_${c}`,
@@ -226,6 +246,7 @@ export function generateSynthetic(cfg: SyntheticConfig): SyntheticComplex[] {
       dG,
       dGError: error,
       nativeU: energy,
+      extraPoses,
     });
   }
   return out;

@@ -8,7 +8,7 @@ import { z } from "npm:zod@4.6.7";
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
-import { batchOf, EnergyNet, inputsOf } from "./energy.ts";
+import { batchOf, EnergyNet } from "./energy.ts";
 import { Igso3Sampler, sigmaGrid } from "./igso3.ts";
 import {
   decoyLossBatch,
@@ -269,14 +269,17 @@ export async function energies(
   net: EnergyNet,
   examples: BindingExample[],
   poses?: ArrayLike<number>[],
+  chunk = 32,
 ): Promise<number[]> {
+  // Padded batches: one set of kernels and one read-back per chunk of complexes.
   const out: number[] = [];
-  for (let i = 0; i < examples.length; i++) {
-    const ex = examples[i], x = poses?.[i] ?? ex.ligand;
-    const e = tf.tidy(() =>
-      net.energy(tf.tensor2d(Float32Array.from(x), [x.length / 3, 3]), inputsOf(tf, ex))
-    );
-    out.push((await e.data())[0]);
+  for (let s = 0; s < examples.length; s += chunk) {
+    const group = examples.slice(s, s + chunk);
+    const e = tf.tidy(() => {
+      const { inputs, poses: batcher } = batchOf(tf, group);
+      return net.energyBatch(batcher(group.map((ex, b) => poses?.[s + b] ?? ex.ligand)), inputs);
+    });
+    out.push(...await e.data());
     e.dispose();
   }
   return out;

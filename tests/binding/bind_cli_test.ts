@@ -204,7 +204,8 @@ Deno.test("bind bench (tiny): a run with the ceiling, the contact score and each
   ]);
   assertEquals(r.code, 0, r.err);
   const out = JSON.parse(r.out);
-  assertEquals([out.nTrain, out.nTest], [6, 4]);
+  // --quick samples 3 poses per complex, all of them training examples.
+  assertEquals([out.nTrain, out.nTrainPoses, out.nTest], [6, 18, 4]);
   assertEquals(out.runs.map((x: { method: string }) => x.method), ["nere", "decoy"]);
   const m = (await new RunStore(dir).open(out.run)).manifest;
   assertEquals(m.status, "done");

@@ -96,3 +96,29 @@ Deno.test("pearson and spearman on known values", () => {
   // Ties take average ranks: ranks [1.5, 1.5, 3] vs [1, 2, 3].
   assertClose(spearman([5, 5, 7], [1, 2, 3]), pearson([1.5, 1.5, 3], [1, 2, 3]), 1e-15);
 });
+
+Deno.test("extra poses: the same crystal pose and dG, rigid copies of the ligand in the bound region", () => {
+  const base = { complexes: 3, mcSamples: 300, langevinSteps: 200, seed: 6 };
+  const one = generateSynthetic(SyntheticConfig.parse(base));
+  const cfg = SyntheticConfig.parse({ ...base, poses: 3, poseSpacing: 50 });
+  const three = generateSynthetic(cfg);
+  const dist = (x: Float64Array, i: number, j: number) =>
+    Math.hypot(x[3 * i] - x[3 * j], x[3 * i + 1] - x[3 * j + 1], x[3 * i + 2] - x[3 * j + 2]);
+  three.forEach((s, c) => {
+    assertClose(s.dG, one[c].dG, 0, "dG unchanged");
+    assert(
+      s.example.ligand.every((v, i) => v === one[c].example.ligand[i]),
+      "crystal pose unchanged",
+    );
+    assertClose(one[c].extraPoses.length, 0, 0, "one pose: no extras");
+    assertClose(s.extraPoses.length, 2, 0, "poses - 1 extras");
+    const x0 = s.example.ligand, n = x0.length / 3;
+    for (const x of s.extraPoses) {
+      assert(Math.hypot(...centroid(x)) <= cfg.boundRadius + 1e-9, "extra pose in the bound ball");
+      assert(x.some((v, i) => Math.abs(v - x0[i]) > 1e-3), "the chain moved");
+      for (let i = 0; i < n; i++) {
+        for (let j = i + 1; j < n; j++) assertClose(dist(x, i, j), dist(x0, i, j), 1e-9, "rigid");
+      }
+    }
+  });
+});

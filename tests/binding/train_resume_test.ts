@@ -5,6 +5,7 @@
  */
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { loadTf } from "../../src/nn/tf.ts";
+import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { Adam } from "../../src/binding/adam.ts";
 import { EnergyNet } from "../../src/binding/energy.ts";
 import { generateSynthetic, SyntheticConfig } from "../../src/binding/synthetic.ts";
@@ -49,6 +50,32 @@ Deno.test("bind Adam takes the steps of tf.train.adam, bit for bit", async () =>
     optB.dispose();
     a.dispose();
     b.dispose();
+  }
+});
+
+Deno.test("bind Adam: a variable without a gradient keeps its value and moments, as tf.train.adam", async () => {
+  const mk = (name: string) => [
+    tf.variable(tf.tensor1d([0.5, -1, 2]), true, `adam_skip_x_${name}`),
+    tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, `adam_skip_y_${name}`),
+  ];
+  const [xa, ya] = mk("a"), [xb, yb] = mk("b");
+  const optA = tf.train.adam(0.1), optB = new Adam(tf, [xb, yb], 0.1);
+  try {
+    for (let s = 0; s < 3; s++) {
+      // Step 1 leaves y out: its value and moments must not move (zero gradient would decay them).
+      const gy = (y: TfNs.Variable) => s === 1 ? {} : { [y.name]: tf.mul(y, 0.3 * (s + 1)) };
+      tf.tidy(() => {
+        const ga: TfNs.NamedTensorMap = { [xa.name]: tf.sin(xa), ...gy(ya) };
+        optA.applyGradients(ga as never);
+        optB.applyGradients({ [xb.name]: tf.sin(xb), ...gy(yb) });
+      });
+      assertEquals(Array.from(await xb.data()), Array.from(await xa.data()), `x after step ${s}`);
+      assertEquals(Array.from(await yb.data()), Array.from(await ya.data()), `y after step ${s}`);
+    }
+  } finally {
+    optA.dispose();
+    optB.dispose();
+    [xa, ya, xb, yb].forEach((v) => v.dispose());
   }
 });
 
