@@ -66,6 +66,9 @@ const sizes = [
   },
 ];
 const rows: string[] = [];
+/** Scoring at `scorePoses`'s default chunk (32 complexes per pass) against the batched peer. */
+const SCORE_BATCH = 32;
+const bulkRows: string[] = [];
 for (const s of sizes) {
   const rng = new SplitMix32(1);
   const data = Array.from({ length: BATCH }, () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim));
@@ -123,6 +126,16 @@ for (const s of sizes) {
   const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([n, ms]) =>
     `${n} ${ms.toFixed(1)}`
   ).join(", ");
+  // Scoring in bulk, as `bind score` over many complexes runs it: one pass per 32 complexes.
+  const bulk = Array.from(
+    { length: SCORE_BATCH },
+    () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim),
+  );
+  await scorePoses(tf, net, bulk);
+  const bulkSteps = Math.max(2, Math.round(s.steps / 4));
+  t0 = performance.now();
+  for (let i = 0; i < bulkSteps; i++) await scorePoses(tf, net, bulk);
+  const bulkRate = bulkSteps * SCORE_BATCH / ((performance.now() - t0) / 1000);
   Object.values(inputs).forEach((t) => t?.dispose());
   net.dispose();
   opt.dispose();
@@ -138,6 +151,18 @@ for (const s of sizes) {
   }
   const [p, pb] = peers;
   const ratio = (peer: number, mine: number) => `${(peer / mine).toFixed(1)}x`;
+  const bulkArgs = ["bench/peers/nere_peer.py", "--ligand", `${s.nL}`, "--pocket", `${s.nP}`];
+  bulkArgs.push("--ldim", `${s.ldim}`, "--pdim", `${s.pdim}`, "--steps", `${bulkSteps}`);
+  bulkArgs.push("--batch", `${SCORE_BATCH}`, "--batched");
+  const bulkOut = await new Deno.Command("/usr/bin/python3", { args: bulkArgs }).output();
+  const pbulk = JSON.parse(
+    new TextDecoder().decode(bulkOut.stdout).trim().split("\n").pop() ?? "{}",
+  ) as Record<string, number>;
+  bulkRows.push(
+    `| ${s.name} | ${bulkRate.toFixed(1)} | ${pbulk.score_complexes_per_s?.toFixed(1)} | ${
+      ratio(pbulk.score_complexes_per_s, bulkRate)
+    } |`,
+  );
   rows.push(
     `| ${s.name} | ${trainRate.toFixed(1)} | ${p.train_complexes_per_s?.toFixed(1)} / ${
       pb.train_complexes_per_s?.toFixed(1)
@@ -161,3 +186,9 @@ console.log(
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- |");
 console.log(rows.join("\n"));
+console.log(
+  `\nScoring ${SCORE_BATCH} complexes per pass (scorePoses's default chunk; peer --batched --batch ${SCORE_BATCH}):\n`,
+);
+console.log("| size | tfjs score cplx/s | torch score cplx/s (batched) | torch/tfjs |");
+console.log("| --- | --- | --- | --- |");
+console.log(bulkRows.join("\n"));
