@@ -315,19 +315,14 @@ export async function studyReport(
     diffLine("preconditioner − tied base", "same_width/cem_precond", "same_width/cem_base"),
     diffLine("diag(d_k) − tied base", "same_width/cem_diag", "same_width/cem_base"),
     "",
-    "## Full study command",
+    "## Resuming and scaling",
     "",
-    "```sh",
-    "deno task cli lm study --seeds 3 --set dModel=128 --set nHeads=4 --set nLayers=4 --set context=128 \\",
-    "  --set batch=16 --set steps=2000 --set evalEvery=250 --set checkpointEvery=50 --set evalWindows=0",
-    "```",
-    "",
-    "2,000 steps × 16 × 128 = 4.1 M tokens, about 4 passes over the 1.0 M training characters; at the " +
-      "throughputs of docs/PERFORMANCE.md (idle machine, one core per run: 1,955 and 733 tokens/s) " +
-      "that is about 35 min per baseline run and 95 min per full-CEM run, some 40 h for the grid, so " +
-      "plan it over several sessions or on a GPU (`--set backend=webgpu`). Runs are " +
-      "stored under fixed ids; rerunning the command resumes an interrupted run from its last checkpoint " +
-      "and skips finished ones, so the study can span several sessions.",
+    "Runs are stored under fixed ids: rerunning the command above (without `--report-only`) skips " +
+      "finished runs, continues an interrupted one from its last checkpoint (a cell cut off under " +
+      "other code starts again), and rewrites this page, so the study spans sessions. " +
+      "`--set workers=2` trains each run on both cores. Larger models are other `--set` values " +
+      "(e.g. dModel=128, context=128, batch=16, steps=2000: about 4 passes over the text and some " +
+      "40 h of one core for the grid at the throughputs of docs/PERFORMANCE.md).",
     "",
   );
   return lines.join("\n");
