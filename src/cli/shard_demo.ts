@@ -6,7 +6,8 @@
  */
 import { RunStore } from "../io/run_store.ts";
 import { parseCommand } from "./args.ts";
-import { CO_SPEC, coCommand, parseCoCsv } from "./co.ts";
+import { CO_SPEC, coCommand } from "./co.ts";
+import { parseCoCsv } from "./co_table.ts";
 import { SHARD_SPEC, shardCommand } from "./shard.ts";
 import { SIMULATE_SPEC, simulateCommand } from "./simulate.ts";
 import type { CliIo } from "./io.ts";

@@ -23,7 +23,8 @@ import {
 } from "./discs.ts";
 import { BASINS_SPEC, benchRowsOf, benchSettings, runBench } from "./basins.ts";
 import { SAMPLE_SHARD } from "./shard_sample.ts";
-import { CO_SPEC, type CoRow, coSettings, parseCoCsv, runCoSweep, writeCoOutputs } from "./co.ts";
+import { CO_SPEC, coSettings, runCoSweep } from "./co.ts";
+import { type CoRow, parseCoCsv, writeCoOutputs } from "./co_table.ts";
 import { SIMULATE_SHARD } from "./shard_simulate.ts";
 import type { Shardable } from "./shardable.ts";
 

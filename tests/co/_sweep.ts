@@ -2,7 +2,7 @@
  * The small CO instance set the `co` and `shard` tests run, and its table without timings.
  * @module
  */
-import { parseCoCsv } from "../../src/cli/co.ts";
+import { parseCoCsv } from "../../src/cli/co_table.ts";
 
 /** 2 samplers x 2 densities x 2 graph seeds of MIS on ER-[20-24]. */
 export const CO_SWEEP = [
