@@ -11,6 +11,7 @@
  * @module
  */
 import type { Tf } from "../nn/tf.ts";
+import { firstOrderOnly } from "../nn/patches.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
 import { centroid, det3, expSO3, inertia, inverse3, type Mat3, rigidMotion } from "./rigid.ts";
@@ -445,18 +446,20 @@ export async function scorePoses(
   for (let s = 0; s < examples.length; s += chunk) {
     const group = examples.slice(s, s + chunk);
     const xs = group.map((ex, b) => poses?.[s + b] ?? ex.ligand);
-    const ts = tf.tidy(() => {
-      const { inputs, poses: batcher } = batchOf(tf, group);
-      let energies: Tensor | undefined;
-      const grad = tf.grad((l: Tensor) => {
-        // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
-        energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
-        return tf.sum(energies);
-      })(batcher(xs));
-      const forces = tf.neg(grad) as Tensor3D;
-      const r = rigidReadoutBatch(tf, forces, xs);
-      return [energies!, forces, r.translation, r.torque, r.omega];
-    });
+    // First derivatives only (forces): saved tensors need no recorded clones.
+    const ts = firstOrderOnly(tf, () =>
+      tf.tidy(() => {
+        const { inputs, poses: batcher } = batchOf(tf, group);
+        let energies: Tensor | undefined;
+        const grad = tf.grad((l: Tensor) => {
+          // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
+          energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
+          return tf.sum(energies);
+        })(batcher(xs));
+        const forces = tf.neg(grad) as Tensor3D;
+        const r = rigidReadoutBatch(tf, forces, xs);
+        return [energies!, forces, r.translation, r.torque, r.omega];
+      }));
     const [e, f, t, q, w] = await Promise.all(ts.map((x) => x.data()));
     ts.forEach((x) => x.dispose());
     const L = ts[1].shape[1]!;

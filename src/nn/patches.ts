@@ -19,6 +19,10 @@
  * 4. wasm: a JS `UnsortedSegmentSum` kernel (the gradient of `gather`), and an `Identity` that
  *    shares its input's memory (as wasm's Reshape already does) instead of copying it: the engine
  *    clones every tensor a gradient saves, 4 % of a Transformer step when copied.
+ * 5. {@link firstOrderOnly}: inside it, a tensor saved for the backward pass is a second handle
+ *    on the same memory made without running a kernel or recording a tape node (what the
+ *    clone amounts to once Identity shares memory). Only first derivatives may be taken there:
+ *    without the clones' tape nodes a higher-order pass would see saved outputs as constants.
  * @module
  */
 import type { Tf } from "./tf_types.ts";
@@ -286,4 +290,39 @@ export function installWasmKernels(tf: Tf): void {
       return out;
     },
   });
+}
+
+let firstOrderDepth = 0;
+let cheapSavesInstalled = false;
+
+function installCheapSaves(tf: Tf): void {
+  if (cheapSavesInstalled) return;
+  cheapSavesInstalled = true;
+  const engine: Engine = tf.engine();
+  const original = engine.saveTensorsForBackwardMode as (t: AnyTensor[]) => AnyTensor[];
+  engine.saveTensorsForBackwardMode = function (this: Engine, tensors: AnyTensor[]) {
+    if (firstOrderDepth === 0) return original.call(this, tensors);
+    return tensors.map((t) => {
+      // The engine's clone without its kernel and tape node: a tracked handle on the same data.
+      const handle = this.makeTensorFromDataId(t.dataId, t.shape, t.dtype);
+      this.backend.incRef(t.dataId);
+      return this.keep(handle);
+    });
+  };
+}
+
+/**
+ * Runs `fn` with saved tensors held as plain handles instead of recorded clones: the same values
+ * and first derivatives, about a third fewer kernels for a gradient of a small network (each
+ * clone is a kernel call and a tape node). Second derivatives taken inside `fn` would be wrong.
+ * Internal to the project's first-order paths (scoring); not re-entrant across awaits.
+ */
+export function firstOrderOnly<T>(tf: Tf, fn: () => T): T {
+  installCheapSaves(tf);
+  firstOrderDepth++;
+  try {
+    return fn();
+  } finally {
+    firstOrderDepth--;
+  }
 }

@@ -1,5 +1,7 @@
 import { assert, assertEquals, assertStrictEquals } from "../_assert.ts";
 import { loadTf, setTapeOrderFix, type Tf } from "../../src/nn/mod.ts";
+import { firstOrderOnly } from "../../src/nn/patches.ts";
+import type { Tensor } from "npm:@tensorflow/tfjs@4.22.0";
 import { CASES, mixedSecondDerivative, SAVED_OUTPUT_CASES, uniform } from "./_second_order.ts";
 
 // Observed |AD - FD| / max(1, |FD|) with the patches: at most 4e-4 over every case, seed and
@@ -167,4 +169,37 @@ Deno.test("gather's gradient and unsortedSegmentSum work on wasm and equal the c
   assertEquals(results.wasm[0], [4, 5, 6, 0, 0, 0, 10, 11, 12, 0, 0, 0, 21, 24, 27]);
   assertEquals(results.wasm[1], [0, 0, 4, 6, 0, 0, 5, 6]);
   assertEquals(results.wasm, results.cpu);
+});
+
+Deno.test("firstOrderOnly: the same first derivatives bit for bit, no clones recorded, no tensor left behind", async () => {
+  for (const backend of ["cpu", "wasm"] as const) {
+    const tf = await loadTf(backend);
+    const x = tf.tensor2d([[0.3, -1.2, 2.0], [0.7, 0.1, -0.4]]);
+    const w = tf.tensor2d([[0.5, -0.2], [1.1, 0.3], [-0.7, 0.9]]);
+    // Saved outputs (exp, sigmoid, tanh, softmax) and saved inputs (mul, matMul).
+    const f = (v: Tensor) =>
+      tf.sum(tf.mul(tf.softmax(tf.matMul(tf.tanh(v), w)), tf.sigmoid(tf.exp(tf.matMul(v, w)))));
+    const gradOf = () => tf.tidy(() => tf.grad(f)(x));
+    // Count the engine's clones (each a kernel call and a tape node).
+    // deno-lint-ignore no-explicit-any
+    const engine = tf.engine() as any, clone = engine.clone;
+    let clones = 0;
+    engine.clone = function (t: Tensor) {
+      clones++;
+      return clone.call(this, t);
+    };
+    try {
+      const full = gradOf();
+      const fullClones = clones;
+      const before = tf.memory().numTensors;
+      clones = 0;
+      const lean = firstOrderOnly(tf, gradOf);
+      assertEquals(tf.memory().numTensors, before + 1, `${backend}: only the gradient is new`);
+      assert(fullClones >= 8 && clones === 0, `${backend}: ${fullClones} then ${clones} clones`);
+      assertEquals(Array.from(await lean.data()), Array.from(await full.data()), backend);
+      tf.dispose([x, w, full, lean]);
+    } finally {
+      engine.clone = clone;
+    }
+  }
 });
