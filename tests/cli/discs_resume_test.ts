@@ -2,7 +2,7 @@
  * `discs --resume`: an interrupted sweep continues in the same --out; cells stored `done` are kept
  * (same run ids), the others run again and give the same arrays as the uninterrupted sweep.
  */
-import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { cli, TINY_SWEEP } from "../_cli.ts";
 import { RunStore } from "../../src/io/run_store.ts";
 import { parseDiscsCsv, rowsToCsv } from "../../src/discs/mod.ts";

@@ -46,22 +46,25 @@ Deno.test("study grid: every variant in both settings, baseline once, matched wi
   }
 });
 
+/** A study base config small enough to train in a second, on the text in `dir`. */
+const tinyBase = (dir: string, extra: Record<string, number>) => ({
+  text: `${dir}/t.txt`,
+  dModel: 8,
+  nHeads: 2,
+  nLayers: 1,
+  context: 8,
+  batch: 2,
+  evalWindows: 2,
+  sampleLength: 4,
+  ...extra,
+});
+
 Deno.test("study: runs are stored, a rerun skips finished cells, the page counts them", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(`${dir}/t.txt`, TEXT);
     const opts = {
-      base: {
-        text: `${dir}/t.txt`,
-        dModel: 8,
-        nHeads: 2,
-        nLayers: 1,
-        context: 8,
-        batch: 2,
-        steps: 2,
-        evalWindows: 2,
-        sampleLength: 4,
-      },
+      base: tinyBase(dir, { steps: 2 }),
       seeds: 2,
       variants: ["baseline", "cem_t2"],
       settings: ["same_width"] as ("same_width" | "matched")[],
@@ -90,18 +93,7 @@ Deno.test("study: an interrupted cell resumes, one cut off under other code star
   try {
     await Deno.writeTextFile(`${dir}/t.txt`, TEXT);
     const opts = {
-      base: {
-        text: `${dir}/t.txt`,
-        dModel: 8,
-        nHeads: 2,
-        nLayers: 1,
-        context: 8,
-        batch: 2,
-        steps: 4,
-        checkpointEvery: 2,
-        evalWindows: 2,
-        sampleLength: 4,
-      },
+      base: tinyBase(dir, { steps: 4, checkpointEvery: 2 }),
       seeds: 2,
       variants: ["baseline"],
       settings: ["same_width"] as ("same_width" | "matched")[],
