@@ -4,9 +4,10 @@
  *   deno run -A bench/retro_bench.ts predict [--dir retro_data] [--n 200]
  *     products/s of `predict` (top-10 answers, 50 templates tried, every energy term) on the
  *     first N products of raw_test.csv, with a trained model in --dir;
- *   deno run -A bench/retro_bench.ts curve [--dir retro_data] [--n 1000]
+ *   deno run -A bench/retro_bench.ts curve [--dir retro_data] [--n 1000] [--backward JSON]
  *     the backward model's valid template top-1/3/10/50 after each epoch (retrains it in memory
  *     with the run's seed and split; the prepared library in --dir is read, nothing is written);
+ *     --backward overrides backward settings, e.g. '{"fullSoftmax":true,"dropout":0.3}';
  *   deno run -A bench/retro_bench.ts pipeline [--limit 2000] [--eval 200]
  *     wall time of prepare (mapping skipped: the mapped valid split stands in for training
  *     reactions) + train + eval, stage by stage, in a temporary folder.
@@ -36,6 +37,7 @@ const { values, positionals } = parseArgs({
     n: { type: "string", default: "200" },
     limit: { type: "string", default: "2000" },
     eval: { type: "string", default: "200" },
+    backward: { type: "string", default: "{}" },
   },
   allowPositionals: true,
 });
@@ -93,7 +95,7 @@ if (positionals[0] === "predict") {
     examples,
     lib.templates.length,
     FP.nBits,
-    BackwardConfig.parse({ epochs: 6 }),
+    BackwardConfig.parse({ epochs: 6, ...JSON.parse(values.backward) }),
     {
       onEpoch: (epoch, loss, mlp) => {
         const hit = ks.map(() => 0);

@@ -23,6 +23,12 @@ export const BlockSchema = z.strictObject({
   recomputeKeys: z.boolean(),
   /** Step size eta (fixed; P, when present, learns the scale). */
   eta: z.number().positive(),
+  /**
+   * Learned positive weight per head in the tied-attention energy, E = sum_k w_k E_k (a step
+   * size per head). Tying W_O = W_Q^T couples a head's output scale to its attention
+   * sharpness; w_k decouples them at nHeads parameters per layer. Absent: false.
+   */
+  headWeights: z.boolean().optional(),
 });
 
 /** Layer choices of one block. */
@@ -46,6 +52,9 @@ export const ModelSchema = z.strictObject({
   }
   m.blocks.forEach((b, i) => {
     if (b.diag && b.attention !== "tied") fail(`block ${i}: diag needs tied attention`);
+    if (b.headWeights && b.attention !== "tied") {
+      fail(`block ${i}: headWeights needs tied attention`);
+    }
     if (b.steps > 1 && (b.attention !== "tied" || b.mlp !== "tied")) {
       fail(`block ${i}: steps > 1 needs tied attention and tied MLP (an energy to descend)`);
     }
@@ -135,6 +144,7 @@ export function parameterShapes(m: ModelConfig): Map<string, number[]> {
       s.set(p + "wo", [d, d]);
     }
     if (b.diag) s.set(p + "diag", [m.nHeads, d]);
+    if (b.headWeights && b.attention === "tied") s.set(p + "head_w", [m.nHeads]);
     s.set(p + "mlp_norm", [d]);
     s.set(p + "w_gate", [d, h]);
     s.set(p + "w_up", [d, h]);

@@ -11,7 +11,7 @@
  */
 import type { Tensor } from "npm:@tensorflow/tfjs@4.22.0";
 import type { Tf } from "../nn/tf.ts";
-import { type LayerContext, rope } from "./layers.ts";
+import { headWeights, type LayerContext, rope } from "./layers.ts";
 
 /**
  * Gauss-Legendre nodes and weights on [-1, 1] (Newton on P_n, float64).
@@ -60,6 +60,7 @@ export function attentionEnergy(ctx: LayerContext, layer: number, u: Tensor, c: 
   const dh = d / model.nHeads, beta = 1 / Math.sqrt(dh);
   const wq = params[`b${layer}.wq`], wk = params[`b${layer}.wk`];
   const diag = model.blocks[layer].diag ? params[`b${layer}.diag`] : undefined;
+  const hw = headWeights(ctx, layer);
   const u2 = tf.reshape(u, [b * t, d]), c2 = tf.reshape(c, [b * t, d]);
   let energy: Tensor = tf.zeros([b, t]);
   for (let k = 0; k < model.nHeads; k++) {
@@ -76,7 +77,9 @@ export function attentionEnergy(ctx: LayerContext, layer: number, u: Tensor, c: 
       logits = tf.add(logits, tf.matMul(tf.mul(u, dk), c, false, true));
     }
     logits = tf.add(tf.mul(logits, beta), ctx.mask);
-    energy = tf.sub(energy, tf.div(tf.logSumExp(logits, -1), beta));
+    let e = tf.div(tf.logSumExp(logits, -1), beta);
+    if (hw) e = tf.mul(e, tf.slice(hw, [k], [1]));
+    energy = tf.sub(energy, e);
   }
   return energy;
 }

@@ -101,6 +101,12 @@ export function applyPrecond(ctx: LayerContext, prefix: string, b: BlockConfig, 
   return out;
 }
 
+/** The positive head weights softplus(raw) [H] of a tied-attention layer, if it has them. */
+export function headWeights(ctx: LayerContext, layer: number): Tensor | undefined {
+  const raw = ctx.params[`b${layer}.head_w`];
+  return raw ? ctx.tf.softplus(raw) : undefined;
+}
+
 /** Softmax attention weights [B,H,T,T] of queries q on keys k (both [B,H,T,dh]) plus `extra`. */
 function attentionWeights(ctx: LayerContext, q: Tensor, k: Tensor, extra?: Tensor): Tensor {
   const { tf } = ctx;
@@ -134,7 +140,10 @@ export function tiedAttentionGrad(
     const ud = tf.reshape(tf.mul(tf.reshape(u, [b, 1, t, d]), dd), [b, h * t, d]);
     extra = tf.reshape(tf.matMul(ud, c, false, true), [b, h, t, t]);
   }
-  const w = attentionWeights(ctx, q, k, extra);
+  let w = attentionWeights(ctx, q, k, extra);
+  // Head weights scale each head's whole gradient (both terms): the energy sum_k w_k E_k.
+  const hw = headWeights(ctx, layer);
+  if (hw) w = tf.mul(w, tf.reshape(hw, [1, h, 1, 1]));
   const o = rope(tf, tf.matMul(w, k), ctx.cos, ctx.sin, true);
   let minusGrad = tf.matMul(mergeHeads(tf, o), params[p + "wq"], false, true);
   if (diag) {

@@ -22,6 +22,8 @@ export type HostTensors = Map<string, { shape: number[]; data: Float32Array }>;
 
 /** softplus^-1(1 - eps): raw preconditioner diagonal for which P starts at the identity. */
 const P_RAW_INIT = Math.log(Math.expm1(1 - PRECOND_EPS));
+/** Raw head weight whose softplus is 1 (a head weight starts as the plain energy). */
+const HEAD_W_RAW_INIT = Math.log(Math.expm1(1));
 
 /**
  * Initial parameters: normal(0, 1/fan_in) matrices, residual outputs scaled by 1/sqrt(2 L),
@@ -44,6 +46,7 @@ export function initParameters(model: ModelConfig, seed: number): HostTensors {
     if (leaf.endsWith("norm")) data.fill(1);
     else if (leaf.endsWith("_p")) data.fill(P_RAW_INIT);
     else if (leaf === "diag") data.fill(0);
+    else if (leaf === "head_w") data.fill(HEAD_W_RAW_INIT);
     else {
       let std = 1 / Math.sqrt(shape[0]);
       if (name === "emb") std = 1 / Math.sqrt(model.dModel);

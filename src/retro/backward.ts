@@ -24,6 +24,13 @@ export const BackwardConfig = z.object({
   neighbours: z.number().int().nonnegative().default(50),
   hardNegatives: z.number().int().nonnegative().default(48),
   randomNegatives: z.number().int().nonnegative().default(48),
+  /**
+   * Train the softmax over the whole library (as prediction scores it) instead of the true
+   * template and the sampled negatives above.
+   */
+  fullSoftmax: z.boolean().default(false),
+  /** Dropout probability on the hidden layer during training (NeuralSym uses dropout too). */
+  dropout: z.number().min(0).lt(1).default(0),
   seed: z.number().int().nonnegative().default(0),
 });
 /** Parsed backward-model settings. */
@@ -86,7 +93,9 @@ export async function trainBackward(
 ): Promise<SparseMlp> {
   const mlp = hooks.start?.mlp ??
     new SparseMlp({ inputs: nBits, hidden: cfg.hidden, outputs: numTemplates }, cfg.seed);
-  const hard = hardNegatives(examples, nBits, cfg.neighbours, cfg.hardNegatives);
+  const hard = cfg.fullSoftmax
+    ? []
+    : hardNegatives(examples, nBits, cfg.neighbours, cfg.hardNegatives);
   const xs = examples.map((e) => bitsVec(e.bits));
   const total = cfg.epochs * examples.length;
   for (let epoch = hooks.start?.epoch ?? 0; epoch < cfg.epochs; epoch++) {
@@ -98,20 +107,14 @@ export async function trainBackward(
       const grads = mlp.newGrads();
       const batch = order.slice(b0, b0 + cfg.batch);
       for (const i of batch) {
-        const outs = [examples[i].template, ...hard[i]];
-        const seen = new Set(outs);
-        for (let r = 0; r < cfg.randomNegatives; r++) {
-          const t = Math.floor(rand() * numTemplates);
-          if (!seen.has(t)) {
-            seen.add(t);
-            outs.push(t);
-          }
-        }
-        const h = mlp.hidden(xs[i]);
+        const outs = cfg.fullSoftmax
+          ? allOutputs(numTemplates, examples[i].template)
+          : sampledOutputs(examples[i].template, hard[i], cfg.randomNegatives, numTemplates, rand);
+        const h = mlp.hidden(xs[i], { p: cfg.dropout, rand });
         const zs = mlp.logits(h, outs);
         const dz = new Float32Array(zs.length);
         lossSum += softmaxXent(zs, 0, dz);
-        mlp.backward(xs[i], h, outs, dz, grads);
+        mlp.backward(xs[i], h, outs, dz, grads, cfg.dropout);
       }
       mlp.step(grads, cfg.lr, batch.length, cfg.decay);
       hooks.onProgress?.(epoch * examples.length + b0 + batch.length, total);
@@ -119,6 +122,34 @@ export async function trainBackward(
     await hooks.onEpoch?.(epoch + 1, lossSum / examples.length, mlp);
   }
   return mlp;
+}
+
+/** Every template index, the true one first (the full softmax's output order). */
+function allOutputs(n: number, target: number): Int32Array {
+  const outs = new Int32Array(n);
+  outs[0] = target;
+  for (let t = 0, k = 1; t < n; t++) if (t !== target) outs[k++] = t;
+  return outs;
+}
+
+/** The true template, its hard negatives, then up to `random` uniformly drawn templates. */
+function sampledOutputs(
+  target: number,
+  hard: number[],
+  random: number,
+  n: number,
+  rand: () => number,
+): number[] {
+  const outs = [target, ...hard];
+  const seen = new Set(outs);
+  for (let r = 0; r < random; r++) {
+    const t = Math.floor(rand() * n);
+    if (!seen.has(t)) {
+      seen.add(t);
+      outs.push(t);
+    }
+  }
+  return outs;
 }
 
 function shuffled(n: number, rand: () => number): number[] {

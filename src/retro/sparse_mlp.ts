@@ -62,8 +62,12 @@ export class SparseMlp {
     this.#v = [this.w1, this.b1, this.w2, this.b2].map((a) => new Float32Array(a.length));
   }
 
-  /** Hidden activations relu(W1 x + b1). */
-  hidden(x: SparseVec): Float32Array {
+  /**
+   * Hidden activations relu(W1 x + b1). With `dropout` (training only), each unit is zeroed with
+   * probability p and the survivors scaled by 1/(1-p) (inverted dropout: prediction needs no
+   * rescaling); pass the same p to {@link SparseMlp.backward}.
+   */
+  hidden(x: SparseVec, dropout?: { p: number; rand: () => number }): Float32Array {
     const H = this.shape.hidden;
     const h = Float32Array.from(this.b1);
     for (let k = 0; k < x.idx.length; k++) {
@@ -71,6 +75,10 @@ export class SparseMlp {
       for (let j = 0; j < H; j++) h[j] += v * this.w1[row + j];
     }
     for (let j = 0; j < H; j++) if (h[j] < 0) h[j] = 0;
+    if (dropout && dropout.p > 0) {
+      const keep = 1 / (1 - dropout.p);
+      for (let j = 0; j < H; j++) h[j] = dropout.rand() < dropout.p ? 0 : h[j] * keep;
+    }
     return h;
   }
 
@@ -91,7 +99,7 @@ export class SparseMlp {
 
   /**
    * Accumulates into `grads` the gradient of a loss whose derivative w.r.t. the logits of `outs`
-   * is `dz`, for input `x` with hidden `h`.
+   * is `dz`, for input `x` with hidden `h` (computed with dropout probability `dropoutP`).
    */
   backward(
     x: SparseVec,
@@ -99,6 +107,7 @@ export class SparseMlp {
     outs: ArrayLike<number>,
     dz: Float32Array,
     grads: MlpGrads,
+    dropoutP = 0,
   ): void {
     const H = this.shape.hidden;
     const dh = new Float32Array(H);
@@ -117,7 +126,9 @@ export class SparseMlp {
       }
       grads.b2.set(o, (grads.b2.get(o) ?? 0) + g);
     }
-    for (let j = 0; j < H; j++) if (h[j] <= 0) dh[j] = 0;
+    // Dropped and inactive units pass no gradient; survivors carry the 1/(1-p) scale.
+    const keep = 1 / (1 - dropoutP);
+    for (let j = 0; j < H; j++) dh[j] = h[j] <= 0 ? 0 : dh[j] * keep;
     for (let j = 0; j < H; j++) grads.b1[j] += dh[j];
     for (let k = 0; k < x.idx.length; k++) {
       const i = x.idx[k], v = x.val[k];

@@ -39,6 +39,8 @@ const CASES: [string, BlockConfig][] = [
   ["T = 2, fixed keys", { ...TIED, steps: 2, diag: true, precond: "diag_lowrank", eta: 0.5 }],
   ["T = 3, recomputed keys", { ...TIED, steps: 3, recomputeKeys: true, diag: true, eta: 0.3 }],
   ["full CEM", CEM_BLOCK],
+  ["tied + head weights", { ...TIED, headWeights: true }],
+  ["T = 2, diag, P, head weights", { ...CEM_BLOCK, headWeights: true, eta: 0.6 }],
 ];
 
 Deno.test("gauss-legendre: exact on polynomials and phi(z) = int_0^z t sigmoid(t) dt", async () => {
