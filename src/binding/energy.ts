@@ -14,7 +14,18 @@ import type { Tf } from "../nn/tf.ts";
 import { firstOrderOnly } from "../nn/patches.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "./complex.ts";
-import { centroid, det3, expSO3, inertia, inverse3, type Mat3, rigidMotion } from "./rigid.ts";
+import {
+  centroid,
+  cross,
+  det3,
+  expSO3,
+  inertia,
+  inverse3,
+  type Mat3,
+  matVec3,
+  rigidMotion,
+} from "./rigid.ts";
+import { energyForcesBatch } from "./energy_forces.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 
 type Tensor = TfNs.Tensor;
@@ -113,6 +124,27 @@ export class EnergyNet {
     this.#gamma = 1 / (2 * spacing * spacing);
   }
 
+  /** The parameters by name (wl, bl, wp, ...), for the closed-form scoring pass. */
+  get parameters(): Readonly<Record<string, Variable>> {
+    return this.#v;
+  }
+
+  /** The radial-basis centres mu [1, K]. */
+  get rbfCentres(): Tensor {
+    return this.#mu;
+  }
+
+  /** The radial-basis width: rbf_k(d) = exp(-gamma (d - mu_k)^2). */
+  get rbfGamma(): number {
+    return this.#gamma;
+  }
+
+  /** Whether {@link energyBatch} sums the messages in pair form for `nL` x `nP` complexes. */
+  pairMessages(nL: number, nP: number): boolean {
+    const m = this.config.messages;
+    return m === "pairs" || (m === "auto" && nL * nP < 2048);
+  }
+
   /** Number of scalar parameters. */
   get parameterCount(): number {
     return this.variables.reduce((s, v) => s + v.size, 0);
@@ -158,9 +190,8 @@ export class EnergyNet {
     // Messages across the interface, filtered by distance: mL_ih = sum_j filt_ijh hP_jh and
     // mP_jh = sum_i filt_ijh hL_ih, filt_ijh = sum_k rbf_ijk c_ij wr_kh.
     const rbfc = tf.mul(rbf, cut); // [B nL nP, K]
-    const { messages } = this.config;
     let mL: Tensor, mP: Tensor;
-    if (messages === "products" || (messages === "auto" && nL * nP >= 2048)) {
+    if (!this.pairMessages(nL, nP)) {
       // Sum over the partner atoms first, as batched products, then over k: no [B, nL, nP, H]
       // tensor is formed (nor reduced over a middle axis) in any autodiff pass.
       const K = this.config.rbf, wr = tf.reshape(v.wr, [1, 1, K, H]);
@@ -446,35 +477,73 @@ export async function scorePoses(
   for (let s = 0; s < examples.length; s += chunk) {
     const group = examples.slice(s, s + chunk);
     const xs = group.map((ex, b) => poses?.[s + b] ?? ex.ligand);
-    // First derivatives only (forces): saved tensors need no recorded clones.
-    const ts = firstOrderOnly(tf, () =>
-      tf.tidy(() => {
-        const { inputs, poses: batcher } = batchOf(tf, group);
-        let energies: Tensor | undefined;
-        const grad = tf.grad((l: Tensor) => {
-          // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
-          energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
-          return tf.sum(energies);
-        })(batcher(xs));
-        const forces = tf.neg(grad) as Tensor3D;
-        const r = rigidReadoutBatch(tf, forces, xs);
-        return [energies!, forces, r.translation, r.torque, r.omega];
-      }));
-    const [e, f, t, q, w] = await Promise.all(ts.map((x) => x.data()));
-    ts.forEach((x) => x.dispose());
-    const L = ts[1].shape[1]!;
+    const [e, f] = await scoreChunk(tf, net, group, xs);
+    const L = f.length / (3 * group.length);
     group.forEach((_, b) => {
       const n = xs[b].length / 3;
-      out.push({
-        energy: e[b],
-        forces: Float64Array.from(f.subarray(b * L * 3, b * L * 3 + 3 * n)),
-        translation: Array.from(t.subarray(3 * b, 3 * b + 3)),
-        torque: Array.from(q.subarray(3 * b, 3 * b + 3)),
-        omega: Array.from(w.subarray(3 * b, 3 * b + 3)),
-      });
+      const forces = Float64Array.from(f.subarray(b * L * 3, b * L * 3 + 3 * n));
+      out.push({ energy: e[b], forces, ...rigidReadoutOf(forces, xs[b]) });
     });
   }
   return out;
+}
+
+/**
+ * Energies [B] and forces [B L 3] (padded rows zero) of one chunk, read back: in closed form
+ * (`energyForcesBatch`, no gradient tape) when the net sums its messages in pair form, else
+ * by first-order autodiff of `energyBatch`.
+ */
+async function scoreChunk(
+  tf: Tf,
+  net: EnergyNet,
+  group: BindingExample[],
+  xs: ArrayLike<number>[],
+): Promise<Float32Array[]> {
+  const nL = Math.max(...group.map((ex) => ex.ligand.length / 3));
+  const nP = Math.max(...group.map((ex) => ex.pocket.length / 3));
+  const closed = net.pairMessages(nL, nP);
+  // First derivatives only (forces): saved tensors need no recorded clones.
+  const ts = firstOrderOnly(tf, () =>
+    tf.tidy(() => {
+      const { inputs, poses: batcher } = batchOf(tf, group);
+      if (closed) {
+        const r = energyForcesBatch(tf, net, batcher(xs), inputs);
+        return [r.energies, r.forces];
+      }
+      let energies: Tensor | undefined;
+      const grad = tf.grad((l: Tensor) => {
+        // Kept so the per-complex energies of this pass outlive the gradient's forward scope.
+        energies = tf.keep(net.energyBatch(l as Tensor3D, inputs));
+        return tf.sum(energies);
+      })(batcher(xs));
+      return [energies!, tf.neg(grad)];
+    }));
+  const data = await Promise.all(ts.map((x) => x.data() as Promise<Float32Array>));
+  ts.forEach((x) => x.dispose());
+  return data;
+}
+
+/**
+ * The rigid readout ({@link rigidReadout}) on the CPU in float64 from forces already read back:
+ * translation = mean force, torque about the centroid, omega = I^-1 torque.
+ */
+function rigidReadoutOf(
+  f: ArrayLike<number>,
+  x: ArrayLike<number>,
+): { translation: number[]; torque: number[]; omega: number[] } {
+  const n = x.length / 3, c = centroid(x);
+  const translation = [0, 0, 0], torque = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const r = [x[3 * i] - c[0], x[3 * i + 1] - c[1], x[3 * i + 2] - c[2]];
+    const fi = [f[3 * i], f[3 * i + 1], f[3 * i + 2]];
+    const q = cross(r, fi);
+    for (let k = 0; k < 3; k++) {
+      translation[k] += fi[k] / n;
+      torque[k] += q[k];
+    }
+  }
+  const inv = ridgedInverse3(inertia(x, c));
+  return { translation, torque, omega: matVec3(inv, torque) };
 }
 
 /**

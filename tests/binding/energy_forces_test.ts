@@ -1,0 +1,101 @@
+import { assert, assertClose } from "../_assert.ts";
+import { loadTf } from "../../src/nn/tf.ts";
+import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import { batchOf, EnergyNet } from "../../src/binding/energy.ts";
+import { energyForcesBatch } from "../../src/binding/energy_forces.ts";
+import { toyExample } from "./_toy.ts";
+
+// Padded batch of random complexes; the ligands spread out so that some pairs lie beyond the
+// cutoff (cut = 0, its derivative switches off) and the rest inside.
+const EXAMPLES = [toyExample(21, 5, 14), toyExample(22, 8, 20), toyExample(23, 3, 9)].map(
+  (ex, b) => ({ ...ex, ligand: ex.ligand.map((v) => v * (1 + b)) }),
+);
+
+async function autodiff(
+  tf: Awaited<ReturnType<typeof loadTf>>,
+  net: EnergyNet,
+): Promise<Float32Array[]> {
+  const { inputs, poses } = batchOf(tf, EXAMPLES);
+  const ts = tf.tidy(() => {
+    let e: TfNs.Tensor | undefined;
+    const g = tf.grad((l: TfNs.Tensor) => {
+      e = tf.keep(net.energyBatch(l as TfNs.Tensor3D, inputs));
+      return tf.sum(e);
+    })(poses(EXAMPLES.map((ex) => ex.ligand)));
+    return [e!, tf.neg(g)];
+  });
+  const out = await Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+  ts.forEach((t) => t.dispose());
+  Object.values(inputs).forEach((t) => t?.dispose());
+  return out;
+}
+
+async function closedForm(
+  tf: Awaited<ReturnType<typeof loadTf>>,
+  net: EnergyNet,
+  xs: ArrayLike<number>[],
+): Promise<Float32Array[]> {
+  const { inputs, poses } = batchOf(tf, EXAMPLES);
+  const ts = tf.tidy(() => {
+    const r = energyForcesBatch(tf, net, poses(xs), inputs);
+    return [r.energies, r.forces];
+  });
+  const out = await Promise.all(ts.map((t) => t.data() as Promise<Float32Array>));
+  ts.forEach((t) => t.dispose());
+  Object.values(inputs).forEach((t) => t?.dispose());
+  return out;
+}
+
+Deno.test("closed-form energies and forces equal tf.grad of energyBatch on padded random complexes", async () => {
+  const tf = await loadTf();
+  for (const cfg of [{ seed: 1 }, { seed: 2, cutoff: 5, hidden: 8, rbf: 6 }]) {
+    const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, messages: "pairs", ...cfg });
+    try {
+      const [ea, fa] = await autodiff(tf, net);
+      const [eb, fb] = await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand));
+      const fmax = fa.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      assert(fmax > 1e-3, "forces are not trivially zero");
+      ea.forEach((e, b) => assertClose(eb[b], e, 1e-5 * Math.max(1, Math.abs(e)), `energy ${b}`));
+      fa.forEach((f, i) =>
+        assertClose(fb[i], f, 1e-5 * fmax, `force ${i} (cutoff ${net.config.cutoff})`)
+      );
+      // Padded ligand rows get exactly zero force.
+      const L = fa.length / (3 * EXAMPLES.length);
+      EXAMPLES.forEach((ex, b) => {
+        for (let i = ex.ligand.length / 3; i < L; i++) {
+          for (let k = 0; k < 3; k++) assertClose(fb[(b * L + i) * 3 + k], 0, 0, "padded row");
+        }
+      });
+    } finally {
+      net.dispose();
+    }
+  }
+});
+
+Deno.test("closed-form forces are minus the central differences of its energies", async () => {
+  const tf = await loadTf();
+  const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, hidden: 8, rbf: 6, seed: 5 });
+  try {
+    const xs = EXAMPLES.map((ex) => Float64Array.from(ex.ligand));
+    const [, f] = await closedForm(tf, net, xs);
+    const L = f.length / (3 * EXAMPLES.length), h = 1e-2;
+    // One coordinate of each complex at a time: atom 1 of every complex, axes x, y, z.
+    for (let k = 0; k < 3; k++) {
+      const plus = xs.map((x) => x.map((v, i) => i === 3 + k ? v + h : v));
+      const minus = xs.map((x) => x.map((v, i) => i === 3 + k ? v - h : v));
+      const [ep] = await closedForm(tf, net, plus);
+      const [em] = await closedForm(tf, net, minus);
+      EXAMPLES.forEach((_, b) => {
+        const fd = -(ep[b] - em[b]) / (2 * h);
+        assertClose(
+          f[(b * L + 1) * 3 + k],
+          fd,
+          2e-3 + 1e-2 * Math.abs(fd),
+          `complex ${b} axis ${k}`,
+        );
+      });
+    }
+  } finally {
+    net.dispose();
+  }
+});
