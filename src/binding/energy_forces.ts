@@ -48,7 +48,7 @@ export function energyForcesBatch(
   inputs: ClosedFormInputs,
 ): { energies: Tensor1D; forces: Tensor3D } {
   const v = net.parameters;
-  const { hidden: H, cutoff, rbf: K } = net.config;
+  const { hidden: H, cutoff } = net.config;
   const gamma = net.rbfGamma;
   const [B, nL] = lig.shape, nP = inputs.pocket.shape[1], N = B * nL * nP;
   // silu(x) = x sig(x); silu'(x) = sig(x) (1 + x - silu(x)).
@@ -66,10 +66,16 @@ export function energyForcesBatch(
   const rbfc = tf.mul(rbf, cut); // [N, K]
   const filt = tf.reshape(tf.matMul(rbfc, v.wr), [B, nL, nP, H]);
   const hL4 = tf.reshape(hL, [B, nL, 1, H]), hP4 = tf.reshape(hP, [B, 1, nP, H]);
-  const mL = tf.sum(tf.mul(filt, hP4), 2); // [B, nL, H]
-  const mP = tf.sum(tf.mul(filt, hL4), 1); // [B, nP, H]
-  const qL = tf.matMul(tf.reshape(tf.div(mL, 8), [B * nL, H]), v.wml);
-  const qP = tf.matMul(tf.reshape(tf.div(mP, 8), [B * nP, H]), v.wmp);
+  // Sums over the middle axes of [B, nL, nP, H] as products with a constant row: wasm's Sum
+  // transposes first and takes 2-3x as long. The row holds 1/8, the scale of the messages (a
+  // power of two, so (sum x) / 8 exactly): all four such sums feed only the messages.
+  const onesP = tf.fill([B * nL, 1, nP], 0.125), onesL = tf.fill([B, 1, nL], 0.125);
+  const sumOverPocket = (x: Tensor) => tf.matMul(onesP, tf.reshape(x, [B * nL, nP, H]));
+  const sumOverLigand = (x: Tensor) => tf.matMul(onesL, tf.reshape(x, [B, nL, nP * H]));
+  const mL8 = sumOverPocket(tf.mul(filt, hP4)); // mL / 8 [B nL, 1, H]
+  const mP8 = sumOverLigand(tf.mul(filt, hL4)); // mP / 8 [B, 1, nP H]
+  const qL = tf.matMul(tf.reshape(mL8, [B * nL, H]), v.wml);
+  const qP = tf.matMul(tf.reshape(mP8, [B * nP, H]), v.wmp);
   const sqL = tf.sigmoid(qL), sqP = tf.sigmoid(qP);
   const zL = tf.mul(qL, sqL), zP = tf.mul(qP, sqP);
   const hL2 = tf.add(hL, zL), hP2 = tf.add(hP, zP);
@@ -90,17 +96,21 @@ export function energyForcesBatch(
     tf.reshape(tf.matMul(c4, v.wo, false, true), [B, nL, nP, H]),
     tf.mul(sig, tf.add(tf.sub(s, z), 1)),
   );
-  const gA = tf.reshape(tf.sum(gs, 2), [B * nL, H]); // dE/da
-  const gB = tf.reshape(tf.sum(gs, 1), [B * nP, H]); // dE/db
+  const gA8 = tf.reshape(sumOverPocket(gs), [B * nL, H]); // dE/da / 8
+  const gB8 = tf.reshape(sumOverLigand(gs), [B * nP, H]); // dE/db / 8
   const dsilu = (sq: Tensor, q: Tensor, zq: Tensor) => tf.mul(sq, tf.add(tf.sub(q, zq), 1));
-  // dE/dmL = (dE/dhL2 silu'(qL)) wml^T / 8, dE/dhL2 = gA ul^T (and the pocket side).
-  const gmL = tf.div(
-    tf.matMul(tf.mul(tf.matMul(gA, v.ul, false, true), dsilu(sqL, qL, zL)), v.wml, false, true),
-    8,
+  // dE/dmL = (dE/dhL2 silu'(qL)) wml^T / 8, dE/dhL2 = dE/da ul^T (and the pocket side).
+  const gmL = tf.matMul(
+    tf.mul(tf.matMul(gA8, v.ul, false, true), dsilu(sqL, qL, zL)),
+    v.wml,
+    false,
+    true,
   );
-  const gmP = tf.div(
-    tf.matMul(tf.mul(tf.matMul(gB, v.up, false, true), dsilu(sqP, qP, zP)), v.wmp, false, true),
-    8,
+  const gmP = tf.matMul(
+    tf.mul(tf.matMul(gB8, v.up, false, true), dsilu(sqP, qP, zP)),
+    v.wmp,
+    false,
+    true,
   );
   // dE/dfilt_ijh = gmL_ih hP_jh + gmP_jh hL_ih, then dE/drbfc = dE/dfilt wr^T.
   const gfilt = tf.add(
@@ -110,14 +120,15 @@ export function energyForcesBatch(
   const grbfc = tf.matMul(tf.reshape(gfilt, [N, H]), v.wr, false, true); // [N, K]
   const grbf = tf.add(tf.matMul(tf.reshape(gs, [N, H]), v.we, false, true), tf.mul(grbfc, cut));
   const gcut = tf.add(tf.sum(tf.mul(grbfc, rbf), 1, true), tf.mul(zw, 0.25)); // [N, 1]
-  // d rbf / dd = -2 gamma t rbf; d cut / dd = 2 u mask (-2 d / c^2).
-  const gdRbf = tf.mul(tf.sum(tf.mul(tf.mul(grbf, rbf), t), 1), -2 * gamma); // [N]
+  // d rbf / dd = -2 gamma t rbf; d cut / dd = 2 u mask (-2 d / c^2). Both carry the minus
+  // sign of the forces: nd = -dE/dd.
+  const ndRbf = tf.mul(tf.sum(tf.mul(tf.mul(grbf, rbf), t), 1), 2 * gamma); // [N]
   let gu = tf.mul(tf.reshape(gcut, [B, nL, nP]), u);
   if (inputs.pairMask) gu = tf.mul(gu, tf.reshape(inputs.pairMask, [B, nL, nP]));
-  const gdCut = tf.mul(tf.mul(gu, d), -4 / (cutoff * cutoff));
-  const gd = tf.add(tf.reshape(gdRbf, [B, nL, nP]), gdCut);
-  // dE/dx_i = sum_j (dE/dd_ij / d_ij) (x_i - p_j); the forces are its negative.
-  const w = tf.reshape(tf.div(gd, d), [B, nL, nP, 1]);
-  const forces = tf.neg(tf.sum(tf.mul(w, diff), 2)) as Tensor3D;
+  const ndCut = tf.mul(tf.mul(gu, d), 4 / (cutoff * cutoff));
+  const nd = tf.add(tf.reshape(ndRbf, [B, nL, nP]), ndCut);
+  // f_i = -dE/dx_i = sum_j (-dE/dd_ij / d_ij) (x_i - p_j).
+  const w = tf.reshape(tf.div(nd, d), [B, nL, nP, 1]);
+  const forces = tf.sum(tf.mul(w, diff), 2) as Tensor3D;
   return { energies, forces };
 }
