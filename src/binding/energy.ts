@@ -25,7 +25,7 @@ import {
   matVec3,
   rigidMotion,
 } from "./rigid.ts";
-import { energyForcesBatch } from "./energy_forces.ts";
+import { energyForcesBatch, energyForcesWasm } from "./energy_forces.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 
 type Tensor = TfNs.Tensor;
@@ -490,8 +490,8 @@ export async function scorePoses(
 
 /**
  * Energies [B] and forces [B L 3] (padded rows zero) of one chunk, read back: in closed form
- * (`energyForcesBatch`, no gradient tape) when the net sums its messages in pair form, else
- * by first-order autodiff of `energyBatch`.
+ * (`energyForcesBatch`, no gradient tape; on wasm with the kernels called directly) when the
+ * net sums its messages in pair form, else by first-order autodiff of `energyBatch`.
  */
 async function scoreChunk(
   tf: Tf,
@@ -502,6 +502,17 @@ async function scoreChunk(
   const nL = Math.max(...group.map((ex) => ex.ligand.length / 3));
   const nP = Math.max(...group.map((ex) => ex.pocket.length / 3));
   const closed = net.pairMessages(nL, nP);
+  if (closed && tf.getBackend() === "wasm") {
+    const { inputs, poses: batcher } = batchOf(tf, group);
+    const lig = batcher(xs);
+    try {
+      const r = energyForcesWasm(tf, net, lig, inputs);
+      return [r.energies, r.forces];
+    } finally {
+      lig.dispose();
+      Object.values(inputs).forEach((t) => t?.dispose());
+    }
+  }
   // First derivatives only (forces): saved tensors need no recorded clones.
   const ts = firstOrderOnly(tf, () =>
     tf.tidy(() => {

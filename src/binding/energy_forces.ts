@@ -19,6 +19,14 @@ type Tensor = TfNs.Tensor;
 type Tensor1D = TfNs.Tensor1D;
 type Tensor2D = TfNs.Tensor2D;
 type Tensor3D = TfNs.Tensor3D;
+// deno-lint-ignore no-explicit-any
+type WasmBackend = any;
+/** A backend's view of a tensor: what its kernels take and return. */
+interface Info {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
 
 /** What the closed form reads of an `EnergyNet` (kept structural: energy.ts imports this file). */
 export interface ClosedFormNet {
@@ -37,6 +45,108 @@ export interface ClosedFormInputs {
 }
 
 /**
+ * The tensor operations the closed form uses, over a tensor type T: tfjs ops through the engine
+ * (any backend, inside `tf.tidy`), or the wasm backend's kernels called directly.
+ */
+interface Ops<T extends { shape: number[] }> {
+  add(a: T, b: T | number): T;
+  sub(a: T | number, b: T): T;
+  mul(a: T, b: T | number): T;
+  div(a: T, b: T | number): T;
+  square(x: T): T;
+  sqrt(x: T): T;
+  exp(x: T): T;
+  sigmoid(x: T): T;
+  relu(x: T): T;
+  sum(x: T, axis: number, keepDims?: boolean): T;
+  matMul(a: T, b: T, transposeA?: boolean, transposeB?: boolean): T;
+  reshape(x: T, shape: number[]): T;
+  fill(shape: number[], value: number): T;
+}
+
+function engineOps(tf: Tf): Ops<Tensor> {
+  return {
+    add: (a, b) => tf.add(a, b),
+    sub: (a, b) => tf.sub(a, b),
+    mul: (a, b) => tf.mul(a, b),
+    div: (a, b) => tf.div(a, b),
+    square: (x) => tf.square(x),
+    sqrt: (x) => tf.sqrt(x),
+    exp: (x) => tf.exp(x),
+    sigmoid: (x) => tf.sigmoid(x),
+    relu: (x) => tf.relu(x),
+    sum: (x, axis, keepDims = false) => tf.sum(x, axis, keepDims),
+    matMul: (a, b, ta = false, tb = false) => tf.matMul(a, b, ta, tb),
+    reshape: (x, shape) => tf.reshape(x, shape),
+    fill: (shape, value) => tf.fill(shape, value),
+  };
+}
+
+/**
+ * The wasm backend's kernels called directly, without the engine (no tape, no tracking, no
+ * broadcasting checks: 2-9 us less per kernel, a quarter of a small scoring pass). Every output
+ * is recorded for {@link WasmOps.release}; a reshape is a second view of the same memory.
+ */
+class WasmOps implements Ops<Info> {
+  readonly #backend: WasmBackend;
+  readonly #kernels = new Map<string, (args: unknown) => Info>();
+  readonly #made: Info[] = [];
+  readonly #tf: Tf;
+
+  constructor(tf: Tf) {
+    this.#tf = tf;
+    this.#backend = tf.findBackend("wasm");
+  }
+
+  #run(name: string, inputs: Record<string, Info>, attrs: object = {}): Info {
+    let k = this.#kernels.get(name);
+    if (!k) {
+      k = this.#tf.getKernel(name, "wasm")!.kernelFunc as unknown as (args: unknown) => Info;
+      this.#kernels.set(name, k);
+    }
+    const out = k({ inputs, backend: this.#backend, attrs });
+    this.#made.push(out);
+    return out;
+  }
+
+  #t(x: Info | number): Info {
+    return typeof x === "number" ? this.fill([], x) : x;
+  }
+
+  add = (a: Info, b: Info | number) => this.#run("Add", { a, b: this.#t(b) });
+  sub = (a: Info | number, b: Info) => this.#run("Sub", { a: this.#t(a), b });
+  mul = (a: Info, b: Info | number) => this.#run("Multiply", { a, b: this.#t(b) });
+  div = (a: Info, b: Info | number) => this.#run("RealDiv", { a, b: this.#t(b) });
+  square = (x: Info) => this.#run("Square", { x });
+  sqrt = (x: Info) => this.#run("Sqrt", { x });
+  exp = (x: Info) => this.#run("Exp", { x });
+  sigmoid = (x: Info) => this.#run("Sigmoid", { x });
+  relu = (x: Info) => this.#run("Relu", { x });
+  sum = (x: Info, axis: number, keepDims = false) =>
+    this.#run("Sum", { x }, { axis: [axis], keepDims });
+  matMul = (a: Info, b: Info, transposeA = false, transposeB = false) =>
+    this.#run("BatchMatMul", { a, b }, { transposeA, transposeB });
+  reshape = (x: Info, shape: number[]): Info => ({ dataId: x.dataId, shape, dtype: x.dtype });
+  fill = (shape: number[], value: number): Info => {
+    const out = this.#backend.makeOutput(shape, "float32") as Info;
+    this.#backend.typedArrayFromHeap(out).fill(value);
+    this.#made.push(out);
+    return out;
+  };
+
+  /** A copy of a tensor's values. */
+  read(x: Info): Float32Array {
+    return Float32Array.from(this.#backend.typedArrayFromHeap(x) as Float32Array);
+  }
+
+  /** Frees every kernel output made so far. */
+  release(): void {
+    for (const x of this.#made) this.#backend.disposeData(x.dataId);
+    this.#made.length = 0;
+  }
+}
+
+/**
  * Energies [B] and forces f = -dE/dx [B, L, 3] of the poses `lig` [B, L, 3] (padded rows get zero
  * forces). Call inside `tf.tidy`. Internal to scoring; equal to `tf.grad` of
  * `net.energyBatch` to float rounding (tests/binding/energy_forces_test.ts).
@@ -47,88 +157,123 @@ export function energyForcesBatch(
   lig: Tensor3D,
   inputs: ClosedFormInputs,
 ): { energies: Tensor1D; forces: Tensor3D } {
-  const v = net.parameters;
+  const r = closedForm(engineOps(tf), net, net.parameters, net.rbfCentres, lig, inputs);
+  return { energies: r.energies as Tensor1D, forces: r.forces as Tensor3D };
+}
+
+/**
+ * {@link energyForcesBatch} on the wasm backend (the active one) with its kernels called
+ * directly: the same kernels in the same order, so the same values; read back as arrays
+ * (energies [B], forces [B L 3]) and every intermediate freed.
+ */
+export function energyForcesWasm(
+  tf: Tf,
+  net: ClosedFormNet,
+  lig: Tensor3D,
+  inputs: ClosedFormInputs,
+): { energies: Float32Array; forces: Float32Array } {
+  const o = new WasmOps(tf);
+  try {
+    const params = net.parameters as Readonly<Record<string, Info>>;
+    const r = closedForm<Info>(o, net, params, net.rbfCentres, lig, {
+      ...inputs,
+      pairMask: inputs.pairMask,
+    });
+    return { energies: o.read(r.energies), forces: o.read(r.forces) };
+  } finally {
+    o.release();
+  }
+}
+
+function closedForm<T extends { shape: number[] }>(
+  o: Ops<T>,
+  net: ClosedFormNet,
+  v: Readonly<Record<string, T>>,
+  mu: T,
+  lig: T,
+  inputs: { ligandFeatures: T; pocket: T; pocketFeatures: T; pairMask: T | null },
+): { energies: T; forces: T } {
   const { hidden: H, cutoff } = net.config;
   const gamma = net.rbfGamma;
   const [B, nL] = lig.shape, nP = inputs.pocket.shape[1], N = B * nL * nP;
   // silu(x) = x sig(x); silu'(x) = sig(x) (1 + x - silu(x)).
-  const hLpre = tf.add(tf.matMul(inputs.ligandFeatures, v.wl), v.bl);
-  const hPpre = tf.add(tf.matMul(inputs.pocketFeatures, v.wp), v.bp);
-  const hL = tf.mul(hLpre, tf.sigmoid(hLpre)); // [B nL, H]
-  const hP = tf.mul(hPpre, tf.sigmoid(hPpre)); // [B nP, H]
-  const diff = tf.sub(tf.reshape(lig, [B, nL, 1, 3]), tf.reshape(inputs.pocket, [B, 1, nP, 3]));
-  const d = tf.sqrt(tf.add(tf.sum(tf.square(diff), 3), 1e-6)); // [B, nL, nP]
-  const t = tf.sub(tf.reshape(d, [N, 1]), net.rbfCentres); // [N, K]
-  const rbf = tf.exp(tf.mul(tf.square(t), -gamma));
-  const u = tf.relu(tf.sub(1, tf.square(tf.div(d, cutoff))));
-  let cut = tf.reshape(tf.square(u), [N, 1]);
-  if (inputs.pairMask) cut = tf.mul(cut, tf.reshape(inputs.pairMask, [N, 1]));
-  const rbfc = tf.mul(rbf, cut); // [N, K]
-  const filt = tf.reshape(tf.matMul(rbfc, v.wr), [B, nL, nP, H]);
-  const hL4 = tf.reshape(hL, [B, nL, 1, H]), hP4 = tf.reshape(hP, [B, 1, nP, H]);
+  const hLpre = o.add(o.matMul(inputs.ligandFeatures, v.wl), v.bl);
+  const hPpre = o.add(o.matMul(inputs.pocketFeatures, v.wp), v.bp);
+  const hL = o.mul(hLpre, o.sigmoid(hLpre)); // [B nL, H]
+  const hP = o.mul(hPpre, o.sigmoid(hPpre)); // [B nP, H]
+  const diff = o.sub(o.reshape(lig, [B, nL, 1, 3]), o.reshape(inputs.pocket, [B, 1, nP, 3]));
+  const d = o.sqrt(o.add(o.sum(o.square(diff), 3), 1e-6)); // [B, nL, nP]
+  const t = o.sub(o.reshape(d, [N, 1]), mu); // [N, K]
+  const rbf = o.exp(o.mul(o.square(t), -gamma));
+  const u = o.relu(o.sub(1, o.square(o.div(d, cutoff))));
+  let cut: T = o.reshape(o.square(u), [N, 1]);
+  if (inputs.pairMask) cut = o.mul(cut, o.reshape(inputs.pairMask, [N, 1]));
+  const rbfc = o.mul(rbf, cut); // [N, K]
+  const filt = o.reshape(o.matMul(rbfc, v.wr), [B, nL, nP, H]);
+  const hL4 = o.reshape(hL, [B, nL, 1, H]), hP4 = o.reshape(hP, [B, 1, nP, H]);
   // Sums over the middle axes of [B, nL, nP, H] as products with a constant row: wasm's Sum
   // transposes first and takes 2-3x as long. The row holds 1/8, the scale of the messages (a
   // power of two, so (sum x) / 8 exactly): all four such sums feed only the messages.
-  const onesP = tf.fill([B * nL, 1, nP], 0.125), onesL = tf.fill([B, 1, nL], 0.125);
-  const sumOverPocket = (x: Tensor) => tf.matMul(onesP, tf.reshape(x, [B * nL, nP, H]));
-  const sumOverLigand = (x: Tensor) => tf.matMul(onesL, tf.reshape(x, [B, nL, nP * H]));
-  const mL8 = sumOverPocket(tf.mul(filt, hP4)); // mL / 8 [B nL, 1, H]
-  const mP8 = sumOverLigand(tf.mul(filt, hL4)); // mP / 8 [B, 1, nP H]
-  const qL = tf.matMul(tf.reshape(mL8, [B * nL, H]), v.wml);
-  const qP = tf.matMul(tf.reshape(mP8, [B * nP, H]), v.wmp);
-  const sqL = tf.sigmoid(qL), sqP = tf.sigmoid(qP);
-  const zL = tf.mul(qL, sqL), zP = tf.mul(qP, sqP);
-  const hL2 = tf.add(hL, zL), hP2 = tf.add(hP, zP);
-  const a = tf.reshape(tf.add(tf.matMul(hL2, v.ul), v.be), [B, nL, 1, H]);
-  const b = tf.reshape(tf.matMul(hP2, v.up), [B, 1, nP, H]);
-  const e = tf.reshape(tf.matMul(rbf, v.we), [B, nL, nP, H]);
-  const s = tf.add(tf.add(a, b), e); // [B, nL, nP, H]
-  const sig = tf.sigmoid(s);
-  const z = tf.mul(s, sig);
-  const zw = tf.matMul(tf.reshape(z, [N, H]), v.wo); // [N, 1]
-  const pair = tf.reshape(tf.mul(zw, cut), [B, nL * nP]);
-  const energies = tf.div(tf.sum(pair, 1), 4) as Tensor1D;
+  const onesP = o.fill([B * nL, 1, nP], 0.125), onesL = o.fill([B, 1, nL], 0.125);
+  const sumOverPocket = (x: T) => o.matMul(onesP, o.reshape(x, [B * nL, nP, H]));
+  const sumOverLigand = (x: T) => o.matMul(onesL, o.reshape(x, [B, nL, nP * H]));
+  const mL8 = sumOverPocket(o.mul(filt, hP4)); // mL / 8 [B nL, 1, H]
+  const mP8 = sumOverLigand(o.mul(filt, hL4)); // mP / 8 [B, 1, nP H]
+  const qL = o.matMul(o.reshape(mL8, [B * nL, H]), v.wml);
+  const qP = o.matMul(o.reshape(mP8, [B * nP, H]), v.wmp);
+  const sqL = o.sigmoid(qL), sqP = o.sigmoid(qP);
+  const zL = o.mul(qL, sqL), zP = o.mul(qP, sqP);
+  const hL2 = o.add(hL, zL), hP2 = o.add(hP, zP);
+  const a = o.reshape(o.add(o.matMul(hL2, v.ul), v.be), [B, nL, 1, H]);
+  const b = o.reshape(o.matMul(hP2, v.up), [B, 1, nP, H]);
+  const e = o.reshape(o.matMul(rbf, v.we), [B, nL, nP, H]);
+  const s = o.add(o.add(a, b), e); // [B, nL, nP, H]
+  const sig = o.sigmoid(s);
+  const z = o.mul(s, sig);
+  const zw = o.matMul(o.reshape(z, [N, H]), v.wo); // [N, 1]
+  const pair = o.reshape(o.mul(zw, cut), [B, nL * nP]);
+  const energies = o.div(o.sum(pair, 1), 4);
 
   // Backward, seeded with dE_b/dE_b = 1 for every complex.
-  const c4 = tf.mul(cut, 0.25); // dE/d(zw)
+  const c4 = o.mul(cut, 0.25); // dE/d(zw)
   // dE/ds = (cut/4 wo) silu'(s): the outer product cut wo^T as a rank-1 product.
-  const gs = tf.mul(
-    tf.reshape(tf.matMul(c4, v.wo, false, true), [B, nL, nP, H]),
-    tf.mul(sig, tf.add(tf.sub(s, z), 1)),
+  const gs = o.mul(
+    o.reshape(o.matMul(c4, v.wo, false, true), [B, nL, nP, H]),
+    o.mul(sig, o.add(o.sub(s, z), 1)),
   );
-  const gA8 = tf.reshape(sumOverPocket(gs), [B * nL, H]); // dE/da / 8
-  const gB8 = tf.reshape(sumOverLigand(gs), [B * nP, H]); // dE/db / 8
-  const dsilu = (sq: Tensor, q: Tensor, zq: Tensor) => tf.mul(sq, tf.add(tf.sub(q, zq), 1));
+  const gA8 = o.reshape(sumOverPocket(gs), [B * nL, H]); // dE/da / 8
+  const gB8 = o.reshape(sumOverLigand(gs), [B * nP, H]); // dE/db / 8
+  const dsilu = (sq: T, q: T, zq: T) => o.mul(sq, o.add(o.sub(q, zq), 1));
   // dE/dmL = (dE/dhL2 silu'(qL)) wml^T / 8, dE/dhL2 = dE/da ul^T (and the pocket side).
-  const gmL = tf.matMul(
-    tf.mul(tf.matMul(gA8, v.ul, false, true), dsilu(sqL, qL, zL)),
+  const gmL = o.matMul(
+    o.mul(o.matMul(gA8, v.ul, false, true), dsilu(sqL, qL, zL)),
     v.wml,
     false,
     true,
   );
-  const gmP = tf.matMul(
-    tf.mul(tf.matMul(gB8, v.up, false, true), dsilu(sqP, qP, zP)),
+  const gmP = o.matMul(
+    o.mul(o.matMul(gB8, v.up, false, true), dsilu(sqP, qP, zP)),
     v.wmp,
     false,
     true,
   );
   // dE/dfilt_ijh = gmL_ih hP_jh + gmP_jh hL_ih, then dE/drbfc = dE/dfilt wr^T.
-  const gfilt = tf.add(
-    tf.mul(tf.reshape(gmL, [B, nL, 1, H]), hP4),
-    tf.mul(tf.reshape(gmP, [B, 1, nP, H]), hL4),
+  const gfilt = o.add(
+    o.mul(o.reshape(gmL, [B, nL, 1, H]), hP4),
+    o.mul(o.reshape(gmP, [B, 1, nP, H]), hL4),
   );
-  const grbfc = tf.matMul(tf.reshape(gfilt, [N, H]), v.wr, false, true); // [N, K]
-  const grbf = tf.add(tf.matMul(tf.reshape(gs, [N, H]), v.we, false, true), tf.mul(grbfc, cut));
-  const gcut = tf.add(tf.sum(tf.mul(grbfc, rbf), 1, true), tf.mul(zw, 0.25)); // [N, 1]
+  const grbfc = o.matMul(o.reshape(gfilt, [N, H]), v.wr, false, true); // [N, K]
+  const grbf = o.add(o.matMul(o.reshape(gs, [N, H]), v.we, false, true), o.mul(grbfc, cut));
+  const gcut = o.add(o.sum(o.mul(grbfc, rbf), 1, true), o.mul(zw, 0.25)); // [N, 1]
   // d rbf / dd = -2 gamma t rbf; d cut / dd = 2 u mask (-2 d / c^2). Both carry the minus
   // sign of the forces: nd = -dE/dd.
-  const ndRbf = tf.mul(tf.sum(tf.mul(tf.mul(grbf, rbf), t), 1), 2 * gamma); // [N]
-  let gu = tf.mul(tf.reshape(gcut, [B, nL, nP]), u);
-  if (inputs.pairMask) gu = tf.mul(gu, tf.reshape(inputs.pairMask, [B, nL, nP]));
-  const ndCut = tf.mul(tf.mul(gu, d), 4 / (cutoff * cutoff));
-  const nd = tf.add(tf.reshape(ndRbf, [B, nL, nP]), ndCut);
+  const ndRbf = o.mul(o.sum(o.mul(o.mul(grbf, rbf), t), 1), 2 * gamma); // [N]
+  let gu: T = o.mul(o.reshape(gcut, [B, nL, nP]), u);
+  if (inputs.pairMask) gu = o.mul(gu, o.reshape(inputs.pairMask, [B, nL, nP]));
+  const ndCut = o.mul(o.mul(gu, d), 4 / (cutoff * cutoff));
+  const nd = o.add(o.reshape(ndRbf, [B, nL, nP]), ndCut);
   // f_i = -dE/dx_i = sum_j (-dE/dd_ij / d_ij) (x_i - p_j).
-  const w = tf.reshape(tf.div(nd, d), [B, nL, nP, 1]);
-  const forces = tf.sum(tf.mul(w, diff), 2) as Tensor3D;
+  const w = o.reshape(o.div(nd, d), [B, nL, nP, 1]);
+  const forces = o.sum(o.mul(w, diff), 2);
   return { energies, forces };
 }

@@ -2,7 +2,7 @@ import { assert, assertClose } from "../_assert.ts";
 import { loadTf } from "../../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import { batchOf, EnergyNet } from "../../src/binding/energy.ts";
-import { energyForcesBatch } from "../../src/binding/energy_forces.ts";
+import { energyForcesBatch, energyForcesWasm } from "../../src/binding/energy_forces.ts";
 import { toyExample } from "./_toy.ts";
 
 // Padded batch of random complexes; the ligands spread out so that some pairs lie beyond the
@@ -34,8 +34,16 @@ async function closedForm(
   tf: Awaited<ReturnType<typeof loadTf>>,
   net: EnergyNet,
   xs: ArrayLike<number>[],
+  direct = false,
 ): Promise<Float32Array[]> {
   const { inputs, poses } = batchOf(tf, EXAMPLES);
+  if (direct) {
+    const lig = poses(xs);
+    const r = energyForcesWasm(tf, net, lig, inputs);
+    lig.dispose();
+    Object.values(inputs).forEach((t) => t?.dispose());
+    return [r.energies, r.forces];
+  }
   const ts = tf.tidy(() => {
     const r = energyForcesBatch(tf, net, poses(xs), inputs);
     return [r.energies, r.forces];
@@ -46,18 +54,27 @@ async function closedForm(
   return out;
 }
 
-Deno.test("closed-form energies and forces equal tf.grad of energyBatch on padded random complexes", async () => {
+Deno.test("closed-form energies and forces (engine ops and direct wasm kernels) equal tf.grad of energyBatch on padded random complexes", async () => {
   const tf = await loadTf();
-  for (const cfg of [{ seed: 1 }, { seed: 2, cutoff: 5, hidden: 8, rbf: 6 }]) {
+  assert(tf.getBackend() === "wasm", "the direct path needs the wasm backend");
+  const cases = [{ seed: 1 }, { seed: 2, cutoff: 5, hidden: 8, rbf: 6 }].flatMap((cfg) =>
+    [false, true].map((direct) => ({ cfg, direct }))
+  );
+  for (const { cfg, direct } of cases) {
     const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, messages: "pairs", ...cfg });
     try {
       const [ea, fa] = await autodiff(tf, net);
-      const [eb, fb] = await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand));
+      const [eb, fb] = await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand), direct);
       const fmax = fa.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       assert(fmax > 1e-3, "forces are not trivially zero");
       ea.forEach((e, b) => assertClose(eb[b], e, 1e-5 * Math.max(1, Math.abs(e)), `energy ${b}`));
       fa.forEach((f, i) =>
-        assertClose(fb[i], f, 1e-5 * fmax, `force ${i} (cutoff ${net.config.cutoff})`)
+        assertClose(
+          fb[i],
+          f,
+          1e-5 * fmax,
+          `force ${i} (cutoff ${net.config.cutoff}, direct ${direct})`,
+        )
       );
       // Padded ligand rows get exactly zero force.
       const L = fa.length / (3 * EXAMPLES.length);
@@ -72,19 +89,19 @@ Deno.test("closed-form energies and forces equal tf.grad of energyBatch on padde
   }
 });
 
-Deno.test("closed-form forces are minus the central differences of its energies", async () => {
+Deno.test("closed-form forces (direct wasm kernels) are minus the central differences of its energies", async () => {
   const tf = await loadTf();
   const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, hidden: 8, rbf: 6, seed: 5 });
   try {
     const xs = EXAMPLES.map((ex) => Float64Array.from(ex.ligand));
-    const [, f] = await closedForm(tf, net, xs);
+    const [, f] = await closedForm(tf, net, xs, true);
     const L = f.length / (3 * EXAMPLES.length), h = 1e-2;
     // One coordinate of each complex at a time: atom 1 of every complex, axes x, y, z.
     for (let k = 0; k < 3; k++) {
       const plus = xs.map((x) => x.map((v, i) => i === 3 + k ? v + h : v));
       const minus = xs.map((x) => x.map((v, i) => i === 3 + k ? v - h : v));
-      const [ep] = await closedForm(tf, net, plus);
-      const [em] = await closedForm(tf, net, minus);
+      const [ep] = await closedForm(tf, net, plus, true);
+      const [em] = await closedForm(tf, net, minus, true);
       EXAMPLES.forEach((_, b) => {
         const fd = -(ep[b] - em[b]) / (2 * h);
         assertClose(
@@ -95,6 +112,21 @@ Deno.test("closed-form forces are minus the central differences of its energies"
         );
       });
     }
+  } finally {
+    net.dispose();
+  }
+});
+
+Deno.test("the direct wasm path frees every intermediate tensor", async () => {
+  const tf = await loadTf();
+  const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, hidden: 8, rbf: 6, seed: 6 });
+  try {
+    // deno-lint-ignore no-explicit-any
+    const live = () => (tf.backend() as any).dataIdMap.numDataIds() as number;
+    await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand), true);
+    const before = live();
+    for (let i = 0; i < 3; i++) await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand), true);
+    assertClose(live(), before, 0, "wasm tensors alive");
   } finally {
     net.dispose();
   }
