@@ -1,7 +1,13 @@
-import { assert, assertClose } from "../_assert.ts";
+import { assert, assertClose, assertEquals } from "../_assert.ts";
 import { loadTf } from "../../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
-import { batchOf, EnergyNet } from "../../src/binding/energy.ts";
+import {
+  batchOf,
+  EnergyNet,
+  pairBudgetGroups,
+  scorePose,
+  scorePoses,
+} from "../../src/binding/energy.ts";
 import { energyForcesBatch, energyForcesWasm } from "../../src/binding/energy_forces.ts";
 import { toyExample } from "./_toy.ts";
 
@@ -127,6 +133,38 @@ Deno.test("the direct wasm path frees every intermediate tensor", async () => {
     const before = live();
     for (let i = 0; i < 3; i++) await closedForm(tf, net, EXAMPLES.map((ex) => ex.ligand), true);
     assertClose(live(), before, 0, "wasm tensors alive");
+  } finally {
+    net.dispose();
+  }
+});
+
+Deno.test("pairBudgetGroups keeps each padded pair tensor within the budget, in order", () => {
+  const sizes = [[2, 10], [3, 10], [2, 20], [5, 5], [9, 30], [1, 1]];
+  const exs = sizes.map(([l, p], i) => ({ ...toyExample(i, l, p), name: `c${i}` }));
+  // hidden 2, budget 120 floats: [2,10]+[3,10] -> 2*3*10*2 = 120 fits; adding [2,20] -> 3*3*20*2
+  // = 360 does not; [2,20]+[5,5] -> 2*5*20*2 = 400 does not; [5,5] alone; [9,30] over budget
+  // alone; [1,1] alone after it (2*9*30*2 would exceed).
+  const groups = pairBudgetGroups(exs, 2, 120).map((g) => g.map((e) => e.name).join(","));
+  assertEquals(groups, ["c0,c1", "c2", "c3", "c4", "c5"]);
+});
+
+Deno.test("scorePoses (closed form, pair messages) equals scorePose (autodiff) for a net that trains with product messages", async () => {
+  const tf = await loadTf();
+  // 40 x 60 = 2400 pairs per complex: "auto" sums its messages by products there.
+  const exs = [toyExample(31, 40, 60), toyExample(32, 33, 52)];
+  const net = new EnergyNet(tf, { ligandDim: 4, pocketDim: 5, hidden: 8, rbf: 6, seed: 8 });
+  assert(!net.pairMessages(40, 60), "products form at this size");
+  try {
+    const got = await scorePoses(tf, net, exs);
+    for (let b = 0; b < exs.length; b++) {
+      const one = await scorePose(tf, net, exs[b], exs[b].ligand);
+      const fmax = one.forces.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      assertClose(got[b].energy, one.energy, 1e-5 * Math.max(1, Math.abs(one.energy)), "energy");
+      one.forces.forEach((f, i) => assertClose(got[b].forces[i], f, 1e-5 * fmax, `force ${i}`));
+      for (const k of ["translation", "torque", "omega"] as const) {
+        one[k].forEach((v, i) => assertClose(got[b][k][i], v, 1e-4 * Math.max(1, Math.abs(v)), k));
+      }
+    }
   } finally {
     net.dispose();
   }
