@@ -15,6 +15,8 @@ import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
 import { batchOf, EnergyNet, scorePoses } from "../src/binding/energy.ts";
+import { energyForcesBatch } from "../src/binding/energy_forces.ts";
+import { firstOrderOnly } from "../src/nn/patches.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
 import { Adam } from "../src/binding/adam.ts";
 import { SplitMix32 } from "../src/random/splitmix.ts";
@@ -97,21 +99,42 @@ for (const s of sizes) {
   t0 = performance.now();
   for (let i = 0; i < scoreSteps(s.steps); i++) await scorePoses(tf, net, data);
   const scoreRate = scoreSteps(s.steps) * BATCH / ((performance.now() - t0) / 1000);
-  const scoreProf = await tf.profile(async () => void await scorePoses(tf, net, data));
+  // Kernels of one scoring pass: the closed form as engine ops (on wasm its kernels are called
+  // directly: all but Reshape and Fill) and, for comparison, first-order autodiff as before.
+  // (tf.profile reuses its result object: read the counts at once.)
+  const closedKernels = (await tf.profile(() =>
+    tf.tidy(() =>
+      energyForcesBatch(tf, net, poses(natives), inputs).forces
+    )
+      .dispose()
+  )).kernels.filter((k) => k.name !== "Reshape" && k.name !== "Fill").length;
+  const autodiffKernels = (await tf.profile(() =>
+    firstOrderOnly(tf, () =>
+      tf.tidy(() =>
+        tf.grad((l: TfNs.Tensor) =>
+          tf.sum(net.energyBatch(l as TfNs.Tensor3D, inputs))
+        )(
+          poses(natives),
+        )
+      )).dispose()
+  )).kernels.length;
   // Where the time goes: forward energy, energy + forces (first order), full NERE step.
   const time = async (f: () => TfNs.Tensor | Promise<void>, n = 5) => {
     const t = performance.now();
     for (let i = 0; i < n; i++) {
       const r = f();
-      if (r instanceof Promise) await r;
-      else {
+      if (r instanceof Promise) {
+        await r;
+      } else {
         await r.data();
         r.dispose();
       }
     }
     return (performance.now() - t) / n / BATCH;
   };
-  const fwd = await time(() => tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs))));
+  const fwd = await time(() =>
+    tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs)))
+  );
   const first = await time(() =>
     tf.tidy(() =>
       tf.sum(
@@ -187,7 +210,7 @@ for (const s of sizes) {
     } ms forward + forces, ${full.toFixed(1)} ms NERE step (second order); ` +
       `profile of one step (${prof.kernels.length} kernels): ${top} ms; one scoring pass of ${BATCH}: ${
         (BATCH * 1000 / scoreRate).toFixed(2)
-      } ms, ${scoreProf.kernels.length} kernels; peer ${p.peer}`,
+      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); peer ${p.peer}`,
   );
 }
 console.log(
