@@ -24,7 +24,7 @@ import {
   matVec3,
   rigidMotion,
 } from "./rigid.ts";
-import { energyForcesBatch, energyForcesWasm } from "./energy_forces.ts";
+import { energyForcesBatch, energyForcesWasm, pairBudgetGroups } from "./energy_forces.ts";
 import { SplitMix32 } from "../random/splitmix.ts";
 
 type Tensor = TfNs.Tensor;
@@ -492,9 +492,6 @@ export async function scorePoses(
   return out;
 }
 
-/** Largest [B, L, P, H] pair tensor of a closed-form scoring pass (2^23 floats, 32 MiB). */
-const PAIR_BUDGET = 1 << 23;
-
 /**
  * Energies [B] and forces [B L 3] (padded rows zero) of one chunk, read back, in closed form
  * (`energyForcesBatch`: the energy network's first derivative by hand, no gradient tape; on wasm
@@ -526,32 +523,6 @@ async function scoreChunk(
     lig.dispose();
     Object.values(inputs).forEach((t) => t?.dispose());
   }
-}
-
-/**
- * Splits `examples` (in order) into runs whose padded pair tensor [B, maxL, maxP, hidden] holds
- * at most `budget` floats (a complex over budget alone makes a run of one). Internal to scoring.
- */
-export function pairBudgetGroups(
-  examples: BindingExample[],
-  hidden: number,
-  budget = PAIR_BUDGET,
-): BindingExample[][] {
-  const out: BindingExample[][] = [];
-  let group: BindingExample[] = [], maxL = 0, maxP = 0;
-  for (const ex of examples) {
-    const nL = Math.max(maxL, ex.ligand.length / 3), nP = Math.max(maxP, ex.pocket.length / 3);
-    if (group.length > 0 && (group.length + 1) * nL * nP * hidden > budget) {
-      out.push(group);
-      group = [];
-      maxL = maxP = 0;
-    }
-    group.push(ex);
-    maxL = Math.max(maxL, ex.ligand.length / 3);
-    maxP = Math.max(maxP, ex.pocket.length / 3);
-  }
-  if (group.length > 0) out.push(group);
-  return out;
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { Tf } from "../nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import type { BindingExample } from "./complex.ts";
 
 type Tensor = TfNs.Tensor;
 type Tensor1D = TfNs.Tensor1D;
@@ -276,4 +277,33 @@ function closedForm<T extends { shape: number[] }>(
   const w = o.reshape(o.div(nd, d), [B, nL, nP, 1]);
   const forces = o.sum(o.mul(w, diff), 2);
   return { energies, forces };
+}
+
+/** Largest [B, L, P, H] pair tensor of a closed-form scoring pass (2^23 floats, 32 MiB). */
+const PAIR_BUDGET = 1 << 23;
+
+/**
+ * Splits `examples` (in order) into runs whose padded pair tensor [B, maxL, maxP, hidden] holds
+ * at most `budget` floats (a complex over budget alone makes a run of one). Internal to scoring.
+ */
+export function pairBudgetGroups(
+  examples: BindingExample[],
+  hidden: number,
+  budget = PAIR_BUDGET,
+): BindingExample[][] {
+  const out: BindingExample[][] = [];
+  let group: BindingExample[] = [], maxL = 0, maxP = 0;
+  for (const ex of examples) {
+    const nL = Math.max(maxL, ex.ligand.length / 3), nP = Math.max(maxP, ex.pocket.length / 3);
+    if (group.length > 0 && (group.length + 1) * nL * nP * hidden > budget) {
+      out.push(group);
+      group = [];
+      maxL = maxP = 0;
+    }
+    group.push(ex);
+    maxL = Math.max(maxL, ex.ligand.length / 3);
+    maxP = Math.max(maxP, ex.pocket.length / 3);
+  }
+  if (group.length > 0) out.push(group);
+  return out;
 }

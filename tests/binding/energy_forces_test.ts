@@ -1,14 +1,12 @@
 import { assert, assertClose, assertEquals } from "../_assert.ts";
 import { loadTf } from "../../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
+import { batchOf, EnergyNet, scorePose, scorePoses } from "../../src/binding/energy.ts";
 import {
-  batchOf,
-  EnergyNet,
+  energyForcesBatch,
+  energyForcesWasm,
   pairBudgetGroups,
-  scorePose,
-  scorePoses,
-} from "../../src/binding/energy.ts";
-import { energyForcesBatch, energyForcesWasm } from "../../src/binding/energy_forces.ts";
+} from "../../src/binding/energy_forces.ts";
 import { toyExample } from "./_toy.ts";
 
 // Padded batch of random complexes; the ligands spread out so that some pairs lie beyond the
