@@ -2,9 +2,11 @@
  * Energies and forces of a padded batch in closed form, for scoring: the forward pass of
  * `EnergyNet.energyBatch` (pair form of the messages) followed by its first derivative with
  * respect to the ligand coordinates written out by hand. No gradient tape is recorded and no
- * parameter gradient is formed, so a scoring pass runs about half the kernels of `tf.grad`, and
- * the [B, L, P, H] pair tensors are touched fewer times. Training keeps the autodiff path (it
- * needs second derivatives through the forces).
+ * parameter gradient is formed: 90 kernels per pass against 181 for `tf.grad` (4 complexes of
+ * 8 x 36 atoms), and on wasm they are called directly, without the engine's per-op overhead.
+ * Training keeps the autodiff path (it needs second derivatives through the forces). Scoring
+ * uses the pair form at every size: the same function as the products form, rounding aside, and
+ * faster than autodiff of either form (docs/results/nere.md, "Performance").
  *
  * Notation (per complex): d_ij = sqrt(|x_i - p_j|^2 + 1e-6), rbf_ijk = exp(-gamma (d_ij - mu_k)^2),
  * cut_ij = relu(1 - (d_ij / c)^2)^2 (times the pair mask), filt = (rbf cut) wr, messages
