@@ -452,7 +452,8 @@ export interface PoseScore {
 /**
  * {@link scorePose} for many complexes at once: the poses run through the padded-batch path in
  * chunks of `chunk` complexes (one set of kernels and one read-back per chunk, instead of per
- * complex; tfjs's per-kernel overhead dominates small complexes).
+ * complex), with the forces in closed form (the network's first derivative written out, no
+ * gradient tape; equal to autodiff to float rounding) and the rigid readout on the CPU.
  *
  * @example
  * ```ts
