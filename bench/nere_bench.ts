@@ -6,6 +6,8 @@
  * benchmark's size and at a real-complex size (1HPV: 35 ligand atoms, 341 pocket atoms), plus
  * where the time of a training step goes. The peer runs twice: a Python loop over the complexes
  * and the batch as one tensor program (`--batched`, as the tfjs side's padded batches).
+ * Scoring is timed over 5 x steps passes after 10 untimed ones on both sides (the first passes
+ * of a process run 2x slower while the JIT warms up).
  *
  *   deno run -A bench/nere_bench.ts [--steps 20]
  */
@@ -13,6 +15,8 @@ import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
 import { batchOf, EnergyNet, scorePoses } from "../src/binding/energy.ts";
+import { energyForcesBatch } from "../src/binding/energy_forces.ts";
+import { firstOrderOnly } from "../src/nn/patches.ts";
 import { rigidNoiseOf, TrainConfig, trainStep } from "../src/binding/train.ts";
 import { Adam } from "../src/binding/adam.ts";
 import { SplitMix32 } from "../src/random/splitmix.ts";
@@ -21,6 +25,9 @@ import { uniformIn, uniformIndex, unitVector3 } from "../src/random/seeded_draws
 const stepsArg = Deno.args.indexOf("--steps");
 const STEPS = stepsArg >= 0 ? Number(Deno.args[stepsArg + 1]) : 20;
 const BATCH = 4;
+/** Scoring passes before timing (JIT warm-up of the scoring code) and timed, per size. */
+const SCORE_WARMUP = 10;
+const scoreSteps = (steps: number) => 5 * steps;
 
 function randomComplex(
   rng: SplitMix32,
@@ -88,24 +95,46 @@ for (const s of sizes) {
   for (let i = 0; i < s.steps; i++) await step();
   const trainRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
   // Scoring: energy, forces and rigid readout of the batch in one padded pass (scorePoses).
-  await scorePoses(tf, net, data);
+  for (let i = 0; i < SCORE_WARMUP; i++) await scorePoses(tf, net, data);
   t0 = performance.now();
-  for (let i = 0; i < s.steps; i++) await scorePoses(tf, net, data);
-  const scoreRate = s.steps * BATCH / ((performance.now() - t0) / 1000);
+  for (let i = 0; i < scoreSteps(s.steps); i++) await scorePoses(tf, net, data);
+  const scoreRate = scoreSteps(s.steps) * BATCH / ((performance.now() - t0) / 1000);
+  // Kernels of one scoring pass: the closed form as engine ops (on wasm its kernels are called
+  // directly: all but Reshape and Fill) and, for comparison, first-order autodiff as before.
+  // (tf.profile reuses its result object: read the counts at once.)
+  const closedKernels = (await tf.profile(() =>
+    tf.tidy(() =>
+      energyForcesBatch(tf, net, poses(natives), inputs).forces
+    )
+      .dispose()
+  )).kernels.filter((k) => k.name !== "Reshape" && k.name !== "Fill").length;
+  const autodiffKernels = (await tf.profile(() =>
+    firstOrderOnly(tf, () =>
+      tf.tidy(() =>
+        tf.grad((l: TfNs.Tensor) =>
+          tf.sum(net.energyBatch(l as TfNs.Tensor3D, inputs))
+        )(
+          poses(natives),
+        )
+      )).dispose()
+  )).kernels.length;
   // Where the time goes: forward energy, energy + forces (first order), full NERE step.
   const time = async (f: () => TfNs.Tensor | Promise<void>, n = 5) => {
     const t = performance.now();
     for (let i = 0; i < n; i++) {
       const r = f();
-      if (r instanceof Promise) await r;
-      else {
+      if (r instanceof Promise) {
+        await r;
+      } else {
         await r.data();
         r.dispose();
       }
     }
     return (performance.now() - t) / n / BATCH;
   };
-  const fwd = await time(() => tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs))));
+  const fwd = await time(() =>
+    tf.tidy(() => tf.sum(net.energyBatch(poses(natives), inputs)))
+  );
   const first = await time(() =>
     tf.tidy(() =>
       tf.sum(
@@ -131,8 +160,8 @@ for (const s of sizes) {
     { length: SCORE_BATCH },
     () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim),
   );
-  await scorePoses(tf, net, bulk);
-  const bulkSteps = Math.max(2, Math.round(s.steps / 4));
+  for (let i = 0; i < 3; i++) await scorePoses(tf, net, bulk);
+  const bulkSteps = s.steps >= 10 ? s.steps : 2;
   t0 = performance.now();
   for (let i = 0; i < bulkSteps; i++) await scorePoses(tf, net, bulk);
   const bulkRate = bulkSteps * SCORE_BATCH / ((performance.now() - t0) / 1000);
@@ -144,6 +173,7 @@ for (const s of sizes) {
   for (const batched of [false, true]) {
     const args = ["bench/peers/nere_peer.py", "--ligand", `${s.nL}`, "--pocket", `${s.nP}`];
     args.push("--ldim", `${s.ldim}`, "--pdim", `${s.pdim}`, "--steps", `${s.steps}`);
+    args.push("--score-steps", `${scoreSteps(s.steps)}`, "--score-warmup", `${SCORE_WARMUP}`);
     const out = await new Deno.Command("/usr/bin/python3", {
       args: batched ? [...args, "--batched"] : args,
     }).output();
@@ -153,7 +183,7 @@ for (const s of sizes) {
   const ratio = (peer: number, mine: number) => `${(peer / mine).toFixed(1)}x`;
   const bulkArgs = ["bench/peers/nere_peer.py", "--ligand", `${s.nL}`, "--pocket", `${s.nP}`];
   bulkArgs.push("--ldim", `${s.ldim}`, "--pdim", `${s.pdim}`, "--steps", `${bulkSteps}`);
-  bulkArgs.push("--batch", `${SCORE_BATCH}`, "--batched");
+  bulkArgs.push("--batch", `${SCORE_BATCH}`, "--batched", "--score-warmup", "3");
   const bulkOut = await new Deno.Command("/usr/bin/python3", { args: bulkArgs }).output();
   const pbulk = JSON.parse(
     new TextDecoder().decode(bulkOut.stdout).trim().split("\n").pop() ?? "{}",
@@ -178,7 +208,9 @@ for (const s of sizes) {
     `${s.name}: per complex ${fwd.toFixed(1)} ms forward, ${
       first.toFixed(1)
     } ms forward + forces, ${full.toFixed(1)} ms NERE step (second order); ` +
-      `profile of one step (${prof.kernels.length} kernels): ${top} ms; peer ${p.peer}`,
+      `profile of one step (${prof.kernels.length} kernels): ${top} ms; one scoring pass of ${BATCH}: ${
+        (BATCH * 1000 / scoreRate).toFixed(2)
+      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); peer ${p.peer}`,
   );
 }
 console.log(
