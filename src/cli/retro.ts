@@ -166,6 +166,7 @@ async function trainRetroRun(
       w_backward: s.weights.backward,
       w_forward: s.weights.forward,
       w_prior: s.weights.prior,
+      w_similarity: s.weights.similarity,
       seconds: Object.values(s.seconds).reduce((a, b) => a + b, 0),
     });
     await run.finish("done");
@@ -289,10 +290,12 @@ export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promis
         const lines = ranked.map((r, i) =>
           `${String(i + 1).padStart(3)}  ${r.energy.toFixed(3).padStart(8)}  ${
             r.logPb.toFixed(3).padStart(8)
-          }  ${r.forward.toFixed(3).padStart(8)}  ${r.prior.toFixed(3).padStart(8)}  ${r.reactants}`
+          }  ${r.similarity.toFixed(3).padStart(8)}  ${r.forward.toFixed(3).padStart(8)}  ${
+            r.prior.toFixed(3).padStart(8)
+          }  ${r.reactants}`
         );
         io.out(
-          `product ${pred.product}\nrank    energy  log p_b   forward     prior  reactants\n${
+          `product ${pred.product}\nrank    energy  log p_b  similar.   forward     prior  reactants\n${
             lines.join("\n")
           }`,
         );

@@ -53,12 +53,12 @@ export async function demoSection(print: (line: string) => void): Promise<void> 
   try {
     const model = await RetroModel.load(RDKit, "retro_data");
     const pred = model.predict(product);
-    print("trained model (retro_data/): energy, log p_b, forward, prior, reactants");
+    print("trained model (retro_data/): energy, log p_b, similarity, forward, prior, reactants");
     for (const r of pred.ranked.slice(0, 3)) {
       print(
-        `  ${r.energy.toFixed(2)}  ${r.logPb.toFixed(2)}  ${r.forward.toFixed(2)}  ${
-          r.prior.toFixed(2)
-        }  ${r.reactants}`,
+        `  ${r.energy.toFixed(2)}  ${r.logPb.toFixed(2)}  ${r.similarity.toFixed(2)}  ${
+          r.forward.toFixed(2)
+        }  ${r.prior.toFixed(2)}  ${r.reactants}`,
       );
     }
     model.dispose();

@@ -1,13 +1,14 @@
 /**
- * The dual energy E(R, P) = -(w_b log p_b(R|P) + w_f s_f(P, R) + w_p s_p(R)) over a product's
- * candidates, with the weights learned on held-out products (tfjs, autodiff) from
+ * The dual energy E(R, P) = -(w_b log p_b(R|P) + w_s s_s(P, R) + w_f s_f(P, R) + w_p s_p(R))
+ * over a product's candidates, with the weights learned on held-out products (tfjs, autodiff) from
  *
  *   L = CE(softmax(-E), recorded set) + lambda * KL(q_b || q_fp),
- *   q_b = softmax(w_b log p_b),  q_fp = softmax(w_f s_f + w_p s_p),
+ *   q_b = softmax(w_b log p_b + w_s s_s),  q_fp = softmax(w_f s_f + w_p s_p),
  *
- * the second term being the agreement between the backward posterior and the normalised
- * forward x prior on the candidate set (Sun et al., NeurIPS 2021, restricted to C(P)). It needs
- * no label, so products whose recorded set was not proposed still contribute to it.
+ * the second term being the agreement between the backward posterior (template MLP and the
+ * nearest-neighbour similarity, both models of p(R|P)) and the normalised forward x prior on the
+ * candidate set (Sun et al., NeurIPS 2021, restricted to C(P)). It needs no label, so products
+ * whose recorded set was not proposed still contribute to it.
  * @module
  */
 import { loadTf } from "../nn/tf.ts";
@@ -17,6 +18,8 @@ export interface DualWeights {
   backward: number;
   forward: number;
   prior: number;
+  /** Weight of the similarity energy (0 in models trained without it). */
+  similarity: number;
 }
 
 /** One candidate's energy terms. */
@@ -27,23 +30,30 @@ export interface EnergyTerms {
   forward: number;
   /** s_p(R). */
   prior: number;
+  /** s_s(P, R), the nearest-neighbour similarity (similarity.ts). */
+  similarity: number;
 }
 
 /** The dual energy of one candidate (lower is better). */
 export function dualEnergy(t: EnergyTerms, w: DualWeights): number {
-  return -(w.backward * t.logPb + w.forward * t.forward + w.prior * t.prior);
+  return -(w.backward * t.logPb + w.similarity * t.similarity + w.forward * t.forward +
+    w.prior * t.prior);
 }
 
 /**
  * Candidate indices ordered by dual energy, lowest first; ties keep the backward order (the
- * input order), so with `forward = prior = 0` and `backward > 0` this is the backward ranking.
+ * input order), so with `forward = prior = similarity = 0` and `backward > 0` this is the
+ * backward ranking.
  *
  * @example
  * ```ts
  * import { rankByDual } from "./dual.ts";
- * const terms = [{ logPb: -0.1, forward: 0, prior: 0 }, { logPb: -2, forward: 5, prior: 0 }];
- * rankByDual(terms, { backward: 1, forward: 0, prior: 0 }); // [0, 1]
- * rankByDual(terms, { backward: 1, forward: 1, prior: 0 }); // [1, 0]
+ * const terms = [
+ *   { logPb: -0.1, forward: 0, prior: 0, similarity: 0 },
+ *   { logPb: -2, forward: 5, prior: 0, similarity: 0 },
+ * ];
+ * rankByDual(terms, { backward: 1, forward: 0, prior: 0, similarity: 0 }); // [0, 1]
+ * rankByDual(terms, { backward: 1, forward: 1, prior: 0, similarity: 0 }); // [1, 0]
  * ```
  */
 export function rankByDual(terms: EnergyTerms[], w: DualWeights): number[] {
@@ -67,7 +77,7 @@ export interface DualFitOptions {
 
 /**
  * Learns the dual weights by full-batch Adam on the held-out groups (padded to one tensor, masks
- * for the padding). Deterministic: the start is (1, 0, 0), the backward model alone.
+ * for the padding). Deterministic: the start is the backward model alone.
  */
 export async function fitDual(
   groups: DualGroup[],
@@ -79,7 +89,8 @@ export async function fitDual(
   const n = usable.length;
   const lb = new Float32Array(n * width),
     sf = new Float32Array(n * width),
-    sp = new Float32Array(n * width);
+    sp = new Float32Array(n * width),
+    ss = new Float32Array(n * width);
   const mask = new Float32Array(n * width),
     target = new Float32Array(n * width),
     labelled = new Float32Array(n);
@@ -88,6 +99,7 @@ export async function fitDual(
       lb[i * width + k] = t.logPb;
       sf[i * width + k] = t.forward;
       sp[i * width + k] = t.prior;
+      ss[i * width + k] = t.similarity;
       mask[i * width + k] = 1;
     });
     if (g.target >= 0) {
@@ -96,9 +108,9 @@ export async function fitDual(
     }
   });
   const lambda = opts.agreement ?? 0.1;
-  const w = tf.variable(tf.tensor1d([1, 0, 0]));
+  const w = tf.variable(tf.tensor1d([1, 0, 0, 0]));
   const T = (a: Float32Array) => tf.tensor2d(a, [n, width]);
-  const [LB, SF, SP, M, Y] = [T(lb), T(sf), T(sp), T(mask), T(target)];
+  const [LB, SF, SP, SS, M, Y] = [T(lb), T(sf), T(sp), T(ss), T(mask), T(target)];
   const L = tf.tensor1d(labelled);
   // Padding gets -1e9 added (plain arithmetic: no gradient through a comparison).
   const pad = tf.mul(tf.sub(M, 1), 1e9);
@@ -106,8 +118,9 @@ export async function fitDual(
   const masked = (x: any) => tf.add(x, pad) as typeof LB;
   const lossFn = () =>
     tf.tidy(() => {
-      const [wb, wf, wp] = tf.unstack(w);
-      const sb = tf.mul(LB, wb), sfp = tf.add(tf.mul(SF, wf), tf.mul(SP, wp));
+      const [wb, wf, wp, ws] = tf.unstack(w);
+      const sb = tf.add(tf.mul(LB, wb), tf.mul(SS, ws)),
+        sfp = tf.add(tf.mul(SF, wf), tf.mul(SP, wp));
       const logQ = tf.logSoftmax(masked(tf.add(sb, sfp)));
       const ce = tf.div(
         tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(Y, logQ), 1)), L)),
@@ -122,8 +135,8 @@ export async function fitDual(
   for (let s = 0; s < (opts.steps ?? 300); s++) opt.minimize(lossFn);
   const final = lossFn();
   const loss = (await final.data())[0];
-  const [wb, wf, wp] = Array.from(await w.data());
-  tf.dispose([final, w, LB, SF, SP, M, Y, L, pad]);
+  const [wb, wf, wp, ws] = Array.from(await w.data());
+  tf.dispose([final, w, LB, SF, SP, SS, M, Y, L, pad]);
   opt.dispose();
-  return { weights: { backward: wb, forward: wf, prior: wp }, loss };
+  return { weights: { backward: wb, forward: wf, prior: wp, similarity: ws }, loss };
 }

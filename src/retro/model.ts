@@ -9,6 +9,7 @@ import { dualEnergy, type DualWeights, type EnergyTerms, rankByDual } from "./du
 import type { TemplateLibrary } from "./library.ts";
 import { canonicalSet, InvalidSmilesError, morganBits, type RDKitModule } from "./rdkit.ts";
 import { forwardFeatures, FP, priorFeatures, productBits, score } from "./rerank.ts";
+import { SimilarityIndex } from "./similarity.ts";
 import { SparseMlp } from "./sparse_mlp.ts";
 import { TemplateCache } from "./template_apply.ts";
 
@@ -34,23 +35,35 @@ export interface PredictOptions {
   maxCandidates?: number;
 }
 
+/** The scorers of a model besides the backward MLP (each optional: its term is then 0). */
+export interface Scorers {
+  forward: SparseMlp | null;
+  prior: SparseMlp | null;
+  similarity: SimilarityIndex | null;
+}
+
 /** Candidate energy terms for a product (also used in training). */
 export function candidateTerms(
   RDKit: RDKitModule,
   pBits: number[],
   cands: Candidate[],
-  forward: SparseMlp | null,
-  prior: SparseMlp | null,
+  scorers: Scorers,
 ): EnergyTerms[] {
+  const { forward, prior, similarity } = scorers;
+  const pSims = new Map<number, number>();
   return cands.map((c) => {
     const rBits = morganBits(RDKit, c.reactants, FP.radius, FP.nBits);
     return {
       logPb: c.logPb,
       forward: forward ? score(forward, forwardFeatures(pBits, rBits)) : 0,
       prior: prior ? score(prior, priorFeatures(rBits, c.reactants.split(".").length)) : 0,
+      similarity: similarity ? similarity.score(pBits, rBits, c.templates, pSims) : 0,
     };
   });
 }
+
+/** Dual weights of a model that has none (the backward model alone). */
+export const BACKWARD_ONLY: DualWeights = { backward: 1, forward: 0, prior: 0, similarity: 0 };
 
 /** The loaded model. */
 export class RetroModel {
@@ -62,21 +75,29 @@ export class RetroModel {
     readonly forward: SparseMlp | null,
     readonly prior: SparseMlp | null,
     readonly weights: DualWeights,
+    readonly similarity: SimilarityIndex | null = null,
   ) {
     this.cache = new TemplateCache(RDKit);
   }
 
-  /** Loads `<dir>/model/` (forward, prior and dual weights optional). */
+  /** Loads `<dir>/model/` (forward, prior, similarity and dual weights optional). */
   static async load(RDKit: RDKitModule, dir: string): Promise<RetroModel> {
     const lib = JSON.parse(await Deno.readTextFile(`${dir}/library.json`)) as TemplateLibrary;
     const backward = await SparseMlp.load(`${dir}/model/backward.bin`);
     const opt = async (p: string) => (await exists(p)) ? await SparseMlp.load(p) : null;
     const forward = await opt(`${dir}/model/forward.bin`);
     const prior = await opt(`${dir}/model/prior.bin`);
+    const simPath = `${dir}/model/similarity.bin`;
+    const similarity = (await exists(simPath)) ? await SimilarityIndex.load(simPath) : null;
+    // Models trained before the similarity energy have no weight for it.
     const weights: DualWeights = (await exists(`${dir}/model/dual.json`))
-      ? JSON.parse(await Deno.readTextFile(`${dir}/model/dual.json`)).weights
-      : { backward: 1, forward: 0, prior: 0 };
-    return new RetroModel(RDKit, lib, backward, forward, prior, weights);
+      ? {
+        ...BACKWARD_ONLY,
+        similarity: 0,
+        ...JSON.parse(await Deno.readTextFile(`${dir}/model/dual.json`)).weights,
+      }
+      : BACKWARD_ONLY;
+    return new RetroModel(RDKit, lib, backward, forward, prior, weights, similarity);
   }
 
   /** Backward candidates for a canonical product. */
@@ -112,7 +133,7 @@ export class RetroModel {
         } most probable templates applies to this product`,
       };
     }
-    const terms = candidateTerms(this.RDKit, pBits, cands, this.forward, this.prior);
+    const terms = candidateTerms(this.RDKit, pBits, cands, this);
     const w = opts.weights ?? this.weights;
     const order = rankByDual(terms, w);
     return {

@@ -35,6 +35,7 @@ import {
   ScorerConfig,
   trainScorer,
 } from "./rerank.ts";
+import { SimilarityIndex } from "./similarity.ts";
 import { SparseMlp } from "./sparse_mlp.ts";
 import { TemplateCache } from "./template_apply.ts";
 import { extractTemplate } from "./template_extract.ts";
@@ -446,10 +447,22 @@ export async function trainAll(
   await prior.save(`${mdir}/prior.bin`);
   seconds.scorers = (performance.now() - t0) / 1000;
 
-  // 4. Dual weights with the agreement term, on held-out products.
+  // 4. The similarity database: the backward model's training reactions only, so that the
+  // held-out products below never find themselves.
   t0 = performance.now();
+  const similarity = new SimilarityIndex(fit.map((e) => ({
+    template: tIndex.get(e.template!)!,
+    productBits: pbits(e.product),
+    reactantBits: rbits(e.reactants),
+  })));
+  await similarity.save(`${mdir}/similarity.bin`);
+  seconds.similarity = (performance.now() - t0) / 1000;
+
+  // 5. Dual weights with the agreement term, on held-out products.
+  t0 = performance.now();
+  const scorers = { forward, prior, similarity };
   const dGroups: DualGroup[] = dualCands.map((c, i) => ({
-    terms: candidateTerms(RDKit, pbits(dualItems[i].product), c.cands, forward, prior),
+    terms: candidateTerms(RDKit, pbits(dualItems[i].product), c.cands, scorers),
     target: c.target,
   }));
   const dual = await fitDual(dGroups, { agreement: cfg.agreement });
@@ -474,10 +487,11 @@ export async function trainAll(
 /** Rankers compared in evaluation: each energy family alone and the dual. */
 export function evalRankers(w: DualWeights): Record<string, DualWeights> {
   return {
-    backward: { backward: 1, forward: 0, prior: 0 },
-    forward: { backward: 0, forward: 1, prior: 0 },
-    prior: { backward: 0, forward: 0, prior: 1 },
-    "backward+forward": { backward: w.backward, forward: w.forward, prior: 0 },
+    backward: { backward: 1, forward: 0, prior: 0, similarity: 0 },
+    forward: { backward: 0, forward: 1, prior: 0, similarity: 0 },
+    prior: { backward: 0, forward: 0, prior: 1, similarity: 0 },
+    similarity: { backward: 0, forward: 0, prior: 0, similarity: 1 },
+    "backward+forward": { backward: w.backward, forward: w.forward, prior: 0, similarity: 0 },
     dual: w,
   };
 }
@@ -536,7 +550,7 @@ export async function evaluate(
       }
     }
     const { pBits, cands } = model.candidates(product, opts);
-    const terms = candidateTerms(RDKit, pBits, cands, model.forward, model.prior);
+    const terms = candidateTerms(RDKit, pBits, cands, model);
     const target = cands.findIndex((c) => c.reactants === truth);
     if (target >= 0) recalled++;
     for (const [name, w] of Object.entries(rankers)) {

@@ -6,6 +6,7 @@ import { forwardFeatures } from "../../src/retro/rerank.ts";
 import { buildLibrary } from "../../src/retro/library.ts";
 import { BackwardConfig, templateLogProbs, topK, trainBackward } from "../../src/retro/backward.ts";
 import { SplitMix32 } from "../../src/random/splitmix.ts";
+import { SimilarityIndex, tanimoto } from "../../src/retro/similarity.ts";
 
 function lossOf(mlp: SparseMlp, x: SparseVec, outs: number[], target: number): number {
   const z = mlp.logits(mlp.hidden(x), outs);
@@ -73,7 +74,7 @@ Deno.test("sparse MLP: seeded training is reproducible and save/load is exact", 
   await Deno.remove(path);
 });
 
-Deno.test("dual ranking with forward and prior weights at zero equals the backward ranking", () => {
+Deno.test("dual ranking with forward, prior and similarity weights at zero equals the backward ranking", () => {
   // Pseudo-random terms, backward scores distinct; any positive backward weight.
   let s = 1;
   const r = () => ((s = (s * 16807) % 2147483647) / 2147483647);
@@ -82,15 +83,19 @@ Deno.test("dual ranking with forward and prior weights at zero equals the backwa
       logPb: -5 * r(),
       forward: 10 * r() - 5,
       prior: 10 * r() - 5,
+      similarity: r(),
     }));
     const backwardOrder = terms.map((_, i) => i).sort((a, b) => terms[b].logPb - terms[a].logPb);
-    assertEquals(rankByDual(terms, { backward: 0.3 + r(), forward: 0, prior: 0 }), backwardOrder);
-    // With a forward weight the order can change (and here does, for some trial).
+    const alone = { backward: 0.3 + r(), forward: 0, prior: 0, similarity: 0 };
+    assertEquals(rankByDual(terms, alone), backwardOrder);
+    // With a forward or similarity weight the order can change (and here does, for some trial).
     if (trial === 0) {
-      assert(
-        JSON.stringify(rankByDual(terms, { backward: 1, forward: 5, prior: 0 })) !==
-          JSON.stringify(backwardOrder),
-      );
+      for (const w of [{ forward: 5, similarity: 0 }, { forward: 0, similarity: 20 }]) {
+        assert(
+          JSON.stringify(rankByDual(terms, { backward: 1, prior: 0, ...w })) !==
+            JSON.stringify(backwardOrder),
+        );
+      }
     }
   }
 });
@@ -102,6 +107,7 @@ Deno.test("dual weights: the fit finds the informative energy", async () => {
       logPb: -k * 0.5,
       forward: k === (g % 4) + 1 ? 2 : 0,
       prior: 0,
+      similarity: 0,
     }));
     return { terms, target: (g % 4) + 1 };
   });
@@ -207,4 +213,48 @@ Deno.test("backward model: full-softmax training with dropout ranks every traini
   // Seeded: the same config gives the same weights (dropout masks included).
   const again = await trainBackward(ex, 5, 16, cfg);
   assertEquals(Array.from(again.w1), Array.from(mlp.w1));
+});
+
+Deno.test("similarity energy: best sim(P, P_j) * sim(R, R_j) over the candidate's templates", async () => {
+  assertEquals(tanimoto([1, 2, 3], [2, 3, 4]), 0.5);
+  assertEquals(tanimoto([], []), 0);
+  const db = new SimilarityIndex([
+    { template: 0, productBits: [1, 2, 3, 4], reactantBits: [10, 11] },
+    { template: 0, productBits: [1, 2], reactantBits: [10, 11, 12, 13] },
+    { template: 1, productBits: [1, 2, 3, 4], reactantBits: [20] },
+  ]);
+  const p = [1, 2, 3, 4], r = [10, 11, 12, 13];
+  // Template 0: entry 0 gives 1 * 0.5, entry 1 gives 0.5 * 1; template 1 shares no reactant bit.
+  assertEquals(db.score(p, r, [0]), 0.5);
+  assertEquals(db.score(p, r, [1]), 0);
+  assertEquals(db.score(p, [10, 11], [0, 1]), 1);
+  assertEquals(db.score(p, r, [7]), 0, "a template with no database reaction");
+  // Brute force on random data, with and without a shared product cache, and after save/load.
+  let s = 11;
+  const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  const bits = () => Array.from({ length: 6 }, () => Math.floor(rnd() * 30));
+  const entries = Array.from({ length: 50 }, () => ({
+    template: Math.floor(rnd() * 4),
+    productBits: bits(),
+    reactantBits: bits(),
+  }));
+  const index = new SimilarityIndex(entries);
+  const path = await Deno.makeTempFile();
+  await index.save(path);
+  const loaded = await SimilarityIndex.load(path);
+  await Deno.remove(path);
+  const uniq = (b: number[]) => [...new Set(b)].sort((x, y) => x - y);
+  const cache = new Map<number, number>();
+  const q = bits();
+  for (let trial = 0; trial < 20; trial++) {
+    const rq = bits(), ts = [Math.floor(rnd() * 4), Math.floor(rnd() * 4)];
+    let best = 0;
+    for (const e of entries) {
+      if (!ts.includes(e.template)) continue;
+      const v = tanimoto(uniq(q), uniq(e.productBits)) * tanimoto(uniq(rq), uniq(e.reactantBits));
+      best = Math.max(best, v);
+    }
+    assertEquals(index.score(q, rq, ts, cache), best);
+    assertEquals(loaded.score(q, rq, ts), best);
+  }
 });

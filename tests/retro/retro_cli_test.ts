@@ -71,10 +71,10 @@ Deno.test("retro: tiny prepare, train, predict and eval run end to end", async (
     const p = JSON.parse(pred.out);
     assertEquals(p.product, "CC(C)(C)OC(=O)N1CCC(CO)CC1");
     for (let i = 1; i < p.ranked.length; i++) assert(p.ranked[i].energy >= p.ranked[i - 1].energy);
-    // With forward and prior weights at zero the dual order is the backward order.
+    // With forward, prior and similarity weights at zero the dual order is the backward order.
     const model = await RetroModel.load(await loadRdkit(), dir);
     const ranked = model.predict("CC(C)(C)OC(=O)N1CCC(CO)CC1", {
-      weights: { backward: 1, forward: 0, prior: 0 },
+      weights: { backward: 1, forward: 0, prior: 0, similarity: 0 },
     }).ranked;
     const { cands } = model.candidates("CC(C)(C)OC(=O)N1CCC(CO)CC1");
     assertEquals(ranked.map((r) => r.reactants), cands.map((c) => c.reactants));

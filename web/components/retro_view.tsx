@@ -13,7 +13,7 @@ export type RetroPredictionView = {
   product: string;
   productSvg: string;
   reason?: string;
-  weights: { backward: number; forward: number; prior: number };
+  weights: { backward: number; forward: number; prior: number; similarity?: number };
   ranked: {
     reactants: string;
     svg: string;
@@ -21,6 +21,8 @@ export type RetroPredictionView = {
     logPb: number;
     forward: number;
     prior: number;
+    /** Absent in predictions stored before the similarity energy. */
+    similarity?: number;
     templates: string[];
   }[];
 };
@@ -39,6 +41,7 @@ export function RetroView({ m, v }: { m: RunManifest; v: RetroPredictionView | n
           ["w backward", f3(v.weights.backward)],
           ["w forward", f3(v.weights.forward)],
           ["w prior", f3(v.weights.prior)],
+          ["w similarity", f3(v.weights.similarity ?? 0)],
           ["run", m.id],
         ]}
       />
@@ -53,6 +56,7 @@ export function RetroView({ m, v }: { m: RunManifest; v: RetroPredictionView | n
             <th>log p_b(R|P)</th>
             <th>forward s_f</th>
             <th>prior s_p</th>
+            <th>similarity s_s</th>
           </tr>
         </thead>
         <tbody>
@@ -67,6 +71,7 @@ export function RetroView({ m, v }: { m: RunManifest; v: RetroPredictionView | n
               <td>{f3(r.logPb)}</td>
               <td>{f3(r.forward)}</td>
               <td>{f3(r.prior)}</td>
+              <td>{f3(r.similarity ?? 0)}</td>
             </tr>
           ))}
         </tbody>
