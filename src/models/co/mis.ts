@@ -78,9 +78,33 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
   return -g;
 }
 `;
+  // e_i = x_i (lambda #(conflict neighbours j > i in the set) - 1): the terms of E by site.
+  const siteEnergy = {
+    energy(x: Uint32Array, base: number, i: number) {
+      if (x[base + i] !== 1) return 0;
+      let k = 0;
+      for (let q = conflict.rowPtr[i]; q < conflict.rowPtr[i + 1]; q++) {
+        const j = conflict.colIdx[q];
+        if (j > i && x[base + j] === 1) k++;
+      }
+      return madF32(lam, k, -1);
+    },
+    wgsl: /* wgsl */ `
+fn model_site_energy(base: u32, i: u32) -> f32 {
+  if (state[base + i] != 1u) { return 0.0; }
+  var k = 0u;
+  for (var q = model_row_ptr[i]; q < model_row_ptr[i + 1u]; q++) {
+    let j = model_col_idx[q];
+    k = k + select(0u, 1u, j > i && state[base + j] == 1u);
+  }
+  return math_mad(model_penalty[0], f32(k), -1.0);
+}
+`,
+  };
   return {
     lam,
     counts,
+    siteEnergy,
     energy(x: Uint32Array, base: number) {
       const [s, k] = counts(x, base);
       return madF32(lam, k, -s);
@@ -154,21 +178,29 @@ export function isIndependentSet(g: Graph, x: ArrayLike<number>): boolean {
  * violations).
  */
 export function selectionMembers(
-  parts: Pick<
-    ReturnType<typeof pairPenaltyParts>,
-    "lam" | "energy" | "delta" | "grad" | "wgsl" | "counts"
-  >,
+  parts:
+    & Pick<
+      ReturnType<typeof pairPenaltyParts>,
+      "lam" | "energy" | "delta" | "grad" | "wgsl" | "counts"
+    >
+    & Partial<Pick<ReturnType<typeof pairPenaltyParts>, "siteEnergy">>,
   n: number,
   penalty: number,
-): Pick<CoProblem, "energy" | "delta" | "grad" | "wgsl" | "penalised" | "objective"> & {
-  penalty: number;
-} {
+):
+  & Pick<
+    CoProblem,
+    "energy" | "delta" | "grad" | "wgsl" | "siteEnergy" | "penalised" | "objective"
+  >
+  & {
+    penalty: number;
+  } {
   return {
     penalty: parts.lam,
     energy: parts.energy,
     delta: parts.delta,
     grad: parts.grad,
     wgsl: parts.wgsl,
+    ...(parts.siteEnergy ? { siteEnergy: parts.siteEnergy } : {}),
     penalised(x) {
       checkSolution(x, n);
       const [s, k] = parts.counts(x, 0);

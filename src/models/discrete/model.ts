@@ -44,6 +44,18 @@ export interface WgslDiscreteModel {
 }
 
 /**
+ * A site decomposition of the energy, `E(x) = sum_i e_i(x)`, for the chains x sites layout
+ * (`src/samplers/engine_sites.ts`): one workgroup steps a chain, each invocation sums `e_i` over
+ * its own sites and a fixed-order tree adds the partial sums, on both twins.
+ */
+export interface SiteEnergy {
+  /** `e_i(x)` in f32 arithmetic matching `model_site_energy`. */
+  energy(x: Uint32Array, base: number, i: number): number;
+  /** WGSL `fn model_site_energy(base: u32, i: u32) -> f32` (may use the model's other functions). */
+  readonly wgsl: string;
+}
+
+/**
  * Every size the WGSL of a model reads: `D`, `C` and the model's own sizes.
  *
  * @example
@@ -81,6 +93,8 @@ export interface DiscreteModel {
   grad(x: Uint32Array, base: number, i: number, c: number): number;
   /** The WGSL twin. */
   readonly wgsl: WgslDiscreteModel;
+  /** Present when the model runs in the chains x sites layout (see {@link SiteEnergy}). */
+  readonly siteEnergy?: SiteEnergy;
 }
 
 /**
