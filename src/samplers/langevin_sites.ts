@@ -46,7 +46,7 @@ export function langevinSitesStep(o: LangevinSitesOptions): SitesStep {
         : `the chains x sites Langevin step needs binary sites, got ${model.numCategories} categories`,
     scratchWords: (model) => 3 * model.numSites,
     // Two passes with a gradient, one with a site energy, three light passes, four trees.
-    loopsPerStep: (model, n, call) => n * (8 + 3 * (call + 1)) + 64,
+    loopsPerStep: (_model, n, call) => n * (8 + 3 * (call + 1)) + 64,
     cpuStep(model, ch) {
       const d = model.numSites, x = ch.x, base = ch.base;
       if (moveQ.length !== d) {

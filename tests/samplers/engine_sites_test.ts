@@ -1,0 +1,205 @@
+/**
+ * The chains x sites layout (one workgroup per chain, per-chain sums as fixed-order trees):
+ * WebGPU replays its CPU twin bit for bit for every sampler that has the layout, it samples the
+ * exact Boltzmann distribution of an enumerable model on both backends, its programs do not
+ * grow with the model, and the engine chooses it where the per-chain layout is refused.
+ */
+import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
+import { gpuOrSkip } from "../_gpu.ts";
+import { chiSquare, chiSquareQuantile, totalVariation } from "../_stats.ts";
+import { hasLoopLimit } from "../../src/gpu/mod.ts";
+import { erdosRenyi, graphFromEdges, misProblem } from "../../src/models/co/mod.ts";
+import { pottsModel } from "../../src/models/discrete/mod.ts";
+import {
+  type DiscreteModel,
+  enumerateLogProbs,
+  stateIndex,
+} from "../../src/models/discrete/model.ts";
+import {
+  chainsLimitReason,
+  chooseLayout,
+  dlmcSampler,
+  dmalaSampler,
+  gpuLimitReason,
+  pasSampler,
+  type RunOptions,
+  runSampler,
+} from "../../src/samplers/mod.ts";
+import {
+  sitesEnergy,
+  sitesEngineSources,
+  sitesProblem,
+  sitesStepsPerDispatch,
+} from "../../src/samplers/engine_sites.ts";
+import type { DiscreteSampler } from "../../src/samplers/sampler.ts";
+import { assertSameRun } from "./_exact.ts";
+
+const mis = (n: number, p: number, seed: number) => misProblem(erdosRenyi({ n, p, seed }));
+
+/** Every sampler with a sites step, adaptive as DISCS runs them. */
+const SAMPLERS: [string, () => DiscreteSampler][] = [
+  ["pas (path 3, adaptive)", () => pasSampler({ numFlips: 3 })],
+  ["pas (exact ratios)", () => pasSampler({ numFlips: 2, approxWithGrad: false, adaptive: false })],
+  ["dmala (adaptive)", () => dmalaSampler()],
+  ["dmala (step size)", () => dmalaSampler({ adaptive: false, stepSize: 0.5 })],
+  ["dlmc", () => dlmcSampler()],
+];
+
+Deno.test("sites layout: WebGPU replays the CPU twin bit for bit (PAS, DMALA, DLMC on MIS)", async () => {
+  const gpu = await gpuOrSkip("sites layout bit identity");
+  if (!gpu) return;
+  // 37 sites: a partial last quad and invocations without sites; adaptation at every step.
+  const model = mis(37, 0.2, 3);
+  for (const [what, make] of SAMPLERS) {
+    const opts: RunOptions = { chains: 5, steps: 12, seed: 4, layout: "sites", adapt: "always" };
+    const cpu = await runSampler(model, make(), opts, null);
+    const web = await runSampler(model, make(), opts, gpu);
+    assertEquals([cpu.layout, web.layout], ["sites", "sites"]);
+    assertSameRun(web, cpu, what);
+    assert(new Set(cpu.energies).size > 3, `${what}: the chains never moved`);
+  }
+});
+
+Deno.test("sites layout: annealing and many steps per dispatch replay the CPU twin", async () => {
+  const gpu = await gpuOrSkip("sites layout, multi-step dispatches");
+  if (!gpu) return;
+  // 300 sites of degree ~150: on llvmpipe a block of 40 steps needs two dispatches.
+  const model = mis(300, 0.5, 7);
+  const sampler = pasSampler({ numFlips: 2, adaptive: false });
+  if (hasLoopLimit(gpu)) {
+    const per = sitesStepsPerDispatch(model, sampler, gpu);
+    assert(per < 40, `expected a split block, ${per} steps fit one dispatch`);
+  }
+  const opts: RunOptions = {
+    chains: 3,
+    steps: 40,
+    seed: 2,
+    layout: "sites",
+    adapt: "off",
+    betaSchedule: (t) => 0.5 + t / 20,
+  };
+  const cpu = await runSampler(model, sampler, opts, null);
+  const web = await runSampler(model, sampler, opts, gpu);
+  assertSameRun(web, cpu, "pas, annealed, split dispatches");
+  // Energies are the layout's tree sums of site energies, consistent with the model's energy.
+  for (let ch = 0; ch < 3; ch++) {
+    const e = model.energy(cpu.finalStates, ch * model.numSites);
+    assert(Math.abs(e - cpu.energies[39 * 3 + ch]) < 1e-3, `chain ${ch}: ${e} vs trace`);
+    assertEquals(cpu.energies[39 * 3 + ch], sitesEnergy(model, cpu.finalStates, ch * 300));
+  }
+});
+
+/** Chi-square and total variation of the final states of many chains against exp(-E) / Z. */
+async function assertExactSites(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  gpu: Parameters<typeof runSampler>[3],
+  seed: number,
+) {
+  const chains = 2000;
+  const r = await runSampler(model, sampler, {
+    chains,
+    steps: 25,
+    seed,
+    layout: "sites",
+    adapt: "off",
+  }, gpu);
+  assertEquals(r.layout, "sites");
+  const logp = enumerateLogProbs(model, 1);
+  const counts = new Float64Array(logp.length);
+  const d = model.numSites;
+  for (let ch = 0; ch < chains; ch++) counts[stateIndex(r.finalStates, ch * d, d, 2)]++;
+  const p = logp.map(Math.exp);
+  const { stat, dof } = chiSquare(counts, p);
+  const what = `${sampler.name} (${r.backend})`;
+  assert(stat < chiSquareQuantile(dof, 3.7), `${what}: chi2 ${stat.toFixed(1)} on ${dof} dof`);
+  // Total variation against its Monte Carlo level: E|p_hat - p| <= sqrt(p (1 - p) / chains).
+  const tv = totalVariation(counts.map((c) => c / chains), p);
+  const noise = p.reduce((s, q) => s + Math.sqrt(q * (1 - q) / chains), 0) / 2;
+  assert(tv < 1.2 * noise, `${what}: total variation ${tv.toFixed(3)}, noise ${noise.toFixed(3)}`);
+}
+
+// 8 sites on a ring with two chords; a weak penalty keeps sets with conflicts likely.
+const small = () =>
+  misProblem(
+    graphFromEdges({
+      n: 8,
+      src: [0, 1, 2, 3, 4, 5, 6, 7, 0, 2],
+      dst: [1, 2, 3, 4, 5, 6, 7, 0, 4, 6],
+    }),
+    { penalty: 0.6 },
+  );
+
+Deno.test("sites layout: PAS, DMALA and DLMC sample the exact distribution of an 8-site MIS (CPU twin)", async () => {
+  await assertExactSites(small(), pasSampler({ numFlips: 2, adaptive: false }), null, 1);
+  await assertExactSites(small(), dmalaSampler({ adaptive: false, stepSize: 0.6 }), null, 2);
+  await assertExactSites(small(), dlmcSampler({ adaptive: false }), null, 3);
+});
+
+// 2000 chains at once: every workgroup's reductions and barriers under load (the other samplers'
+// WebGPU runs equal their CPU twins bit for bit, tested above).
+Deno.test("sites layout: PAS samples the exact distribution of an 8-site MIS (WebGPU)", async () => {
+  const gpu = await gpuOrSkip("sites layout exactness on WebGPU");
+  if (!gpu) return;
+  await assertExactSites(small(), pasSampler({ numFlips: 2, adaptive: false }), gpu, 4);
+});
+
+Deno.test("sites layout: chosen where the per-chain layout is refused, and recorded", async () => {
+  const gpu = await gpuOrSkip("layout choice");
+  if (!gpu) return;
+  // Degree ~100 on 200 sites: one per-chain PAS step is far over llvmpipe's loop limit.
+  const model = mis(200, 0.5, 1);
+  const sampler = pasSampler();
+  if (hasLoopLimit(gpu)) {
+    assertMatch(chainsLimitReason(model, sampler, gpu) ?? "", /loop iterations/);
+    await assertRejects(
+      () => runSampler(model, sampler, { chains: 2, steps: 2, seed: 1, layout: "chains" }, gpu),
+      Error,
+      "loop iterations",
+    );
+  } else {
+    console.log("no loop limit on this adapter: the per-chain layout is accepted");
+  }
+  assertEquals(gpuLimitReason(model, sampler, gpu), null);
+  const opts: RunOptions = { chains: 4, steps: 6, seed: 5, adapt: "always" };
+  const web = await runSampler(model, sampler, opts, gpu);
+  assertEquals(web.layout, hasLoopLimit(gpu) ? "sites" : "chains");
+  // The CPU twin defaults to the per-chain layout; given the recorded layout it replays the run.
+  assertEquals((await runSampler(model, sampler, { ...opts, steps: 1 }, null)).layout, "chains");
+  const cpu = await runSampler(model, sampler, { ...opts, layout: web.layout }, null);
+  assertSameRun(web, cpu, "auto layout");
+});
+
+Deno.test("sites layout: unsupported pairs are refused with one line; choice on the CPU", async () => {
+  const potts = pottsModel({ size: 3, numCategories: 3, seed: 1 });
+  assertMatch(sitesProblem(potts, pasSampler()) ?? "", /no site energy/);
+  const model = mis(20, 0.3, 1);
+  assertEquals(sitesProblem(model, pasSampler({ maxFlips: 4 })), null);
+  assertEquals(chooseLayout(model, pasSampler(), "auto", null).layout, "chains");
+  assertEquals(chooseLayout(model, pasSampler(), "sites", null), { layout: "sites", reason: null });
+  await assertRejects(
+    () => runSampler(potts, pasSampler(), { chains: 2, steps: 2, seed: 1, layout: "sites" }, null),
+    Error,
+    "no site energy",
+  );
+  await assertRejects(
+    () =>
+      runSampler(model, pasSampler(), {
+        chains: 2,
+        steps: 2,
+        seed: 1,
+        layout: "sites",
+        fuseAdaptation: true,
+      }, null),
+    Error,
+    "fuseAdaptation",
+  );
+});
+
+Deno.test("sites layout: the programs are the same text for n and 4n sites", () => {
+  for (const make of [() => pasSampler(), () => dmalaSampler(), () => dlmcSampler()]) {
+    const a = sitesEngineSources(mis(50, 0.2, 1), make());
+    const b = sitesEngineSources(mis(200, 0.05, 2), make());
+    assertEquals(a.map((p) => p.code), b.map((p) => p.code));
+  }
+});
