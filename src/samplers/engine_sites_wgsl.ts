@@ -11,7 +11,8 @@
  * one's result may still be read) and ends with `workgroupUniformLoad`, so its result is
  * uniform and may bound loops that contain barriers.
  */
-export const SITES_HELPERS = /* wgsl */ `
+export function sitesHelpersWgsl(counts: boolean): string {
+  return /* wgsl */ `
 var<private> sites_lid: u32;
 // First scratch word of the running chain (each chain owns SITES_WORDS consecutive words).
 var<private> sites_scratch0: u32;
@@ -21,6 +22,8 @@ var<workgroup> sites_ru: array<u32, SITES_WG>;
 var<workgroup> sites_wu: u32;
 var<workgroup> sites_wf: f32;
 var<workgroup> sites_we: f32;
+// A step's accept decision, made uniform (it bounds loops with barriers).
+var<workgroup> sites_wo: u32;
 fn sites_get(k: u32) -> u32 { return scratch[sites_scratch0 + k]; }
 fn sites_set(k: u32, v: u32) { scratch[sites_scratch0 + k] = v; }
 fn sites_get_f(k: u32) -> f32 { return bitcast<f32>(scratch[sites_scratch0 + k]); }
@@ -98,7 +101,13 @@ fn sites_mismatches(base: u32) -> u32 {
   }
   return sites_count(h);
 }
-fn sites_energy(base: u32) -> f32 {
+${counts ? COUNT_ENERGY : TREE_ENERGY}
+fn sites_chain(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x; }
+`;
+}
+
+// E(x) as the tree sum of site energies.
+const TREE_ENERGY = /* wgsl */ `fn sites_energy(base: u32) -> f32 {
   var e = 0.0;
   for (var q = sites_lid; q * 4u < D; q += SITES_WG) {
     for (var jj = 0u; jj < 4u; jj++) {
@@ -107,9 +116,24 @@ fn sites_energy(base: u32) -> f32 {
     }
   }
   return sites_sum2(vec2<f32>(e, 0.0)).x;
-}
-fn sites_chain(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x; }
-`;
+}`;
+
+// Count models: E(x) from the integer numbers of edges inside the set and of sites in it.
+const COUNT_ENERGY = /* wgsl */ `fn sites_energy(base: u32) -> f32 {
+  var pairs = 0u;
+  var ones = 0u;
+  for (var q = sites_lid; q * 4u < D; q += SITES_WG) {
+    for (var jj = 0u; jj < 4u; jj++) {
+      let i = q * 4u + jj;
+      if (i < D && state[base + i] == 1u) {
+        pairs = pairs + model_count(base, i);
+        ones = ones + 1u;
+      }
+    }
+  }
+  let p = sites_count(pairs);
+  return model_count_energy(p >> 1u, sites_count(ones));
+}`;
 
 /** Init: random uniform states (unless given), then the Hamming statistic and E(x) by trees. */
 export const SITES_INIT_MAIN = /* wgsl */ `

@@ -44,7 +44,7 @@ export function langevinSitesStep(o: LangevinSitesOptions): SitesStep {
       model.numCategories === 2
         ? null
         : `the chains x sites Langevin step needs binary sites, got ${model.numCategories} categories`,
-    scratchWords: (model) => 3 * model.numSites,
+    scratchWords: (model) => 3 * model.numSites + 2,
     // Two passes with a gradient, one with a site energy, three light passes, four trees.
     loopsPerStep: (_model, n, call) => n * (8 + 3 * (call + 1)) + 64,
     cpuStep(model, ch) {
@@ -79,6 +79,13 @@ export function langevinSitesStep(o: LangevinSitesOptions): SitesStep {
       else for (let i = 0; i < d; i++) if (flips[i]) ch.set(i, 1 - x[base + i]);
       return a;
     },
-    wgsl: () => langevinSitesWgsl(o.balancing, o.rule, o.target, o.pairWgsl),
+    wgsl: (model) =>
+      langevinSitesWgsl(
+        o.balancing,
+        o.rule,
+        o.target,
+        o.pairWgsl,
+        Boolean(model.siteEnergy?.counts),
+      ),
   };
 }

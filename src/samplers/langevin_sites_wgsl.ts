@@ -1,13 +1,16 @@
 /**
  * WGSL of the discrete Langevin step (DMALA, DLMC) in the chains x sites layout, binary models
- * (see `langevin_sites.ts`). Scratch of the running chain: d_i at x (words [0, D)), d_i at y
- * ([D, 2D)) and whether site i moved ([2D, 3D)).
+ * (see `langevin_sites.ts`). Each site's gradient is cached in the chain's scratch in two slots
+ * (x and y): a step walks each site's neighbours once, at y (gradient and site energy in one
+ * walk), and an accepted step's y gradients serve the next step's x. Scratch words: gradient
+ * slots [0, D) and [D, 2D), whether site i moved [2D, 3D), then the slot of x and the step the
+ * cache is valid for (plus one, so fresh zeroed scratch is invalid).
  * @module
  */
 import type { BalancingFn } from "./balancing.ts";
 import { commonWgsl, type LogTauRule, logTauWgsl } from "./langevin_common.ts";
 
-/** Visits the invocation's sites: `body` sees `i` (and the quad `q`, `jj`). */
+/** Visits the invocation's sites: `body` sees `i` (and the quad `q`, lane `jj`). */
 function overSites(body: string, perQuad = ""): string {
   return `for (var q = sites_lid; q * 4u < D; q += SITES_WG) {
     ${perQuad}
@@ -29,19 +32,40 @@ export function langevinSitesWgsl(
   rule: LogTauRule,
   target: number,
   pair: string,
+  counts: boolean,
 ): string {
   const rate = rule === "rate";
+  // At y: the gradient and the site's energy terms from one walk (integer counts when the model
+  // has them, so E(y) is the model's own energy).
+  const atY = counts
+    ? `let c = model_count(base, i);
+        let ge = vec2<f32>(model_count_grad(c), 0.0);
+        let one = state[base + i] == 1u;
+        pairs = pairs + select(0u, c, one);
+        ones = ones + select(0u, 1u, one);`
+    : `let ge = model_site_grad_energy(base, i);
+        esum = esum + ge.y;`;
   return commonWgsl(balancing, target) + pair + "\n" + logTauWgsl(rule) + /* wgsl */ `
-fn sampler_lg_d(base: u32, i: u32, xi: u32) -> f32 {
-  let bg = engine_beta * model_grad(base, i, 0u);
+// d_i = log pi(flip i) - log pi(x) to first order, from the gradient g at x_i = xi.
+fn sampler_lg_d(g: f32, xi: u32) -> f32 {
+  let bg = engine_beta * g;
   return select(-bg, bg, xi == 1u);
 }
 fn sampler_sites_step(chain: u32, base: u32, step: u32, param: f32, ex: f32) -> vec2<f32> {
+  let sx = sites_get(3u * D) & 1u;
+  let cached = sites_get(3u * D + 1u) == step + 1u;
+  let at_x = sx * D;
+  let at_y = (sx ^ 1u) * D;
   var z = 0.0;
   ${
-    overSites(`let d = sampler_lg_d(base, i, state[base + i]);
-        sites_set_f(i, d);
-        ${rate ? "z = z + math_exp(acc_balance(d));" : ""}`)
+    overSites(`var g = 0.0;
+        if (cached) {
+          g = sites_get_f(at_x + i);
+        } else {
+          g = model_grad(base, i, 0u);
+          sites_set_f(at_x + i, g);
+        }
+        ${rate ? "z = z + math_exp(acc_balance(sampler_lg_d(g, state[base + i])));" : ""}`)
   }
   ${rate ? "let zx = sites_sum2(vec2<f32>(z, 0.0)).x;" : "let zx = 0.0;"}
   let tx = sampler_lg_log_tau(zx);
@@ -50,9 +74,9 @@ fn sampler_sites_step(chain: u32, base: u32, step: u32, param: f32, ex: f32) -> 
   var fwd = 0.0;
   ${
     overSites(
-      `let u = rng_uniform(g[jj]);
+      `let u = rng_uniform(r[jj]);
         let xi = state[base + i];
-        let p = sampler_lg_pair(sites_get_f(i), tx);
+        let p = sampler_lg_pair(sampler_lg_d(sites_get_f(at_x + i), xi), tx);
         let one = xi == 1u;
         let acc0 = select(p.w, p.z, one);
         let acc1 = acc0 + select(p.z, p.w, one);
@@ -61,24 +85,29 @@ fn sampler_sites_step(chain: u32, base: u32, step: u32, param: f32, ex: f32) -> 
         fwd = fwd + select(p.y, p.x, flip);
         sites_set(2u * D + i, select(0u, 1u, flip));
         state[base + i] = y;`,
-      "let g = rng_draw(chain, step, q, 0u);",
+      "let r = rng_draw(chain, step, q, 0u);",
     )
   }
   storageBarrier();
   var zy = 0.0;
+  var esum = 0.0;
+  var pairs = 0u;
+  var ones = 0u;
   ${
-    overSites(`let d = sampler_lg_d(base, i, state[base + i]);
-        sites_set_f(D + i, d);
-        ${rate ? "zy = zy + math_exp(acc_balance(d));" : ""}`)
+    overSites(`${atY}
+        sites_set_f(at_y + i, ge.x);
+        ${rate ? "zy = zy + math_exp(acc_balance(sampler_lg_d(ge.x, state[base + i])));" : ""}`)
   }
-  // E(y) in a pass of its own: llvmpipe skipped the site energy's loop when it followed the
-  // gradient's loop in one loop body (observed on Mesa 23's llvmpipe; results came out wrong).
-  let esum = sites_energy(base);
-  let t = vec2<f32>(sites_sum2(vec2<f32>(zy, 0.0)).x, esum);
+  ${
+    counts
+      ? `let p2 = sites_count(pairs);
+  let t = vec2<f32>(sites_sum2(vec2<f32>(zy, 0.0)).x, model_count_energy(p2 >> 1u, sites_count(ones)));`
+      : "let t = sites_sum2(vec2<f32>(zy, esum));"
+  }
   let ty = sampler_lg_log_tau(t.x);
   var rev = 0.0;
   ${
-    overSites(`let p = sampler_lg_pair(sites_get_f(D + i), ty);
+    overSites(`let p = sampler_lg_pair(sampler_lg_d(sites_get_f(at_y + i), state[base + i]), ty);
         rev = rev + select(p.y, p.x, sites_get(2u * D + i) != 0u);`)
   }
   let fr = sites_sum2(vec2<f32>(fwd, rev));
@@ -87,6 +116,12 @@ fn sampler_sites_step(chain: u32, base: u32, step: u32, param: f32, ex: f32) -> 
   let ok = rng_uniform(rng_draw(chain, step, 0u, 1u).x) < a;
   if (!ok) {
     ${overSites(`if (sites_get(2u * D + i) != 0u) { state[base + i] = 1u - state[base + i]; }`)}
+  }
+  // Everyone has read the cache words; the next step finds x's gradients in slot sx or sx ^ 1.
+  storageBarrier();
+  if (sites_lid == 0u) {
+    sites_set(3u * D, select(sx, sx ^ 1u, ok));
+    sites_set(3u * D + 1u, step + 2u);
   }
   return vec2<f32>(a, select(ex, t.y, ok));
 }

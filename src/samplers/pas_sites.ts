@@ -57,7 +57,7 @@ export function pasSitesStep(o: PasSitesOptions): SitesStep {
       model.numCategories === 2
         ? null
         : `pas in the chains x sites layout needs binary sites, got ${model.numCategories} categories`,
-    scratchWords: (model) => 3 * model.numSites,
+    scratchWords: (model) => 3 * model.numSites + 2,
     // Two passes of a weight (one call) plus a site energy, R argmax rounds over the keys.
     loopsPerStep: (model, n, call) => {
       const r = Math.min(o.maxFlips, model.numSites);
@@ -111,6 +111,6 @@ export function pasSitesStep(o: PasSitesOptions): SitesStep {
       else for (const i of picks) ch.set(i, 1 - x[base + i]);
       return a;
     },
-    wgsl: () => pasSitesWgsl(o),
+    wgsl: (model) => pasSitesWgsl({ ...o, counts: Boolean(model.siteEnergy?.counts) }),
   };
 }

@@ -99,6 +99,26 @@ fn model_site_energy(base: u32, i: u32) -> f32 {
   }
   return math_mad(model_penalty[0], f32(k), -1.0);
 }
+// (model_grad(base, i, 0), model_site_energy(base, i)) from one walk over i's row.
+fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32> {
+  var s = 0u;
+  var k = 0u;
+  for (var q = model_row_ptr[i]; q < model_row_ptr[i + 1u]; q++) {
+    let j = model_col_idx[q];
+    let xj = state[base + j];
+    s = s + xj;
+    k = k + select(0u, xj, j > i);
+  }
+  let e = select(0.0, math_mad(model_penalty[0], f32(k), -1.0), state[base + i] == 1u);
+  return vec2<f32>(math_mad(model_penalty[0], f32(s), -1.0), e);
+}
+`,
+    counts: /* wgsl */ `
+fn model_count(base: u32, i: u32) -> u32 { return model_ones_around(base, i); }
+fn model_count_grad(count: u32) -> f32 { return math_mad(model_penalty[0], f32(count), -1.0); }
+fn model_count_energy(pairs: u32, ones: u32) -> f32 {
+  return math_mad(model_penalty[0], f32(pairs), -f32(ones));
+}
 `,
   };
   return {

@@ -51,8 +51,24 @@ export interface WgslDiscreteModel {
 export interface SiteEnergy {
   /** `e_i(x)` in f32 arithmetic matching `model_site_energy`. */
   energy(x: Uint32Array, base: number, i: number): number;
-  /** WGSL `fn model_site_energy(base: u32, i: u32) -> f32` (may use the model's other functions). */
+  /**
+   * WGSL `fn model_site_energy(base: u32, i: u32) -> f32` and, for binary models,
+   * `fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32>` returning `model_grad(base, i,
+   * 0)` and `model_site_energy(base, i)` with the same bits from one pass over the site's
+   * neighbours (the chains x sites steps need both at y; on llvmpipe the walk dominates).
+   */
   readonly wgsl: string;
+  /**
+   * Present for binary models on a CSR graph (`model_row_ptr`, `model_col_idx`, symmetric)
+   * whose gradient and energy are functions of integer counts (MIS, max clique): WGSL
+   * `fn model_count(base: u32, i: u32) -> u32` (neighbours of i in state 1),
+   * `fn model_count_grad(count: u32) -> f32` (= `model_grad(base, i, 0)` when i has `count`
+   * such neighbours) and `fn model_count_energy(pairs: u32, ones: u32) -> f32` (= E(x) with
+   * `pairs` edges inside the set and `ones` sites in state 1). The layout's energy is then
+   * `energy(x)` itself (integer sums are exact in any order), and a step keeps the counts of
+   * the flipped sites' neighbours current instead of walking every site's neighbours.
+   */
+  readonly counts?: string;
 }
 
 /**
