@@ -156,6 +156,8 @@ export interface EngineCheckpoint {
   scratch?: Uint32Array;
   /** Per chain, the f64 sum of the finished blocks' f32 acceptance sums. */
   acceptTotal: Float64Array;
+  /** Present when the run used the chains x sites layout: a resume takes the same layout. */
+  layout?: EngineLayout;
 }
 
 /** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
@@ -557,7 +559,8 @@ export function runSampler(
 ): Promise<RunResult> {
   sampler.checkModel?.(model);
   const o = checkOptions(model, sampler, opts);
-  const { layout, reason } = chooseLayout(model, sampler, opts.layout ?? "auto", gpu);
+  const requested = opts.layout ?? opts.resumeFrom?.layout ?? "auto";
+  const { layout, reason } = chooseLayout(model, sampler, requested, gpu);
   if (reason) return Promise.reject(new Error(reason));
   if (layout === "sites" && opts.fuseAdaptation) {
     return Promise.reject(
@@ -785,6 +788,7 @@ async function runCpu(
           sink,
           trace.acc,
           ex ? scratch.slice() : null,
+          layout,
         )
         : undefined,
     });
@@ -851,13 +855,21 @@ function checkpointAfter(
   sink: BlockSink,
   acceptSum: Float32Array,
   scratch: Uint32Array | null,
+  layout: EngineLayout,
 ): EngineCheckpoint {
   // sink.take adds the block's sums after this is built, so add them here in the same order.
   const acceptTotal = Float64Array.from(sink.acceptTotal, (t, ch) => t + acceptSum[ch]);
   const step = block.start + block.length;
   // Exchanging samplers carry one parameter per slot and their scratch (ladders, swap sums).
   const extra = scratch ? { params: Float32Array.from(param), scratch } : {};
-  return { step, states, param: param[0], acceptTotal, ...extra };
+  return {
+    step,
+    states,
+    param: param[0],
+    acceptTotal,
+    ...extra,
+    ...(layout === "sites" ? { layout } : {}),
+  };
 }
 
 function finish(
@@ -1199,6 +1211,7 @@ async function runGpu(
           sink,
           acceptSum,
           sc ? new Uint32Array(sc) : null,
+          layout,
         )
         : undefined;
       await sink.take({

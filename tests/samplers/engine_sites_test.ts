@@ -20,6 +20,7 @@ import {
   chooseLayout,
   dlmcSampler,
   dmalaSampler,
+  type EngineCheckpoint,
   gpuLimitReason,
   pasSampler,
   type RunOptions,
@@ -222,4 +223,27 @@ Deno.test("sites layout: the programs are the same text for n and 4n sites", () 
     const b = sitesEngineSources(mis(200, 0.05, 2), make());
     assertEquals(a.map((p) => p.code), b.map((p) => p.code));
   }
+});
+
+Deno.test("sites layout: a checkpoint carries the layout, and a resumed run gives the same bits", async () => {
+  const gpu = await gpuOrSkip("sites layout resume");
+  const model = mis(40, 0.2, 2);
+  const base: RunOptions = { chains: 3, steps: 8, seed: 9, blockSteps: 4, adapt: "always" };
+  const checkpoints: EngineCheckpoint[] = [];
+  const whole = await runSampler(model, pasSampler(), {
+    ...base,
+    layout: "sites",
+    checkpoints: true,
+    onBlock: (b) => void checkpoints.push(b.checkpoint!),
+  }, null);
+  assertEquals(checkpoints[0].layout, "sites");
+  // No layout given: the resumed run takes the checkpoint's (on WebGPU where there is one).
+  const rest = await runSampler(model, pasSampler(), {
+    ...base,
+    resumeFrom: checkpoints[0],
+    onBlock: () => {},
+  }, gpu);
+  assertEquals(rest.layout, "sites");
+  assertEquals(Array.from(rest.finalStates), Array.from(whole.finalStates));
+  assertEquals(Array.from(rest.acceptance), Array.from(whole.acceptance));
 });
