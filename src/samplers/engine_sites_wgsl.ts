@@ -47,6 +47,19 @@ fn sites_count(v: u32) -> u32 {
   }
   return workgroupUniformLoad(&sites_ru[0]);
 }
+// Exclusive prefix sum of the invocations' values (Hillis-Steele) and the total: (prefix, total).
+fn sites_scan(v: u32) -> vec2<u32> {
+  workgroupBarrier();
+  sites_ru[sites_lid] = v;
+  for (var s = 1u; s < SITES_WG; s = s << 1u) {
+    workgroupBarrier();
+    let add = select(0u, sites_ru[max(sites_lid, s) - s], sites_lid >= s);
+    workgroupBarrier();
+    sites_ru[sites_lid] = sites_ru[sites_lid] + add;
+  }
+  let total = workgroupUniformLoad(&sites_ru[SITES_WG - 1u]);
+  return vec2<u32>(sites_ru[sites_lid] - v, total);
+}
 // Merges two online log-sum-exp pairs (m, s): the larger maximum keeps its sum, the other sum
 // is scaled by exp(lo - hi) (skipped when lo = -inf).
 fn sites_lse2(a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {

@@ -9,7 +9,7 @@
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { madF32, mathExp, mathLog, mathRecip } from "../random/f32math.ts";
 import { type BalancingFn, logBalance } from "./balancing.ts";
-import { sitesEnergy, sitesSum } from "./engine_sites.ts";
+import { SITES_WG, sitesEnergy, sitesSum } from "./engine_sites.ts";
 import { logRatio, type LogTauRule, type SiteDist } from "./langevin_common.ts";
 import { langevinSitesWgsl } from "./langevin_sites_wgsl.ts";
 import { type CpuChain, type SitesStep, uniform01 } from "./sampler.ts";
@@ -46,7 +46,10 @@ export function langevinSitesStep(o: LangevinSitesOptions): SitesStep {
         : `the chains x sites Langevin step needs binary sites, got ${model.numCategories} categories`,
     scratchWords: (model) => 3 * model.numSites + 2,
     // Two passes with a gradient, one with a site energy, three light passes, four trees.
-    loopsPerStep: (_model, n, call) => n * (8 + 3 * (call + 1)) + 64,
+    // Count models: at most D moves, each walking 1 / SITES_WG of its row, twice.
+    loopsPerStep: (model, n, call) =>
+      n * (8 + 3 * (call + 1)) + 64 +
+      (model.siteEnergy?.counts ? 2 * model.numSites * (Math.ceil(call / SITES_WG) + 4) : 0),
     cpuStep(model, ch) {
       const d = model.numSites, x = ch.x, base = ch.base;
       if (moveQ.length !== d) {

@@ -11,7 +11,7 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import { gumbel, uniform01 } from "../random/draws.ts";
 import { madF32, mathExp, mathLog1p, roundHalfEven } from "../random/f32math.ts";
 import type { BalancingFn } from "./balancing.ts";
-import { sitesEnergy, sitesLse } from "./engine_sites.ts";
+import { SITES_WG, sitesEnergy, sitesLse } from "./engine_sites.ts";
 import { localLogit, type LogRatioMode } from "./local_logits.ts";
 import { pasSitesWgsl } from "./pas_sites_wgsl.ts";
 import type { SitesStep } from "./sampler.ts";
@@ -61,7 +61,7 @@ export function pasSitesStep(o: PasSitesOptions): SitesStep {
     // Two passes of a weight (one call) plus a site energy, R argmax rounds over the keys.
     loopsPerStep: (model, n, call) => {
       const r = Math.min(o.maxFlips, model.numSites);
-      return n * (4 + 3 * (call + 1)) + r * (n + 12) + 4 * r + 64;
+      return n * (4 + 3 * (call + 1)) + r * (n + 12 + 2 * Math.ceil(call / SITES_WG)) + 8 * r + 64;
     },
     cpuStep(model, ch) {
       const d = model.numSites, x = ch.x, base = ch.base, beta = ch.beta;

@@ -24,6 +24,7 @@ import {
   gpuLimitReason,
   pasSampler,
   type RunOptions,
+  type RunResult,
   runSampler,
 } from "../../src/samplers/mod.ts";
 import {
@@ -86,11 +87,6 @@ Deno.test("sites layout: annealing and many steps per dispatch replay the CPU tw
   if (!gpu) return;
   // 300 sites of degree ~150: on llvmpipe a block of 40 steps needs two dispatches.
   const model = mis(300, 0.5, 7);
-  const sampler = pasSampler({ numFlips: 2, adaptive: false });
-  if (hasLoopLimit(gpu)) {
-    const per = sitesStepsPerDispatch(model, sampler, gpu);
-    assert(per < 40, `expected a split block, ${per} steps fit one dispatch`);
-  }
   const opts: RunOptions = {
     chains: 3,
     steps: 40,
@@ -99,9 +95,25 @@ Deno.test("sites layout: annealing and many steps per dispatch replay the CPU tw
     adapt: "off",
     betaSchedule: (t) => 0.5 + t / 20,
   };
-  const cpu = await runSampler(model, sampler, opts, null);
-  const web = await runSampler(model, sampler, opts, gpu);
-  assertSameRun(web, cpu, "pas, annealed, split dispatches");
+  // Step sizes where DMALA accepts some moves and rejects others (both paths of the step).
+  let cpu: RunResult | null = null;
+  for (
+    const sampler of [
+      dmalaSampler({ adaptive: false, stepSize: 0.2 }),
+      pasSampler({ numFlips: 8, adaptive: false }),
+    ]
+  ) {
+    if (hasLoopLimit(gpu)) {
+      const per = sitesStepsPerDispatch(model, sampler, gpu);
+      assert(per < 40, `expected a split block, ${per} steps fit one dispatch`);
+    }
+    cpu = await runSampler(model, sampler, opts, null);
+    const web = await runSampler(model, sampler, opts, gpu);
+    assertSameRun(web, cpu, `${sampler.name}, annealed, split dispatches`);
+    const acc = cpu.acceptance.reduce((a, b) => a + b, 0) / 3;
+    assert(acc > 0.05 && acc < 0.95, `${sampler.name}: acceptance ${acc} (moves and rejections)`);
+  }
+  if (!cpu) return;
   // Count models keep integer totals: the trace holds the model's own energy, bit for bit.
   for (let ch = 0; ch < 3; ch++) {
     const e = model.energy(cpu.finalStates, ch * model.numSites);
