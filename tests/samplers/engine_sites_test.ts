@@ -9,7 +9,7 @@ import { gpuOrSkip } from "../_gpu.ts";
 import { chiSquare, chiSquareQuantile, totalVariation } from "../_stats.ts";
 import { hasLoopLimit } from "../../src/gpu/mod.ts";
 import { erdosRenyi, graphFromEdges, misProblem } from "../../src/models/co/mod.ts";
-import { pottsModel } from "../../src/models/discrete/mod.ts";
+import { isingModel, pottsModel } from "../../src/models/discrete/mod.ts";
 import {
   type DiscreteModel,
   enumerateLogProbs,
@@ -79,6 +79,20 @@ Deno.test("sites layout: the generic path (no integer counts) replays the CPU tw
     // Tree-summed site energies: within rounding of the model's energy, not its bits.
     const e = model.energy(cpu.finalStates, 0);
     assert(Math.abs(e - cpu.energies[9 * 4]) < 1e-4, `${what}: ${e} vs ${cpu.energies[9 * 4]}`);
+  }
+});
+
+Deno.test("sites layout: Ising lattices (open and periodic) replay the CPU twin", async () => {
+  const gpu = await gpuOrSkip("sites layout on Ising");
+  if (!gpu) return;
+  // PAS on the open lattice, DMALA on the torus (each compile costs seconds on llvmpipe).
+  for (const [periodic, [what, make]] of [[false, SAMPLERS[0]], [true, SAMPLERS[2]]] as const) {
+    const model = isingModel({ size: 7, lambda: 0.4, periodic, seed: 3 });
+    const opts: RunOptions = { chains: 3, steps: 10, seed: 8, layout: "sites", adapt: "always" };
+    const cpu = await runSampler(model, make(), opts, null);
+    assertSameRun(await runSampler(model, make(), opts, gpu), cpu, `${what}, ising ${periodic}`);
+    const e = model.energy(cpu.finalStates, 0);
+    assert(Math.abs(e - cpu.energies[9 * 3]) < 1e-4, `${what}: ${e} vs ${cpu.energies[9 * 3]}`);
   }
 });
 
@@ -163,10 +177,12 @@ const small = () =>
     { penalty: 0.6 },
   );
 
-Deno.test("sites layout: PAS, DMALA and DLMC sample the exact distribution of an 8-site MIS (CPU twin)", async () => {
+Deno.test("sites layout: PAS, DMALA and DLMC sample the exact distribution of an 8-site MIS, PAS of a 3x3 Ising (CPU twin)", async () => {
   await assertExactSites(small(), pasSampler({ numFlips: 2, adaptive: false }), null, 1);
   await assertExactSites(small(), dmalaSampler({ adaptive: false, stepSize: 0.6 }), null, 2);
   await assertExactSites(small(), dlmcSampler({ adaptive: false }), null, 3);
+  const ising = isingModel({ size: 3, lambda: 0.4, seed: 2 });
+  await assertExactSites(ising, pasSampler({ numFlips: 2, adaptive: false }), null, 5);
 });
 
 // 2000 chains at once: every workgroup's reductions and barriers under load (the other samplers'
@@ -234,6 +250,9 @@ Deno.test("sites layout: the programs are the same text for n and 4n sites", () 
     const a = sitesEngineSources(mis(50, 0.2, 1), make());
     const b = sitesEngineSources(mis(200, 0.05, 2), make());
     assertEquals(a.map((p) => p.code), b.map((p) => p.code));
+    const c = sitesEngineSources(isingModel({ size: 10 }), make());
+    const d = sitesEngineSources(isingModel({ size: 20 }), make());
+    assertEquals(c.map((p) => p.code), d.map((p) => p.code));
   }
 });
 
