@@ -126,6 +126,7 @@ export async function streamSample(
       steps: result.steps,
       numSites: d,
       stepsPerSecond: (result.steps - keepRows) / result.seconds,
+      layout: result.layout,
       meanAcceptance: result.acceptance.reduce((a, b) => a + b, 0) / chains,
       energyEvals: result.energyEvals,
       ...await writeExchange(run, result.exchange),

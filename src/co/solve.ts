@@ -73,6 +73,8 @@ export interface SolveBlock {
 /** What {@link solveAnnealed} returns. Traces are step-major. */
 export interface SolveResult {
   backend: "webgpu" | "cpu";
+  /** The engine's layout (per chain, or chains x sites where llvmpipe refuses the former). */
+  layout: "chains" | "sites";
   chains: number;
   steps: number;
   /** Best penalised objective over chains and (logged) steps: DISCS's number (`-E`). */
@@ -281,6 +283,7 @@ export async function solveAnnealed(
   const acc = result.acceptance;
   return {
     backend: result.backend,
+    layout: result.layout,
     chains,
     steps,
     bestObjective,

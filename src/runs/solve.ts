@@ -81,6 +81,7 @@ async function writeSolveResult(
     feasibleChains: r.feasibleChains,
     seconds: r.seconds,
     backend: r.backend,
+    layout: r.layout,
     adapt: r.adapt,
   };
   if (r.reference !== null) {

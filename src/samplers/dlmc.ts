@@ -32,7 +32,8 @@ import {
   logRatio,
   normaliseLog,
 } from "./langevin_common.ts";
-import { type DlmcSolver, dlmcWgsl } from "./dlmc_wgsl.ts";
+import { dlmcDistWgsl, type DlmcSolver, dlmcWgsl } from "./dlmc_wgsl.ts";
+import { langevinSitesStep } from "./langevin_sites.ts";
 import { defineSampler } from "./descriptor.ts";
 
 export type { DlmcSolver } from "./dlmc_wgsl.ts";
@@ -146,6 +147,13 @@ export function dlmcSampler(opts: DlmcOptions = {}): DiscreteSampler {
     cpuStep: step,
     wgsl: (model) => dlmcWgsl(model, cfg.balancing, cfg.solver, cfg.targetAcceptance),
     scratch: langevinScratch,
+    sites: langevinSitesStep({
+      balancing: cfg.balancing,
+      rule: "rate",
+      target: cfg.targetAcceptance,
+      dist: dlmcDist(cfg.balancing, cfg.solver),
+      pairWgsl: dlmcDistWgsl(cfg.solver).binary,
+    }),
   };
 }
 

@@ -29,7 +29,8 @@ import {
   logRatio,
   normaliseLog,
 } from "./langevin_common.ts";
-import { dmalaWgsl } from "./dmala_wgsl.ts";
+import { DMALA_DIST_WGSL, dmalaWgsl } from "./dmala_wgsl.ts";
+import { langevinSitesStep } from "./langevin_sites.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of the DMALA configuration (DISCS defaults). */
@@ -112,6 +113,13 @@ export function dmalaSampler(opts: DmalaOptions = {}): DiscreteSampler {
     cpuStep: step,
     wgsl: (model) => dmalaWgsl(model, cfg.balancing, rule, cfg.targetAcceptance),
     scratch: langevinScratch,
+    sites: langevinSitesStep({
+      balancing: cfg.balancing,
+      rule,
+      target: cfg.targetAcceptance,
+      dist: dmalaDist(cfg.balancing),
+      pairWgsl: DMALA_DIST_WGSL.binary,
+    }),
   };
 }
 

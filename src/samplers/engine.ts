@@ -45,6 +45,17 @@ import {
   STEP_HELPERS,
   STEP_MAIN,
 } from "./engine_wgsl.ts";
+import {
+  type EngineLayout,
+  sitesEnergy,
+  sitesEngineSources,
+  sitesLayout,
+  sitesLimitReason,
+  sitesSizes,
+  sitesStepsPerDispatch,
+} from "./engine_sites.ts";
+
+export type { EngineLayout } from "./engine_sites.ts";
 
 /** When the shared adaptive parameter is updated. */
 export type AdaptMode = "burn-in" | "always" | "off";
@@ -115,6 +126,15 @@ export interface RunOptions {
   chainOffset?: number;
   /** Attach an {@link EngineCheckpoint} to every {@link BlockTrace} (costs a state readback). */
   checkpoints?: boolean;
+  /**
+   * How the work is laid out: one invocation per chain (`"chains"`), or one workgroup per chain
+   * with per-chain sums as fixed-order trees (`"sites"`, binary models with a site energy and
+   * samplers with a `sites` step). The two give different f32 bits; each twin replays the same
+   * layout. Default `"auto"`: on WebGPU the per-chain layout unless the adapter's loop limit
+   * refuses it and the sites layout fits; on the CPU twin the per-chain layout. The result records
+   * the layout used, so a CPU run given it replays a GPU run.
+   */
+  layout?: "auto" | EngineLayout;
 }
 
 /**
@@ -136,6 +156,8 @@ export interface EngineCheckpoint {
   scratch?: Uint32Array;
   /** Per chain, the f64 sum of the finished blocks' f32 acceptance sums. */
   acceptTotal: Float64Array;
+  /** Present when the run used the chains x sites layout: a resume takes the same layout. */
+  layout?: EngineLayout;
 }
 
 /** The traces of one block of steps `[start, start + length)`, step-major `[length, chains]`. */
@@ -158,6 +180,8 @@ export interface BlockTrace {
 /** Everything a run produces. Traces are step-major: `[steps, chains]`. */
 export interface RunResult {
   backend: "webgpu" | "cpu";
+  /** The layout the run used (see {@link RunOptions.layout}). */
+  layout: EngineLayout;
   chains: number;
   steps: number;
   numSites: number;
@@ -204,6 +228,7 @@ type CheckedOptions =
       | "resumeFrom"
       | "checkpoints"
       | "chainOffset"
+      | "layout"
     >
   >
   & {
@@ -429,10 +454,44 @@ export function loopCost(
 }
 
 /**
- * Why this model and sampler cannot run on this adapter, or null when they can: on llvmpipe one
- * step or one energy evaluation must stay under {@link LLVMPIPE_LOOP_LIMIT} loop iterations.
+ * Why this model and sampler cannot run on this adapter in either layout, or null when they can
+ * (see {@link chooseLayout}).
  */
 export function gpuLimitReason(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  gpu: GpuContext,
+): string | null {
+  return chooseLayout(model, sampler, "auto", gpu).reason;
+}
+
+/**
+ * The layout a run gets (see {@link RunOptions.layout}), or the reason it cannot run on this
+ * adapter: an explicit layout must fit; `"auto"` takes the per-chain layout where it fits (and
+ * always on the CPU twin), else the chains x sites layout where that fits.
+ */
+export function chooseLayout(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  requested: "auto" | EngineLayout,
+  gpu: GpuContext | null,
+): { layout: EngineLayout; reason: string | null } {
+  if (requested === "sites") {
+    return { layout: "sites", reason: sitesLimitReason(model, sampler, gpu) };
+  }
+  const chains = gpu ? chainsLimitReason(model, sampler, gpu) : null;
+  if (requested === "chains" || !chains) return { layout: "chains", reason: chains };
+  const sites = sitesLimitReason(model, sampler, gpu);
+  if (!sites) return { layout: "sites", reason: null };
+  return { layout: "chains", reason: `${chains} (chains x sites layout: ${sites})` };
+}
+
+/**
+ * Why the per-chain layout cannot run this model and sampler on this adapter, or null: on
+ * llvmpipe one step or one energy evaluation must stay under {@link LLVMPIPE_LOOP_LIMIT} loop
+ * iterations in one invocation.
+ */
+export function chainsLimitReason(
   model: DiscreteModel,
   sampler: DiscreteSampler,
   gpu: GpuContext,
@@ -500,10 +559,18 @@ export function runSampler(
 ): Promise<RunResult> {
   sampler.checkModel?.(model);
   const o = checkOptions(model, sampler, opts);
-  const reason = gpu ? gpuLimitReason(model, sampler, gpu) : null;
+  const requested = opts.layout ?? opts.resumeFrom?.layout ?? "auto";
+  const { layout, reason } = chooseLayout(model, sampler, requested, gpu);
   if (reason) return Promise.reject(new Error(reason));
+  if (layout === "sites" && opts.fuseAdaptation) {
+    return Promise.reject(
+      new Error("fuseAdaptation is not available in the chains x sites layout"),
+    );
+  }
   const sink = blockSink(o, paramSlots(sampler), opts.onBlock, opts.onProgress);
-  return gpu ? runGpu(model, sampler, o, gpu, sink) : runCpu(model, sampler, o, sink);
+  return gpu
+    ? runGpu(model, sampler, o, gpu, sink, layout)
+    : runCpu(model, sampler, o, sink, layout);
 }
 
 /**
@@ -581,7 +648,14 @@ async function runCpu(
   sampler: DiscreteSampler,
   o: CheckedOptions,
   sink: BlockSink,
+  layout: EngineLayout,
 ): Promise<RunResult> {
+  // The chains x sites layout's twin: tree-ordered energies and its own step.
+  const sites = layout === "sites" ? sampler.sites : undefined;
+  if (layout === "sites" && !sites) throw new Error(`${sampler.name} has no chains x sites step`);
+  const energyOf = (base: number) => sites ? sitesEnergy(model, x, base) : model.energy(x, base);
+  const stepOf = (m: DiscreteModel, ch: CpuChain) =>
+    sites ? sites.cpuStep(m, ch) : sampler.cpuStep(m, ch);
   const { chains, steps } = o;
   const d = model.numSites, c = model.numCategories;
   const key = seedToKey(o.seed);
@@ -604,7 +678,7 @@ async function runCpu(
       if (x[ch * d + i] !== reference[i]) h++;
     }
     hamming[ch] = h;
-    energy[ch] = model.energy(x, ch * d);
+    energy[ch] = energyOf(ch * d);
   }
   const burnIn = burnInSteps(o);
   const until = adaptUntil(o, burnIn);
@@ -646,7 +720,7 @@ async function runCpu(
   const plan = planBlocks(steps, o.blockSteps, adaptive ? until : 0);
   for (const block of remainingBlocks(plan, o)) {
     // Each block: energies recomputed from the states, acceptance summed afresh in f32.
-    for (let ch = 0; ch < chains; ch++) energy[ch] = model.energy(x, ch * d);
+    for (let ch = 0; ch < chains; ch++) energy[ch] = energyOf(ch * d);
     const n = block.length;
     const trace = {
       e: new Float32Array(n * chains),
@@ -664,7 +738,7 @@ async function runCpu(
         chainView.chain = ch;
         chainView.base = ch * d;
         chainView.energy = energy[ch];
-        const a = Math.fround(sampler.cpuStep(model, chainView));
+        const a = Math.fround(stepOf(model, chainView));
         energy[ch] = chainView.energy;
         accept[ch] = a;
         if (step >= burnIn) trace.acc[ch] = Math.fround(trace.acc[ch] + a);
@@ -714,6 +788,7 @@ async function runCpu(
           sink,
           trace.acc,
           ex ? scratch.slice() : null,
+          layout,
         )
         : undefined,
     });
@@ -721,6 +796,7 @@ async function runCpu(
   const seconds = (performance.now() - start) / 1000;
   return finish(model, sampler, o, {
     backend: "cpu",
+    layout,
     ...sink.traces(),
     acceptTotal: sink.acceptTotal,
     finalStates: x,
@@ -779,13 +855,21 @@ function checkpointAfter(
   sink: BlockSink,
   acceptSum: Float32Array,
   scratch: Uint32Array | null,
+  layout: EngineLayout,
 ): EngineCheckpoint {
   // sink.take adds the block's sums after this is built, so add them here in the same order.
   const acceptTotal = Float64Array.from(sink.acceptTotal, (t, ch) => t + acceptSum[ch]);
   const step = block.start + block.length;
   // Exchanging samplers carry one parameter per slot and their scratch (ladders, swap sums).
   const extra = scratch ? { params: Float32Array.from(param), scratch } : {};
-  return { step, states, param: param[0], acceptTotal, ...extra };
+  return {
+    step,
+    states,
+    param: param[0],
+    acceptTotal,
+    ...extra,
+    ...(layout === "sites" ? { layout } : {}),
+  };
 }
 
 function finish(
@@ -794,6 +878,7 @@ function finish(
   o: CheckedOptions,
   r: {
     backend: "webgpu" | "cpu";
+    layout: EngineLayout;
     energies: Float32Array;
     hamming: Float32Array;
     params: Float32Array;
@@ -808,6 +893,7 @@ function finish(
   const exchange = sampler.exchange?.summary(model, r.scratch, o.chains);
   return {
     backend: r.backend,
+    layout: r.layout,
     chains: o.chains,
     steps: o.steps,
     numSites: model.numSites,
@@ -829,7 +915,8 @@ interface EnginePrograms {
   refresh: CompiledProgram;
   step: CompiledProgram;
   adapt: CompiledProgram;
-  fused: CompiledProgram;
+  /** The per-chain layout's fused adapting program (absent in the chains x sites layout). */
+  fused?: CompiledProgram;
   /** Split mode of grouped samplers: per-chain step with slot parameters, then the exchange. */
   split?: { step: CompiledProgram; exchange: CompiledProgram };
 }
@@ -922,7 +1009,14 @@ async function compilePrograms(
   model: DiscreteModel,
   sampler: DiscreteSampler,
   split: boolean,
+  layout: EngineLayout,
 ): Promise<EnginePrograms> {
+  if (layout === "sites") {
+    const [init, refresh, step, adapt] = await Promise.all(
+      sitesEngineSources(model, sampler).map((p) => gpu.cache.get(gpu.device, p)),
+    );
+    return { init, refresh, step, adapt };
+  }
   // The split mode's programs compile only when it runs.
   const sources = engineSources(model, sampler).slice(0, split ? undefined : 5);
   const [init, refresh, step, adapt, fused, splitStep, exchange] = await Promise.all(
@@ -944,15 +1038,17 @@ async function runGpu(
   o: CheckedOptions,
   gpu: GpuContext,
   sink: BlockSink,
+  layout: EngineLayout,
 ): Promise<RunResult> {
   const { chains, steps } = o;
   const d = model.numSites;
   const block = Math.min(o.blockSteps, steps);
   const cost = loopCost(model, sampler);
+  const bySites = layout === "sites";
   // A group's steps in one invocation unless they exceed llvmpipe's loop limit (split mode).
-  const split = Boolean(sampler.exchange) &&
+  const split = !bySites && Boolean(sampler.exchange) &&
     loopBudget(gpu, groupLoops(sampler, cost.step, d)) < 1;
-  const programs = await compilePrograms(gpu, model, sampler, split);
+  const programs = await compilePrograms(gpu, model, sampler, split, layout);
   const reference = o.reference ?? referenceState(model, o.seed);
   const key = seedToKey(o.seed);
   const burnIn = burnInSteps(o);
@@ -966,9 +1062,12 @@ async function runGpu(
   );
   const given = o.initialState ?? o.resumeFrom?.states;
   const traceFloats = block * chains * 2 + block * slots;
-  const sizes = engineSizes(model, sampler);
-  const layout = engineLayout(sizes);
-  const scratch = sampler.scratch?.(model) ?? {};
+  const sizes = bySites ? sitesSizes(model, sampler) : engineSizes(model, sampler);
+  const uniformLayout = bySites ? sitesLayout(sizes) : engineLayout(sizes);
+  // Scratch words per chain: the sites step's, or the per-chain sampler's f32 and u32 words.
+  const chainWords = bySites
+    ? sampler.sites?.scratchWords(model) ?? 0
+    : (sampler.scratch?.(model).f32 ?? 0) + (sampler.scratch?.(model).u32 ?? 0);
   // Every buffer belongs to the runner, released in the finally whatever fails.
   const runner = new GpuRunner(gpu, `${model.name}/${sampler.name}`);
   try {
@@ -982,12 +1081,10 @@ async function runGpu(
       ctrl: runner.storage("ctrl", ctrl),
       trace: runner.storage("trace", traceFloats * 4),
       betas: runner.storage("betas", (block + chains) * 4),
-      params: runner.uniform("params", layout),
+      params: runner.uniform("params", uniformLayout),
       scratch: runner.storage(
         "scratch",
-        sampler.exchange && o.resumeFrom?.scratch
-          ? o.resumeFrom.scratch
-          : chains * ((scratch.f32 ?? 0) + (scratch.u32 ?? 0)) * 4,
+        sampler.exchange && o.resumeFrom?.scratch ? o.resumeFrom.scratch : chains * chainWords * 4,
       ),
     };
     if (o.chainBetas) writeBuffer(gpu, buf.betas, o.chainBetas, block * 4);
@@ -999,17 +1096,24 @@ async function runGpu(
       refresh: groupsOf(programs.refresh),
       step: groupsOf(programs.step),
       adapt: groupsOf(programs.adapt),
-      fused: groupsOf(programs.fused),
+      fused: programs.fused && groupsOf(programs.fused),
       split: programs.split && {
         step: groupsOf(programs.split.step),
         exchange: groupsOf(programs.split.exchange),
       },
     };
-    const workgroups = Math.ceil(chains / WG);
+    // The chains x sites layout runs one workgroup per chain.
+    const workgroups = bySites ? chains : Math.ceil(chains / WG);
     // A grouped step runs one invocation per group of exchanging chains.
-    const stepGroups = Math.ceil(Math.ceil(chains / slots) / WG);
-    const stepsPerDispatch = Math.min(block, loopBudget(gpu, groupLoops(sampler, cost.step, d)));
-    const fuse = !sampler.exchange && (o.fuseAdaptation ?? fuseByDefault(model, sampler, chains));
+    const stepGroups = bySites ? chains : Math.ceil(Math.ceil(chains / slots) / WG);
+    const stepsPerDispatch = Math.min(
+      block,
+      bySites
+        ? sitesStepsPerDispatch(model, sampler, gpu)
+        : loopBudget(gpu, groupLoops(sampler, cost.step, d)),
+    );
+    const fuse = !bySites && !sampler.exchange &&
+      (o.fuseAdaptation ?? fuseByDefault(model, sampler, chains));
     if (fuse && chains > FUSED_MAX_CHAINS) {
       throw new Error(`fuseAdaptation runs at most ${FUSED_MAX_CHAINS} chains, got ${chains}`);
     }
@@ -1022,7 +1126,7 @@ async function runGpu(
     const writeParams = (blockStart: number, multi: number, blockEnd: number) => {
       runner.writeUniform(
         buf.params,
-        layout,
+        uniformLayout,
         {
           key_lo: key[0],
           key_hi: key[1],
@@ -1072,7 +1176,7 @@ async function runGpu(
       const batch = new DispatchBatch(gpu, "steps");
       batch.dispatch(programs.refresh, g.refresh, workgroups);
       for (let k = 0; k < Math.ceil(n / perDispatch); k++) {
-        if (fused) {
+        if (fused && programs.fused && g.fused) {
           batch.dispatch(programs.fused, g.fused, 1);
           continue;
         }
@@ -1107,6 +1211,7 @@ async function runGpu(
           sink,
           acceptSum,
           sc ? new Uint32Array(sc) : null,
+          layout,
         )
         : undefined;
       await sink.take({
@@ -1131,6 +1236,7 @@ async function runGpu(
     const seconds = (performance.now() - start) / 1000;
     return finish(model, sampler, o, {
       backend: "webgpu",
+      layout,
       ...sink.traces(),
       acceptTotal: sink.acceptTotal,
       finalStates: new Uint32Array(states),

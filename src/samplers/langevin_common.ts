@@ -186,8 +186,8 @@ export interface LangevinDistWgsl {
   categorical: string;
 }
 
-/** WGSL shared by both paths: balancing, constants, the adaptation. */
-function commonWgsl(balancing: BalancingFn, target: number): string {
+/** WGSL shared by both paths (and the chains x sites step): balancing, constants, the adaptation. */
+export function commonWgsl(balancing: BalancingFn, target: number): string {
   return /* wgsl */ `
 ${balanceWgsl(balancing)}
 const LG_TARGET: f32 = ${f(target).toPrecision(9)};
@@ -202,7 +202,7 @@ fn sampler_adapt(param: f32, mean_acc: f32) -> f32 {
 }
 
 /** log tau from the total rate `z` (rule "rate") or the step size (rule "alpha"). */
-function logTauWgsl(rule: LogTauRule): string {
+export function logTauWgsl(rule: LogTauRule): string {
   return rule === "alpha"
     ? "fn sampler_lg_log_tau(z: f32) -> f32 { return -0.5 * math_recip(ctrl_param()); }"
     : "fn sampler_lg_log_tau(z: f32) -> f32 { return math_log(ctrl_param()) - math_log(z); }";

@@ -18,7 +18,8 @@
 import { z } from "npm:zod@4.6.7";
 import type { DiscreteModel } from "../models/discrete/model.ts";
 import { gumbel, uniform01 } from "../random/draws.ts";
-import { madF32, mathExp, mathLog, mathLog1p, roundHalfEven } from "../random/f32math.ts";
+import { madF32, mathExp, mathLog } from "../random/f32math.ts";
+import { pasPathLength, pasPlTerm, pasSitesStep } from "./pas_sites.ts";
 import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, type LogRatioMode, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
@@ -58,10 +59,7 @@ export interface PasOptions {
 const f = Math.fround;
 const NO_DRAWS: Uint32Array = new Uint32Array(4);
 
-/** Path length on a model from the current parameter. */
-function pathLength(model: DiscreteModel, param: number, maxFlips: number): number {
-  return Math.min(Math.max(roundHalfEven(f(param)), 1), maxFlips, model.numSites);
-}
+const pathLength = pasPathLength;
 
 /**
  * Creates a PAS sampler.
@@ -122,11 +120,7 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
     }
     return f(m + mathLog(s));
   };
-  // One Plackett-Luce term: log p - log(1 - cum); returns [term, new cum].
-  const plTerm = (w: number, logZ: number, cum: number): [number, number] => {
-    const lp = f(w - logZ);
-    return [f(lp - mathLog1p(Math.max(-cum, -1))), f(cum + mathExp(lp))];
-  };
+  const plTerm = pasPlTerm;
   return {
     name: "pas",
     config: { sampler: "pas", ...o },
@@ -200,6 +194,12 @@ export function pasSampler(opts: PasOptions = {}): DiscreteSampler {
         numCategories: model.numCategories,
       }),
     wgslSizes: (model) => pasSizes(model.numSites, o.maxFlips),
+    sites: pasSitesStep({
+      maxFlips: o.maxFlips,
+      target: o.targetAcceptance,
+      balancing: fn,
+      mode,
+    }),
   };
 }
 

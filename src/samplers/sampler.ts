@@ -82,6 +82,36 @@ export interface Adaptation {
   update(param: number, meanAccept: number, model: DiscreteModel): number;
 }
 
+/**
+ * A sampler's step in the chains x sites layout (`engine_sites.ts`): one workgroup of
+ * `SITES_WG` invocations steps one chain, each invocation working on its own sites, with
+ * per-chain sums as fixed-order workgroup trees. The CPU twin forms the same per-invocation
+ * partial sums and the same trees (`sitesTreeSum`, `sitesTreeLse`), so it replays the GPU bit for bit.
+ */
+export interface SitesStep {
+  /**
+   * CPU twin of `sampler_sites_step`: updates the chain in place, sets `ch.energy` to E(y) (the
+   * tree sum of site energies) when the move is accepted, and returns the acceptance probability.
+   */
+  cpuStep(model: DiscreteModel, chain: CpuChain): number;
+  /**
+   * WGSL defining `fn sampler_sites_step(chain: u32, base: u32, step: u32, param: f32, e: f32)
+   * -> vec2<f32>` (acceptance probability, energy after the step; `param` and `e` are uniform,
+   * and so must be every bound of a loop holding a reduction) and, when adaptive,
+   * `sampler_adapt` as in {@link DiscreteSampler.wgsl}.
+   */
+  wgsl(model: DiscreteModel): string;
+  /** Why this model cannot run in the layout (e.g. categorical sites), or null. */
+  unsupported?(model: DiscreteModel): string | null;
+  /**
+   * Loop iterations of one step for one invocation owning `perInvocation` sites, when one
+   * model call (`model_grad`, `model_site_energy`, ...) costs `call` iterations.
+   */
+  loopsPerStep(model: DiscreteModel, perInvocation: number, call: number): number;
+  /** u32 scratch words per chain (`sites_get`/`sites_set` word k of the running chain). */
+  scratchWords(model: DiscreteModel): number;
+}
+
 /** A discrete sampler usable by the engine on both backends. */
 export interface DiscreteSampler {
   /** Registry name, e.g. "rwm". */
@@ -132,6 +162,8 @@ export interface DiscreteSampler {
   scratch?(model: DiscreteModel): { f32?: number; u32?: number };
   /** Present when chains interact in groups (parallel tempering). */
   readonly exchange?: ReplicaExchange;
+  /** Present when the sampler runs in the chains x sites layout. */
+  readonly sites?: SitesStep;
 }
 
 export { uniform01, uniformOpen } from "../random/draws.ts";

@@ -78,9 +78,53 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
   return -g;
 }
 `;
+  // e_i = x_i (lambda #(conflict neighbours j > i in the set) - 1): the terms of E by site.
+  const siteEnergy = {
+    energy(x: Uint32Array, base: number, i: number) {
+      if (x[base + i] !== 1) return 0;
+      let k = 0;
+      for (let q = conflict.rowPtr[i]; q < conflict.rowPtr[i + 1]; q++) {
+        const j = conflict.colIdx[q];
+        if (j > i && x[base + j] === 1) k++;
+      }
+      return madF32(lam, k, -1);
+    },
+    wgsl: /* wgsl */ `
+fn model_site_energy(base: u32, i: u32) -> f32 {
+  if (state[base + i] != 1u) { return 0.0; }
+  var k = 0u;
+  for (var q = model_row_ptr[i]; q < model_row_ptr[i + 1u]; q++) {
+    let j = model_col_idx[q];
+    k = k + select(0u, 1u, j > i && state[base + j] == 1u);
+  }
+  return math_mad(model_penalty[0], f32(k), -1.0);
+}
+// (model_grad(base, i, 0), model_site_energy(base, i)) from one walk over i's row.
+fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32> {
+  var s = 0u;
+  var k = 0u;
+  for (var q = model_row_ptr[i]; q < model_row_ptr[i + 1u]; q++) {
+    let j = model_col_idx[q];
+    let xj = state[base + j];
+    s = s + xj;
+    k = k + select(0u, xj, j > i);
+  }
+  let e = select(0.0, math_mad(model_penalty[0], f32(k), -1.0), state[base + i] == 1u);
+  return vec2<f32>(math_mad(model_penalty[0], f32(s), -1.0), e);
+}
+`,
+    counts: /* wgsl */ `
+fn model_count(base: u32, i: u32) -> u32 { return model_ones_around(base, i); }
+fn model_count_grad(count: u32) -> f32 { return math_mad(model_penalty[0], f32(count), -1.0); }
+fn model_count_energy(pairs: u32, ones: u32) -> f32 {
+  return math_mad(model_penalty[0], f32(pairs), -f32(ones));
+}
+`,
+  };
   return {
     lam,
     counts,
+    siteEnergy,
     energy(x: Uint32Array, base: number) {
       const [s, k] = counts(x, base);
       return madF32(lam, k, -s);
@@ -154,21 +198,29 @@ export function isIndependentSet(g: Graph, x: ArrayLike<number>): boolean {
  * violations).
  */
 export function selectionMembers(
-  parts: Pick<
-    ReturnType<typeof pairPenaltyParts>,
-    "lam" | "energy" | "delta" | "grad" | "wgsl" | "counts"
-  >,
+  parts:
+    & Pick<
+      ReturnType<typeof pairPenaltyParts>,
+      "lam" | "energy" | "delta" | "grad" | "wgsl" | "counts"
+    >
+    & Partial<Pick<ReturnType<typeof pairPenaltyParts>, "siteEnergy">>,
   n: number,
   penalty: number,
-): Pick<CoProblem, "energy" | "delta" | "grad" | "wgsl" | "penalised" | "objective"> & {
-  penalty: number;
-} {
+):
+  & Pick<
+    CoProblem,
+    "energy" | "delta" | "grad" | "wgsl" | "siteEnergy" | "penalised" | "objective"
+  >
+  & {
+    penalty: number;
+  } {
   return {
     penalty: parts.lam,
     energy: parts.energy,
     delta: parts.delta,
     grad: parts.grad,
     wgsl: parts.wgsl,
+    ...(parts.siteEnergy ? { siteEnergy: parts.siteEnergy } : {}),
     penalised(x) {
       checkSolution(x, n);
       const [s, k] = parts.counts(x, 0);

@@ -102,6 +102,22 @@ fn model_grad(base: u32, i: u32, c: u32) -> f32 {
 `;
 }
 
+// The site terms of model_energy, same operations (products of spins and lambda are exact).
+const ISING_SITE_ENERGY_WGSL = /* wgsl */ `
+fn model_site_energy(base: u32, i: u32) -> f32 {
+  let lam = model_ising_lambda[0];
+  var nb = 0.0;
+  let dn = model_ising_nb(i, 1u);
+  if (dn >= 0) { nb = nb + model_ising_spin(base, dn); }
+  let rt = model_ising_nb(i, 3u);
+  if (rt >= 0) { nb = nb + model_ising_spin(base, rt); }
+  return model_ising_spin(base, i32(i)) * (model_ising_field[i] - lam * nb);
+}
+fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32> {
+  return vec2<f32>(model_grad(base, i, 0u), model_site_energy(base, i));
+}
+`;
+
 /**
  * Builds an Ising model on a p x p lattice. `delta` and `grad` cost O(1) (four neighbours);
  * E is multilinear in x, so the flip delta equals `(1 - 2 x_i) grad_i` exactly.
@@ -167,6 +183,17 @@ export function isingModel(opts: IsingOptions = {}): IsingModel {
     },
     grad(x, base, i) {
       return f(2 * local(x, base, i));
+    },
+    // e_i = s_i (b_i - lambda (s_down + s_right)): the terms of `energy` by site.
+    siteEnergy: {
+      energy(x, base, i) {
+        neighbours(i, p, periodic, nb);
+        let s = 0;
+        if (nb[1] >= 0) s += spin(x, base + nb[1]);
+        if (nb[3] >= 0) s += spin(x, base + nb[3]);
+        return f(spin(x, base + i) * f(field[i] - lam * s));
+      },
+      wgsl: ISING_SITE_ENERGY_WGSL,
     },
     wgsl: {
       code: isingWgsl(periodic),

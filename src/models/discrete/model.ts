@@ -44,6 +44,34 @@ export interface WgslDiscreteModel {
 }
 
 /**
+ * A site decomposition of the energy, `E(x) = sum_i e_i(x)`, for the chains x sites layout
+ * (`src/samplers/engine_sites.ts`): one workgroup steps a chain, each invocation sums `e_i` over
+ * its own sites and a fixed-order tree adds the partial sums, on both twins.
+ */
+export interface SiteEnergy {
+  /** `e_i(x)` in f32 arithmetic matching `model_site_energy`. */
+  energy(x: Uint32Array, base: number, i: number): number;
+  /**
+   * WGSL `fn model_site_energy(base: u32, i: u32) -> f32` and, for binary models,
+   * `fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32>` returning `model_grad(base, i,
+   * 0)` and `model_site_energy(base, i)` with the same bits from one pass over the site's
+   * neighbours (the chains x sites steps need both at y; on llvmpipe the walk dominates).
+   */
+  readonly wgsl: string;
+  /**
+   * Present for binary models on a CSR graph (`model_row_ptr`, `model_col_idx`, symmetric)
+   * whose gradient and energy are functions of integer counts (MIS, max clique): WGSL
+   * `fn model_count(base: u32, i: u32) -> u32` (neighbours of i in state 1),
+   * `fn model_count_grad(count: u32) -> f32` (= `model_grad(base, i, 0)` when i has `count`
+   * such neighbours) and `fn model_count_energy(pairs: u32, ones: u32) -> f32` (= E(x) with
+   * `pairs` edges inside the set and `ones` sites in state 1). The layout's energy is then
+   * `energy(x)` itself (integer sums are exact in any order), and a step keeps the counts of
+   * the flipped sites' neighbours current instead of walking every site's neighbours.
+   */
+  readonly counts?: string;
+}
+
+/**
  * Every size the WGSL of a model reads: `D`, `C` and the model's own sizes.
  *
  * @example
@@ -81,6 +109,8 @@ export interface DiscreteModel {
   grad(x: Uint32Array, base: number, i: number, c: number): number;
   /** The WGSL twin. */
   readonly wgsl: WgslDiscreteModel;
+  /** Present when the model runs in the chains x sites layout (see {@link SiteEnergy}). */
+  readonly siteEnergy?: SiteEnergy;
 }
 
 /**
