@@ -111,8 +111,8 @@ export async function clearCheckpoint(dir: string): Promise<void> {
 
 /**
  * Stores the engine's checkpoint after a block (`sample`, `solve`): chain states, the adaptive
- * parameter, acceptance totals and, for exchanging samplers, every rung's parameter and the
- * sampler scratch; `state` adds the kind's own scalars.
+ * parameter, acceptance totals, the layout when it is chains x sites and, for exchanging samplers,
+ * every rung's parameter and the sampler scratch; `state` adds the kind's own scalars.
  */
 export async function writeEngineCheckpoint(
   dir: string,
@@ -120,7 +120,9 @@ export async function writeEngineCheckpoint(
   state: Record<string, unknown> = {},
 ): Promise<void> {
   const chains = c.acceptTotal.length;
-  await writeCheckpoint(dir, c.step, { ...state, param: c.param }, {
+  // The layout travels with the states: a resume on another adapter must replay the same sums.
+  const layout = c.layout ? { layout: c.layout } : {};
+  await writeCheckpoint(dir, c.step, { ...state, param: c.param, ...layout }, {
     states: { dtype: "u32", shape: [chains, c.states.length / chains], data: c.states },
     accept_total: { dtype: "f64", shape: [chains], data: c.acceptTotal },
     ...(c.params ? { params: { dtype: "f32", shape: [c.params.length], data: c.params } } : {}),
@@ -139,5 +141,6 @@ export function engineCheckpointOf(c: Checkpoint | null): EngineCheckpoint | und
     // Parallel tempering: every rung's parameter and the sampler scratch (ladders, swap sums).
     ...(c.arrays.params ? { params: c.arrays.params.data as Float32Array } : {}),
     ...(c.arrays.scratch ? { scratch: c.arrays.scratch.data as Uint32Array } : {}),
+    ...(c.meta.state.layout === "sites" ? { layout: "sites" as const } : {}),
   };
 }
