@@ -10,6 +10,7 @@ import { isingModel } from "../models/discrete/ising.ts";
 import { buildSampler, INNER_SAMPLER_NAMES } from "../samplers/registry.ts";
 import { ptDemoSection } from "../samplers/pt_demo.ts";
 import { swDemoSection } from "../samplers/sw_demo.ts";
+import { sitesDemoSection } from "../samplers/sites_demo.ts";
 import { demoSection as dynamicsDemo } from "../dynamics/demo.ts";
 import { parseConfig } from "../io/config.ts";
 import { SamplerConfig } from "../samplers/registry.ts";
@@ -207,6 +208,10 @@ export async function demoCommand(parsed: Parsed, io: CliIo): Promise<number> {
       (print) => dynamicsDemo({ out: print }, backend.gpu),
     ],
     ["13. Scale-out: shard plans merged to the single-machine result", shardDemoSection],
+    [
+      "14. Engine II: chains x sites, a paper-scale MIS on WebGPU",
+      (print) => sitesDemoSection(print, backend.gpu),
+    ],
   ];
   const texts: Record<string, string[]> = {};
   for (const [title, run] of sections) {
