@@ -158,6 +158,25 @@ for (const s of sizes) {
     tf.tidy(() => tf.sum(energyForcesBatch(tf, net, poses(natives), inputs).forces))
   );
   const full = await time(step);
+  // Training paths A/B in this process: blocks of steps of each, alternating, so that both see
+  // the same load; the median time per step of 4 over the blocks.
+  const abSteps = s.steps >= 10 ? 10 : 2, abRounds = s.steps >= 10 ? 6 : 4;
+  const abTimes: Record<"closed" | "autodiff", number[]> = { closed: [], autodiff: [] };
+  for (let r = 0; r < abRounds; r++) {
+    const order = r % 2 === 0 ? ["closed", "autodiff"] as const : ["autodiff", "closed"] as const;
+    for (const forces of order) {
+      const c = TrainConfig.parse({ method: "nere", forces });
+      const t = performance.now();
+      for (let i = 0; i < abSteps; i++) {
+        const l = trainStep(tf, net, opt, data, c, noise, rng);
+        await l.data();
+        l.dispose();
+      }
+      abTimes[forces].push((performance.now() - t) / abSteps);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const abClosed = median(abTimes.closed), abAuto = median(abTimes.autodiff);
   const prof = await tf.profile(async () => await step());
   // By kernel and input shapes: the same op on the pair tensors and on the weights differ.
   const byKernel = new Map<string, number>();
@@ -225,7 +244,10 @@ for (const s of sizes) {
     } ms NERE step (forces ${FORCES}); ` +
       `profile of one step (${prof.kernels.length} kernels): ${top} ms; one scoring pass of ${BATCH}: ${
         (BATCH * 1000 / scoreRate).toFixed(2)
-      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); peer ${p.peer}`,
+      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); ` +
+      `training step of ${BATCH}, A/B in process (median of ${abRounds} blocks of ${abSteps}): closed ${
+        abClosed.toFixed(1)
+      } ms, autodiff ${abAuto.toFixed(1)} ms (${(abAuto / abClosed).toFixed(2)}x); peer ${p.peer}`,
   );
 }
 console.log(
