@@ -13,6 +13,7 @@
  *
  *   deno run -A bench/nere_bench.ts [--steps 20] [--forces closed|autodiff]
  */
+import process from "node:process";
 import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
@@ -161,22 +162,27 @@ for (const s of sizes) {
   // Training paths A/B in this process: blocks of steps of each, alternating, so that both see
   // the same load; the median time per step of 4 over the blocks.
   const abSteps = s.steps >= 10 ? 10 : 2, abRounds = s.steps >= 10 ? 6 : 4;
+  // CPU time of this process as well: less sensitive to other work on a loaded machine.
   const abTimes: Record<"closed" | "autodiff", number[]> = { closed: [], autodiff: [] };
+  const abCpu: Record<"closed" | "autodiff", number[]> = { closed: [], autodiff: [] };
   for (let r = 0; r < abRounds; r++) {
     const order = r % 2 === 0 ? ["closed", "autodiff"] as const : ["autodiff", "closed"] as const;
     for (const forces of order) {
       const c = TrainConfig.parse({ method: "nere", forces });
-      const t = performance.now();
+      const t = performance.now(), c0 = process.cpuUsage();
       for (let i = 0; i < abSteps; i++) {
         const l = trainStep(tf, net, opt, data, c, noise, rng);
         await l.data();
         l.dispose();
       }
       abTimes[forces].push((performance.now() - t) / abSteps);
+      const cpu = process.cpuUsage(c0);
+      abCpu[forces].push((cpu.user + cpu.system) / 1000 / abSteps);
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const abClosed = median(abTimes.closed), abAuto = median(abTimes.autodiff);
+  const cpuClosed = median(abCpu.closed), cpuAuto = median(abCpu.autodiff);
   const prof = await tf.profile(async () => await step());
   // By kernel and input shapes: the same op on the pair tensors and on the weights differ.
   const byKernel = new Map<string, number>();
@@ -247,7 +253,11 @@ for (const s of sizes) {
       } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); ` +
       `training step of ${BATCH}, A/B in process (median of ${abRounds} blocks of ${abSteps}): closed ${
         abClosed.toFixed(1)
-      } ms, autodiff ${abAuto.toFixed(1)} ms (${(abAuto / abClosed).toFixed(2)}x); peer ${p.peer}`,
+      } ms, autodiff ${abAuto.toFixed(1)} ms (${
+        (abAuto / abClosed).toFixed(2)
+      }x); CPU time closed ${cpuClosed.toFixed(1)} ms, autodiff ${cpuAuto.toFixed(1)} ms (${
+        (cpuAuto / cpuClosed).toFixed(2)
+      }x); peer ${p.peer}`,
   );
 }
 console.log(
