@@ -253,9 +253,11 @@ export function trainStep(
     loss = () =>
       gaussianLossOfForces(tf, forcesOf, poses, natives, seeds.map((s) => new SplitMix32(s)), eps);
   }
-  // Through the closed form the parameter gradient is first order: saved tensors need no clones.
+  // Through the closed form (and for the decoy loss, a function of energies only) the parameter
+  // gradient is first order: saved tensors need no recorded clones (the same values).
   const grad = () => tf.variableGrads(loss, net.variables);
-  const { value, grads } = closed ? firstOrderOnly(tf, grad) : grad();
+  const firstOrder = closed || cfg.method === "decoy";
+  const { value, grads } = firstOrder ? firstOrderOnly(tf, grad) : grad();
   tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(cfg.clip, tf.add(norm, 1e-12)));
