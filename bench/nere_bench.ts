@@ -1,7 +1,9 @@
 /**
  * NERE throughput on tfjs (wasm) against the PyTorch peer (bench/peers/nere_peer.py, same
  * network, same loss, second-order autograd through the forces), run side by side:
- * training complexes/s (one NERE step on a batch of 4) and scoring complexes/s (energy, forces
+ * training complexes/s (one NERE step on a batch of 4; `--forces closed`, the default, takes the
+ * forces in closed form and the parameter gradient by first-order autodiff through them,
+ * `--forces autodiff` by second-order autodiff as before) and scoring complexes/s (energy, forces
  * and rigid readout of the 4 complexes in one padded pass, `scorePoses`), at the synthetic
  * benchmark's size and at a real-complex size (1HPV: 35 ligand atoms, 341 pocket atoms), plus
  * where the time of a training step goes. The peer runs twice: a Python loop over the complexes
@@ -9,8 +11,9 @@
  * Scoring is timed over 5 x steps passes after 10 untimed ones on both sides (the first passes
  * of a process run 2x slower while the JIT warms up).
  *
- *   deno run -A bench/nere_bench.ts [--steps 20]
+ *   deno run -A bench/nere_bench.ts [--steps 20] [--forces closed|autodiff]
  */
+import process from "node:process";
 import { loadTf } from "../src/nn/tf.ts";
 import type * as TfNs from "npm:@tensorflow/tfjs@4.22.0";
 import type { BindingExample } from "../src/binding/complex.ts";
@@ -24,6 +27,12 @@ import { uniformIn, uniformIndex, unitVector3 } from "../src/random/seeded_draws
 
 const stepsArg = Deno.args.indexOf("--steps");
 const STEPS = stepsArg >= 0 ? Number(Deno.args[stepsArg + 1]) : 20;
+const forcesArg = Deno.args.indexOf("--forces");
+const FORCES = forcesArg >= 0 ? Deno.args[forcesArg + 1] : "closed";
+if (FORCES !== "closed" && FORCES !== "autodiff") {
+  console.error(`--forces expects closed or autodiff, got '${FORCES}'`);
+  Deno.exit(2);
+}
 const BATCH = 4;
 /** Scoring passes before timing (JIT warm-up of the scoring code) and timed, per size. */
 const SCORE_WARMUP = 10;
@@ -60,7 +69,9 @@ function randomComplex(
 
 const tf = await loadTf();
 const uptime = new TextDecoder().decode((await new Deno.Command("uptime").output()).stdout).trim();
-console.log(`tfjs ${tf.version.tfjs} backend ${tf.getBackend()}; ${uptime}`);
+console.log(
+  `tfjs ${tf.version.tfjs} backend ${tf.getBackend()}; training forces ${FORCES}; ${uptime}`,
+);
 const sizes = [
   { name: "synthetic 8 x 36", nL: 8, nP: 36, ldim: 3, pdim: 3, steps: STEPS },
   {
@@ -79,7 +90,7 @@ const bulkRows: string[] = [];
 for (const s of sizes) {
   const rng = new SplitMix32(1);
   const data = Array.from({ length: BATCH }, () => randomComplex(rng, s.nL, s.nP, s.ldim, s.pdim));
-  const cfg = TrainConfig.parse({ method: "nere" });
+  const cfg = TrainConfig.parse({ method: "nere", forces: FORCES });
   const net = new EnergyNet(tf, { ligandDim: s.ldim, pocketDim: s.pdim });
   const opt = new Adam(tf, net.variables, 1e-3);
   const { inputs, poses } = batchOf(tf, data);
@@ -144,7 +155,34 @@ for (const s of sizes) {
       )
     )
   );
+  const closedFirst = await time(() =>
+    tf.tidy(() => tf.sum(energyForcesBatch(tf, net, poses(natives), inputs).forces))
+  );
   const full = await time(step);
+  // Training paths A/B in this process: blocks of steps of each, alternating, so that both see
+  // the same load; the median time per step of 4 over the blocks.
+  const abSteps = s.steps >= 10 ? 10 : 2, abRounds = s.steps >= 10 ? 6 : 4;
+  // CPU time of this process as well: less sensitive to other work on a loaded machine.
+  const abTimes: Record<"closed" | "autodiff", number[]> = { closed: [], autodiff: [] };
+  const abCpu: Record<"closed" | "autodiff", number[]> = { closed: [], autodiff: [] };
+  for (let r = 0; r < abRounds; r++) {
+    const order = r % 2 === 0 ? ["closed", "autodiff"] as const : ["autodiff", "closed"] as const;
+    for (const forces of order) {
+      const c = TrainConfig.parse({ method: "nere", forces });
+      const t = performance.now(), c0 = process.cpuUsage();
+      for (let i = 0; i < abSteps; i++) {
+        const l = trainStep(tf, net, opt, data, c, noise, rng);
+        await l.data();
+        l.dispose();
+      }
+      abTimes[forces].push((performance.now() - t) / abSteps);
+      const cpu = process.cpuUsage(c0);
+      abCpu[forces].push((cpu.user + cpu.system) / 1000 / abSteps);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const abClosed = median(abTimes.closed), abAuto = median(abTimes.autodiff);
+  const cpuClosed = median(abCpu.closed), cpuAuto = median(abCpu.autodiff);
   const prof = await tf.profile(async () => await step());
   // By kernel and input shapes: the same op on the pair tensors and on the weights differ.
   const byKernel = new Map<string, number>();
@@ -207,10 +245,19 @@ for (const s of sizes) {
   console.log(
     `${s.name}: per complex ${fwd.toFixed(1)} ms forward, ${
       first.toFixed(1)
-    } ms forward + forces, ${full.toFixed(1)} ms NERE step (second order); ` +
+    } ms forward + forces (tf.grad), ${closedFirst.toFixed(1)} ms (closed form, engine ops), ${
+      full.toFixed(1)
+    } ms NERE step (forces ${FORCES}); ` +
       `profile of one step (${prof.kernels.length} kernels): ${top} ms; one scoring pass of ${BATCH}: ${
         (BATCH * 1000 / scoreRate).toFixed(2)
-      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); peer ${p.peer}`,
+      } ms, ${closedKernels} wasm kernels (closed form; first-order autodiff: ${autodiffKernels}); ` +
+      `training step of ${BATCH}, A/B in process (median of ${abRounds} blocks of ${abSteps}): closed ${
+        abClosed.toFixed(1)
+      } ms, autodiff ${abAuto.toFixed(1)} ms (${
+        (abAuto / abClosed).toFixed(2)
+      }x); CPU time closed ${cpuClosed.toFixed(1)} ms, autodiff ${cpuAuto.toFixed(1)} ms (${
+        (cpuAuto / cpuClosed).toFixed(2)
+      }x); peer ${p.peer}`,
   );
 }
 console.log(

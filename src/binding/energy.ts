@@ -4,7 +4,8 @@
  * interface (radial-basis distances under a smooth cutoff); the energy is a sum of pairwise
  * ligand-pocket terms, each multiplied by the cutoff. Only interatomic distances enter, so E is
  * invariant to rotations and translations by construction (no frames, hence no eigenvectors,
- * whose second derivatives tfjs cannot take). Forces f = -dE/dx come from autodiff.
+ * whose second derivatives tfjs cannot take). Forces f = -dE/dx come from autodiff or, for
+ * scoring and training, in closed form (energy_forces.ts).
  *
  * Shapes avoid gather (no wasm kernel for its gradient) and broadcast matMul (broken gradient):
  * pair tensors are built by broadcasting subtraction and every product with a weight is 2-D.

@@ -1,12 +1,15 @@
 /**
- * Energies and forces of a padded batch in closed form, for scoring: the forward pass of
+ * Energies and forces of a padded batch in closed form: the forward pass of
  * `EnergyNet.energyBatch` (pair form of the messages) followed by its first derivative with
- * respect to the ligand coordinates written out by hand. No gradient tape is recorded and no
- * parameter gradient is formed: 90 kernels per pass against 181 for `tf.grad` (4 complexes of
- * 8 x 36 atoms), and on wasm they are called directly, without the engine's per-op overhead.
- * Training keeps the autodiff path (it needs second derivatives through the forces). Scoring
- * uses the pair form at every size: the same function as the products form, rounding aside, and
- * faster than autodiff of either form (docs/results/nere.md, "Performance").
+ * respect to the ligand coordinates written out by hand. For scoring no gradient tape is
+ * recorded and no parameter gradient is formed: 90 kernels per pass against 181 for `tf.grad`
+ * (4 complexes of 8 x 36 atoms), and on wasm they are called directly, without the engine's
+ * per-op overhead. For training the engine-op version is an ordinary differentiable function of
+ * the parameters, so the NERE and Gaussian losses built on its forces get their parameter
+ * gradient by first-order autodiff instead of second-order autodiff through `tf.grad`'s tape
+ * (499 against 925 kernels per NERE step of 4 complexes). Both use the pair form at every size:
+ * the same function as the products form, rounding aside, and faster than autodiff of either
+ * form (docs/results/nere.md, "Performance").
  *
  * Notation (per complex): d_ij = sqrt(|x_i - p_j|^2 + 1e-6), rbf_ijk = exp(-gamma (d_ij - mu_k)^2),
  * cut_ij = relu(1 - (d_ij / c)^2)^2 (times the pair mask), filt = (rbf cut) wr, messages
@@ -151,8 +154,10 @@ class WasmOps implements Ops<Info> {
 
 /**
  * Energies [B] and forces f = -dE/dx [B, L, 3] of the poses `lig` [B, L, 3] (padded rows get zero
- * forces). Call inside `tf.tidy`. Internal to scoring; equal to `tf.grad` of
- * `net.energyBatch` to float rounding (tests/binding/energy_forces_test.ts).
+ * forces). Call inside `tf.tidy` (or a gradient function: the result is differentiable with
+ * respect to the parameters, which is how training uses it). Internal to scoring and training;
+ * equal to `tf.grad` of `net.energyBatch` to float rounding (tests/binding/energy_forces_test.ts),
+ * and so are the parameter gradients of losses built on it (closed_training_test.ts).
  */
 export function energyForcesBatch(
   tf: Tf,

@@ -2,9 +2,11 @@
  * Training objectives on tfjs, all written against an energy function of the ligand
  * coordinates so that the network and closed-form toy energies share them:
  * - NERE: rigid SE(3) denoising score matching (spec section 4): the ligand is perturbed by an
- *   IGSO(3) rotation about its centroid and a Gaussian shift; forces come from autodiff, the
- *   rigid readout (mean force, omega = I^-1 tau) is matched to the perturbation's scores. The
- *   loss differentiates through the forces (second-order autodiff).
+ *   IGSO(3) rotation about its centroid and a Gaussian shift; forces come from autodiff (or, in
+ *   the batch versions, from any differentiable force function such as the closed form of
+ *   energy_forces.ts), the rigid readout (mean force, omega = I^-1 tau) is matched to the
+ *   perturbation's scores. The loss differentiates through the forces (second-order autodiff,
+ *   or first-order autodiff of the closed form).
  * - Gaussian DSM: per-atom Gaussian noise, force matching (the "DSM without NERE" baseline).
  * - Decoy contrastive: cross-entropy of the native pose against rigidly perturbed decoys.
  * @module
@@ -142,6 +144,18 @@ export type BatchEnergyFn = (ligands: TfNs.Tensor3D) => TfNs.Tensor1D;
 /** Turns one flat pose per batch entry into the padded [B, L, 3] tensor (see batchOf). */
 export type PoseBatcher = (xs: ArrayLike<number>[]) => TfNs.Tensor3D;
 
+/** Forces f = -dE/dx [B, L, 3] of a padded batch of poses [B, L, 3]. */
+export type BatchForcesFn = (ligands: TfNs.Tensor3D) => TfNs.Tensor3D;
+
+/**
+ * Forces by autodiff of a batch energy (`tf.grad` of the summed energies, kept on the tape): a
+ * loss built on them has a second-order parameter gradient.
+ */
+export function autodiffForces(tf: Tf, energy: BatchEnergyFn): BatchForcesFn {
+  return (x) =>
+    tf.neg(tf.grad((l: TfNs.Tensor) => tf.sum(energy(l as TfNs.Tensor3D)))(x)) as TfNs.Tensor3D;
+}
+
 /** {@link nereLoss} over a padded batch in one set of kernels; the batch mean. */
 export function nereLossBatch(
   tf: Tf,
@@ -151,11 +165,23 @@ export function nereLossBatch(
   noises: RigidNoise[],
   haar = false,
 ): Scalar {
+  return nereLossOfForces(tf, autodiffForces(tf, energy), poses, perturbed, noises, haar);
+}
+
+/**
+ * {@link nereLossBatch} with the forces from `forcesOf`: by autodiff ({@link autodiffForces}) or in
+ * closed form as differentiable ops, whose parameter gradient is then first order.
+ */
+export function nereLossOfForces(
+  tf: Tf,
+  forcesOf: BatchForcesFn,
+  poses: PoseBatcher,
+  perturbed: Float64Array[],
+  noises: RigidNoise[],
+  haar = false,
+): Scalar {
   const B = perturbed.length;
-  const x = poses(perturbed);
-  const forces = tf.neg(
-    tf.grad((l: TfNs.Tensor) => tf.sum(energy(l as TfNs.Tensor3D)))(x),
-  ) as TfNs.Tensor3D;
+  const forces = forcesOf(poses(perturbed));
   const { translation, omega } = rigidReadoutBatch(tf, forces, perturbed);
   const rot = new Float32Array(3 * B), tr = new Float32Array(3 * B), eps = new Float32Array(B);
   noises.forEach((n, b) => {
@@ -180,12 +206,24 @@ export function gaussianLossBatch(
   rngs: SplitMix32[],
   eps: number[],
 ): Scalar {
+  return gaussianLossOfForces(tf, autodiffForces(tf, energy), poses, natives, rngs, eps);
+}
+
+/** {@link gaussianLossBatch} with the forces from `forcesOf` (see {@link nereLossOfForces}). */
+export function gaussianLossOfForces(
+  tf: Tf,
+  forcesOf: BatchForcesFn,
+  poses: PoseBatcher,
+  natives: ArrayLike<number>[],
+  rngs: SplitMix32[],
+  eps: number[],
+): Scalar {
   const B = natives.length;
   const zs = natives.map((x, b) => Float64Array.from({ length: x.length }, () => rngs[b].normal()));
   const xt = natives.map((x, b) =>
     Float64Array.from({ length: x.length }, (_, i) => x[i] + eps[b] * zs[b][i])
   );
-  const forces = tf.neg(tf.grad((l: TfNs.Tensor) => tf.sum(energy(l as TfNs.Tensor3D)))(poses(xt)));
+  const forces = forcesOf(poses(xt));
   const L = forces.shape[1]!;
   // Per entry: mean over its atoms of |eps f_i + z_i|^2 (padded rows have f = z = 0).
   const scale = new Float32Array(B * L), epsRows = new Float32Array(B);

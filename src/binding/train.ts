@@ -11,9 +11,11 @@ import type { BindingExample } from "./complex.ts";
 import { batchOf, EnergyNet } from "./energy.ts";
 import { Igso3Sampler, sigmaGrid } from "./igso3.ts";
 import {
+  autodiffForces,
+  type BatchForcesFn,
   decoyLossBatch,
-  gaussianLossBatch,
-  nereLossBatch,
+  gaussianLossOfForces,
+  nereLossOfForces,
   perturbLigand,
   type RigidNoiseConfig,
   sampleRigidNoise,
@@ -21,6 +23,8 @@ import {
 import { SplitMix32, type SplitMixState } from "../random/splitmix.ts";
 import { Adam, type AdamState } from "./adam.ts";
 import { uniformIn, uniformIndex } from "../random/seeded_draws.ts";
+import { energyForcesBatch } from "./energy_forces.ts";
+import { firstOrderOnly } from "../nn/patches.ts";
 
 /** Training configuration (zod schema; defaults in brackets in the field docs). */
 export const TrainConfig = z.object({
@@ -49,6 +53,14 @@ export const TrainConfig = z.object({
   rbf: z.number().int().min(2).default(16),
   cutoff: z.number().positive().default(8),
   seed: z.number().int().nonnegative().default(0),
+  /**
+   * How the NERE and Gaussian losses get the forces: "closed" [default], the energy network's
+   * first derivative written out as differentiable ops (energy_forces.ts), so the parameter
+   * gradient is first-order autodiff; "autodiff", tf.grad of the energy, so the parameter
+   * gradient is second-order autodiff (the reference: the same loss and gradients to float
+   * rounding, tests/binding/closed_training_test.ts).
+   */
+  forces: z.enum(["closed", "autodiff"]).default("closed"),
 }).strict();
 /** The parsed training configuration. */
 export type TrainConfig = z.infer<typeof TrainConfig>;
@@ -218,11 +230,15 @@ export function trainStep(
     : batch;
   const { inputs, poses } = batchOf(tf, group);
   const energy = (l: TfNs.Tensor3D) => net.energyBatch(l, inputs);
+  const closed = cfg.forces === "closed" && cfg.method !== "decoy";
+  const forcesOf: BatchForcesFn = closed
+    ? (l) => energyForcesBatch(tf, net, l, inputs).forces
+    : autodiffForces(tf, energy);
   let loss: () => TfNs.Scalar;
   if (cfg.method === "nere") {
     const noises = batch.map(() => sampleRigidNoise(rng, noise));
     const perturbed = batch.map((ex, b) => perturbLigand(ex.ligand, noises[b]));
-    loss = () => nereLossBatch(tf, energy, poses, perturbed, noises, cfg.haar);
+    loss = () => nereLossOfForces(tf, forcesOf, poses, perturbed, noises, cfg.haar);
   } else if (cfg.method === "decoy") {
     const decoys = batch.map((ex) =>
       Array.from(
@@ -235,9 +251,13 @@ export function trainStep(
     const eps = batch.map(() => uniformIn(rng, cfg.gaussMin, cfg.gaussMax));
     const seeds = batch.map(() => rng.nextU32());
     loss = () =>
-      gaussianLossBatch(tf, energy, poses, natives, seeds.map((s) => new SplitMix32(s)), eps);
+      gaussianLossOfForces(tf, forcesOf, poses, natives, seeds.map((s) => new SplitMix32(s)), eps);
   }
-  const { value, grads } = tf.variableGrads(loss, net.variables);
+  // Through the closed form (and for the decoy loss, a function of energies only) the parameter
+  // gradient is first order: saved tensors need no recorded clones (the same values).
+  const grad = () => tf.variableGrads(loss, net.variables);
+  const firstOrder = closed || cfg.method === "decoy";
+  const { value, grads } = firstOrder ? firstOrderOnly(tf, grad) : grad();
   tf.tidy(() => {
     const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));
     const scale = tf.minimum(1, tf.div(cfg.clip, tf.add(norm, 1e-12)));
