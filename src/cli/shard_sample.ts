@@ -170,6 +170,14 @@ export const SAMPLE_SHARD: Shardable = {
       });
       const seconds = Math.max(...parts.map((p) => p.run.manifest.timings.phases.sampling ?? 0));
       const s0 = parts[0].run.manifest.summary;
+      // Layouts sum in different orders: shards of one run must share theirs.
+      const layouts = new Set(parts.map((p) => p.run.manifest.summary.layout));
+      if (layouts.size > 1) {
+        throw new UsageError(
+          `shard merge: shards ran in different engine layouts (${[...layouts].join(", ")}): ` +
+            `expected one (run every shard on the same backend)`,
+        );
+      }
       await run.setSummary({
         model: s0.model,
         sampler: s0.sampler,
@@ -178,6 +186,7 @@ export const SAMPLE_SHARD: Shardable = {
         numSites: d,
         // The slowest shard's sampling time: the wall time of a run of all shards at once.
         stepsPerSecond: steps / seconds,
+        ...(s0.layout !== undefined ? { layout: s0.layout } : {}),
         meanAcceptance: acceptance.reduce((x, y) => x + y, 0) / C,
         energyEvals: s0.energyEvals,
       });
