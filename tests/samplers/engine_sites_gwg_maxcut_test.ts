@@ -31,19 +31,20 @@ import {
   pasSampler,
   type RunOptions,
   runSampler,
+  rwmSampler,
 } from "../../src/samplers/mod.ts";
 import { sitesEnergy, sitesEngineSources, sitesProblem } from "../../src/samplers/engine_sites.ts";
 import type { DiscreteSampler } from "../../src/samplers/sampler.ts";
 import { assertSameRun } from "./_exact.ts";
 
-/** A weighted graph (weights 0.5..2) on 37 nodes: partial last quad, float site energies. */
+/** A weighted ER graph (weights 0.3..2.3, not dyadic: sums round differently by order). */
 function weightedGraph(n: number, seed: number) {
   const g = erdosRenyi({ n, p: 0.2, seed });
   const src: number[] = [], dst: number[] = [], weights: number[] = [];
   for (let i = 0; i < n; i++) {
     for (let k = g.rowPtr[i]; k < g.rowPtr[i + 1]; k++) {
       const j = g.colIdx[k];
-      if (j > i) src.push(i), dst.push(j), weights.push(0.5 + ((i * 7 + j * 3) % 7) / 4);
+      if (j > i) src.push(i), dst.push(j), weights.push(0.3 + ((i * 7 + j * 3) % 7) / 3);
     }
   }
   return graphFromEdges({ n, src, dst, weights: Float32Array.from(weights) });
@@ -57,7 +58,7 @@ function withoutCounts(model: DiscreteModel): DiscreteModel {
   return { ...model, siteEnergy: { energy: se.energy, wgsl: se.wgsl } };
 }
 
-Deno.test("sites layout: max-cut (PAS, DMALA, GWG) replays the CPU twin bit for bit", async () => {
+Deno.test("sites layout: max-cut (PAS, DMALA, GWG, RWM) replays the CPU twin bit for bit", async () => {
   const gpu = await gpuOrSkip("sites layout on max-cut");
   if (!gpu) return;
   const model = maxCutProblem(weightedGraph(37, 3));
@@ -65,6 +66,8 @@ Deno.test("sites layout: max-cut (PAS, DMALA, GWG) replays the CPU twin bit for 
     ["pas (adaptive)", () => pasSampler({ numFlips: 3 })],
     ["dmala (adaptive)", () => dmalaSampler()],
     ["gwg (adaptive, 3 draws)", () => gwgSampler({ numFlips: 3 })],
+    // Radius 4 on 37 sites (4 per invocation): both the sequential and the all-at-once move.
+    ["rwm (adaptive, radius 4)", () => rwmSampler({ radius: 4 })],
   ];
   for (const [what, make] of samplers) {
     const opts: RunOptions = { chains: 4, steps: 10, seed: 5, layout: "sites", adapt: "always" };
@@ -99,6 +102,7 @@ Deno.test("sites layout: GWG on MIS (integer counts and generic) and Ising repla
     ["mis counts", mis(37, 0.2, 3), gwgSampler({ numFlips: 6 })],
     ["mis generic", withoutCounts(mis(37, 0.2, 3)), gwgSampler({ numFlips: 6 })],
     ["ising torus", isingModel({ size: 7, lambda: 0.4, periodic: true, seed: 3 }), gwgSampler()],
+    ["mis counts, rwm", mis(37, 0.2, 3), rwmSampler({ radius: 4 })],
   ];
   for (const [what, model, sampler] of cases) {
     const opts: RunOptions = { chains: 4, steps: 12, seed: 7, layout: "sites", adapt: "always" };
@@ -148,7 +152,7 @@ const ring = (weights?: Float32Array) =>
   });
 const cutWeights = Float32Array.of(0.5, 1, 0.25, 0.75, 1, 0.5, 0.25, 1, 0.5, 0.75);
 
-Deno.test("sites layout: GWG (1 and 3 draws) and PAS on max-cut sample the exact distribution (CPU twin)", async () => {
+Deno.test("sites layout: GWG (1 and 3 draws), RWM and PAS on max-cut sample the exact distribution (CPU twin)", async () => {
   const smallMis = misProblem(ring(), { penalty: 0.6 });
   await assertExactSites(smallMis, gwgSampler({ adaptive: false }), null, 11);
   await assertExactSites(smallMis, gwgSampler({ adaptive: false, numFlips: 3 }), null, 12);
@@ -157,6 +161,9 @@ Deno.test("sites layout: GWG (1 and 3 draws) and PAS on max-cut sample the exact
   const cut = maxCutProblem(ring(cutWeights));
   await assertExactSites(cut, pasSampler({ numFlips: 2, adaptive: false }), null, 14);
   await assertExactSites(cut, gwgSampler({ adaptive: false, numFlips: 2 }), null, 15);
+  // Radius 3 on 8 sites: about one step in ten moves more than 4 sites at once.
+  await assertExactSites(cut, rwmSampler({ adaptive: false, radius: 3 }), null, 17);
+  await assertExactSites(smallMis, rwmSampler({ adaptive: false, radius: 3 }), null, 18);
 });
 
 Deno.test("sites layout: GWG samples the exact distribution of an 8-site max-cut (WebGPU)", async () => {
@@ -176,6 +183,7 @@ Deno.test("sites layout: max-cut BA-[1024-1100] and GWG on Ising 100x100 run whe
     [cut, pasSampler()],
     [cut, dmalaSampler()],
     [cut, gwgSampler({ adaptive: false })],
+    [cut, rwmSampler()],
     [isingModel({ size: 100, lambda: 0.4, seed: 1 }), gwgSampler()],
   ];
   for (const [model, sampler] of cases) {
@@ -203,7 +211,8 @@ Deno.test("sites layout: GWG and max-cut programs are the same text for n and 4n
     assertEquals(x.map((p) => p.code), y.map((p) => p.code));
   }
   const c1 = maxCutProblem(weightedGraph(40, 1)), c2 = maxCutProblem(weightedGraph(160, 2));
-  for (const make of [() => pasSampler(), () => dmalaSampler(), () => gwgSampler()]) {
+  const makers = [() => pasSampler(), () => dmalaSampler(), () => gwgSampler(), () => rwmSampler()];
+  for (const make of makers) {
     assertEquals(
       sitesEngineSources(c1, make()).map((p) => p.code),
       sitesEngineSources(c2, make()).map((p) => p.code),
