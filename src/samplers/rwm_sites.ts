@@ -25,6 +25,8 @@ export function rwmSitesStep(target: number): SitesStep {
         ? null
         : `rwm in the chains x sites layout needs binary sites, got ${model.numCategories} categories`,
     scratchWords: (model) => model.numSites,
+    // On llvmpipe at paper scale the per-chain CPU twin is 35-170x faster (docs/ENGINE2.md).
+    explicitOnly: "slower than the per-chain CPU twin on llvmpipe",
     // Two light passes and a scan; then at most n deltas or n site energies, each one call.
     loopsPerStep: (_model, n, call) => n * (4 + 2 * (call + 4)) + 2 * Math.log2(SITES_WG) + 64,
     cpuStep(model, ch) {
