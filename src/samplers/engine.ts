@@ -47,6 +47,7 @@ import {
 } from "./engine_wgsl.ts";
 import {
   type EngineLayout,
+  sitesAutoReason,
   sitesEnergy,
   sitesEngineSources,
   sitesLayout,
@@ -481,7 +482,7 @@ export function chooseLayout(
   }
   const chains = gpu ? chainsLimitReason(model, sampler, gpu) : null;
   if (requested === "chains" || !chains) return { layout: "chains", reason: chains };
-  const sites = sitesLimitReason(model, sampler, gpu);
+  const sites = sitesAutoReason(model, sampler, gpu);
   if (!sites) return { layout: "sites", reason: null };
   return { layout: "chains", reason: `${chains} (chains x sites layout: ${sites})` };
 }

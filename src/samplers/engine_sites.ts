@@ -164,6 +164,20 @@ export function sitesLimitReason(
     `even with ${SITES_WG} invocations per chain, over llvmpipe's limit of ${LLVMPIPE_LOOP_LIMIT}`;
 }
 
+/**
+ * Why `"auto"` does not take the chains x sites layout for this pair on this adapter, or null:
+ * {@link sitesLimitReason}, or the step is for explicit use only (`SitesStep.explicitOnly`).
+ */
+export function sitesAutoReason(
+  model: DiscreteModel,
+  sampler: DiscreteSampler,
+  gpu: GpuContext | null,
+): string | null {
+  const only = sampler.sites?.explicitOnly;
+  if (only) return `${model.name} x ${sampler.name}: taken only when asked for (${only})`;
+  return sitesLimitReason(model, sampler, gpu);
+}
+
 /** Steps of one chain per dispatch under the loop budget (Infinity without a limit). */
 export function sitesStepsPerDispatch(
   model: DiscreteModel,

@@ -27,6 +27,7 @@ import { BALANCING_FNS, type BalancingFn } from "./balancing.ts";
 import { localLogit, parseSamplerOptions } from "./local_logits.ts";
 import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import { gwgSizes, gwgWgsl } from "./gwg_wgsl.ts";
+import { gwgSitesStep } from "./gwg_sites.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** GWG configuration (DISCS: 1 flip, adaptive, target 0.574, sqrt). */
@@ -201,6 +202,12 @@ export function gwgSampler(opts: GwgOptions = {}): DiscreteSampler {
       }),
     wgslSizes: (model) => gwgSizes(model.numSites, o.blockSites, o.maxFlips),
     scratch: (model) => ({ f32: 2 * Math.ceil(model.numSites / o.blockSites) }),
+    sites: gwgSitesStep({
+      maxFlips: o.maxFlips,
+      target: o.targetAcceptance,
+      balancing: fn,
+      maxDraws: o.adaptive ? o.maxFlips : o.numFlips,
+    }),
   };
 }
 

@@ -26,7 +26,7 @@ export interface PasSitesWgslOptions {
 }
 
 /** Visits the invocation's sites: `body` sees `i` (and the quad `q`, lane `jj`). */
-function overSites(body: string, perQuad = ""): string {
+export function overSites(body: string, perQuad = ""): string {
   return `for (var q = sites_lid; q * 4u < D; q += SITES_WG) {
     ${perQuad}
     for (var jj = 0u; jj < 4u; jj++) {

@@ -14,6 +14,7 @@ import type { DiscreteModel } from "../models/discrete/model.ts";
 import { mathExp, mathLog, mathRecip } from "../random/f32math.ts";
 import { type CpuChain, type DiscreteSampler, uniform01, uniformOpen } from "./sampler.ts";
 import { rwmSizes, rwmWgsl } from "./rwm_wgsl.ts";
+import { rwmSitesStep } from "./rwm_sites.ts";
 import { defineSampler } from "./descriptor.ts";
 
 /** Zod schema of RWM's configuration (DISCS: radius 1, adaptive; target 0.234). */
@@ -112,6 +113,7 @@ export function rwmSampler(opts: RwmOptions = {}): DiscreteSampler {
     },
     wgsl: () => rwmWgsl(target),
     wgslSizes: (model) => rwmSizes(model.numSites),
+    sites: rwmSitesStep(target),
   };
 }
 

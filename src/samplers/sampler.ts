@@ -110,6 +110,12 @@ export interface SitesStep {
   loopsPerStep(model: DiscreteModel, perInvocation: number, call: number): number;
   /** u32 scratch words per chain (`sites_get`/`sites_set` word k of the running chain). */
   scratchWords(model: DiscreteModel): number;
+  /**
+   * Set when the engine's `"auto"` must not take this step where the per-chain layout is
+   * refused (the run falls back to the CPU twin as before): why, in a few words. The layout
+   * still runs when asked for explicitly.
+   */
+  readonly explicitOnly?: string;
 }
 
 /** A discrete sampler usable by the engine on both backends. */

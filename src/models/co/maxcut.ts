@@ -14,6 +14,31 @@ export const MaxCutConfig = z.object({
   name: z.literal("maxcut"),
 }).strict();
 
+// model_site_energy and model_site_grad_energy (the gradient and e_i from one walk of the row).
+const SITE_ENERGY_WGSL = /* wgsl */ `
+fn model_site_energy(base: u32, i: u32) -> f32 {
+  let xi = state[base + i];
+  var e = 0.0;
+  for (var k = model_row_ptr[i]; k < model_row_ptr[i + 1u]; k++) {
+    let j = model_col_idx[k];
+    if (j > i && state[base + j] != xi) { e = e - model_w(k); }
+  }
+  return e;
+}
+fn model_site_grad_energy(base: u32, i: u32) -> vec2<f32> {
+  let xi = state[base + i];
+  var g = 0.0;
+  var e = 0.0;
+  for (var k = model_row_ptr[i]; k < model_row_ptr[i + 1u]; k++) {
+    let j = model_col_idx[k];
+    let xj = state[base + j];
+    if (xj == 0u) { g = g - model_w(k); } else { g = g + model_w(k); }
+    if (j > i && xj != xi) { e = e - model_w(k); }
+  }
+  return vec2<f32>(g, e);
+}
+`;
+
 /** Cut weight of a 0/1 assignment, float64. */
 export function cutWeight(g: Graph, x: ArrayLike<number>): number {
   let cut = 0;
@@ -108,6 +133,20 @@ fn model_delta(base: u32, i: u32, v: u32) -> f32 {
       return d;
     },
     grad,
+    // e_i = -sum_{j > i, x_j != x_i} w_ij in CSR order: the terms of `energy` by site, for the
+    // chains x sites layout (generic path: weights are floats, so no integer counts).
+    siteEnergy: {
+      energy(x, base, i) {
+        const xi = x[base + i];
+        let e = 0;
+        for (let k = rowPtr[i]; k < rowPtr[i + 1]; k++) {
+          const j = colIdx[k];
+          if (j > i && x[base + j] !== xi) e = f(e - wt(k));
+        }
+        return e;
+      },
+      wgsl: SITE_ENERGY_WGSL,
+    },
     wgsl: { code, params: csrParams(graph, true), loopCost: csrLoopCost(graph) },
     penalised(x) {
       checkSolution(x, n);
