@@ -68,6 +68,12 @@ export const RETRO_SPEC: CommandSpec = {
     radius: { type: "string", value: "N", help: "template neighbourhood radius", default: "1" },
     epochs: { type: "string", value: "N", help: "train: backward epochs", default: "4" },
     hidden: { type: "string", value: "N", help: "train: backward hidden units", default: "256" },
+    dropout: {
+      type: "string",
+      value: "P",
+      help: "train: dropout on the backward hidden layer, in [0, 1)",
+      default: "0",
+    },
     "rerank-products": {
       type: "string",
       value: "N",
@@ -244,8 +250,17 @@ export async function retroCommand(p: Parsed, argv: string[], io: CliIo): Promis
     if (rest.length) throw new UsageError(`retro train: unexpected argument '${rest[0]}'`);
     await requireFile(`${dir}/library.json`, "template library");
     const seed = int(p, "seed", 0, 0)!;
+    const dropout = numberFlag(p, "dropout", "retro train") ?? 0;
+    if (dropout < 0 || dropout >= 1) {
+      throw new UsageError(`retro train: --dropout expects a number in [0, 1), got ${dropout}`);
+    }
     const cfg = RetroTrainConfig.parse({
-      backward: { epochs: int(p, "epochs", 1, 4), hidden: int(p, "hidden", 1, 256), seed },
+      backward: {
+        epochs: int(p, "epochs", 1, 4),
+        hidden: int(p, "hidden", 1, 256),
+        dropout,
+        seed,
+      },
       scorer: { seed },
       rerankProducts: int(p, "rerank-products", 0, 4000),
       dualProducts: int(p, "dual-products", 0, 1500),

@@ -108,6 +108,9 @@ Deno.test("retro: tiny prepare, train, predict and eval run end to end", async (
     assertMatch(n.reason, /no|none/);
     assertEquals((await retro(["predict", "CCO", "--dir", `${tmp}/nothing`])).code, 2);
     assertEquals((await retro(["fly"])).code, 2);
+    const drop = await retro(["train", "--dir", dir, "--dropout", "1.5"]);
+    assertEquals(drop.code, 2);
+    assertMatch(drop.err, /^error: retro train: --dropout expects a number in \[0, 1\), got 1\.5$/);
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
