@@ -315,6 +315,7 @@ export async function studyReport(
     diffLine("preconditioner − tied base", "same_width/cem_precond", "same_width/cem_base"),
     diffLine("diag(d_k) − tied base", "same_width/cem_diag", "same_width/cem_base"),
     "",
+    ...await curveTables(store, groups, variants, unit),
     "## Resuming and scaling",
     "",
     "Runs are stored under fixed ids: rerunning the command above (without `--report-only`) skips " +
@@ -326,4 +327,58 @@ export async function studyReport(
     "",
   );
   return lines.join("\n");
+}
+
+/**
+ * The validation curves as tables: mean validation bits at each evaluation step, per variant and
+ * setting, over the variant's finished seeds (each run's `val_bpc` rows: step, bits).
+ */
+async function curveTables(
+  store: RunStore,
+  groups: Map<string, RunManifest[]>,
+  variants: string[],
+  unit: string,
+): Promise<string[]> {
+  const curves = new Map<string, Map<number, number[]>>();
+  const steps = new Set<number>();
+  for (const [key, rs] of groups) {
+    const byStep = new Map<number, number[]>();
+    for (const r of rs) {
+      const rows = (await (await store.open(r.id)).readArray("val_bpc")).data;
+      for (let i = 0; i + 1 < rows.length; i += 2) {
+        const step = Number(rows[i]);
+        steps.add(step);
+        byStep.set(step, [...(byStep.get(step) ?? []), Number(rows[i + 1])]);
+      }
+    }
+    curves.set(key, byStep);
+  }
+  if (steps.size === 0) return [];
+  const cols = [...steps].sort((a, b) => a - b);
+  const out = [
+    "## Validation curves",
+    "",
+    `Mean validation ${unit} over the finished seeds at each evaluation step (per-run curves, ` +
+    "training loss included, on the dashboard's `/lm` page).",
+    "",
+  ];
+  for (const setting of ["same_width", "matched"] as Setting[]) {
+    out.push(
+      `${setting === "same_width" ? "Same width" : "Matched parameters"}:`,
+      "",
+      `| variant | ${cols.map((c) => `step ${c}`).join(" | ")} |`,
+      `|---|${cols.map(() => "---").join("|")}|`,
+    );
+    for (const v of variants) {
+      const byStep = curves.get(`${v === "baseline" ? "same_width" : setting}/${v}`);
+      if (!byStep) continue;
+      const cells = cols.map((c) => {
+        const xs = byStep.get(c);
+        return xs?.length ? fmt(xs.reduce((a, b) => a + b, 0) / xs.length, 3) : "";
+      });
+      out.push(`| ${v} | ${cells.join(" | ")} |`);
+    }
+    out.push("");
+  }
+  return out;
 }

@@ -83,6 +83,18 @@ Deno.test("study: runs are stored, a rerun skips finished cells, the page counts
     assert(page.includes("4 finished runs of 4 stored"), page);
     assert(/\| cem_t2 \| 2 \| \d\.\d{4} ± \d\.\d{4} \|/.test(page), page);
     assertEquals(await Deno.readTextFile(`${dir}/docs/cem.md`), page);
+    // The curve table: per evaluation step, the mean of the seeds' stored validation bits.
+    const runs = (await store.list()).runs.filter((r) => r.config.variant === "cem_t2");
+    const curves = await Promise.all(
+      runs.map(async (r) => Array.from((await (await store.open(r.id)).readArray("val_bpc")).data)),
+    );
+    const steps = curves[0].filter((_, i) => i % 2 === 0);
+    assert(steps.length > 0);
+    const means = steps.map((_, k) =>
+      ((curves[0][2 * k + 1] + curves[1][2 * k + 1]) / 2).toFixed(3)
+    );
+    assert(page.includes(`| variant | ${steps.map((s) => `step ${s}`).join(" | ")} |`), page);
+    assert(page.includes(`| cem_t2 | ${means.join(" | ")} |`), page);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
