@@ -14,7 +14,7 @@ import { madF32, mathExp, roundHalfEven } from "../random/f32math.ts";
 import type { BalancingFn } from "./balancing.ts";
 import { SITES_WG, sitesEnergy, sitesLse } from "./engine_sites.ts";
 import { gwgSitesWgsl } from "./gwg_sites_wgsl.ts";
-import { localLogit } from "./local_logits.ts";
+import { flipLogits } from "./local_logits.ts";
 import type { SitesStep } from "./sampler.ts";
 
 const f = Math.fround;
@@ -38,11 +38,7 @@ export function gwgSitesStep(o: GwgSitesOptions): SitesStep {
     base: number,
     beta: number,
     w: Float32Array,
-  ) => {
-    for (let i = 0; i < model.numSites; i++) {
-      w[i] = localLogit(model, x, base, i, 1 - x[base + i], beta, "grad", o.balancing);
-    }
-  };
+  ) => flipLogits(model, x, base, beta, "grad", o.balancing, w);
   // Each drawn site flips once: draw k is the first of its site.
   const first = (k: number) => picks.indexOf(picks[k]) === k;
   return {

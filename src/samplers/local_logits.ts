@@ -38,6 +38,21 @@ export function localLogit(
   return logBalance(fn, f(-beta * t));
 }
 
+/** The flip logits `g(d_i)` of every site of a binary chain at `base`, written into `w`. */
+export function flipLogits(
+  model: DiscreteModel,
+  x: Uint32Array,
+  base: number,
+  beta: number,
+  mode: LogRatioMode,
+  fn: BalancingFn,
+  w: Float32Array,
+): void {
+  for (let i = 0; i < model.numSites; i++) {
+    w[i] = localLogit(model, x, base, i, 1 - x[base + i], beta, mode, fn);
+  }
+}
+
 /**
  * WGSL `fn sampler_logit(base: u32, i: u32, c: u32) -> f32` (plus `acc_balance`), the twin of
  * {@link localLogit}, specialised to the model's category count.

@@ -12,7 +12,7 @@ import { gumbel, uniform01 } from "../random/draws.ts";
 import { madF32, mathExp, mathLog1p, roundHalfEven } from "../random/f32math.ts";
 import type { BalancingFn } from "./balancing.ts";
 import { SITES_WG, sitesEnergy, sitesLse } from "./engine_sites.ts";
-import { localLogit, type LogRatioMode } from "./local_logits.ts";
+import { flipLogits, type LogRatioMode } from "./local_logits.ts";
 import { pasSitesWgsl } from "./pas_sites_wgsl.ts";
 import type { SitesStep } from "./sampler.ts";
 
@@ -47,11 +47,7 @@ export function pasSitesStep(o: PasSitesOptions): SitesStep {
     base: number,
     beta: number,
     w: Float32Array,
-  ) => {
-    for (let i = 0; i < model.numSites; i++) {
-      w[i] = localLogit(model, x, base, i, 1 - x[base + i], beta, o.mode, o.balancing);
-    }
-  };
+  ) => flipLogits(model, x, base, beta, o.mode, o.balancing, w);
   return {
     unsupported: (model) =>
       model.numCategories === 2

@@ -7,7 +7,6 @@
  */
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { gpuOrSkip } from "../_gpu.ts";
-import { chiSquare, chiSquareQuantile, totalVariation } from "../_stats.ts";
 import { hasLoopLimit } from "../../src/gpu/mod.ts";
 import {
   barabasiAlbert,
@@ -18,11 +17,7 @@ import {
 } from "../../src/models/co/mod.ts";
 import { withLoopCost } from "../../src/co/solve.ts";
 import { isingModel, pottsModel } from "../../src/models/discrete/mod.ts";
-import {
-  type DiscreteModel,
-  enumerateLogProbs,
-  stateIndex,
-} from "../../src/models/discrete/model.ts";
+import type { DiscreteModel } from "../../src/models/discrete/model.ts";
 import {
   chainsLimitReason,
   dmalaSampler,
@@ -36,6 +31,7 @@ import {
 import { sitesEnergy, sitesEngineSources, sitesProblem } from "../../src/samplers/engine_sites.ts";
 import type { DiscreteSampler } from "../../src/samplers/sampler.ts";
 import { assertSameRun } from "./_exact.ts";
+import { assertExactSites } from "./_sites.ts";
 
 /** A weighted ER graph (weights 0.3..2.3, not dyadic: sums round differently by order). */
 function weightedGraph(n: number, seed: number) {
@@ -112,35 +108,6 @@ Deno.test("sites layout: GWG on MIS (integer counts and generic) and Ising repla
     assert(acc > 0.02 && acc < 0.98, `${what}: acceptance ${acc} (moves and rejections)`);
   }
 });
-
-/** Chi-square and total variation of the final states of many chains against exp(-E) / Z. */
-async function assertExactSites(
-  model: DiscreteModel,
-  sampler: DiscreteSampler,
-  gpu: Parameters<typeof runSampler>[3],
-  seed: number,
-) {
-  const chains = 2000;
-  const r = await runSampler(model, sampler, {
-    chains,
-    steps: 25,
-    seed,
-    layout: "sites",
-    adapt: "off",
-  }, gpu);
-  assertEquals(r.layout, "sites");
-  const logp = enumerateLogProbs(model, 1);
-  const counts = new Float64Array(logp.length);
-  const d = model.numSites;
-  for (let ch = 0; ch < chains; ch++) counts[stateIndex(r.finalStates, ch * d, d, 2)]++;
-  const p = logp.map(Math.exp);
-  const { stat, dof } = chiSquare(counts, p);
-  const what = `${sampler.name} on ${model.name} (${r.backend})`;
-  assert(stat < chiSquareQuantile(dof, 3.7), `${what}: chi2 ${stat.toFixed(1)} on ${dof} dof`);
-  const tv = totalVariation(counts.map((c) => c / chains), p);
-  const noise = p.reduce((s, q) => s + Math.sqrt(q * (1 - q) / chains), 0) / 2;
-  assert(tv < 1.2 * noise, `${what}: total variation ${tv.toFixed(3)}, noise ${noise.toFixed(3)}`);
-}
 
 // 8 sites on a ring with two chords (weights for max-cut); a weak MIS penalty keeps conflicts.
 const ring = (weights?: Float32Array) =>

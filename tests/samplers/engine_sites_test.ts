@@ -6,15 +6,10 @@
  */
 import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { gpuOrSkip } from "../_gpu.ts";
-import { chiSquare, chiSquareQuantile, totalVariation } from "../_stats.ts";
 import { hasLoopLimit } from "../../src/gpu/mod.ts";
 import { erdosRenyi, graphFromEdges, misProblem } from "../../src/models/co/mod.ts";
 import { isingModel, pottsModel } from "../../src/models/discrete/mod.ts";
-import {
-  type DiscreteModel,
-  enumerateLogProbs,
-  stateIndex,
-} from "../../src/models/discrete/model.ts";
+import type { DiscreteModel } from "../../src/models/discrete/model.ts";
 import {
   chainsLimitReason,
   chooseLayout,
@@ -35,6 +30,7 @@ import {
 } from "../../src/samplers/engine_sites.ts";
 import type { DiscreteSampler } from "../../src/samplers/sampler.ts";
 import { assertSameRun } from "./_exact.ts";
+import { assertExactSites } from "./_sites.ts";
 
 const mis = (n: number, p: number, seed: number) => misProblem(erdosRenyi({ n, p, seed }));
 
@@ -135,36 +131,6 @@ Deno.test("sites layout: annealing and many steps per dispatch replay the CPU tw
     assertEquals(sitesEnergy(model, cpu.finalStates, ch * 300), e);
   }
 });
-
-/** Chi-square and total variation of the final states of many chains against exp(-E) / Z. */
-async function assertExactSites(
-  model: DiscreteModel,
-  sampler: DiscreteSampler,
-  gpu: Parameters<typeof runSampler>[3],
-  seed: number,
-) {
-  const chains = 2000;
-  const r = await runSampler(model, sampler, {
-    chains,
-    steps: 25,
-    seed,
-    layout: "sites",
-    adapt: "off",
-  }, gpu);
-  assertEquals(r.layout, "sites");
-  const logp = enumerateLogProbs(model, 1);
-  const counts = new Float64Array(logp.length);
-  const d = model.numSites;
-  for (let ch = 0; ch < chains; ch++) counts[stateIndex(r.finalStates, ch * d, d, 2)]++;
-  const p = logp.map(Math.exp);
-  const { stat, dof } = chiSquare(counts, p);
-  const what = `${sampler.name} (${r.backend})`;
-  assert(stat < chiSquareQuantile(dof, 3.7), `${what}: chi2 ${stat.toFixed(1)} on ${dof} dof`);
-  // Total variation against its Monte Carlo level: E|p_hat - p| <= sqrt(p (1 - p) / chains).
-  const tv = totalVariation(counts.map((c) => c / chains), p);
-  const noise = p.reduce((s, q) => s + Math.sqrt(q * (1 - q) / chains), 0) / 2;
-  assert(tv < 1.2 * noise, `${what}: total variation ${tv.toFixed(3)}, noise ${noise.toFixed(3)}`);
-}
 
 // 8 sites on a ring with two chords; a weak penalty keeps sets with conflicts likely.
 const small = () =>
