@@ -31,9 +31,9 @@ import type { CpuChain, DiscreteSampler } from "./sampler.ts";
 import {
   adaptMain,
   CTRL,
-  ENGINE_BINDINGS,
   ENGINE_FIELDS,
   ENGINE_HELPERS,
+  engineBindingGroups,
   fusedMain,
   GROUP_EXCHANGE_MAIN,
   GROUP_HELPERS,
@@ -960,14 +960,7 @@ function engineLayout(sizes: Record<string, TypedScalar>): UniformLayout {
  */
 export function engineSources(model: DiscreteModel, sampler: DiscreteSampler): Program[] {
   const sizes = engineSizes(model, sampler);
-  const groups = [
-    ENGINE_BINDINGS,
-    model.wgsl.params.map((p) => ({
-      name: p.name,
-      kind: "read" as const,
-      type: p.data instanceof Float32Array ? "array<f32>" : "array<u32>",
-    })),
-  ];
+  const groups = engineBindingGroups(model.wgsl.params);
   const constants = {
     WG: { type: "u32" as const, value: WG },
     FW: { type: "u32" as const, value: FW },

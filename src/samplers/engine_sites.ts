@@ -28,7 +28,7 @@ import { rngWgsl } from "../wgsl/mod.ts";
 import { type DiscreteModel, modelSizes } from "../models/discrete/model.ts";
 import { madF32, mathExp, mathLog } from "../random/f32math.ts";
 import type { DiscreteSampler } from "./sampler.ts";
-import { adaptMain, ENGINE_BINDINGS, ENGINE_FIELDS, ENGINE_HELPERS } from "./engine_wgsl.ts";
+import { adaptMain, ENGINE_FIELDS, ENGINE_HELPERS, engineBindingGroups } from "./engine_wgsl.ts";
 import {
   SITES_INIT_MAIN,
   SITES_REFRESH_MAIN,
@@ -221,14 +221,7 @@ export function sitesEngineSources(model: DiscreteModel, sampler: DiscreteSample
   const problem = sitesProblem(model, sampler);
   if (problem) throw new Error(problem);
   const sizes = sitesSizes(model, sampler);
-  const groups = [
-    ENGINE_BINDINGS,
-    model.wgsl.params.map((p) => ({
-      name: p.name,
-      kind: "read" as const,
-      type: p.data instanceof Float32Array ? "array<f32>" : "array<u32>",
-    })),
-  ];
+  const groups = engineBindingGroups(model.wgsl.params);
   const constants = {
     WG: { type: "u32" as const, value: 1 },
     SITES_WG: { type: "u32" as const, value: SITES_WG },

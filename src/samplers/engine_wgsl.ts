@@ -51,6 +51,20 @@ export const ENGINE_BINDINGS: readonly BindingDecl[] = [
   { name: "scratch", kind: "storage", type: "array<u32>" },
 ];
 
+/** The bind groups of an engine program: the engine's buffers, then the model's parameter arrays. */
+export function engineBindingGroups(
+  params: readonly { name: string; data: unknown }[],
+): (readonly BindingDecl[])[] {
+  return [
+    ENGINE_BINDINGS,
+    params.map((p) => ({
+      name: p.name,
+      kind: "read" as const,
+      type: p.data instanceof Float32Array ? "array<f32>" : "array<u32>",
+    })),
+  ];
+}
+
 /** Slots of the `ctrl` buffer. */
 export const CTRL = { step: 0, param: 1, words: 4 } as const;
 
